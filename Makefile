@@ -1,0 +1,47 @@
+# Tisser — the same commands for people and for CI.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+NAME ?=
+
+.PHONY: install run test lint bench messages clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) manage.py compiletranslations
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: install, migrate, load the demo network, start web server + worker.
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_territories
+	$(PY) manage.py load_demo
+	$(PY) manage.py serve --host $(HOST) --port $(PORT)
+
+## make test: the whole suite (tests needing PostgreSQL or Chromium skip with a reason).
+test: install
+	$(PY) manage.py compiletranslations
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+## make bench [NAME=map]: run benchmarks, write benchmarks/results/<name>-<database>.json
+bench: install
+	$(PY) benchmarks/run.py $(NAME)
+
+## make messages: refresh the translation catalogues after changing strings (needs gettext).
+messages: install
+	$(PY) manage.py makemessages -l fr -l en --no-obsolete -i '.venv/*' -i 'var/*' -i '*/tests/*' -i 'benchmarks/*'
+
+clean:
+	rm -rf $(VENV) var/static

@@ -1,0 +1,25 @@
+"""Run one benchmark (`make bench NAME=map`) or all of them (`make bench`)."""
+
+import runpy
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main(argv: list[str]) -> int:
+    names = [a for a in argv if a] or sorted(
+        p.stem for p in HERE.glob("*.py") if p.stem not in {"run", "common"}
+    )
+    for name in names:
+        script = HERE / f"{name}.py"
+        if not script.exists():
+            print(f"no benchmark named {name!r}", file=sys.stderr)
+            return 2
+        print(f"== benchmark {name} ==")
+        runpy.run_path(str(script), run_name="__main__")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

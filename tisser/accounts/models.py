@@ -1,0 +1,67 @@
+"""Accounts: people who log in. Login is by email; staff roles live here.
+
+Representative and member are not flags on the account: they follow from the person's
+affiliations in the directory (see `tisser.directory.queries.roles_of`).
+"""
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, email, password, **extra):
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True, staff_role=User.StaffRole.ADMIN)
+        extra.setdefault("email_verified", True)
+        return self._create(email, password, **extra)
+
+
+class User(AbstractUser):
+    class StaffRole(models.TextChoices):
+        NONE = "", _("None")
+        EDITOR = "editor", _("Staff editor")
+        ADMIN = "admin", _("Staff administrator")
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+    email_verified = models.BooleanField(_("email verified"), default=False)
+    staff_role = models.CharField(
+        _("staff role"), max_length=16, choices=StaffRole.choices, blank=True, default=""
+    )
+    language = models.CharField(_("language"), max_length=8, blank=True, default="")
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    @property
+    def is_staff_editor(self) -> bool:
+        """Editors and admins both edit content and moderate."""
+        return self.is_active and self.staff_role in (self.StaffRole.EDITOR, self.StaffRole.ADMIN)
+
+    @property
+    def is_staff_admin(self) -> bool:
+        return self.is_active and (self.staff_role == self.StaffRole.ADMIN or self.is_superuser)

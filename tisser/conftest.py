@@ -1,0 +1,63 @@
+"""Fixtures shared by every app's tests: one user per role of the permission matrix."""
+
+import shutil
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def make_user(db):
+    from tisser.accounts.models import User
+
+    def make(email, staff_role="", **extra):
+        extra.setdefault("email_verified", True)
+        return User.objects.create_user(email=email, password="motdepasse-solide-42",
+                                         staff_role=staff_role, **extra)
+
+    return make
+
+
+@pytest.fixture
+def role_users(db, make_user):
+    """The six roles: anonymous (None), public, representative, member, editor, admin."""
+    from tisser.directory.models import Affiliation, Organisation, Person
+
+    own = Organisation.objects.create(name="Coop Manau", slug="coop-manau", is_member=True)
+    other = Organisation.objects.create(name="Autre Structure", slug="autre-structure")
+    representative = make_user("representant@example.org")
+    member = make_user("adherent@example.org")
+    rep_person = Person.objects.create(first_name="Rita", last_name="Rep",
+                                       email=representative.email, user=representative)
+    member_person = Person.objects.create(first_name="Marc", last_name="Membre",
+                                          email=member.email, user=member)
+    Affiliation.objects.create(person=rep_person, organisation=own, is_representative=True)
+    Affiliation.objects.create(person=member_person, organisation=own)
+    return {
+        "anonymous": None,
+        "public": make_user("public@example.org"),
+        "representative": representative,
+        "member": member,
+        "editor": make_user("editeur@example.org", staff_role="editor"),
+        "admin": make_user("admin@example.org", staff_role="admin"),
+        "own_organisation": own,
+        "other_organisation": other,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A real headless Debian Chromium driven by Playwright; skipped where there is none."""
+    if not shutil.which(CHROMIUM) and not shutil.os.path.exists(CHROMIUM):
+        pytest.skip("Debian Chromium is not installed (apt-get install chromium)")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as pw:
+        instance = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield instance
+        instance.close()

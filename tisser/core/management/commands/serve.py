@@ -1,0 +1,40 @@
+"""Start the background worker and the web server together, for `make run`."""
+
+import os
+import signal
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+
+class Command(BaseCommand):
+    help = "Run the web server and a task-queue worker; Ctrl-C stops both."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", default="8000")
+
+    def handle(self, *args, host, port, **options):
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "tisser", "worker",
+             "--loglevel", "WARNING", "--concurrency", "2"],
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get(
+                "DJANGO_SETTINGS_MODULE", "tisser.settings")},
+        )
+        url = f"http://{host}:{port}"
+        self.stdout.write(self.style.SUCCESS(_("Tisser is running at %(url)s") % {"url": url}))
+        self.stdout.write(_("Map of actors: %(url)s/carte/") % {"url": url})
+        self.stdout.write(_("Task-queue worker started (broker: %(broker)s)") % {
+            "broker": settings.CELERY_BROKER_URL.split("@")[-1]})
+        try:
+            call_command("runserver", f"{host}:{port}", use_reloader=False)
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()

@@ -1,0 +1,267 @@
+"""The contacts base: organisations, people, their affiliations and consents.
+
+One organisation is one row whichever door it came in by: services de-duplicate by
+SIRET, then by normalised name + commune (`Organisation.match_key`). Every write goes
+through `services.py`, which also records an `OrganisationRevision`.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tisser.territories.models import Commune
+
+
+class Category(models.Model):
+    """A theme of the network's taxonomy (alimentation, tiers-lieux, insertion…)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    color = models.CharField(_("colour"), max_length=7, default="#2f6f4f")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name
+
+
+class LegalForm(models.TextChoices):
+    ASSOCIATION = "association", _("Association")
+    SCOP = "scop", _("SCOP")
+    SCIC = "scic", _("SCIC")
+    COOPERATIVE = "cooperative", _("Other cooperative")
+    MUTUELLE = "mutuelle", _("Mutual society")
+    FONDATION = "fondation", _("Foundation")
+    ESUS = "esus", _("ESUS company")
+    SIAE = "siae", _("SIAE (work integration)")
+    EA = "ea", _("Adapted company (EA)")
+    ESAT = "esat", _("ESAT")
+    COLLECTIVITE = "collectivite", _("Local authority")
+    COMPANY = "entreprise", _("Other company")
+    OTHER = "autre", _("Other")
+
+
+class WorkforceBand(models.TextChoices):
+    NONE = "0", _("No employee")
+    TINY = "1-2", _("1 to 2")
+    SMALL = "3-9", _("3 to 9")
+    MEDIUM = "10-49", _("10 to 49")
+    LARGE = "50-249", _("50 to 249")
+    HUGE = "250+", _("250 or more")
+
+
+class GeoPrecision(models.TextChoices):
+    NONE = "", _("Not located")
+    MUNICIPALITY = "municipality", _("Commune centre")
+    STREET = "street", _("Street")
+    HOUSENUMBER = "housenumber", _("Exact address")
+    MANUAL = "manual", _("Placed by hand")
+
+
+class Organisation(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    legal_form = models.CharField(
+        _("legal form"), max_length=20, choices=LegalForm.choices, blank=True, default=""
+    )
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True, default="")
+    address = models.CharField(_("address"), max_length=250, blank=True, default="")
+    postcode = models.CharField(_("postcode"), max_length=5, blank=True, default="")
+    commune = models.ForeignKey(
+        Commune,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+    )
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    geo_precision = models.CharField(
+        _("location precision"),
+        max_length=16,
+        choices=GeoPrecision.choices,
+        blank=True,
+        default="",
+    )
+    geocoded_at = models.DateTimeField(_("located on"), null=True, blank=True)
+    website = models.URLField(_("website"), blank=True, default="")
+    email = models.EmailField(_("public email"), blank=True, default="")
+    phone = models.CharField(_("public phone"), max_length=30, blank=True, default="")
+    categories = models.ManyToManyField(
+        Category, verbose_name=_("categories"), blank=True, related_name="organisations"
+    )
+    description = models.TextField(_("description"), blank=True, default="")
+    logo = models.ImageField(_("logo"), upload_to="logos/%Y/", blank=True, default="")
+    workforce = models.CharField(
+        _("workforce"), max_length=8, choices=WorkforceBand.choices, blank=True, default=""
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PUBLISHED
+    )
+    is_member = models.BooleanField(
+        _("member of the network"),
+        default=False,
+        help_text=_("Kept up to date by the memberships module."),
+    )
+    match_key = models.CharField(max_length=250, db_index=True, editable=False, default="")
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["siret"], condition=~Q(siret=""), name="organisation_unique_siret"
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="organisation_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True)
+                | Q(longitude__gte=-180, longitude__lte=180),
+                name="organisation_longitude_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "latitude", "longitude"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def siren(self) -> str:
+        return self.siret[:9]
+
+
+class Person(models.Model):
+    """A contact. Email and phone are private: never shown to the public."""
+
+    first_name = models.CharField(_("first name"), max_length=100, blank=True, default="")
+    last_name = models.CharField(_("last name"), max_length=100, blank=True, default="")
+    email = models.EmailField(_("email"), blank=True, default="", db_index=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, default="")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+    )
+    organisations = models.ManyToManyField(
+        Organisation, through="Affiliation", related_name="people", blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email"], condition=~Q(email=""), name="person_unique_email"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}".strip() or self.email
+
+
+class Affiliation(models.Model):
+    """A person's role in an organisation; a representative may edit its entry."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="affiliations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="affiliations"
+    )
+    role = models.CharField(_("role"), max_length=100, blank=True, default="")
+    is_representative = models.BooleanField(_("representative"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "organisation"], name="affiliation_unique_person_org"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.organisation}"
+
+
+class Consent(models.Model):
+    """What a person agreed to, when, how, and the wording they saw."""
+
+    class Purpose(models.TextChoices):
+        CONTACT = "contact", _("Being contacted by the network")
+        NEWSLETTER = "newsletter", _("Receiving newsletters")
+        DIRECTORY = "directory", _("Appearing in the directory")
+        PHOTOS = "photos", _("Photos and images")
+
+    class Method(models.TextChoices):
+        WEB_FORM = "web_form", _("Web form")
+        IMPORT = "import", _("Import")
+        PAPER = "paper", _("Paper form")
+        EMAIL = "email", _("Email")
+        ORAL = "oral", _("Oral, recorded by staff")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    given = models.BooleanField(_("given"), default=True)
+    at = models.DateTimeField(_("when"))
+    method = models.CharField(_("how"), max_length=20, choices=Method.choices)
+    wording = models.TextField(_("wording shown"), blank=True, default="")
+    source = models.CharField(_("source"), max_length=200, blank=True, default="")
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self):
+        return f"{self.person} · {self.get_purpose_display()} · {self.given}"
+
+
+class OrganisationRevision(models.Model):
+    """One change to an organisation: who, when, through which door, and what changed."""
+
+    class Source(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        REPRESENTATIVE = "representative", _("Representative")
+        PROPOSAL = "proposal", _("Accepted proposal")
+        IMPORT = "import", _("Import")
+        MERGE = "merge", _("Merge")
+        SYSTEM = "system", _("System")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="revisions"
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    changes = models.JSONField(_("changes"), default=dict)
+    note = models.CharField(_("note"), max_length=300, blank=True, default="")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
