@@ -8,6 +8,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("compte/", include("tisser.accounts.urls")),
     path("", include("tisser.core.urls")),
+    path("territoires/", include("tisser.territories.urls")),
+    path("", include("tisser.directory.urls")),
 ]
 
 if settings.DEBUG:

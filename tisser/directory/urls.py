@@ -1,0 +1,11 @@
+"""The directory's URLs, one module per audience so each stays small."""
+
+from django.urls import include, path
+
+app_name = "directory"
+urlpatterns = [
+    path("", include("tisser.directory.urls_public")),
+    path("", include("tisser.directory.urls_proposals")),
+    path("gestion/", include("tisser.directory.urls_staff")),
+    path("api/", include("tisser.directory.urls_api")),
+]
