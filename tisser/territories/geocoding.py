@@ -1,0 +1,144 @@
+"""Geocoding of postal addresses through the national address API (BAN).
+
+`locate()` never fails: when the API is disabled (empty `TISSER_ADDRESS_API_URL`),
+unreachable, or unsure of its answer, it falls back to the centre of the commune, with
+precision "municipality", so that an organisation always lands somewhere sensible and
+its page can say how precise that place is. It is called from background tasks, never
+while a form is saved.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from tisser.core.text import fold
+
+from .http import GeoServiceError, get_json, service_url
+from .models import Commune
+
+logger = logging.getLogger(__name__)
+
+# BAN scores run from 0 to 1; below this the match is too often another street or town.
+MIN_SCORE = 0.5
+
+PRECISION_HOUSENUMBER = "housenumber"
+PRECISION_STREET = "street"
+PRECISION_MUNICIPALITY = "municipality"
+
+# BAN result types, mapped onto the three precisions Tisser stores.
+_BAN_TYPES = {
+    "housenumber": PRECISION_HOUSENUMBER,
+    "street": PRECISION_STREET,
+    "locality": PRECISION_STREET,
+    "municipality": PRECISION_MUNICIPALITY,
+}
+
+
+@dataclass(frozen=True)
+class Location:
+    """A point (WGS84 degrees) and how precise it is."""
+
+    latitude: float
+    longitude: float
+    precision: str  # "housenumber" | "street" | "municipality"
+    commune_code: str | None
+    label: str
+
+
+def locate(address: str, postcode: str = "", commune_code: str | None = None) -> Location | None:
+    """Place an address: BAN when it is sure, else the centre of the commune.
+
+    `commune_code` (INSEE), when given, restricts the search to that commune and any
+    answer elsewhere is rejected. Returns None only when neither the API nor a known
+    commune gives a point.
+    """
+    address = " ".join((address or "").split())
+    postcode = (postcode or "").strip()
+    commune = _known_commune(commune_code, postcode)
+    found = _ask_ban(_query(address, postcode, commune), postcode, commune_code)
+    if found is not None:
+        return found
+    return commune_centre(commune) if commune else None
+
+
+def commune_centre(commune: Commune) -> Location | None:
+    """The commune's centroid as a Location, or None when it has none."""
+    if commune.latitude is None or commune.longitude is None:
+        return None
+    return Location(
+        latitude=commune.latitude,
+        longitude=commune.longitude,
+        precision=PRECISION_MUNICIPALITY,
+        commune_code=commune.code,
+        label=f"{commune.name} ({commune.departement_id})",
+    )
+
+
+def _known_commune(commune_code: str | None, postcode: str) -> Commune | None:
+    """The commune to fall back on: the one asked for, else the only one with this postcode."""
+    if commune_code:
+        return Commune.objects.filter(code=commune_code).first()
+    if len(postcode) == 5 and postcode.isdigit():
+        candidates = list(Commune.objects.filter(postcodes__contains=postcode)[:20])
+        candidates = [c for c in candidates if postcode in c.postcode_list]
+        if len(candidates) == 1:
+            return candidates[0]
+    return None
+
+
+def _query(address: str, postcode: str, commune: Commune | None) -> str:
+    """The free-text query: the address completed with its postcode and commune name.
+
+    Without them BAN scores a bare street line low even when it is right.
+    """
+    if len(address) < 3:
+        return ""  # nothing more precise than the commune to look for
+    parts = [address]
+    folded = fold(address)
+    if postcode and postcode not in address:
+        parts.append(postcode)
+    if commune and fold(commune.name) not in folded:
+        parts.append(commune.name)
+    return " ".join(parts)
+
+
+def _ask_ban(address: str, postcode: str, commune_code: str | None) -> Location | None:
+    """The BAN's best answer when it is confident and in the right commune, else None."""
+    base = settings.TISSER_ADDRESS_API_URL
+    if not base or len(address) < 3:
+        return None
+    params = {"q": address[:200], "limit": 1}
+    if commune_code:
+        params["citycode"] = commune_code
+    if postcode:
+        params["postcode"] = postcode
+    try:
+        data = get_json(service_url(base, "/search/"), params)
+    except GeoServiceError as exc:
+        logger.warning("Address API unavailable, falling back to the commune centre: %s", exc)
+        return None
+    try:
+        feature = (data.get("features") or [None])[0]
+        if not feature:
+            return None
+        props = feature.get("properties") or {}
+        longitude, latitude = (float(v) for v in feature["geometry"]["coordinates"][:2])
+        score = float(props.get("score") or 0)
+    except (AttributeError, KeyError, TypeError, ValueError, IndexError):
+        logger.warning("Address API: unexpected answer for %r", address)
+        return None
+    citycode = props.get("citycode") or None
+    if score < MIN_SCORE:
+        return None
+    if commune_code and citycode != commune_code:
+        return None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return None
+    return Location(
+        latitude=latitude,
+        longitude=longitude,
+        precision=_BAN_TYPES.get(props.get("type") or "", PRECISION_STREET),
+        commune_code=citycode,
+        label=str(props.get("label") or address),
+    )

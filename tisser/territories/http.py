@@ -1,0 +1,46 @@
+"""A small HTTP client for the public geo services (BAN, geo API), with short timeouts.
+
+Every outside call goes through `get_json`, so that errors come out as one exception
+type with a message a person can act on ("offline?", "server answered 500").
+"""
+
+from typing import Any
+
+import httpx
+from django.conf import settings
+
+USER_AGENT = "Tisser (self-hosted solidarity-economy platform)"
+
+
+class GeoServiceError(Exception):
+    """The outside service could not be reached or gave an unusable answer."""
+
+
+class GeoServiceDisabled(GeoServiceError):
+    """The service URL is empty in the settings: the instance runs offline."""
+
+
+def service_url(base: str, path: str) -> str:
+    if not base:
+        raise GeoServiceDisabled("the service URL is empty (offline mode)")
+    return base.rstrip("/") + "/" + path.lstrip("/")
+
+
+def get_json(url: str, params: dict | None = None, timeout: float | None = None) -> Any:
+    """GET `url` and decode its JSON, or raise `GeoServiceError` with a clear reason."""
+    timeout = settings.TISSER_HTTP_TIMEOUT if timeout is None else timeout
+    try:
+        with httpx.Client(timeout=timeout, headers={"User-Agent": USER_AGENT}) as client:
+            response = client.get(url, params=params)
+    except httpx.TimeoutException as exc:
+        raise GeoServiceError(f"{url}: no answer within {timeout:g} s") from exc
+    except httpx.HTTPError as exc:
+        raise GeoServiceError(
+            f"{url}: cannot connect ({exc.__class__.__name__}: {exc}); is the machine offline?"
+        ) from exc
+    if response.status_code != 200:
+        raise GeoServiceError(f"{url}: the server answered HTTP {response.status_code}")
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise GeoServiceError(f"{url}: the answer is not JSON") from exc
