@@ -265,3 +265,6 @@ class OrganisationRevision(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("revision")
         verbose_name_plural = _("revisions")
+
+
+from .models_proposals import Proposal  # noqa: E402,F401
