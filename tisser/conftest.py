@@ -46,6 +46,49 @@ def role_users(db, make_user):
     }
 
 
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1 (aiosmtpd, free port); Django sends to it over SMTP.
+
+    Yields an object with `.messages` (parsed `email.message.EmailMessage`s, in order) and
+    `.envelopes` (the SMTP MAIL FROM / RCPT TO of each).
+    """
+    import email
+    import email.policy
+    import socket
+    from types import SimpleNamespace
+
+    from aiosmtpd.controller import Controller
+
+    received = SimpleNamespace(messages=[], envelopes=[])
+
+    class Sink:
+        async def handle_DATA(self, server, session, envelope):
+            received.envelopes.append(
+                SimpleNamespace(mail_from=envelope.mail_from, rcpt_tos=list(envelope.rcpt_tos))
+            )
+            received.messages.append(
+                email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+            )
+            return "250 Message accepted for delivery"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Sink(), hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    received.host, received.port = "127.0.0.1", port
+    try:
+        yield received
+    finally:
+        controller.stop()
+
+
 @pytest.fixture(scope="session")
 def browser():
     """A real headless Debian Chromium driven by Playwright; skipped where there is none."""

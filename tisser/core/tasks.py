@@ -1,0 +1,34 @@
+"""Core background tasks: the email sender every app shares (through `core.mail`)."""
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+
+
+@shared_task(
+    name="tisser.core.send_email",
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    max_retries=8,
+)
+def send_email(
+    *,
+    to: list[str],
+    subject: str,
+    body: str,
+    html: str | None = None,
+    reply_to: list[str] | None = None,
+    from_email: str | None = None,
+) -> int:
+    """Send one multipart message with Django's email framework; retried on network errors."""
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=body,
+        from_email=from_email or settings.DEFAULT_FROM_EMAIL,
+        to=to,
+        reply_to=reply_to or None,
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    return message.send()
