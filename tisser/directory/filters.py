@@ -66,7 +66,10 @@ def filter_organisations(params: Mapping, base: QuerySet | None = None) -> Query
 
 
 def search(qs: QuerySet, folded_text: str) -> QuerySet:
-    """Full-text search on the folded text: every word must match (accent- and case-blind)."""
-    for word in folded_text.split():
-        qs = qs.filter(search_text__contains=word)
-    return qs
+    """Full-text search: every word must match a word prefix, accent- and case-blind.
+
+    The index (FTS5 on SQLite, GIN on PostgreSQL) lives in `search.py`.
+    """
+    from .search import search as full_text_search
+
+    return full_text_search(qs, folded_text)
