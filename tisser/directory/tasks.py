@@ -1,0 +1,18 @@
+"""Background work of the contacts base: thin wrappers over services, passed ids."""
+
+from celery import shared_task
+
+
+@shared_task(ignore_result=True)
+def geocode_organisation(org_id: int) -> None:
+    """Place an organisation from its address (national address API, else commune centre)."""
+    from tisser.territories.geocoding import locate
+
+    from .models import Organisation
+    from .services import store_location
+
+    org = Organisation.objects.filter(pk=org_id).first()
+    if org is None or org.geo_precision == "manual":
+        return
+    location = locate(org.address, org.postcode, org.commune_id)
+    store_location(org_id, location)
