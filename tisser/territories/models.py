@@ -1,7 +1,8 @@
 """French administrative territories: régions, départements, EPCI, communes.
 
 Codes are INSEE's (SIREN for EPCI). Centroids are WGS84 degrees. Outlines, where known,
-are GeoJSON geometries stored as text: the map reads them as they are.
+are GeoJSON geometries stored as text: the map reads them as they are. `search_name` is
+`tisser.core.text.fold(name)`, kept by the services that write these rows.
 """
 
 from django.db import models
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 class Region(models.Model):
     code = models.CharField(_("code"), max_length=3, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
+    search_name = models.CharField(max_length=100, db_index=True, editable=False, default="")
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     outline = models.TextField(_("outline (GeoJSON)"), blank=True, default="")
 
@@ -26,6 +28,7 @@ class Region(models.Model):
 class Departement(models.Model):
     code = models.CharField(_("code"), max_length=3, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
+    search_name = models.CharField(max_length=100, db_index=True, editable=False, default="")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements")
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     outline = models.TextField(_("outline (GeoJSON)"), blank=True, default="")
@@ -42,6 +45,7 @@ class Departement(models.Model):
 class Epci(models.Model):
     code = models.CharField(_("SIREN"), max_length=9, primary_key=True)
     name = models.CharField(_("name"), max_length=200)
+    search_name = models.CharField(max_length=200, db_index=True, editable=False, default="")
     kind = models.CharField(_("kind"), max_length=10, blank=True, default="")
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
 
@@ -58,9 +62,7 @@ class Commune(models.Model):
     code = models.CharField(_("INSEE code"), max_length=5, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
     search_name = models.CharField(max_length=100, db_index=True, editable=False)
-    departement = models.ForeignKey(
-        Departement, on_delete=models.PROTECT, related_name="communes"
-    )
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="communes")
     epci = models.ForeignKey(
         Epci, on_delete=models.SET_NULL, null=True, blank=True, related_name="communes"
@@ -70,6 +72,9 @@ class Commune(models.Model):
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     outline = models.TextField(_("outline (GeoJSON)"), blank=True, default="")
+    # Set when the official geo API last refreshed this row: `load_territories` then
+    # leaves it alone, since the shipped files are older (see services.py).
+    refreshed_at = models.DateTimeField(_("refreshed from the geo API"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
