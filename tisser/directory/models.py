@@ -288,3 +288,4 @@ class OrganisationRevision(models.Model):
 
 
 from .models_proposals import Proposal  # noqa: E402,F401
+from .models_imports import ImportJob  # noqa: E402,F401
