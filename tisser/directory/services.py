@@ -9,6 +9,7 @@ same SIRET, then for the same normalised name in the same commune.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tisser.core.html import sanitize_html
+from tisser.core.text import fold
 from tisser.territories.models import Commune
 
 from .indexing import match_key_for, refresh_derived_fields
@@ -95,6 +97,36 @@ def resolve_commune(value) -> Commune | None:
             {"commune": _("Unknown commune “%(code)s”.") % {"code": value}}, code="unknown"
         )
     return commune
+
+
+_COMMUNE_CODE = re.compile(r"^(\d{5}|2[ab]\d{3})$", re.IGNORECASE)
+_NAME_WITH_DEPARTEMENT = re.compile(r"^(.*?)\s*\((\w{2,3})\)$")
+
+
+def find_commune(text: str, postcode: str = "") -> Commune | None:
+    """A commune from what people type: INSEE code, name, "Name (59)", helped by a postcode."""
+    text = (text or "").strip()
+    postcode = (postcode or "").strip()
+    if not text:
+        return None
+    if _COMMUNE_CODE.match(text):
+        found = Commune.objects.filter(pk=text.upper()).first()
+        if found or not postcode:
+            return found
+    departement = ""
+    if match := _NAME_WITH_DEPARTEMENT.match(text):
+        text, departement = match.group(1), match.group(2).upper()
+    candidates = Commune.objects.filter(search_name=fold(text))
+    if departement:
+        candidates = candidates.filter(departement_id=departement)
+    candidates = list(candidates[:50])
+    if postcode:
+        by_postcode = [c for c in candidates if postcode in c.postcode_list]
+        if by_postcode:
+            candidates = by_postcode
+        elif len(postcode) == 5:
+            candidates = [c for c in candidates if c.departement_id == postcode[:2]] or candidates
+    return candidates[0] if len(candidates) == 1 else None
 
 
 def resolve_categories(values: Iterable) -> list[Category]:
@@ -389,6 +421,13 @@ def update_organisation(
     return _save(org, changes, categories, author=author, source=source, note=note, created=False)
 
 
+def check_organisation_data(data: dict, org: Organisation | None = None) -> None:
+    """Raise the ValidationError that creating (or updating `org`) with `data` would raise."""
+    target = Organisation.objects.get(pk=org.pk) if org is not None else Organisation()
+    _apply(target, data)
+    _validate_model(target)
+
+
 def archive_organisation(org: Organisation, *, author=None, note="") -> Organisation:
     return update_organisation(
         org, {"status": Organisation.Status.ARCHIVED}, author=author, note=note
@@ -484,6 +523,11 @@ def _clean_person(data: dict) -> dict:
                     }
                 ) from None
     return cleaned
+
+
+def check_person_data(data: dict) -> None:
+    """Raise the ValidationError that these contact details would raise."""
+    _clean_person(data)
 
 
 def _check_email_free(email: str, person: Person | None) -> None:

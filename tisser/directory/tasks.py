@@ -16,3 +16,11 @@ def geocode_organisation(org_id: int) -> None:
         return
     location = locate(org.address, org.postcode, org.commune_id)
     store_location(org_id, location)
+
+
+@shared_task(ignore_result=True)
+def run_import_job(job_id: int) -> None:
+    """Commit a confirmed import (all rows in one transaction)."""
+    from .imports.running import run_import
+
+    run_import(job_id)

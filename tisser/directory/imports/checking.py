@@ -1,0 +1,186 @@
+"""Checking imported rows: for each, what would happen (create, update) or why it cannot.
+
+The checks are the services' own (SIRET, commune, coordinates, email, categories…), run
+without saving, so the preview and the commit always agree.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from tisser.core.text import fold
+
+from .. import services
+from ..indexing import match_key_for
+from ..models import Category, LegalForm, Organisation, WorkforceBand
+from ..siret import normalise_siret
+
+# import header -> Organisation field
+FIELD_OF = {
+    "nom": "name",
+    "forme_juridique": "legal_form",
+    "siret": "siret",
+    "adresse": "address",
+    "code_postal": "postcode",
+    "commune": "commune",
+    "latitude": "latitude",
+    "longitude": "longitude",
+    "site_web": "website",
+    "email": "email",
+    "telephone": "phone",
+    "categories": "categories",
+    "description": "description",
+    "effectif": "workforce",
+    "adherent": "is_member",
+}
+CONTACT_OF = {
+    "contact_prenom": "first_name",
+    "contact_nom": "last_name",
+    "contact_email": "email",
+    "contact_telephone": "phone",
+}
+YES = {"oui", "o", "yes", "y", "1", "true", "vrai", "x", "adherent"}
+NO = {"non", "n", "no", "0", "false", "faux", ""}
+
+
+def _choice(value: str, choices, label: str) -> str:
+    folded = fold(value)
+    for key, text in choices:
+        if folded in {fold(key), fold(str(text))}:
+            return key
+    raise ValidationError(
+        _("unknown %(what)s “%(value)s” (expected: %(expected)s)")
+        % {"what": label, "value": value, "expected": ", ".join(k for k, _t in choices)}
+    )
+
+
+def _categories(value: str, known: dict) -> list:
+    wanted = [v.strip() for v in value.replace(";", ",").replace("|", ",").split(",") if v.strip()]
+    found, unknown = [], []
+    for item in wanted:
+        category = known.get(fold(item))
+        (found if category else unknown).append(category or item)
+    if unknown:
+        raise ValidationError(_("unknown category: %(names)s") % {"names": ", ".join(unknown)})
+    return found
+
+
+def row_to_data(values: dict, known_categories: dict) -> tuple[dict, dict, list[str]]:
+    """Organisation data, contact data and the errors of one row (empty cells are left out)."""
+    data, contact, errors = {}, {}, []
+    for header, field in FIELD_OF.items():
+        value = (values.get(header) or "").strip()
+        if not value and field != "name":
+            continue
+        try:
+            if field == "legal_form":
+                value = _choice(value, LegalForm.choices, _("legal form"))
+            elif field == "workforce":
+                value = _choice(value, WorkforceBand.choices, _("workforce band"))
+            elif field == "is_member":
+                if fold(value) not in YES | NO:
+                    raise ValidationError(
+                        _("“adherent” must be oui or non, not “%(value)s”") % {"value": value}
+                    )
+                value = fold(value) in YES
+            elif field == "categories":
+                value = _categories(value, known_categories)
+            elif field == "commune":
+                commune = services.find_commune(value, values.get("code_postal", ""))
+                if commune is None:
+                    raise ValidationError(_("unknown commune “%(value)s”") % {"value": value})
+                value = commune
+        except ValidationError as error:
+            errors.extend(error.messages)
+            continue
+        data[field] = value
+    for header, field in CONTACT_OF.items():
+        if value := (values.get(header) or "").strip():
+            contact[field] = value
+    if role := (values.get("contact_role") or "").strip():
+        contact["role"] = role
+    if contact and not contact.get("email"):
+        errors.append(_("the contact person needs an email address (contact_email)"))
+    return data, contact, errors
+
+
+def _messages(error: ValidationError) -> list[str]:
+    if not hasattr(error, "error_dict"):
+        return list(error.messages)
+    out = []
+    for field, messages in error.message_dict.items():
+        if field == "__all__":
+            out.extend(messages)
+            continue
+        try:
+            label = str(Organisation._meta.get_field(field).verbose_name)
+        except Exception:
+            label = field
+        out.extend(f"{label} : {m}" for m in messages)
+    return out
+
+
+def check_row(row: dict, known_categories: dict, seen: dict) -> dict:
+    """What would happen to one row: `{"line", "action", "name", "target", "messages"}`."""
+    values = row["values"]
+    result = {"line": row["line"], "name": values.get("nom", ""), "target": None, "messages": []}
+    data, contact, errors = row_to_data(values, known_categories)
+    if row.get("extra"):
+        errors.append(
+            _(
+                "the row has more values than there are columns (%(count)s too many); "
+                "check the separators and quotes"
+            )
+            % {"count": row["extra"]}
+        )
+    if not data.get("name"):
+        errors.append(_("the name (column “nom”) is missing"))
+    if contact.get("email"):
+        try:
+            services.check_person_data({k: v for k, v in contact.items() if k != "role"})
+        except ValidationError as error:
+            errors.extend(f"contact_email : {m}" for m in _messages(error))
+    commune = data.get("commune")
+    target = None
+    if data.get("name"):
+        target = services.find_duplicate(
+            name=data["name"],
+            commune_code=commune.code if commune else None,
+            siret=str(data.get("siret", "")),
+        )
+        try:
+            services.check_organisation_data(data, target)
+        except ValidationError as error:
+            errors.extend(_messages(error))
+        key = normalise_siret(str(data.get("siret", ""))) or match_key_for(
+            data["name"], commune.code if commune else None
+        )
+        if key in seen:
+            errors.append(_("same organisation as line %(line)s") % {"line": seen[key]})
+        else:
+            seen[key] = row["line"]
+    result["messages"] = errors
+    if errors:
+        result["action"] = "error"
+    elif target is not None:
+        result["action"] = "update"
+        result["target"] = target.pk
+        result["target_name"] = target.name
+    else:
+        result["action"] = "create"
+    return result
+
+
+def known_categories() -> dict:
+    """Categories by folded slug and by folded name."""
+    known = {}
+    for category in Category.objects.all():
+        known[fold(category.slug)] = category
+        known[fold(category.name)] = category
+    return known
+
+
+def check_rows(rows: list[dict]) -> list[dict]:
+    """The preview: one result per row, in file order."""
+    known = known_categories()
+    seen: dict = {}
+    return [check_row(row, known, seen) for row in rows]

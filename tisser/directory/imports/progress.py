@@ -1,0 +1,66 @@
+"""Progress of a running import, visible while its all-or-nothing transaction is open.
+
+Rows written inside the import's transaction are invisible to other connections until it
+commits, so progress goes through a side channel: on PostgreSQL a second connection that
+updates the job row in autocommit (works whatever machine the worker runs on); on SQLite,
+whose writer holds the database lock, a small file beside the database (SQLite means one
+machine, so the web process sees it).
+"""
+
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+from ..models import ImportJob
+
+MIN_INTERVAL_S = 0.2
+
+
+def _progress_file(job_id: int) -> Path:
+    folder = Path(settings.DATA_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"job-{job_id}.progress"
+
+
+class ProgressReporter:
+    """Reports `done` for one job at most every MIN_INTERVAL_S seconds."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self.last = 0.0
+        self.side = None
+
+    def report(self, done: int, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self.last < MIN_INTERVAL_S:
+            return
+        self.last = now
+        if connection.vendor == "sqlite":
+            path = _progress_file(self.job_id)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(str(done))
+            tmp.replace(path)
+            return
+        if self.side is None:
+            self.side = connection.__class__(dict(connection.settings_dict), alias="progress")
+        table = connection.ops.quote_name(ImportJob._meta.db_table)
+        with self.side.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET done = %s WHERE id = %s", [done, self.job_id])
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+            self.side = None
+        _progress_file(self.job_id).unlink(missing_ok=True)
+
+
+def current_progress(job: ImportJob) -> int:
+    """Rows done so far, as the web process can see them."""
+    if job.status == ImportJob.Status.RUNNING and connection.vendor == "sqlite":
+        try:
+            return int(_progress_file(job.pk).read_text() or 0)
+        except (OSError, ValueError):
+            return job.done
+    return job.done

@@ -1,0 +1,153 @@
+"""Starting, confirming and committing an import (the commit runs in the task queue)."""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import services
+from ..models import ImportJob, OrganisationRevision
+from .checking import check_row, check_rows, known_categories, row_to_data
+from .progress import ProgressReporter
+from .reading import ImportFileError, read_table
+
+logger = logging.getLogger(__name__)
+
+
+class RowError(Exception):
+    def __init__(self, line: int, messages: list[str]):
+        super().__init__(line, messages)
+        self.line = line
+        self.messages = messages
+
+
+def start_import(filename: str, raw: bytes, *, author=None) -> ImportJob:
+    """Read and check a file; the job keeps the rows and the preview. ImportFileError if unreadable."""
+    rows = read_table(filename, raw)
+    if not rows:
+        raise ImportFileError(_("The file has no rows below the column names."))
+    report = check_rows(rows)
+    author = author if getattr(author, "is_authenticated", False) else None
+    return ImportJob.objects.create(
+        filename=filename[:255],
+        created_by=author,
+        rows=rows,
+        report=report,
+        total=len(rows),
+        error_count=sum(1 for r in report if r["action"] == "error"),
+    )
+
+
+@transaction.atomic
+def confirm_import(job: ImportJob) -> ImportJob:
+    """Queue the commit of a checked job that has no errors."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != ImportJob.Status.CHECKED:
+        raise ValidationError(_("This import has already been confirmed."))
+    if job.error_count:
+        raise ValidationError(_("Correct the rows with errors and send the file again."))
+    job.status = ImportJob.Status.QUEUED
+    job.save(update_fields=["status"])
+    from ..tasks import run_import_job
+
+    job_id = job.pk
+    transaction.on_commit(lambda: run_import_job.delay(job_id))
+    return job
+
+
+def _claim(job_id: int) -> ImportJob | None:
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status != ImportJob.Status.QUEUED:
+            return None  # already run (a re-delivered task does nothing)
+        job.status = ImportJob.Status.RUNNING
+        job.started_at = timezone.now()
+        job.done = 0
+        job.save(update_fields=["status", "started_at", "done"])
+        return job
+
+
+def _write_rows(job: ImportJob, progress: ProgressReporter) -> tuple[int, int]:
+    known, seen = known_categories(), {}
+    author = job.created_by
+    created = updated = 0
+    note = _("Import of %(file)s, line %(line)s")
+    for done, row in enumerate(job.rows, start=1):
+        result = check_row(row, known, seen)
+        if result["action"] == "error":
+            raise RowError(row["line"], result["messages"])
+        data, contact, _errors = row_to_data(row["values"], known)
+        line_note = note % {"file": job.filename, "line": row["line"]}
+        try:
+            if result["action"] == "update":
+                org = services.Organisation.objects.get(pk=result["target"])
+                services.update_organisation(
+                    org,
+                    data,
+                    author=author,
+                    source=OrganisationRevision.Source.IMPORT,
+                    note=line_note,
+                )
+                updated += 1
+            else:
+                org = services.create_organisation(
+                    data,
+                    author=author,
+                    source=OrganisationRevision.Source.IMPORT,
+                    note=line_note,
+                )
+                created += 1
+            if contact:
+                role = contact.pop("role", "")
+                person, _created = services.find_or_create_person(**contact)
+                services.affiliate(person, org, role=role)
+        except ValidationError as error:
+            raise RowError(row["line"], error.messages) from error
+        progress.report(done)
+    progress.report(len(job.rows), force=True)
+    return created, updated
+
+
+def run_import(job_id: int) -> ImportJob | None:
+    """Commit every row of a queued job in one transaction: all rows or none."""
+    job = _claim(job_id)
+    if job is None:
+        return None
+    progress = ProgressReporter(job.pk)
+    fields = {"finished_at": None}
+    try:
+        with transaction.atomic():
+            created, updated = _write_rows(job, progress)
+            fields = {
+                "status": ImportJob.Status.DONE,
+                "done": job.total,
+                "created_count": created,
+                "updated_count": updated,
+                "finished_at": timezone.now(),
+                "message": "",
+            }
+            ImportJob.objects.filter(pk=job.pk).update(**fields)
+    except RowError as error:
+        fields = {
+            "status": ImportJob.Status.FAILED,
+            "done": 0,
+            "finished_at": timezone.now(),
+            "message": _("Line %(line)s: %(messages)s. Nothing was imported.")
+            % {"line": error.line, "messages": "; ".join(error.messages)},
+        }
+        ImportJob.objects.filter(pk=job.pk).update(**fields)
+    except Exception:
+        logger.exception("Import %s failed", job.pk)
+        fields = {
+            "status": ImportJob.Status.FAILED,
+            "done": 0,
+            "finished_at": timezone.now(),
+            "message": _("The import failed unexpectedly. Nothing was imported."),
+        }
+        ImportJob.objects.filter(pk=job.pk).update(**fields)
+    finally:
+        progress.close()
+    job.refresh_from_db()
+    return job

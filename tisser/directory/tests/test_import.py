@@ -1,0 +1,183 @@
+"""Import of organisations from CSV and XLSX: preview, line-numbered errors, all or nothing."""
+
+import io
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from tisser.directory.imports import (
+    ImportFileError,
+    confirm_import,
+    read_table,
+    start_import,
+    template_csv,
+    template_xlsx,
+)
+from tisser.directory.imports.columns import HEADERS
+from tisser.directory.models import (
+    Affiliation,
+    ImportJob,
+    Organisation,
+    OrganisationRevision,
+    Person,
+)
+from tisser.directory.services import create_organisation
+
+from .test_services import OTHER_SIRET, VALID_SIRET, categories, communes  # noqa: F401
+
+HEADER = "nom;siret;adresse;code_postal;commune;categories;adherent;contact_prenom;contact_email"
+GOOD = [
+    HEADER,
+    f"La Fabrique;{VALID_SIRET};12 rue de la Paix;59000;Lille;alimentation;oui;Ana;ana@ex.org",
+    "Roubaix Coop;;;59100;59512;Tiers-lieux, alimentation;non;;",
+]
+
+
+def csv_bytes(lines):
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def run(job, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm_import(job)
+    job.refresh_from_db()
+    return job
+
+
+def test_good_csv_is_previewed_then_committed(
+    communes, categories, make_user, django_capture_on_commit_callbacks
+):
+    editor = make_user("e@example.org", staff_role="editor")
+    job = start_import("orgs.csv", csv_bytes(GOOD), author=editor)
+    assert [r["action"] for r in job.report] == ["create", "create"]
+    assert [r["line"] for r in job.report] == [2, 3]
+    assert not Organisation.objects.exists()  # the preview writes nothing
+
+    job = run(job, django_capture_on_commit_callbacks)
+    assert job.status == ImportJob.Status.DONE
+    assert (job.created_count, job.updated_count, job.done) == (2, 0, 2)
+    fabrique = Organisation.objects.get(siret=VALID_SIRET)
+    assert fabrique.commune_id == "59350" and fabrique.is_member
+    assert fabrique.revisions.filter(source=OrganisationRevision.Source.IMPORT).exists()
+    roubaix = Organisation.objects.get(name="Roubaix Coop")
+    assert set(roubaix.categories.values_list("slug", flat=True)) == {"tiers-lieux", "alimentation"}
+    assert Affiliation.objects.get().person.email == "ana@ex.org"
+
+
+def test_existing_organisation_is_updated_not_duplicated(
+    communes, categories, django_capture_on_commit_callbacks
+):
+    by_siret = create_organisation({"name": "Ancien nom", "siret": VALID_SIRET})
+    by_name = create_organisation(
+        {"name": "ROUBAIX COOP", "commune": "59512", "website": "https://keep.example"}
+    )
+    job = start_import("orgs.csv", csv_bytes(GOOD))
+    assert [(r["action"], r["target"]) for r in job.report] == [
+        ("update", by_siret.pk),
+        ("update", by_name.pk),
+    ]
+    job = run(job, django_capture_on_commit_callbacks)
+    assert job.updated_count == 2 and Organisation.objects.count() == 2
+    by_name.refresh_from_db()
+    assert by_name.website == "https://keep.example"  # an empty cell changes nothing
+
+
+BAD_ROWS = [
+    ("Mauvais SIRET;12345678901234;;;Lille;;;;", "SIRET"),
+    ("Commune inconnue;;;;Atlantide;;;;", "Atlantide"),
+    ("Mauvais email;;;;Lille;;;Ana;pas-un-email", "contact_email"),
+    (";;;;Lille;;;;", "nom"),
+    ("Catégorie inconnue;;;;Lille;astrologie;;;", "astrologie"),
+    ("Trop de valeurs;;;;Lille;;;;;;en trop", "more values"),
+    ("Adhérent bizarre;;;;Lille;;peut-être;;", "adherent"),
+]
+
+
+@pytest.mark.parametrize(("row", "hint"), BAD_ROWS)
+def test_each_bad_row_is_reported_with_its_line_and_nothing_is_written(
+    communes, categories, row, hint, settings
+):
+    settings.LANGUAGE_CODE = "en"
+    job = start_import("orgs.csv", csv_bytes([*GOOD, row]))
+    report = {r["line"]: r for r in job.report}
+    assert report[4]["action"] == "error", report[4]
+    assert any(hint.lower() in m.lower() for m in report[4]["messages"]), report[4]["messages"]
+    assert report[2]["action"] == report[3]["action"] == "create"
+    assert job.error_count == 1
+    with pytest.raises(Exception, match="Correct the rows"):
+        confirm_import(job)
+    assert not Organisation.objects.exists()
+
+
+def test_coordinates_out_of_range_are_reported(communes):
+    job = start_import("o.csv", csv_bytes(["nom;latitude;longitude", "Loin;95;3"]))
+    assert job.report[0]["action"] == "error"
+    assert job.report[0]["line"] == 2
+    assert "90" in " ".join(job.report[0]["messages"])
+
+
+def test_same_organisation_twice_in_the_file(communes):
+    job = start_import("o.csv", csv_bytes(["nom;commune", "Coop;Lille", "coop;59350"]))
+    assert job.report[1]["action"] == "error"
+    assert "2" in job.report[1]["messages"][0]
+
+
+def test_a_row_failing_at_commit_time_rolls_everything_back(
+    communes, categories, django_capture_on_commit_callbacks
+):
+    job = start_import("orgs.csv", csv_bytes(GOOD))
+    # Between preview and commit, someone takes the SIRET of line 2 under another name…
+    # …and the commune of line 3 disappears: line 3 now fails, line 2 must not stay.
+    job.rows[1]["values"]["commune"] = "Atlantide"
+    job.save()
+    job = run(job, django_capture_on_commit_callbacks)
+    assert job.status == ImportJob.Status.FAILED
+    assert "3" in job.message and "Atlantide" in job.message
+    assert not Organisation.objects.exists()
+    assert not Person.objects.exists()
+
+
+def test_xlsx_import(communes, categories, django_capture_on_commit_callbacks):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Nom", "SIRET", "Commune", "Effectif", "Forme juridique"])
+    sheet.append(["Atelier", int(VALID_SIRET), "Lille", "3-9", "SCOP"])
+    sheet.append(["Autre", OTHER_SIRET, "Nulle-part", "", ""])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    job = start_import("orgs.xlsx", buffer.getvalue())
+    assert job.report[0]["action"] == "create", job.report[0]
+    assert job.report[1]["action"] == "error" and job.report[1]["line"] == 3
+    job.rows.pop()
+    job.report.pop()
+    job.error_count = 0
+    job.save()
+    job = run(job, django_capture_on_commit_callbacks)
+    org = Organisation.objects.get()
+    assert (org.siret, org.workforce, org.legal_form) == (VALID_SIRET, "3-9", "scop")
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "message"),
+    [
+        ("x.pdf", b"%PDF", ".csv"),
+        ("x.xlsx", b"not a zip", "XLSX"),
+        ("x.csv", b"", "empty"),
+        ("x.csv", b"siret;commune\n1;2\n", "nom"),
+        ("x.csv", b"nom;couleur\nA;bleu\n", "couleur"),
+    ],
+)
+def test_unreadable_files_are_refused_with_a_reason(db, settings, name, raw, message):
+    settings.LANGUAGE_CODE = "en"
+    with pytest.raises(ImportFileError, match=message):
+        start_import(name, raw)
+    assert not ImportJob.objects.exists()
+
+
+def test_templates_have_every_column(db):
+    csv_text = template_csv().decode("utf-8-sig")
+    assert csv_text.splitlines()[0].split(";") == HEADERS
+    rows = read_table("t.csv", template_csv())
+    assert rows[0]["values"]["nom"]
+    sheet = load_workbook(io.BytesIO(template_xlsx())).active
+    assert [c.value for c in sheet[1]] == HEADERS
