@@ -1,4 +1,5 @@
 """Import of organisations from CSV and XLSX: preview, line-numbered errors, all or nothing."""
+# ruff: noqa: F811  (fixtures imported from test_services)
 
 import io
 
