@@ -36,7 +36,7 @@ def get_json(url: str, params: dict | None = None, timeout: float | None = None)
         raise GeoServiceError(f"{url}: no answer within {timeout:g} s") from exc
     except httpx.HTTPError as exc:
         raise GeoServiceError(
-            f"{url}: cannot connect ({exc.__class__.__name__}: {exc}); is the machine offline?"
+            f"{url}: cannot connect, is the machine offline? ({exc.__class__.__name__}: {exc})"
         ) from exc
     if response.status_code != 200:
         raise GeoServiceError(f"{url}: the server answered HTTP {response.status_code}")
