@@ -13,6 +13,9 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Identity"), {"fields": ("first_name", "last_name", "language")}),
-        (_("Roles"), {"fields": ("staff_role", "email_verified", "is_active", "is_staff", "is_superuser")}),
+        (
+            _("Roles"),
+            {"fields": ("staff_role", "email_verified", "is_active", "is_staff", "is_superuser")},
+        ),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)

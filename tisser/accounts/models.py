@@ -65,3 +65,22 @@ class User(AbstractUser):
     @property
     def is_staff_admin(self) -> bool:
         return self.is_active and (self.staff_role == self.StaffRole.ADMIN or self.is_superuser)
+
+
+class LoginFailure(models.Model):
+    """One failed login, kept a short while to slow down password guessing.
+
+    Stored in the database (not a per-process cache) so every web process sees the same
+    count; old rows are pruned as new ones are written.
+    """
+
+    email = models.CharField(_("email address"), max_length=254, db_index=True)
+    client = models.CharField(_("client"), max_length=64, db_index=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+
+    def __str__(self):
+        return f"{self.email} @ {self.created_at:%Y-%m-%d %H:%M}"

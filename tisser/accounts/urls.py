@@ -1,12 +1,24 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import views
+
 app_name = "accounts"
 urlpatterns = [
-    path(
-        "connexion/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html"),
-        name="login",
-    ),
+    path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("inscription/", views.signup, name="signup"),
+    path("verification/renvoyer/", views.resend_verification, name="resend_verification"),
+    path("verification/<str:token>/", views.verify_email, name="verify_email"),
+    path("profil/", views.profile, name="profile"),
+    path("equipe/", views.staff_roles, name="staff_roles"),
+    path("mot-de-passe/oublie/", views.password_reset, name="password_reset"),
+    path("mot-de-passe/envoye/", views.password_reset_done, name="password_reset_done"),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("mot-de-passe/termine/", views.password_reset_complete, name="password_reset_complete"),
+    path("mot-de-passe/changer/", views.password_change, name="password_change"),
 ]
