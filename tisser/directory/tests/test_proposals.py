@@ -333,7 +333,7 @@ def current_form_values(client, org) -> dict:
     """What the change form holds before the person edits anything."""
     form = client.get(change_url(org)).context["form"]
     values = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if name == "categories":
             values[name] = list(value or [])

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the fixtures imported from test_proposals are used as arguments
 """Moderating proposals: only staff; accepting applies through the services and tells the
 proposer; rejecting needs a reason, which the proposer receives."""
 
