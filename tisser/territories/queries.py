@@ -1,5 +1,6 @@
 """Reads on territories shared by imports, forms, the map and the autocomplete."""
 
+import json
 import re
 
 from django.db.models import Q
@@ -164,3 +165,22 @@ def _search_codes(code: str, limit: int) -> list[dict]:
     elif len(code) == 9 and (epci := Epci.objects.filter(code=code).first()):
         results.append(_entry(f"epci-{epci.code}", epci.name, "epci"))
     return results[:limit]
+
+
+def outlines_geojson(level: str) -> str:
+    """A GeoJSON FeatureCollection (text) of the stored outlines of "departements" or "regions".
+
+    Stored geometries are already GeoJSON text: they are spliced in, not parsed again.
+    """
+    model = {"departements": Departement, "regions": Region}[level]
+    features = [
+        '{"type":"Feature","properties":'
+        + json.dumps({"code": code, "name": name}, ensure_ascii=False)
+        + ',"geometry":'
+        + outline
+        + "}"
+        for code, name, outline in model.objects.exclude(outline="")
+        .order_by("code")
+        .values_list("code", "name", "outline")
+    ]
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"

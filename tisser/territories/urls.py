@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "territories"
-urlpatterns: list = []
+urlpatterns = [
+    path("recherche/", views.search, name="search"),
+    path("departements.geojson", views.departements_geojson, name="departements_geojson"),
+    path("regions.geojson", views.regions_geojson, name="regions_geojson"),
+]

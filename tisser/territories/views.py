@@ -1,0 +1,44 @@
+"""Public JSON views: the territory autocomplete and the offline map background outlines."""
+
+import hashlib
+
+from django.http import HttpResponse, JsonResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.views.decorators.http import require_GET
+
+from . import queries
+
+MAX_RESULTS = 20
+OUTLINE_MAX_AGE = 24 * 3600  # outlines change only when territories are reloaded
+
+
+@require_GET
+def search(request):
+    """`?q=lil` → `{"results": [{"code": "59350", "label": "Lille (59)", "kind": …}, …]}`."""
+    try:
+        limit = min(max(int(request.GET.get("limit", 10)), 1), MAX_RESULTS)
+    except ValueError:
+        limit = 10
+    results = queries.search_territories(request.GET.get("q", "")[:100], limit=limit)
+    response = JsonResponse({"results": results})
+    patch_cache_control(response, public=True, max_age=300)
+    return response
+
+
+def _outlines_response(request, body: str) -> HttpResponse:
+    etag = '"' + hashlib.md5(body.encode("utf-8"), usedforsecurity=False).hexdigest() + '"'
+    not_modified = get_conditional_response(request, etag=etag)
+    response = not_modified or HttpResponse(body, content_type="application/geo+json")
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=OUTLINE_MAX_AGE)
+    return response
+
+
+@require_GET
+def departements_geojson(request):
+    return _outlines_response(request, queries.outlines_geojson("departements"))
+
+
+@require_GET
+def regions_geojson(request):
+    return _outlines_response(request, queries.outlines_geojson("regions"))
