@@ -89,6 +89,18 @@ def smtp_server(settings):
         controller.stop()
 
 
+@pytest.fixture
+def hauts_de_france(db):
+    """Real territories: every région and département (with outlines), and the 3,800
+    communes of départements 02, 59, 60, 62, 80 with their EPCI and centroids, from the
+    shipped files (about 0.3 s). Returns the Hauts-de-France `Region` (code "32")."""
+    from tisser.territories.models import Region
+    from tisser.territories.services import HAUTS_DE_FRANCE, load_reference_data
+
+    load_reference_data(departements=HAUTS_DE_FRANCE)
+    return Region.objects.get(code="32")
+
+
 @pytest.fixture(scope="session")
 def browser():
     """A real headless Debian Chromium driven by Playwright; skipped where there is none."""
