@@ -193,6 +193,11 @@ TISSER_MAP_TILES_ATTRIBUTION = env(
     "TISSER_MAP_TILES_ATTRIBUTION", "&copy; OpenStreetMap contributors"
 )
 
+# Cooperative map: proposals accepted per client address per hour, and the request header
+# (e.g. HTTP_X_REAL_IP) in which a trusted reverse proxy passes the client address.
+TISSER_PROPOSALS_PER_HOUR = int(env("TISSER_PROPOSALS_PER_HOUR", "5"))
+TISSER_CLIENT_IP_HEADER = env("TISSER_CLIENT_IP_HEADER")
+
 # Security. Production values pass `manage.py check --deploy`.
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

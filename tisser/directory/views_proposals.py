@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,8 +38,6 @@ from .queries_proposals import (
 def client_address(request) -> str:
     """The client's IP address. Behind a reverse proxy, name the header it sets in
     TISSER_CLIENT_IP_HEADER (e.g. HTTP_X_REAL_IP); the first address of it is used."""
-    from django.conf import settings
-
     header = getattr(settings, "TISSER_CLIENT_IP_HEADER", "")
     if header and request.META.get(header):
         return request.META[header].split(",")[0].strip()
