@@ -1,0 +1,342 @@
+"""Backup and restore of a whole Tisser instance: database rows and uploaded files.
+
+One archive (tar.gz) holds:
+
+- `manifest.json`: format version, when, which Django and database made it, the applied
+  migrations, the row count of every model, and the size and SHA-256 of every other member;
+- `database/NNNN-<app>-<model>.jsonl`: every row of every model, in Django's JSON-lines
+  serialisation, primary keys kept. It names no database vendor, so a SQLite backup
+  restores into PostgreSQL and back;
+- `media/<path>`: every file under MEDIA_ROOT, byte for byte.
+
+Restoring loads every row in one transaction (Django's `loaddata`, which also resets
+PostgreSQL sequences) after emptying the tables, so it is all or nothing; files are
+unpacked and checked beside MEDIA_ROOT first and swapped in only once the rows are in.
+This module knows no domain app: it walks the app registry.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import json
+import os
+import shutil
+import tarfile
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import django
+from django.apps import apps
+from django.conf import settings
+from django.core import serializers
+from django.core.management import call_command
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.migrations.recorder import MigrationRecorder
+from django.utils import timezone
+from django.utils.timezone import is_aware
+
+FORMAT = "tisser-backup"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+CHUNK = 2000
+#: rows `migrate` creates by itself: their presence does not make a database "in use"
+MIGRATE_MADE = {"contenttypes.contenttype", "auth.permission"}
+
+
+class BackupError(Exception):
+    """A backup cannot be made or restored; the message says why and what to do."""
+
+
+@dataclass
+class BackupReport:
+    path: Path
+    rows: dict[str, int] = field(default_factory=dict)
+    files: int = 0
+    bytes: int = 0
+
+
+def _models():
+    """Every concrete, managed model, in a stable order (auto-created M2M tables are
+    serialised with their owner)."""
+    found = [model for model in apps.get_models() if model._meta.managed and not model._meta.proxy]
+    return sorted(found, key=lambda model: model._meta.label_lower)
+
+
+def _label(model) -> str:
+    return model._meta.label_lower
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def applied_migrations(using: str = DEFAULT_DB_ALIAS) -> dict[str, list[str]]:
+    applied: dict[str, list[str]] = {}
+    for app_label, name in sorted(MigrationRecorder(connections[using]).applied_migrations()):
+        applied.setdefault(app_label, []).append(name)
+    return applied
+
+
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder cuts times to milliseconds; a backup keeps every microsecond."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime):
+            text = o.isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        if isinstance(o, datetime.time):
+            if is_aware(o):
+                raise ValueError("JSON can't represent timezone-aware times.")
+            return o.isoformat()
+        return super().default(o)
+
+
+def _dump_model(model, target: Path, using: str) -> int:
+    """Stream one model's rows to JSON lines; many-to-many values are prefetched by chunk."""
+    m2m = [f.name for f in model._meta.many_to_many if f.remote_field.through._meta.auto_created]
+    queryset = model._base_manager.using(using).order_by("pk")
+    if m2m:
+        queryset = queryset.prefetch_related(*m2m)
+    count = 0
+
+    def counted():
+        nonlocal count
+        for obj in queryset.iterator(chunk_size=CHUNK):
+            count += 1
+            yield obj
+
+    with target.open("w", encoding="utf-8") as stream:
+        serializers.serialize("jsonl", counted(), stream=stream, cls=ExactJSONEncoder)
+    return count
+
+
+def _media_files(root: Path):
+    if not root.is_dir():
+        return
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            yield path, path.relative_to(root).as_posix()
+
+
+def make_backup(output: Path | None = None, using: str = DEFAULT_DB_ALIAS) -> BackupReport:
+    """Write an archive of the database and MEDIA_ROOT; returns what went into it."""
+    now = timezone.now()
+    if output is None:
+        output = Path(settings.DATA_DIR) / "backups" / f"tisser-{now:%Y%m%d-%H%M%S}.tar.gz"
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    report = BackupReport(path=output)
+    connection = connections[using]
+    media_root = Path(settings.MEDIA_ROOT)
+
+    with tempfile.TemporaryDirectory(prefix="tisser-backup-") as staging_name:
+        staging = Path(staging_name)
+        dumps: list[tuple[str, Path]] = []
+        # One snapshot of the whole database, so rows written meanwhile never half-appear.
+        outermost = not connection.in_atomic_block
+        with transaction.atomic(using=using):
+            if connection.vendor == "postgresql" and outermost:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            for index, model in enumerate(_models(), start=1):
+                name = f"database/{index:04d}-{_label(model).replace('.', '-')}.jsonl"
+                target = staging / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                report.rows[_label(model)] = _dump_model(model, target, using)
+                dumps.append((name, target))
+            migrations = applied_migrations(using)
+
+        members: dict[str, dict] = {}
+        for name, path in dumps:
+            members[name] = {"size": path.stat().st_size, "sha256": _sha256(path)}
+        media = list(_media_files(media_root))
+        for path, relative in media:
+            members[f"media/{relative}"] = {"size": path.stat().st_size, "sha256": _sha256(path)}
+            report.files += 1
+            report.bytes += path.stat().st_size
+
+        manifest = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "created_at": now.isoformat(),
+            "django": django.get_version(),
+            "database_vendor": connection.vendor,
+            "migrations": migrations,
+            "rows": report.rows,
+            "members": members,
+        }
+        partial = output.with_name(output.name + ".partial")
+        with tarfile.open(partial, "w:gz", compresslevel=6) as archive:
+            data = json.dumps(manifest, indent=1, sort_keys=True).encode()
+            info = tarfile.TarInfo(MANIFEST)
+            info.size, info.mtime, info.mode = len(data), int(now.timestamp()), 0o644
+            archive.addfile(info, io.BytesIO(data))
+            for name, path in dumps:
+                archive.add(path, arcname=name, recursive=False)
+            for path, relative in media:
+                archive.add(path, arcname=f"media/{relative}", recursive=False)
+        os.replace(partial, output)
+    return report
+
+
+# -- restore ------------------------------------------------------------------------------
+
+
+def _safe_member_name(name: str) -> PurePosixPath:
+    path = PurePosixPath(name)
+    if path.is_absolute() or ".." in path.parts or not path.parts:
+        raise BackupError(f"Unsafe path in the archive: {name!r}")
+    return path
+
+
+def read_manifest(archive: tarfile.TarFile) -> dict:
+    try:
+        member = archive.getmember(MANIFEST)
+        manifest = json.load(archive.extractfile(member))
+    except (KeyError, ValueError, TypeError) as exc:
+        raise BackupError("This file is not a Tisser backup (no readable manifest.json).") from exc
+    if manifest.get("format") != FORMAT:
+        raise BackupError("This file is not a Tisser backup (unknown format).")
+    if manifest.get("format_version", 0) > FORMAT_VERSION:
+        raise BackupError(
+            "This backup was made by a newer version of Tisser: upgrade Tisser, then restore."
+        )
+    return manifest
+
+
+def rows_in_use(using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
+    """Models holding rows, apart from those `migrate` creates by itself."""
+    counts = {}
+    for model in _models():
+        if _label(model) in MIGRATE_MADE:
+            continue
+        count = model._base_manager.using(using).count()
+        if count:
+            counts[_label(model)] = count
+    return counts
+
+
+def _missing_migrations(manifest: dict, using: str) -> list[str]:
+    """Migrations the backup's database had that this code does not have applied."""
+    here = applied_migrations(using)
+    missing = []
+    for app_label, names in manifest.get("migrations", {}).items():
+        have = set(here.get(app_label, []))
+        missing += [f"{app_label}.{name}" for name in names if name not in have]
+    return missing
+
+
+def _unpack_verified(archive: tarfile.TarFile, manifest: dict, target: Path) -> list[str]:
+    """Extract every member the manifest lists, checking size and SHA-256; returns names."""
+    expected = manifest.get("members", {})
+    seen = set()
+    for member in archive:
+        if member.name == MANIFEST:
+            continue
+        relative = _safe_member_name(member.name)
+        if not member.isfile():
+            raise BackupError(f"Unexpected entry in the archive: {member.name!r}")
+        if member.name not in expected:
+            raise BackupError(f"{member.name!r} is in the archive but not in its manifest.")
+        destination = target.joinpath(*relative.parts)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        with archive.extractfile(member) as source, destination.open("wb") as sink:
+            for block in iter(lambda source=source: source.read(1 << 20), b""):
+                digest.update(block)
+                sink.write(block)
+        info = expected[member.name]
+        if digest.hexdigest() != info["sha256"] or destination.stat().st_size != info["size"]:
+            raise BackupError(f"{member.name!r} is damaged (its checksum does not match).")
+        seen.add(member.name)
+    absent = sorted(set(expected) - seen)
+    if absent:
+        raise BackupError(
+            f"The archive is incomplete: {len(absent)} member(s) missing, e.g. {absent[0]!r}."
+        )
+    return sorted(seen)
+
+
+def _media_in_use(media_root: Path) -> bool:
+    return any(True for _ in _media_files(media_root))
+
+
+def restore_backup(path: Path, *, force: bool = False, using: str = DEFAULT_DB_ALIAS) -> dict:
+    """Replace the database rows and MEDIA_ROOT by the archive's. Refuses to overwrite
+    anything that holds data unless `force`; returns the manifest's row counts."""
+    path = Path(path)
+    if not path.is_file():
+        raise BackupError(f"No such file: {path}")
+    media_root = Path(settings.MEDIA_ROOT)
+    in_use = rows_in_use(using)
+    if not force and (in_use or _media_in_use(media_root)):
+        described = ", ".join(f"{label}: {count}" for label, count in sorted(in_use.items())[:6])
+        raise BackupError(
+            "The database or the uploaded files are not empty"
+            + (f" ({described})" if described else "")
+            + ". Restoring would replace them: run again with --force to do so."
+        )
+    try:
+        archive = tarfile.open(path, "r:gz")  # noqa: SIM115 - closed by the `with` below
+    except (tarfile.TarError, OSError) as exc:
+        raise BackupError(f"{path} is not a readable tar.gz archive.") from exc
+    with archive:
+        manifest = read_manifest(archive)
+        missing = _missing_migrations(manifest, using)
+        if missing:
+            raise BackupError(
+                "This backup comes from a database with migrations this installation has not "
+                f"applied ({', '.join(missing[:5])}). Run `manage.py migrate` or install the "
+                "matching version of Tisser, then restore."
+            )
+        media_root.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".tisser-restore-", dir=media_root.parent))
+        try:
+            names = _unpack_verified(archive, manifest, staging)
+            fixtures = [
+                str(staging / name)
+                for name in names
+                if name.startswith("database/") and manifest["members"][name]["size"] > 0
+            ]
+            _load_rows(fixtures, using)
+            _swap_media(staging / "media", media_root)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return manifest.get("rows", {})
+
+
+def _load_rows(fixtures: list[str], using: str) -> None:
+    """Empty every table and load the archive's rows, all in one transaction."""
+    from django.contrib.contenttypes.models import ContentType
+
+    with transaction.atomic(using=using):
+        # No post_migrate: content types and permissions come from the archive, with
+        # their original keys, so every reference to them stays right.
+        call_command(
+            "flush", database=using, interactive=False, inhibit_post_migrate=True, verbosity=0
+        )
+        if fixtures:
+            call_command("loaddata", *fixtures, database=using, verbosity=0)
+    ContentType.objects.clear_cache()
+
+
+def _swap_media(unpacked: Path, media_root: Path) -> None:
+    """Empty MEDIA_ROOT and move the unpacked files in. The folder itself stays (it may be
+    a mount point); the files were unpacked on the same file system, so moves are cheap."""
+    media_root.mkdir(parents=True, exist_ok=True)
+    for entry in media_root.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    if unpacked.is_dir():
+        for entry in unpacked.iterdir():
+            os.replace(entry, media_root / entry.name)
