@@ -6,6 +6,7 @@ app_name = "directory"
 urlpatterns = [
     path("", include("tisser.directory.urls_public")),
     path("", include("tisser.directory.urls_proposals")),
+    path("", include("tisser.directory.urls_representative")),
     path("gestion/", include("tisser.directory.urls_staff")),
     path("api/", include("tisser.directory.urls_api")),
 ]

@@ -1,3 +1,58 @@
-from django.urls import path  # noqa: F401
+"""Staff pages of the contacts base, under /gestion/ (staff editors and admins only)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views_staff, views_staff_imports, views_staff_people
+
+urlpatterns = [
+    path("", views_staff.organisation_list, name="staff_list"),
+    path("organisations/nouvelle/", views_staff.organisation_create, name="staff_create"),
+    path("organisations/<int:pk>/", views_staff.organisation_detail, name="staff_detail"),
+    path("organisations/<int:pk>/modifier/", views_staff.organisation_edit, name="staff_edit"),
+    path(
+        "organisations/<int:pk>/archiver/", views_staff.organisation_archive, name="staff_archive"
+    ),
+    path(
+        "organisations/<int:pk>/personnes/",
+        views_staff.organisation_add_person,
+        name="staff_add_person",
+    ),
+    path("organisations/<int:pk>/fusionner/", views_staff.merge_choose, name="staff_merge_choose"),
+    path("fusion/", views_staff.merge, name="staff_merge"),
+    path("doublons/", views_staff.duplicates, name="staff_duplicates"),
+    path(
+        "organisations/export.<str:fmt>",
+        views_staff_imports.export_organisations,
+        name="staff_export",
+    ),
+    path("personnes/", views_staff_people.person_list, name="staff_people"),
+    path("personnes/nouvelle/", views_staff_people.person_form, name="staff_person_create"),
+    path("personnes/<int:pk>/", views_staff_people.person_detail, name="staff_person_detail"),
+    path("personnes/<int:pk>/modifier/", views_staff_people.person_form, name="staff_person_edit"),
+    path(
+        "personnes/<int:pk>/consentements/",
+        views_staff_people.person_consent,
+        name="staff_person_consent",
+    ),
+    path(
+        "personnes/export.<str:fmt>", views_staff_imports.export_people, name="staff_people_export"
+    ),
+    path("roles/<int:pk>/", views_staff_people.affiliation_edit, name="staff_affiliation"),
+    path("imports/", views_staff_imports.import_upload, name="staff_import"),
+    path(
+        "imports/modele.<str:fmt>",
+        views_staff_imports.import_template,
+        name="staff_import_template",
+    ),
+    path("imports/<int:pk>/", views_staff_imports.import_detail, name="staff_import_detail"),
+    path(
+        "imports/<int:pk>/progression/",
+        views_staff_imports.import_progress,
+        name="staff_import_progress",
+    ),
+    path(
+        "imports/<int:pk>/confirmer/",
+        views_staff_imports.import_confirm,
+        name="staff_import_confirm",
+    ),
+]

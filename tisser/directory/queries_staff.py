@@ -1,0 +1,130 @@
+"""Reads behind the staff pages and exports (lists with staff-only filters, duplicates)."""
+
+from collections.abc import Mapping
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext
+
+from tisser.core.text import fold
+
+from .filters import filter_organisations
+from .models import Affiliation, GeoPrecision, Organisation, OrganisationRevision, Person
+
+OPEN_STATUSES = [Organisation.Status.PROPOSED, Organisation.Status.PUBLISHED]
+
+
+def staff_organisations(params: Mapping) -> QuerySet:
+    """The shared directory filters, every status (archived only when asked), plus:
+    `located=0|1`, `siret=0|1`, `people=0|1`, `precision=<geo precision>`."""
+    qs = filter_organisations(params, base=Organisation.objects.all())
+    if not params.get("status"):
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    located = params.get("located", "")
+    if located == "0":
+        qs = qs.filter(latitude__isnull=True)
+    elif located == "1":
+        qs = qs.filter(latitude__isnull=False)
+    if (precision := params.get("precision", "")) in GeoPrecision.values and precision:
+        qs = qs.filter(geo_precision=precision)
+    siret = params.get("siret", "")
+    if siret == "0":
+        qs = qs.filter(siret="")
+    elif siret == "1":
+        qs = qs.exclude(siret="")
+    people = params.get("people", "")
+    if people == "1":
+        qs = qs.filter(pk__in=Affiliation.objects.values("organisation_id"))
+    elif people == "0":
+        qs = qs.exclude(pk__in=Affiliation.objects.values("organisation_id"))
+    return qs.select_related("commune").order_by("name", "pk")
+
+
+def staff_people(params: Mapping) -> QuerySet:
+    """People searched by name, email or phone (`q`), and by organisation (`organisation`)."""
+    qs = Person.objects.all()
+    text = (params.get("q") or "").strip()
+    for word in text.split():
+        folded = fold(word)
+        qs = qs.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(phone__icontains=word)
+            | Q(first_name__icontains=folded)
+            | Q(last_name__icontains=folded)
+        )
+    if org := (params.get("organisation") or "").strip():
+        qs = qs.filter(affiliations__organisation__slug=org)
+    if (params.get("representative") or "") == "1":
+        qs = qs.filter(affiliations__is_representative=True)
+    return qs.distinct().order_by("last_name", "first_name", "pk")
+
+
+def possible_duplicates(limit: int = 200) -> list[list[Organisation]]:
+    """Groups of organisations sharing a normalised name + commune, or a SIREN."""
+    groups: list[list[Organisation]] = []
+    keys = (
+        Organisation.objects.exclude(status=Organisation.Status.ARCHIVED)
+        .values("match_key")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .order_by("match_key")
+        .values_list("match_key", flat=True)[:limit]
+    )
+    seen: set[frozenset] = set()
+    for key in keys:
+        members = list(Organisation.objects.filter(match_key=key).select_related("commune"))
+        seen.add(frozenset(o.pk for o in members))
+        groups.append(members)
+    sirens: dict[str, list[Organisation]] = {}
+    with_siret = (
+        Organisation.objects.exclude(siret="")
+        .exclude(status=Organisation.Status.ARCHIVED)
+        .select_related("commune")
+        .order_by("siret")
+    )
+    siren_counts = {}
+    for siret in with_siret.values_list("siret", flat=True):
+        siren_counts[siret[:9]] = siren_counts.get(siret[:9], 0) + 1
+    shared = {siren for siren, n in siren_counts.items() if n > 1}
+    if shared:
+        for org in with_siret.filter(
+            Q(*[Q(siret__startswith=s) for s in list(shared)[:limit]], _connector=Q.OR)
+        ):
+            sirens.setdefault(org.siren, []).append(org)
+    for members in sirens.values():
+        if frozenset(o.pk for o in members) not in seen:
+            groups.append(members)
+    return groups[:limit]
+
+
+def _shown(value) -> str:
+    if value in (None, "", []):
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "—"
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    return str(value)
+
+
+def history(org: Organisation, limit: int = 100) -> list[dict]:
+    """The organisation's revisions, newest first, each change with a readable field label."""
+    entries = []
+    for revision in org.revisions.select_related("author").order_by("-at", "-id")[:limit]:
+        changes = [
+            {"label": field_label(field), "before": _shown(change[0]), "after": _shown(change[1])}
+            for field, change in (revision.changes or {}).items()
+            if isinstance(change, list | tuple) and len(change) == 2
+        ]
+        entries.append({"revision": revision, "changes": changes})
+    return entries
+
+
+def field_label(field: str) -> str:
+    if field == "merged":
+        return str(OrganisationRevision.Source.MERGE.label)
+    try:
+        return str(Organisation._meta.get_field(field).verbose_name)
+    except Exception:
+        return field

@@ -1,0 +1,120 @@
+"""Staff pages for people: list and search, detail with roles and consents, add, edit."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import queries_staff, services
+from .forms import AffiliationForm, ConsentForm, PersonForm, apply_errors
+from .models import Affiliation, Person
+from .views_staff import PAGE_SIZE, _query_without_page, staff_required
+
+
+@staff_required
+def person_list(request):
+    qs = queries_staff.staff_people(request.GET).prefetch_related("affiliations__organisation")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "directory/staff/person_list.html",
+        {
+            "page": page,
+            "params": request.GET,
+            "query": _query_without_page(request),
+        },
+    )
+
+
+def _detail_context(person, **forms):
+    return {
+        "person": person,
+        "affiliations": person.affiliations.select_related("organisation"),
+        "consents": person.consents.all(),
+        "consent_form": forms.get("consent_form") or ConsentForm(),
+    }
+
+
+@staff_required
+def person_detail(request, pk):
+    person = get_object_or_404(Person, pk=pk)
+    return render(request, "directory/staff/person_detail.html", _detail_context(person))
+
+
+@staff_required
+def person_form(request, pk=None):
+    person = get_object_or_404(Person, pk=pk) if pk else None
+    initial = {f: getattr(person, f) for f in services.PERSON_FIELDS} if person else None
+    form = PersonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if person:
+                person = services.update_person(person, form.to_data())
+            else:
+                person = services.create_person(form.to_data())
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The contact has been saved."))
+            return redirect("directory:staff_person_detail", pk=person.pk)
+    return render(
+        request,
+        "directory/staff/person_form.html",
+        {"form": form, "person": person},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required
+@require_POST
+def person_consent(request, pk):
+    person = get_object_or_404(Person, pk=pk)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_consent(
+                person,
+                purpose=data["purpose"],
+                method=data["method"],
+                wording=data["wording"],
+                source=data["source"],
+                given=data["given"],
+                at=data["at"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The consent has been recorded."))
+            return redirect("directory:staff_person_detail", pk=person.pk)
+    return render(
+        request,
+        "directory/staff/person_detail.html",
+        _detail_context(person, consent_form=form),
+        status=400,
+    )
+
+
+@staff_required
+def affiliation_edit(request, pk):
+    affiliation = get_object_or_404(
+        Affiliation.objects.select_related("person", "organisation"), pk=pk
+    )
+    form = AffiliationForm(
+        request.POST or None,
+        initial={"role": affiliation.role, "is_representative": affiliation.is_representative},
+    )
+    if request.method == "POST":
+        if request.POST.get("action") == "remove":
+            services.remove_affiliation(affiliation)
+            messages.success(request, _("The link has been removed."))
+            return redirect("directory:staff_person_detail", pk=affiliation.person_id)
+        if form.is_valid():
+            services.update_affiliation(affiliation, **form.cleaned_data)
+            messages.success(request, _("The role has been saved."))
+            return redirect("directory:staff_person_detail", pk=affiliation.person_id)
+    return render(
+        request, "directory/staff/affiliation_form.html", {"form": form, "affiliation": affiliation}
+    )
