@@ -211,7 +211,8 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(env("TISSER_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("TISSER_HSTS_PRELOAD")
+    # The "preload" token only matters once the domain is submitted to browsers' list.
+    SECURE_HSTS_PRELOAD = env_bool("TISSER_HSTS_PRELOAD", True)
 
 LOGGING = {
     "version": 1,
