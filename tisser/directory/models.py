@@ -146,16 +146,20 @@ class Organisation(models.Model):
             models.Index(fields=["status", "latitude", "longitude"]),
             # Covering indexes: the map's GROUP BY reads the index alone.
             models.Index(
-                fields=["status", "map_cell_6", "latitude", "longitude"], name="org_map_cell_6"
+                fields=["status", "map_cell_6", "latitude", "longitude", "is_member"],
+                name="org_map_cell_6",
             ),
             models.Index(
-                fields=["status", "map_cell_8", "latitude", "longitude"], name="org_map_cell_8"
+                fields=["status", "map_cell_8", "latitude", "longitude", "is_member"],
+                name="org_map_cell_8",
             ),
             models.Index(
-                fields=["status", "map_cell_10", "latitude", "longitude"], name="org_map_cell_10"
+                fields=["status", "map_cell_10", "latitude", "longitude", "is_member"],
+                name="org_map_cell_10",
             ),
             models.Index(
-                fields=["status", "map_cell_12", "latitude", "longitude"], name="org_map_cell_12"
+                fields=["status", "map_cell_12", "latitude", "longitude", "is_member"],
+                name="org_map_cell_12",
             ),
         ]
 

@@ -61,19 +61,19 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='organisation',
-            index=models.Index(fields=['status', 'map_cell_6', 'latitude', 'longitude'], name='org_map_cell_6'),
+            index=models.Index(fields=['status', 'map_cell_6', 'latitude', 'longitude', 'is_member'], name='org_map_cell_6'),
         ),
         migrations.AddIndex(
             model_name='organisation',
-            index=models.Index(fields=['status', 'map_cell_8', 'latitude', 'longitude'], name='org_map_cell_8'),
+            index=models.Index(fields=['status', 'map_cell_8', 'latitude', 'longitude', 'is_member'], name='org_map_cell_8'),
         ),
         migrations.AddIndex(
             model_name='organisation',
-            index=models.Index(fields=['status', 'map_cell_10', 'latitude', 'longitude'], name='org_map_cell_10'),
+            index=models.Index(fields=['status', 'map_cell_10', 'latitude', 'longitude', 'is_member'], name='org_map_cell_10'),
         ),
         migrations.AddIndex(
             model_name='organisation',
-            index=models.Index(fields=['status', 'map_cell_12', 'latitude', 'longitude'], name='org_map_cell_12'),
+            index=models.Index(fields=['status', 'map_cell_12', 'latitude', 'longitude', 'is_member'], name='org_map_cell_12'),
         ),
         migrations.RunPython(fill_map_cells, migrations.RunPython.noop),
         migrations.RunPython(install_search_index, remove_search_index),

@@ -1,0 +1,201 @@
+"""Reads behind the public map: what a viewport shows, and the list beside it.
+
+At low zoom the server groups organisations by a precomputed grid cell
+(`Organisation.map_cell_*`, filled by `indexing.refresh_derived_fields`) with one
+`GROUP BY` on a covering index; at high zoom it sends points. Either way the browser
+never receives more than a few thousand markers.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, F, OuterRef, QuerySet, Subquery
+from django.http import QueryDict
+
+from .filters import FILTER_KEYS, filter_organisations
+from .indexing import MAP_CELL_DEGREES, MAP_CELL_ROWS
+from .models import Category, Organisation
+
+PUBLIC_FILTER_KEYS = tuple(key for key in FILTER_KEYS if key != "status")
+MAX_POINTS = 3000
+LIST_PAGE_SIZE = 20
+MIN_ZOOM, MAX_ZOOM = 0, 20
+POINTS_FROM_ZOOM = 13
+CELL_COLUMN_BY_MAX_ZOOM = ((6, "map_cell_6"), (8, "map_cell_8"), (10, "map_cell_10"), (12, "map_cell_12"))
+
+
+class ViewportError(ValueError):
+    """A bbox or zoom the map cannot use; the message is shown to the caller."""
+
+
+@dataclass(frozen=True)
+class BBox:
+    west: float
+    south: float
+    east: float
+    north: float
+
+    @classmethod
+    def parse(cls, raw: str) -> "BBox":
+        """`west,south,east,north` in degrees, as Leaflet's `getBounds().toBBoxString()`."""
+        try:
+            west, south, east, north = (float(part) for part in raw.split(","))
+        except (AttributeError, ValueError) as exc:
+            raise ViewportError("bbox must be four numbers: west,south,east,north") from exc
+        if any(value != value for value in (west, south, east, north)):  # NaN
+            raise ViewportError("bbox must be four numbers: west,south,east,north")
+        # Leaflet may send a world wider than [-180, 180] when zoomed out: clamp it.
+        west, east = max(west, -180.0), min(east, 180.0)
+        south, north = max(south, -90.0), min(north, 90.0)
+        if west > east or south > north:
+            raise ViewportError("bbox must have west <= east and south <= north")
+        return cls(west, south, east, north)
+
+    def filter(self, qs: QuerySet) -> QuerySet:
+        return qs.filter(
+            latitude__gte=self.south,
+            latitude__lte=self.north,
+            longitude__gte=self.west,
+            longitude__lte=self.east,
+        )
+
+
+def public_params(params) -> QueryDict:
+    """The filters the public may use: never `status` (only published actors are public)."""
+    clean = QueryDict(mutable=True)
+    for key in PUBLIC_FILTER_KEYS:
+        values = params.getlist(key) if hasattr(params, "getlist") else [params.get(key)]
+        values = [v for v in values if v not in (None, "")]
+        if values:
+            clean.setlist(key, values)
+    return clean
+
+
+def public_organisations(params) -> QuerySet:
+    """Published organisations matching the public filters, ready to aggregate or slice.
+
+    Each organisation appears once: the category filter is an `id IN (…)` subquery on the
+    link table rather than a join, so that GROUP BY and COUNT need no DISTINCT.
+    """
+    clean = public_params(params)
+    categories = clean.pop("category", [])
+    qs = filter_organisations(clean)
+    if categories:
+        # The same meaning as filter_organisations' join, without DISTINCT.
+        slugs = [slug.strip() for value in categories for slug in value.split(",") if slug.strip()]
+        linked = Organisation.categories.through.objects.filter(category__slug__in=slugs)
+        qs = qs.filter(pk__in=linked.values("organisation_id"))
+    if qs.query.distinct:
+        qs = Organisation.objects.filter(pk__in=qs.values("pk"))
+    return qs.filter(status=Organisation.Status.PUBLISHED).order_by()
+
+
+def parse_zoom(raw) -> int:
+    try:
+        zoom = int(float(raw))
+    except (TypeError, ValueError) as exc:
+        raise ViewportError("zoom must be a number") from exc
+    return min(max(zoom, MIN_ZOOM), MAX_ZOOM)
+
+
+def cell_column(zoom: int) -> str:
+    for max_zoom, column in CELL_COLUMN_BY_MAX_ZOOM:
+        if zoom <= max_zoom:
+            return column
+    return CELL_COLUMN_BY_MAX_ZOOM[-1][1]
+
+
+def clusters(qs: QuerySet, bbox: BBox, column: str) -> list[list]:
+    """One row per grid cell touching the bbox: [latitude, longitude, count] at the mean
+    position of its organisations.
+
+    The bbox is read as a range of cells (columns by longitude, rows by latitude), so the
+    covering index `status, cell, latitude, longitude, is_member` answers the query alone,
+    in GROUP BY order. A cell on the edge counts whole: clusters do not flicker as the
+    map moves.
+    """
+    size = MAP_CELL_DEGREES[column]
+    first = int((bbox.west + 180) // size) * MAP_CELL_ROWS
+    last = int((bbox.east + 180) // size) * MAP_CELL_ROWS + MAP_CELL_ROWS - 1
+    first_row = int((bbox.south + 90) // size)
+    last_row = int((bbox.north + 90) // size)
+    rows = (
+        qs.filter(**{f"{column}__gte": first, f"{column}__lte": last})
+        .alias(cell_row=F(column) % MAP_CELL_ROWS)
+        .filter(cell_row__gte=first_row, cell_row__lte=last_row)
+        .values(column)
+        .annotate(n=Count("*"), lat=Avg("latitude"), lon=Avg("longitude"))
+        .values_list("lat", "lon", "n")
+    )
+    return [[round(lat, 5), round(lon, 5), n] for lat, lon, n in rows]
+
+
+def first_category_colour() -> Subquery:
+    return Subquery(
+        Category.objects.filter(organisations=OuterRef("pk"))
+        .order_by("position", "name")
+        .values("color")[:1]
+    )
+
+
+def points(qs: QuerySet, bbox: BBox, limit: int) -> list[list]:
+    """Up to `limit` rows: [id, latitude, longitude, name, member, colour, slug]."""
+    rows = (
+        bbox.filter(qs)
+        .annotate(colour=first_category_colour())
+        .values_list("id", "latitude", "longitude", "name", "is_member", "colour", "slug")[
+            :limit
+        ]
+    )
+    return [
+        [pk, round(lat, 6), round(lon, 6), name, int(member), colour or "", slug]
+        for pk, lat, lon, name, member, colour, slug in rows
+    ]
+
+
+def viewport(params) -> dict:
+    """What the map draws for `bbox` at `zoom` with the filters in `params`.
+
+    `{"kind": "clusters", "clusters": [[lat, lon, n]…], "total": n, "cell": degrees}` below
+    zoom 13 (or when a dense viewport holds more than MAX_POINTS), else
+    `{"kind": "points", "points": [[id, lat, lon, name, member, colour, slug]…], "total": n}`.
+    """
+    bbox = BBox.parse(params.get("bbox", ""))
+    zoom = parse_zoom(params.get("zoom"))
+    qs = public_organisations(params)
+    if zoom >= POINTS_FROM_ZOOM:
+        rows = points(qs, bbox, MAX_POINTS + 1)
+        if len(rows) <= MAX_POINTS:
+            return {"kind": "points", "zoom": zoom, "points": rows, "total": len(rows)}
+    column = cell_column(zoom)
+    rows = clusters(qs, bbox, column)
+    return {
+        "kind": "clusters",
+        "zoom": zoom,
+        "cell": MAP_CELL_DEGREES[column],
+        "clusters": rows,
+        "total": sum(row[2] for row in rows),
+    }
+
+
+def list_page(params, page: int = 1, size: int = LIST_PAGE_SIZE) -> dict:
+    """The list beside the map: organisations in the viewport (if any) and filters, by name."""
+    qs = public_organisations(params)
+    if params.get("bbox"):
+        qs = BBox.parse(params["bbox"]).filter(qs)
+    total = qs.count()
+    pages = max(1, -(-total // size))
+    page = min(max(page, 1), pages)
+    organisations = list(
+        qs.order_by("name", "id")
+        .select_related("commune")
+        .prefetch_related("categories")[(page - 1) * size : page * size]
+    )
+    return {
+        "organisations": organisations,
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "size": size,
+        "first": (page - 1) * size + 1 if total else 0,
+        "last": (page - 1) * size + len(organisations),
+    }
