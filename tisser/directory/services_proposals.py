@@ -131,7 +131,9 @@ def organisation_data(proposal: Proposal) -> dict:
 
 def _lock_pending(proposal_id: int) -> Proposal:
     proposal = (
-        Proposal.objects.select_for_update().select_related("organisation").get(pk=proposal_id)
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=proposal_id)
     )
     if not proposal.is_pending:
         raise ProposalError(_("This proposal has already been reviewed."))

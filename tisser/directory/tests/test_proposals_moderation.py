@@ -96,7 +96,7 @@ def test_accepting_a_new_actor_publishes_it_records_history_and_emails_the_propo
     revision = org.revisions.get(source=OrganisationRevision.Source.PROPOSAL)
     assert revision.source == OrganisationRevision.Source.PROPOSAL
     assert revision.author == editor
-    assert f"#{proposal.pk}" in revision.note and "Vérifié au téléphone" in revision.note
+    assert f"{proposal.pk} de Camille Martin — Vérifié au téléphone" in revision.note
     assert revision.changes["name"][1] == "Café Coopératif"
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.ACCEPTED
@@ -230,15 +230,15 @@ def test_an_accepted_logo_becomes_the_actors_logo(staff_client, communes, catego
 
 
 def test_queue_lists_pending_by_default_and_filters_by_status(staff_client, communes, categories):
-    pending = make_proposal(data={"name": "En attente", "commune": "59350"})
-    done = make_proposal(data={"name": "Déjà refusée", "commune": "59350"})
+    pending = make_proposal(data={"name": "Alpha Coop", "commune": "59350"})
+    done = make_proposal(data={"name": "Beta Coop", "commune": "59350"})
     staff_client.post(reject_url(done), {"reason": "hors territoire"})
     html = staff_client.get(reverse("directory:moderation")).content.decode()
-    assert "En attente" in html and "Déjà refusée" not in html
+    assert "Alpha Coop" in html and "Beta Coop" not in html
     html = staff_client.get(reverse("directory:moderation") + "?status=rejected").content.decode()
-    assert "Déjà refusée" in html and "En attente" not in html
+    assert "Beta Coop" in html and "Alpha Coop" not in html
     html = staff_client.get(reverse("directory:moderation") + "?status=all").content.decode()
-    assert "Déjà refusée" in html and "En attente" in html
+    assert "Beta Coop" in html and "Alpha Coop" in html
     assert detail_url(pending) in html
 
 
