@@ -315,3 +315,12 @@ def test_accept_and_reject_only_by_post(staff_client, communes):
     proposal = make_proposal()
     assert staff_client.get(accept_url(proposal)).status_code == 405
     assert staff_client.get(reject_url(proposal)).status_code == 405
+
+
+def test_staff_find_the_queue_in_the_main_navigation(client, role_users):
+    url = reverse("directory:moderation")
+    client.force_login(role_users["public"])
+    assert f'href="{url}"' not in client.get("/").content.decode()
+    client.force_login(role_users["editor"])
+    html = client.get("/").content.decode()
+    assert f'<a href="{url}">Propositions</a>' in html
