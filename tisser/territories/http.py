@@ -26,12 +26,23 @@ def service_url(base: str, path: str) -> str:
     return base.rstrip("/") + "/" + path.lstrip("/")
 
 
+_client: httpx.Client | None = None
+
+
+def client() -> httpx.Client:
+    """One client per process: it keeps connections alive between geocoding calls, and
+    building one (its TLS context) costs more than a request to a nearby server."""
+    global _client
+    if _client is None:
+        _client = httpx.Client(headers={"User-Agent": USER_AGENT}, follow_redirects=True)
+    return _client
+
+
 def get_json(url: str, params: dict | None = None, timeout: float | None = None) -> Any:
     """GET `url` and decode its JSON, or raise `GeoServiceError` with a clear reason."""
     timeout = settings.TISSER_HTTP_TIMEOUT if timeout is None else timeout
     try:
-        with httpx.Client(timeout=timeout, headers={"User-Agent": USER_AGENT}) as client:
-            response = client.get(url, params=params)
+        response = client().get(url, params=params, timeout=timeout)
     except httpx.TimeoutException as exc:
         raise GeoServiceError(f"{url}: no answer within {timeout:g} s") from exc
     except httpx.HTTPError as exc:
