@@ -116,3 +116,98 @@ def browser():
         )
         yield instance
         instance.close()
+
+
+def _reset_broker_pools(app):
+    """Drop the app's broker connections so the next send uses the current settings."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    if "amqp" in app.__dict__:
+        app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path):
+    """A real `celery worker --pool solo` process on the test database.
+
+    Tasks sent by the test go through a filesystem broker in a temporary folder (never the
+    development one) to the worker, which runs with the production settings module against
+    the test database (a file on SQLite, `test_<name>` on PostgreSQL). Use with
+    `@pytest.mark.django_db(transaction=True)` so that the worker sees committed rows.
+    """
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from django.db import connection
+
+    from tisser.celery import app
+
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        name = str(settings_dict["NAME"])
+        if name == ":memory:" or name.startswith("file:memorydb"):
+            pytest.skip("the SQLite test database is in memory: a worker cannot share it")
+        url = f"sqlite:///{name}"
+    else:
+        user = settings_dict.get("USER") or ""
+        password = settings_dict.get("PASSWORD") or ""
+        credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+        host = settings_dict.get("HOST") or "127.0.0.1"
+        port = settings_dict.get("PORT") or 5432
+        url = f"postgres://{credentials}{host}:{port}/{settings_dict['NAME']}"
+    data_dir = tmp_path / "worker-data"
+    broker = {
+        "data_folder_in": str(data_dir / "broker" / "in"),
+        "data_folder_out": str(data_dir / "broker" / "in"),
+        "processed_folder": str(data_dir / "broker" / "processed"),
+        "store_processed": False,
+    }
+    for folder in ("in", "processed"):
+        (data_dir / "broker" / folder).mkdir(parents=True, exist_ok=True)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "tisser.settings",
+        "DATABASE_URL": url,
+        "TISSER_DATA_DIR": str(data_dir),
+        "BROKER_URL": "filesystem://",
+        "TISSER_TASKS_EAGER": "0",
+        "TISSER_ADDRESS_API_URL": "",
+        "TISSER_GEO_API_URL": "",
+        "TISSER_LOG_LEVEL": "WARNING",
+    })
+    log_path = tmp_path / "worker.log"
+    root = Path(__file__).resolve().parent.parent
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "tisser", "worker", "--pool", "solo",
+             "--loglevel", "INFO", "--without-gossip", "--without-mingle",
+             "--without-heartbeat", "--hostname", f"test-{os.getpid()}@localhost"],
+            cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    saved = (app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options)
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "filesystem://"
+    app.conf.broker_transport_options = broker
+    _reset_broker_pools(app)
+    try:
+        deadline = time.monotonic() + 60
+        while b" ready." not in log_path.read_bytes():
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the worker did not start:\n" + log_path.read_text(errors="replace"))
+            time.sleep(0.2)
+        process.log_path = log_path
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+        _reset_broker_pools(app)
+        (app.conf.task_always_eager, app.conf.broker_url,
+         app.conf.broker_transport_options) = saved

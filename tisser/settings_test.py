@@ -14,3 +14,8 @@ TISSER_ADDRESS_API_URL = ""
 TISSER_GEO_API_URL = ""
 TISSER_MAP_TILES_URL = ""
 LANGUAGE_CODE = "fr"
+
+# A file, not an in-memory database: the real-worker test starts a worker process that
+# must see the same SQLite database (`celery_worker_process` in tisser/conftest.py).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405

@@ -44,7 +44,8 @@ class ProgressReporter:
             tmp.replace(path)
             return
         if self.side is None:
-            self.side = connection.__class__(dict(connection.settings_dict), alias="progress")
+            self.side = connection.get_new_connection(connection.get_connection_params())
+            self.side.autocommit = True
         table = connection.ops.quote_name(ImportJob._meta.db_table)
         with self.side.cursor() as cursor:
             cursor.execute(f"UPDATE {table} SET done = %s WHERE id = %s", [done, self.job_id])
