@@ -162,6 +162,9 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
+# How long an email-verification link stays valid.
+TISSER_EMAIL_VERIFICATION_HOURS = int(env("TISSER_EMAIL_VERIFICATION_HOURS", "72"))
+
 # Task queue (Celery). The default broker is a folder: no server needed for `make run`.
 BROKER_DIR = DATA_DIR / "broker"
 CELERY_BROKER_URL = env("BROKER_URL", "filesystem://")
