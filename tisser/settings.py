@@ -131,6 +131,14 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# Front-end libraries come from their PyPI packages, never copied into the repository.
+import xstatic.pkg.leaflet  # noqa: E402
+import xstatic.pkg.leaflet_markercluster  # noqa: E402
+
+STATICFILES_DIRS = [
+    ("leaflet", xstatic.pkg.leaflet.BASE_DIR),
+    ("leaflet-markercluster", xstatic.pkg.leaflet_markercluster.BASE_DIR),
+]
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
