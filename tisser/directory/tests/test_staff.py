@@ -335,3 +335,24 @@ def test_import_templates_download(editor_client, db):
     assert response.content.decode("utf-8-sig").startswith("nom;forme_juridique;siret")
     response = editor_client.get(reverse("directory:staff_import_template", args=["xlsx"]))
     assert load_workbook(io.BytesIO(response.content)).active["A1"].value == "nom"
+
+
+def test_admin_lists_render_and_organisations_are_read_only(client, communes):
+    from tisser.accounts.models import User
+
+    org = services.create_organisation({"name": "Coop", "commune": "59350"})
+    client.force_login(User.objects.create_superuser("root@example.org", "x"))
+    for model in [
+        "category",
+        "organisation",
+        "person",
+        "consent",
+        "organisationrevision",
+        "importjob",
+    ]:
+        assert client.get(reverse(f"admin:directory_{model}_changelist")).status_code == 200
+    page = client.get(reverse("admin:directory_organisation_change", args=[org.pk]))
+    assert page.status_code == 200
+    client.post(reverse("admin:directory_organisation_change", args=[org.pk]), {"name": "X"})
+    org.refresh_from_db()
+    assert org.name == "Coop"
