@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -71,6 +71,17 @@ def retry_time(ip_hash: str, *, now: datetime | None = None) -> datetime | None:
     return times[-1] + RATE_WINDOW
 
 
+def _one_at_a_time_per_address(ip_hash: str) -> None:
+    """Count and insert without a race between simultaneous requests from one address.
+
+    SQLite already serialises writing transactions (BEGIN IMMEDIATE); PostgreSQL gets a
+    transaction-scoped advisory lock keyed on the address hash.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [ip_hash])
+
+
 def submit_proposal(
     *,
     kind: str,
@@ -95,6 +106,7 @@ def submit_proposal(
     if kind == Proposal.Kind.CHANGE and not data and not logo:
         raise ProposalError(_("You have not changed anything."))
     with transaction.atomic():
+        _one_at_a_time_per_address(ip_hash)
         if retry_at := retry_time(ip_hash):
             raise RateLimited(retry_at)
         proposal = Proposal(

@@ -425,3 +425,40 @@ def test_representative_is_sent_to_the_direct_edit_page(client, role_users):
     # Another organisation: an ordinary proposal form.
     other = role_users["other_organisation"]
     assert client.get(change_url(other)).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_requests_never_exceed_the_limit(settings):
+    """A flood from one address at the same instant: exactly the limit gets through."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection, connections
+
+    from tisser.directory import services_proposals
+
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(
+        "file:memorydb"
+    ):
+        pytest.skip("in-memory SQLite is not shared between threads")
+    settings.TISSER_PROPOSALS_PER_HOUR = 3
+    ip_hash = hash_client_address("192.0.2.50")
+
+    def attempt(i):
+        try:
+            services_proposals.submit_proposal(
+                kind="new",
+                data={"name": f"flood {i}"},
+                proposer_name="x",
+                proposer_email="x@example.org",
+                ip_hash=ip_hash,
+            )
+            return True
+        except services_proposals.RateLimited:
+            return False
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(attempt, range(12)))
+    assert results.count(True) == 3
+    assert Proposal.objects.filter(ip_hash=ip_hash).count() == 3
