@@ -121,10 +121,13 @@ def propose(request):
 
 
 def _representative_edit_url(organisation) -> str:
-    try:
-        return reverse("directory:representative_edit", kwargs={"slug": organisation.slug})
-    except NoReverseMatch:
-        return ""
+    """The representative's direct edit page (named either way), or "" if there is none."""
+    for name in ("directory:my_organisation_edit", "directory:representative_edit"):
+        try:
+            return reverse(name, kwargs={"slug": organisation.slug})
+        except NoReverseMatch:
+            continue
+    return ""
 
 
 def propose_change(request, slug):

@@ -414,14 +414,16 @@ def test_only_published_actors_can_get_change_proposals(client, published):
 
 def test_representative_is_sent_to_the_direct_edit_page(client, role_users):
     own = role_users["own_organisation"]
-    try:
-        edit_url = reverse("directory:representative_edit", kwargs={"slug": own.slug})
-    except Exception:  # noqa: BLE001
-        pytest.skip("the representative edit page (directory:representative_edit) is not there yet")
+    edit_url = reverse("directory:my_organisation_edit", kwargs={"slug": own.slug})
     client.force_login(role_users["representative"])
     response = client.get(change_url(own))
     assert response.status_code == 302
     assert response["Location"] == edit_url
+    assert client.get(edit_url).status_code == 200
+    # A member of the same organisation (not its representative) proposes like anyone.
+    client.force_login(role_users["member"])
+    assert client.get(change_url(own)).status_code == 200
+    client.force_login(role_users["representative"])
     # Another organisation: an ordinary proposal form.
     other = role_users["other_organisation"]
     assert client.get(change_url(other)).status_code == 200
