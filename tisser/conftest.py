@@ -107,6 +107,9 @@ def browser():
     if not shutil.which(CHROMIUM) and not shutil.os.path.exists(CHROMIUM):
         pytest.skip("Debian Chromium is not installed (apt-get install chromium)")
     playwright_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop in this thread; Django's test database
+    # set-up and teardown then refuse to run unless told it is safe (it is, in tests).
+    shutil.os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with playwright_api.sync_playwright() as pw:
         instance = pw.chromium.launch(
             executable_path=CHROMIUM,
