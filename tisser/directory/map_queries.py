@@ -20,7 +20,12 @@ MAX_POINTS = 3000
 LIST_PAGE_SIZE = 20
 MIN_ZOOM, MAX_ZOOM = 0, 20
 POINTS_FROM_ZOOM = 13
-CELL_COLUMN_BY_MAX_ZOOM = ((6, "map_cell_6"), (8, "map_cell_8"), (10, "map_cell_10"), (12, "map_cell_12"))
+CELL_COLUMN_BY_MAX_ZOOM = (
+    (6, "map_cell_6"),
+    (8, "map_cell_8"),
+    (10, "map_cell_10"),
+    (12, "map_cell_12"),
+)
 
 
 class ViewportError(ValueError):
@@ -142,9 +147,7 @@ def points(qs: QuerySet, bbox: BBox, limit: int) -> list[list]:
     rows = (
         bbox.filter(qs)
         .annotate(colour=first_category_colour())
-        .values_list("id", "latitude", "longitude", "name", "is_member", "colour", "slug")[
-            :limit
-        ]
+        .values_list("id", "latitude", "longitude", "name", "is_member", "colour", "slug")[:limit]
     )
     return [
         [pk, round(lat, 6), round(lon, 6), name, int(member), colour or "", slug]
@@ -186,7 +189,8 @@ def list_page(params, page: int = 1, size: int = LIST_PAGE_SIZE) -> dict:
     pages = max(1, -(-total // size))
     page = min(max(page, 1), pages)
     organisations = list(
-        qs.order_by("name", "id")
+        # match_key starts with the folded name: the same accent-blind order on every database.
+        qs.order_by("match_key", "id")
         .select_related("commune")
         .prefetch_related("categories")[(page - 1) * size : page * size]
     )

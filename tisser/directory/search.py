@@ -69,6 +69,9 @@ def install_search_index(connection=None) -> None:
             # Rows written while the triggers were missing: index everything again.
             cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
         elif connection.vendor == "postgresql":
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [PG_INDEX])
+            if cursor.fetchone():
+                return
             cursor.execute(
                 f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON {TABLE} "
                 "USING gin (to_tsvector('simple', search_text))"

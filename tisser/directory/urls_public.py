@@ -1,3 +1,13 @@
-from django.urls import path  # noqa: F401
+"""Public pages of the directory: the cooperative map, its data, and each actor's page."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views_actor, views_map
+
+urlpatterns = [
+    path("carte/", views_map.map_page, name="map"),
+    path("carte/embed/", views_map.embed, name="embed"),
+    path("carte/donnees/", views_map.map_data, name="map_data"),
+    path("carte/liste/", views_map.map_list, name="map_list"),
+    path("acteurs/<slug:slug>/", views_actor.organisation_detail, name="organisation"),
+]

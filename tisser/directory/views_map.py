@@ -1,0 +1,170 @@
+"""The public cooperative map: the page, its embeddable twin, viewport data and the list.
+
+The page works without JavaScript (a GET form of filters and a server-rendered list);
+`static/directory/map.js` then draws the map and keeps the list and the URL in step.
+"""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_GET
+
+from tisser.core.middleware import build_policy
+from tisser.territories.queries import territory_label
+
+from . import map_queries
+from .models import Category, LegalForm
+
+# The initial view: Hauts-de-France (the network's région) when nothing else is asked.
+DEFAULT_CENTER = (50.0, 2.8)
+DEFAULT_ZOOM = 8
+
+
+def url_or(name: str, fallback: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return fallback
+
+
+def _filter_query(params) -> str:
+    """The public filters of `params` as a query string (for links and the embed code)."""
+    return urlencode(list(map_queries.public_params(params).lists()), doseq=True)
+
+
+def _map_context(request, embed: bool) -> dict:
+    params = request.GET
+    selected_categories = set(map_queries.public_params(params).getlist("category"))
+    territory = (params.get("territory") or "").strip()
+    categories = list(Category.objects.all())
+    try:
+        page = int(params.get("page", "1"))
+    except ValueError:
+        page = 1
+    listing = map_queries.list_page(params, page=page)
+    filters = _filter_query(params)
+    embed_src = request.build_absolute_uri(reverse("directory:embed"))
+    config = {
+        "embed": embed,
+        "filters": filters,
+        "dataUrl": reverse("directory:map_data"),
+        "listUrl": reverse("directory:map_list"),
+        "mapUrl": reverse("directory:map"),
+        "embedUrl": embed_src,
+        "actorUrl": reverse("directory:organisation", args=["__slug__"]),
+        "territorySearchUrl": url_or("territories:search", "/territoires/recherche/"),
+        "outlinesUrl": url_or(
+            "territories:departements_geojson", "/territoires/departements.geojson"
+        ),
+        "tilesUrl": settings.TISSER_MAP_TILES_URL,
+        "tilesAttribution": settings.TISSER_MAP_TILES_ATTRIBUTION,
+        "center": list(DEFAULT_CENTER),
+        "zoom": DEFAULT_ZOOM,
+        "categories": {c.slug: {"name": c.name, "color": c.color} for c in categories},
+        "strings": {
+            "actors": _("%(count)s actors"),
+            "oneActor": _("1 actor"),
+            "zoomIn": _("Zoom in to see these actors"),
+            "member": _("Member of the network"),
+            "loading": _("Loading…"),
+            "error": _("The map could not be loaded. Please try again."),
+            "seePage": _("See the page"),
+        },
+    }
+    return {
+        "config": config,
+        "embed": embed,
+        "categories": categories,
+        "selected_categories": selected_categories,
+        "legal_forms": LegalForm.choices,
+        "selected_legal_form": params.get("legal_form", ""),
+        "member_only": (params.get("member") or "") in {"1", "true", "yes", "oui"},
+        "q": params.get("q", ""),
+        "territory": territory,
+        "territory_label": (territory_label(territory) if territory else "") or "",
+        "listing": listing,
+        "filters": filters,
+        "embed_code": (
+            f'<iframe src="{embed_src}{"?" + filters if filters else ""}" '
+            f'title="{_("Map of actors")}" width="100%" height="500" '
+            'style="border:0" loading="lazy"></iframe>'
+        ),
+    }
+
+
+@require_GET
+def map_page(request):
+    return render(request, "directory/map.html", _map_context(request, embed=False))
+
+
+@require_GET
+@xframe_options_exempt
+def embed(request):
+    """The map without the site's chrome, for an iframe on any other site."""
+    response = render(request, "directory/embed.html", _map_context(request, embed=True))
+    directives = [d for d in build_policy().split("; ") if not d.startswith("frame-ancestors")]
+    response["Content-Security-Policy"] = "; ".join([*directives, "frame-ancestors *"])
+    return response
+
+
+def _error(message: str) -> JsonResponse:
+    return JsonResponse({"error": message}, status=400)
+
+
+@require_GET
+def map_data(request):
+    """`?bbox=w,s,e,n&zoom=z&<filters>` → clusters or points (see map_queries.viewport)."""
+    if not request.GET.get("bbox"):
+        return _error(_("The bbox parameter is required: west,south,east,north."))
+    try:
+        data = map_queries.viewport(request.GET)
+    except map_queries.ViewportError:
+        return _error(
+            _("Invalid bbox or zoom: expected bbox=west,south,east,north and a zoom number.")
+        )
+    return JsonResponse(data)
+
+
+@require_GET
+def map_list(request):
+    """The list beside the map: an HTML fragment, or JSON with `format=json`."""
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    try:
+        listing = map_queries.list_page(request.GET, page=page)
+    except map_queries.ViewportError:
+        return _error(_("Invalid bbox: expected west,south,east,north."))
+    if request.GET.get("format") == "json":
+        actor_url = reverse("directory:organisation", args=["__slug__"])
+        return JsonResponse(
+            {
+                "total": listing["total"],
+                "page": listing["page"],
+                "pages": listing["pages"],
+                "results": [
+                    {
+                        "name": org.name,
+                        "slug": org.slug,
+                        "url": actor_url.replace("__slug__", org.slug),
+                        "commune": org.commune.name if org.commune else "",
+                        "categories": [c.name for c in org.categories.all()],
+                        "member": org.is_member,
+                        "latitude": org.latitude,
+                        "longitude": org.longitude,
+                    }
+                    for org in listing["organisations"]
+                ],
+            }
+        )
+    return render(
+        request,
+        "directory/_map_list.html",
+        {"listing": listing, "filters": _filter_query(request.GET), "fragment": True},
+    )
