@@ -53,6 +53,8 @@ def _coordinate(value: str, low: int, high: int, message) -> float | None:
 class ActorFieldsForm(forms.Form):
     """The public fields of an actor, as anyone may propose them."""
 
+    required_css_class = "required"
+
     name = forms.CharField(label=_("Name of the actor"), max_length=200)
     legal_form = forms.ChoiceField(
         label=_("Legal form"),
