@@ -64,6 +64,14 @@ def _categories(value: str, known: dict) -> list:
     return found
 
 
+def _find_commune(text: str, postcode: str, cache: dict):
+    """Communes repeat across rows: ask the database once per (name, postcode)."""
+    key = ("commune", text.strip().lower(), postcode.strip())
+    if key not in cache:
+        cache[key] = services.find_commune(text, postcode)
+    return cache[key]
+
+
 def row_to_data(values: dict, known_categories: dict) -> tuple[dict, dict, list[str]]:
     """Organisation data, contact data and the errors of one row (empty cells are left out)."""
     data, contact, errors = {}, {}, []
@@ -85,7 +93,7 @@ def row_to_data(values: dict, known_categories: dict) -> tuple[dict, dict, list[
             elif field == "categories":
                 value = _categories(value, known_categories)
             elif field == "commune":
-                commune = services.find_commune(value, values.get("code_postal", ""))
+                commune = _find_commune(value, values.get("code_postal", ""), known_categories)
                 if commune is None:
                     raise ValidationError(_("unknown commune “%(value)s”") % {"value": value})
                 value = commune
@@ -159,6 +167,7 @@ def check_row(row: dict, known_categories: dict, seen: dict) -> dict:
         else:
             seen[key] = row["line"]
     result["messages"] = errors
+    result["data"], result["contact"] = data, contact
     if errors:
         result["action"] = "error"
     elif target is not None:
@@ -171,7 +180,7 @@ def check_row(row: dict, known_categories: dict, seen: dict) -> dict:
 
 
 def known_categories() -> dict:
-    """Categories by folded slug and by folded name."""
+    """Categories by folded slug and by folded name (also the per-run lookup cache)."""
     known = {}
     for category in Category.objects.all():
         known[fold(category.slug)] = category
@@ -180,7 +189,12 @@ def known_categories() -> dict:
 
 
 def check_rows(rows: list[dict]) -> list[dict]:
-    """The preview: one result per row, in file order."""
+    """The preview: one result per row, in file order (JSON-ready, for the job's report)."""
     known = known_categories()
     seen: dict = {}
-    return [check_row(row, known, seen) for row in rows]
+    report = []
+    for row in rows:
+        result = check_row(row, known, seen)
+        del result["data"], result["contact"]
+        report.append(result)
+    return report

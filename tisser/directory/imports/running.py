@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from .. import services
 from ..models import ImportJob, OrganisationRevision
-from .checking import check_row, check_rows, known_categories, row_to_data
+from .checking import check_row, check_rows, known_categories
 from .progress import ProgressReporter
 from .reading import ImportFileError, read_table
 
@@ -78,7 +78,7 @@ def _write_rows(job: ImportJob, progress: ProgressReporter) -> tuple[int, int]:
         result = check_row(row, known, seen)
         if result["action"] == "error":
             raise RowError(row["line"], result["messages"])
-        data, contact, _errors = row_to_data(row["values"], known)
+        data, contact = result["data"], result["contact"]
         line_note = note % {"file": job.filename, "line": row["line"]}
         try:
             if result["action"] == "update":
