@@ -1,11 +1,14 @@
 """Core background tasks: the email sender every app shares (through `core.mail`)."""
 
-from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
+# Bound to Tisser's app explicitly (not `shared_task`): wherever this module is imported
+# from, the task goes to the configured broker, never to Celery's default one.
+from tisser.celery import app
 
-@shared_task(
+
+@app.task(
     name="tisser.core.send_email",
     autoretry_for=(OSError,),
     retry_backoff=30,

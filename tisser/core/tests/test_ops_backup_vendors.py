@@ -139,6 +139,7 @@ def test_backup_restores_into_the_other_database_engine(other_database, tmp_path
         if not key.startswith(("TISSER_", "DJANGO_")) and key != "DATABASE_URL"
     }
     env.update(
+        PYTHONPATH=str(ROOT),  # scripts run from a temporary folder import this tree
         DJANGO_SETTINGS_MODULE="tisser.settings",
         DATABASE_URL=other_database,
         TISSER_DATA_DIR=str(source_dir),
