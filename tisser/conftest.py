@@ -13,8 +13,9 @@ def make_user(db):
 
     def make(email, staff_role="", **extra):
         extra.setdefault("email_verified", True)
-        return User.objects.create_user(email=email, password="motdepasse-solide-42",
-                                         staff_role=staff_role, **extra)
+        return User.objects.create_user(
+            email=email, password="motdepasse-solide-42", staff_role=staff_role, **extra
+        )
 
     return make
 
@@ -28,10 +29,12 @@ def role_users(db, make_user):
     other = Organisation.objects.create(name="Autre Structure", slug="autre-structure")
     representative = make_user("representant@example.org")
     member = make_user("adherent@example.org")
-    rep_person = Person.objects.create(first_name="Rita", last_name="Rep",
-                                       email=representative.email, user=representative)
-    member_person = Person.objects.create(first_name="Marc", last_name="Membre",
-                                          email=member.email, user=member)
+    rep_person = Person.objects.create(
+        first_name="Rita", last_name="Rep", email=representative.email, user=representative
+    )
+    member_person = Person.objects.create(
+        first_name="Marc", last_name="Membre", email=member.email, user=member
+    )
     Affiliation.objects.create(person=rep_person, organisation=own, is_representative=True)
     Affiliation.objects.create(person=member_person, organisation=own)
     return {
@@ -114,8 +117,14 @@ def browser():
         instance = pw.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-gpu",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield instance
         instance.close()
@@ -172,24 +181,43 @@ def celery_worker_process(transactional_db, tmp_path):
     for folder in ("in", "processed"):
         (data_dir / "broker" / folder).mkdir(parents=True, exist_ok=True)
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "tisser.settings",
-        "DATABASE_URL": url,
-        "TISSER_DATA_DIR": str(data_dir),
-        "BROKER_URL": "filesystem://",
-        "TISSER_TASKS_EAGER": "0",
-        "TISSER_ADDRESS_API_URL": "",
-        "TISSER_GEO_API_URL": "",
-        "TISSER_LOG_LEVEL": "WARNING",
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "tisser.settings",
+            "DATABASE_URL": url,
+            "TISSER_DATA_DIR": str(data_dir),
+            "BROKER_URL": "filesystem://",
+            "TISSER_TASKS_EAGER": "0",
+            "TISSER_ADDRESS_API_URL": "",
+            "TISSER_GEO_API_URL": "",
+            "TISSER_LOG_LEVEL": "WARNING",
+        }
+    )
     log_path = tmp_path / "worker.log"
     root = Path(__file__).resolve().parent.parent
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "tisser", "worker", "--pool", "solo",
-             "--loglevel", "INFO", "--without-gossip", "--without-mingle",
-             "--without-heartbeat", "--hostname", f"test-{os.getpid()}@localhost"],
-            cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "tisser",
+                "worker",
+                "--pool",
+                "solo",
+                "--loglevel",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--hostname",
+                f"test-{os.getpid()}@localhost",
+            ],
+            cwd=root,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     saved = (app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options)
     app.conf.task_always_eager = False
@@ -212,5 +240,4 @@ def celery_worker_process(transactional_db, tmp_path):
             process.kill()
             process.wait(timeout=5)
         _reset_broker_pools(app)
-        (app.conf.task_always_eager, app.conf.broker_url,
-         app.conf.broker_transport_options) = saved
+        (app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options) = saved

@@ -20,16 +20,32 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, **options):
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "tisser", "worker",
-             "--loglevel", "WARNING", "--concurrency", "2"],
-            env={**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get(
-                "DJANGO_SETTINGS_MODULE", "tisser.settings")},
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "tisser",
+                "worker",
+                "--loglevel",
+                "WARNING",
+                "--concurrency",
+                "2",
+            ],
+            env={
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": os.environ.get(
+                    "DJANGO_SETTINGS_MODULE", "tisser.settings"
+                ),
+            },
         )
         url = f"http://{host}:{port}"
         self.stdout.write(self.style.SUCCESS(_("Tisser is running at %(url)s") % {"url": url}))
         self.stdout.write(_("Map of actors: %(url)s/carte/") % {"url": url})
-        self.stdout.write(_("Task-queue worker started (broker: %(broker)s)") % {
-            "broker": settings.CELERY_BROKER_URL.split("@")[-1]})
+        self.stdout.write(
+            _("Task-queue worker started (broker: %(broker)s)")
+            % {"broker": settings.CELERY_BROKER_URL.split("@")[-1]}
+        )
         try:
             call_command("runserver", f"{host}:{port}", use_reloader=False)
         finally:
