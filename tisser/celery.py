@@ -1,11 +1,18 @@
 """The task queue. Tasks are thin wrappers over services, queued after commit, passed ids."""
 
 import os
+import sys
 
 from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tisser.settings")
 
+_path_before = list(sys.path)
 app = Celery("tisser")
+# Celery's Django fix-up puts the current directory first on sys.path. Run from an app
+# folder (as `makemessages` is), that makes `tisser/core/html.py` shadow the standard
+# `html`, or `territories/http.py` shadow `http`: take it out again.
+if sys.path[1:] == _path_before and sys.path[:1] == [os.getcwd()]:
+    del sys.path[0]
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
