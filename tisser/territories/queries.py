@@ -46,7 +46,9 @@ def find_commune(text: str, postcode: str = "") -> Commune | None:
 
     A name is matched accent- and case-blind. Among communes of the same name the
     postcode decides (its exact value, else its département); without a postcode a name
-    is enough only when it is unique in France. None when unknown or still ambiguous.
+    is enough only when it is unique in France. Also read: the labels the autocomplete
+    gives ("Lille (59)") and arrondissements ("Paris 11e", "Lyon 3ème arrondissement").
+    None when unknown or still ambiguous.
     """
     text = (text or "").strip()
     postcode = (postcode or "").strip()
@@ -54,24 +56,36 @@ def find_commune(text: str, postcode: str = "") -> Commune | None:
         found = Commune.objects.filter(code=text.upper()).first()
         if found:
             return found
+    departements: set[str] = set()
+    if labelled := _LABEL.match(text):
+        text, departements = labelled.group(1), {labelled.group(2).upper()}
     name = fold_place_name(text)
     if not name:
         return None
-    candidates = list(Commune.objects.filter(search_name=name).select_related("departement"))
-    if len(candidates) <= 1 and not postcode:
-        return candidates[0] if candidates else None
-    if not candidates:
-        return None
-    if postcode:
-        exact = [c for c in candidates if postcode in c.postcode_list]
-        if len(exact) == 1:
-            return exact[0]
-        departements = departement_of_postcode(postcode)
-        same_dep = [c for c in (exact or candidates) if c.departement_id in departements]
-        if len(same_dep) == 1:
-            return same_dep[0]
-        return None
-    return None
+    candidates = _named(name)
+    if not candidates and (without := _ARRONDISSEMENT.sub("", name)) != name:
+        candidates = _named(without)
+    if departements:
+        candidates = [c for c in candidates if c.departement_id in departements]
+    if not postcode:
+        return candidates[0] if len(candidates) == 1 else None
+    exact = [c for c in candidates if postcode in c.postcode_list]
+    if len(exact) == 1:
+        return exact[0]
+    same_dep = [
+        c for c in (exact or candidates) if c.departement_id in departement_of_postcode(postcode)
+    ]
+    return same_dep[0] if len(same_dep) == 1 else None
+
+
+# "Lille (59)", as `search_territories` labels a commune.
+_LABEL = re.compile(r"^(.*\S)\s*\((\d[\dAB]|\d{3})\)$", re.IGNORECASE)
+# "paris 11e", "lyon 3eme arrondissement", "marseille 1er arrondissement" (folded).
+_ARRONDISSEMENT = re.compile(r"\s+\d{1,2}\s*(er|e|eme|ieme)?(\s+arrondissement)?$")
+
+
+def _named(folded_name: str) -> list[Commune]:
+    return list(Commune.objects.filter(search_name=folded_name))
 
 
 def communes_for_postcode(postcode: str) -> list[Commune]:

@@ -23,6 +23,11 @@ from tisser.territories.queries import find_commune, search_territories, territo
         ("Bailleul", "80000", "80051"),  # not its postcode, but the only one in the Somme
         ("2A004", "", "2A004"),  # Corsica, Ajaccio
         ("ajaccio", "20000", "2A004"),
+        ("Lille (59)", "", "59350"),  # the autocomplete's label
+        ("Saint-Omer (62)", "", "62765"),
+        ("Paris 11e", "75011", "75056"),  # arrondissements belong to their commune
+        ("Marseille 1er Arrondissement", "", "13055"),
+        ("lyon 3eme", "", "69123"),
     ],
 )
 def test_find_commune_finds(france, db, text, postcode, expected):
@@ -38,6 +43,7 @@ def test_find_commune_finds(france, db, text, postcode, expected):
         ("Bailleul", "75001"),  # no Bailleul in Paris
         ("Lille", "75001"),  # a postcode that contradicts the name
         ("Nulle-Part-sur-Mer", ""),
+        ("Saint-Omer (59)", ""),  # no Saint-Omer in the Nord
         ("", "59000"),
         ("99999", ""),
     ],
