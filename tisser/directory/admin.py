@@ -6,6 +6,7 @@ sanitising, geocoding) and go through the staff pages, which call the services.
 """
 
 from django.contrib import admin
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -76,6 +77,7 @@ class OrganisationAdmin(ReadOnlyAdmin):
     search_fields = ["name", "siret", "email", "commune__name"]
     list_select_related = ["commune"]
     inlines = [AffiliationInline, RevisionInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description=_("staff page"))
     def staff_page(self, obj):

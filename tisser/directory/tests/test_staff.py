@@ -356,3 +356,14 @@ def test_admin_lists_render_and_organisations_are_read_only(client, communes):
     client.post(reverse("admin:directory_organisation_change", args=[org.pk]), {"name": "X"})
     org.refresh_from_db()
     assert org.name == "Coop"
+
+
+def test_messages_are_in_french_by_default(editor_client, communes):
+    response = editor_client.post(
+        reverse("directory:staff_create"),
+        {"name": "X", "status": "published", "siret": "12345678901234", "commune": "Atlantide"},
+    )
+    errors = response.context["form"].errors
+    assert "n'est pas un SIRET valide" in errors["siret"][0]
+    assert "Commune inconnue" in errors["commune"][0]
+    assert "Veuillez corriger" in response.content.decode()
