@@ -144,6 +144,19 @@ class OrganisationForm(forms.Form):
                 raise ValidationError(error.message_dict["logo"]) from None
         return logo
 
+    # Checked here too, so that every error shows at once (the services check them again).
+    def clean_siret(self):
+        services.clean_field("siret", self.cleaned_data.get("siret", ""))
+        return self.cleaned_data.get("siret", "")
+
+    def clean_latitude(self):
+        services.clean_field("latitude", self.cleaned_data.get("latitude", ""))
+        return self.cleaned_data.get("latitude", "")
+
+    def clean_longitude(self):
+        services.clean_field("longitude", self.cleaned_data.get("longitude", ""))
+        return self.cleaned_data.get("longitude", "")
+
     def clean_commune(self):
         text = self.cleaned_data.get("commune", "").strip()
         if not text:

@@ -228,6 +228,14 @@ def _clean_value(field: str, value):
     return value.strip() if isinstance(value, str) else value
 
 
+def clean_field(field: str, value):
+    """One field's value as the services would store it; ValidationError (message) if not."""
+    try:
+        return _clean_value(field, value)
+    except ValidationError as error:
+        raise ValidationError(error.message_dict.get(field, error.messages)) from None
+
+
 # --- revisions ----------------------------------------------------------------------
 
 
