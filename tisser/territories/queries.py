@@ -181,20 +181,27 @@ def _search_codes(code: str, limit: int) -> list[dict]:
     return results[:limit]
 
 
-def outlines_geojson(level: str) -> str:
-    """A GeoJSON FeatureCollection (text) of the stored outlines of "departements" or "regions".
+def is_departement(code: str) -> bool:
+    return bool(code) and Departement.objects.filter(code=code).exists()
 
-    Stored geometries are already GeoJSON text: they are spliced in, not parsed again.
+
+def outlines_geojson(level: str, departement: str = "") -> str:
+    """A GeoJSON FeatureCollection (text) of stored outlines, properties `code` and `name`.
+
+    `level` is "regions", "departements", or "communes" (then of one `departement`: only
+    communes whose outline was fetched, see `fetch_commune_outlines`). Stored geometries
+    are already GeoJSON text: they are spliced in, not parsed again.
     """
-    model = {"departements": Departement, "regions": Region}[level]
+    model = {"departements": Departement, "regions": Region, "communes": Commune}[level]
+    rows = model.objects.exclude(outline="")
+    if model is Commune:
+        rows = rows.filter(departement_id=departement)
     features = [
         '{"type":"Feature","properties":'
         + json.dumps({"code": code, "name": name}, ensure_ascii=False)
         + ',"geometry":'
         + outline
         + "}"
-        for code, name, outline in model.objects.exclude(outline="")
-        .order_by("code")
-        .values_list("code", "name", "outline")
+        for code, name, outline in rows.order_by("code").values_list("code", "name", "outline")
     ]
     return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"

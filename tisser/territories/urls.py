@@ -7,4 +7,5 @@ urlpatterns = [
     path("recherche/", views.search, name="search"),
     path("departements.geojson", views.departements_geojson, name="departements_geojson"),
     path("regions.geojson", views.regions_geojson, name="regions_geojson"),
+    path("communes.geojson", views.communes_geojson, name="communes_geojson"),
 ]

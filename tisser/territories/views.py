@@ -4,6 +4,7 @@ import hashlib
 
 from django.http import HttpResponse, JsonResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import queries
@@ -25,12 +26,12 @@ def search(request):
     return response
 
 
-def _outlines_response(request, body: str) -> HttpResponse:
+def _outlines_response(request, body: str, max_age: int = OUTLINE_MAX_AGE) -> HttpResponse:
     etag = '"' + hashlib.md5(body.encode("utf-8"), usedforsecurity=False).hexdigest() + '"'
     not_modified = get_conditional_response(request, etag=etag)
     response = not_modified or HttpResponse(body, content_type="application/geo+json")
     response["ETag"] = etag
-    patch_cache_control(response, public=True, max_age=OUTLINE_MAX_AGE)
+    patch_cache_control(response, public=True, max_age=max_age)
     return response
 
 
@@ -42,3 +43,15 @@ def departements_geojson(request):
 @require_GET
 def regions_geojson(request):
     return _outlines_response(request, queries.outlines_geojson("regions"))
+
+
+@require_GET
+def communes_geojson(request):
+    """`?departement=59`: the outlines of its communes, when they have been fetched."""
+    code = request.GET.get("departement", "").strip().upper()
+    if not queries.is_departement(code):
+        return JsonResponse(
+            {"error": _("Give a known département code, e.g. ?departement=59.")}, status=400
+        )
+    # Shorter: `fetch_commune_outlines` may add outlines at any time.
+    return _outlines_response(request, queries.outlines_geojson("communes", code), max_age=3600)

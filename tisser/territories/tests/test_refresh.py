@@ -166,6 +166,28 @@ def test_fetch_commune_outlines_from_the_shared_file(hauts_de_france):
     assert amiens["type"] in ("Polygon", "MultiPolygon")
 
 
+def test_the_communes_geojson_view_serves_fetched_outlines(hauts_de_france, client):
+    from django.urls import reverse
+
+    from tisser.territories.services import store_commune_outlines
+
+    store_commune_outlines(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "properties": {"code": "59350"}, "geometry": LILLE_SQUARE}
+            ],
+        }
+    )
+    url = reverse("territories:communes_geojson")
+    collection = client.get(url, {"departement": "59"}).json()
+    assert [f["properties"] for f in collection["features"]] == [{"code": "59350", "name": "Lille"}]
+    assert client.get(url, {"departement": "62"}).json()["features"] == []
+    response = client.get(url, {"departement": "00"})
+    assert response.status_code == 400 and "département" in response.json()["error"]
+    assert client.get(url).status_code == 400
+
+
 def test_fetch_commune_outlines_rejects_bad_arguments(hauts_de_france, tmp_path):
     with pytest.raises(CommandError, match="--departement CODE"):
         call_command("fetch_commune_outlines")
