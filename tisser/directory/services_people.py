@@ -1,0 +1,167 @@
+"""Writes to people: contacts, their roles in organisations, and their consents.
+
+Public through `services` (import them from there). A person is found by email,
+lower-cased, and never duplicated.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Affiliation, Consent, Organisation, Person
+
+# --- people -------------------------------------------------------------------------
+
+PERSON_FIELDS = ("first_name", "last_name", "email", "phone")
+
+
+def _clean_person(data: dict) -> dict:
+    unknown = set(data) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable through services: {sorted(unknown)}")
+    cleaned = {k: (v or "").strip() for k, v in data.items()}
+    if "email" in cleaned:
+        cleaned["email"] = cleaned["email"].lower()
+        if cleaned["email"]:
+            try:
+                EmailValidator()(cleaned["email"])
+            except ValidationError:
+                raise ValidationError(
+                    {
+                        "email": _("“%(value)s” is not a valid email address.")
+                        % {"value": data["email"]}
+                    }
+                ) from None
+    return cleaned
+
+
+def check_person_data(data: dict) -> None:
+    """Raise the ValidationError that these contact details would raise."""
+    _clean_person(data)
+
+
+def _check_email_free(email: str, person: Person | None) -> None:
+    if not email:
+        return
+    clash = Person.objects.filter(email=email)
+    if person is not None and person.pk:
+        clash = clash.exclude(pk=person.pk)
+    if clash.exists():
+        raise ValidationError(
+            {"email": _("Another contact already has this email address.")}, code="duplicate"
+        )
+
+
+@transaction.atomic
+def create_person(data: dict) -> Person:
+    """A new contact; refuses an email another contact already has (use find_or_create_person)."""
+    cleaned = _clean_person(data)
+    if not (cleaned.get("first_name") or cleaned.get("last_name") or cleaned.get("email")):
+        raise ValidationError(_("Give at least a name or an email address."))
+    _check_email_free(cleaned.get("email", ""), None)
+    return Person.objects.create(**cleaned)
+
+
+@transaction.atomic
+def update_person(person: Person, data: dict) -> Person:
+    cleaned = _clean_person(data)
+    _check_email_free(cleaned.get("email", ""), person)
+    for field, value in cleaned.items():
+        setattr(person, field, value)
+    if not (person.first_name or person.last_name or person.email):
+        raise ValidationError(_("Give at least a name or an email address."))
+    person.save()
+    return person
+
+
+def find_or_create_person(
+    *, email: str, first_name: str = "", last_name: str = "", phone: str = ""
+) -> tuple[Person, bool]:
+    """The contact with this email (case-blind), created if new; fills only empty fields."""
+    cleaned = _clean_person(
+        {"email": email, "first_name": first_name, "last_name": last_name, "phone": phone}
+    )
+    email = cleaned["email"]
+    if not email:
+        return create_person(cleaned), True
+    with transaction.atomic():
+        person = Person.objects.select_for_update().filter(email=email).first()
+        created = False
+        if person is None:
+            try:
+                with transaction.atomic():
+                    person = Person.objects.create(**cleaned)
+                created = True
+            except IntegrityError:
+                person = Person.objects.select_for_update().get(email=email)
+        if not created:
+            missing = {f: v for f, v in cleaned.items() if v and not getattr(person, f)}
+            if missing:
+                for field, value in missing.items():
+                    setattr(person, field, value)
+                person.save(update_fields=[*missing, "updated_at"])
+    return person, created
+
+
+@transaction.atomic
+def affiliate(
+    person: Person, org: Organisation, *, role: str = "", is_representative: bool = False
+) -> Affiliation:
+    """Link a person to an organisation; never downgrades an existing representative."""
+    affiliation, created = Affiliation.objects.select_for_update().get_or_create(
+        person=person,
+        organisation=org,
+        defaults={"role": (role or "").strip(), "is_representative": is_representative},
+    )
+    if not created:
+        fields = []
+        if role and affiliation.role != role.strip():
+            affiliation.role = role.strip()
+            fields.append("role")
+        if is_representative and not affiliation.is_representative:
+            affiliation.is_representative = True
+            fields.append("is_representative")
+        if fields:
+            affiliation.save(update_fields=fields)
+    return affiliation
+
+
+@transaction.atomic
+def update_affiliation(affiliation: Affiliation, *, role: str, is_representative: bool):
+    affiliation.role = (role or "").strip()
+    affiliation.is_representative = bool(is_representative)
+    affiliation.save(update_fields=["role", "is_representative"])
+    return affiliation
+
+
+@transaction.atomic
+def remove_affiliation(affiliation: Affiliation) -> None:
+    affiliation.delete()
+
+
+def record_consent(
+    person: Person,
+    *,
+    purpose: str,
+    method: str,
+    wording: str = "",
+    source: str = "",
+    given: bool = True,
+    at=None,
+) -> Consent:
+    """Keep what a person agreed to (or withdrew), when, how, and the wording they saw."""
+    if purpose not in Consent.Purpose.values:
+        raise ValidationError({"purpose": _("Unknown consent purpose.")})
+    if method not in Consent.Method.values:
+        raise ValidationError({"method": _("Unknown way of collecting consent.")})
+    return Consent.objects.create(
+        person=person,
+        purpose=purpose,
+        method=method,
+        wording=wording or "",
+        source=(source or "")[:200],
+        given=bool(given),
+        at=at or timezone.now(),
+    )
