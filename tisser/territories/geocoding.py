@@ -3,11 +3,13 @@
 `locate()` never fails: when the API is disabled (empty `TISSER_ADDRESS_API_URL`),
 unreachable, or unsure of its answer, it falls back to the centre of the commune, with
 precision "municipality", so that an organisation always lands somewhere sensible and
-its page can say how precise that place is. It is called from background tasks, never
-while a form is saved.
+its page can say how precise that place is. `Location.fallback` says why, so that a
+task may try again later when the API was only unavailable. It is called from
+background tasks, never while a form is saved.
 """
 
 import logging
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -25,6 +27,14 @@ MIN_SCORE = 0.5
 PRECISION_HOUSENUMBER = "housenumber"
 PRECISION_STREET = "street"
 PRECISION_MUNICIPALITY = "municipality"
+
+# Why a Location is a commune centre rather than the API's answer.
+FALLBACK_OFFLINE = "offline"  # TISSER_ADDRESS_API_URL is empty
+FALLBACK_UNAVAILABLE = "unavailable"  # timeout, network error, HTTP error: worth a retry
+FALLBACK_UNSURE = "unsure"  # no result, low score, another commune, nothing to search
+
+# The BAN allows 50 requests/s per IP; on HTTP 429 wait this long at most, once.
+MAX_RATE_LIMIT_WAIT = 2.0
 
 # BAN result types, mapped onto the three precisions Tisser stores.
 _BAN_TYPES = {
@@ -44,6 +54,7 @@ class Location:
     precision: str  # "housenumber" | "street" | "municipality"
     commune_code: str | None
     label: str
+    fallback: str = ""  # "" when the address API placed it, else FALLBACK_* (why not)
 
 
 def locate(address: str, postcode: str = "", commune_code: str | None = None) -> Location | None:
@@ -56,13 +67,13 @@ def locate(address: str, postcode: str = "", commune_code: str | None = None) ->
     address = " ".join((address or "").split())
     postcode = (postcode or "").strip()
     commune = _known_commune(commune_code, postcode)
-    found = _ask_ban(_query(address, postcode, commune), postcode, commune_code)
+    found, reason = _ask_ban(_query(address, postcode, commune), postcode, commune_code)
     if found is not None:
         return found
-    return commune_centre(commune) if commune else None
+    return commune_centre(commune, fallback=reason) if commune else None
 
 
-def commune_centre(commune: Commune) -> Location | None:
+def commune_centre(commune: Commune, fallback: str = FALLBACK_UNSURE) -> Location | None:
     """The commune's centroid as a Location, or None when it has none."""
     if commune.latitude is None or commune.longitude is None:
         return None
@@ -72,6 +83,7 @@ def commune_centre(commune: Commune) -> Location | None:
         precision=PRECISION_MUNICIPALITY,
         commune_code=commune.code,
         label=f"{commune.name} ({commune.departement_id})",
+        fallback=fallback,
     )
 
 
@@ -103,42 +115,57 @@ def _query(address: str, postcode: str, commune: Commune | None) -> str:
     return " ".join(parts)
 
 
-def _ask_ban(address: str, postcode: str, commune_code: str | None) -> Location | None:
-    """The BAN's best answer when it is confident and in the right commune, else None."""
+def _ask_ban(address: str, postcode: str, commune_code: str | None) -> tuple[Location | None, str]:
+    """The BAN's best answer when it is confident and in the right commune, else None and
+    why (a FALLBACK_* value)."""
     base = settings.TISSER_ADDRESS_API_URL
-    if not base or len(address) < 3:
-        return None
+    if not base:
+        return None, FALLBACK_OFFLINE
+    if len(address) < 3:
+        return None, FALLBACK_UNSURE
     params = {"q": address[:200], "limit": 1}
     if commune_code:
         params["citycode"] = commune_code
     if postcode:
         params["postcode"] = postcode
     try:
-        data = get_json(service_url(base, "/search/"), params)
+        data = _search(service_url(base, "/search/"), params)
     except GeoServiceError as exc:
         logger.warning("Address API unavailable, falling back to the commune centre: %s", exc)
-        return None
+        return None, FALLBACK_UNAVAILABLE
     try:
         feature = (data.get("features") or [None])[0]
         if not feature:
-            return None
+            return None, FALLBACK_UNSURE
         props = feature.get("properties") or {}
         longitude, latitude = (float(v) for v in feature["geometry"]["coordinates"][:2])
         score = float(props.get("score") or 0)
     except (AttributeError, KeyError, TypeError, ValueError, IndexError):
         logger.warning("Address API: unexpected answer for %r", address)
-        return None
+        return None, FALLBACK_UNAVAILABLE
     citycode = props.get("citycode") or None
-    if score < MIN_SCORE:
-        return None
-    if commune_code and citycode != commune_code:
-        return None
+    if score < MIN_SCORE or (commune_code and citycode != commune_code):
+        return None, FALLBACK_UNSURE
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        return None
-    return Location(
+        return None, FALLBACK_UNAVAILABLE
+    location = Location(
         latitude=latitude,
         longitude=longitude,
         precision=_BAN_TYPES.get(props.get("type") or "", PRECISION_STREET),
         commune_code=citycode,
         label=str(props.get("label") or address),
     )
+    return location, ""
+
+
+def _search(url: str, params: dict):
+    """One GET; on a rate limit (HTTP 429) wait as asked (2 s at most) and try once more."""
+    try:
+        return get_json(url, params)
+    except GeoServiceError as exc:
+        if exc.status != 429:
+            raise
+        time.sleep(
+            min(exc.retry_after if exc.retry_after is not None else 1.0, MAX_RATE_LIMIT_WAIT)
+        )
+    return get_json(url, params)

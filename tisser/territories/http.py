@@ -13,7 +13,16 @@ USER_AGENT = "Tisser (self-hosted solidarity-economy platform)"
 
 
 class GeoServiceError(Exception):
-    """The outside service could not be reached or gave an unusable answer."""
+    """The outside service could not be reached or gave an unusable answer.
+
+    `status` is the HTTP status when the server answered, `retry_after` its
+    Retry-After header in seconds (rate limits), else None.
+    """
+
+    def __init__(self, message: str, status: int | None = None, retry_after: float | None = None):
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
 
 
 class GeoServiceDisabled(GeoServiceError):
@@ -50,8 +59,19 @@ def get_json(url: str, params: dict | None = None, timeout: float | None = None)
             f"{url}: cannot connect, is the machine offline? ({exc.__class__.__name__}: {exc})"
         ) from exc
     if response.status_code != 200:
-        raise GeoServiceError(f"{url}: the server answered HTTP {response.status_code}")
+        raise GeoServiceError(
+            f"{url}: the server answered HTTP {response.status_code}",
+            status=response.status_code,
+            retry_after=_seconds(response.headers.get("Retry-After")),
+        )
     try:
         return response.json()
     except ValueError as exc:
         raise GeoServiceError(f"{url}: the answer is not JSON") from exc
+
+
+def _seconds(value: str | None) -> float | None:
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None  # an HTTP date: not worth parsing for a rate limit

@@ -12,7 +12,7 @@ SHARED_GEO = Path(__file__).resolve().parents[3].parent / "shared" / "geo"
 
 
 class FakeServer:
-    """Serves `routes[path](query) -> (status, body)`; records every request it gets.
+    """Serves `routes[path](query) -> (status, body[, headers])`; records every request.
 
     `body` may be bytes, str, or anything JSON-serialisable. `delay` (seconds) slows
     every answer, to test client timeouts.
@@ -32,7 +32,8 @@ class FakeServer:
                 if server.delay:
                     time.sleep(server.delay)
                 route = server.routes.get(parts.path)
-                status, body = route(query) if route else (404, {"error": "not found"})
+                status, body, *extra = route(query) if route else (404, {"error": "not found"})
+                headers = extra[0] if extra else {}
                 if not isinstance(body, bytes | str):
                     body = json.dumps(body)
                 data = body.encode() if isinstance(body, str) else body
@@ -40,6 +41,8 @@ class FakeServer:
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(data)))
+                    for name, value in headers.items():
+                        self.send_header(name, value)
                     self.end_headers()
                     self.wfile.write(data)
                 except (BrokenPipeError, ConnectionResetError):

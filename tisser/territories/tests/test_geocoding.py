@@ -68,8 +68,10 @@ def test_without_a_commune_the_answer_names_it(hauts_de_france, ban):
     assert "citycode" not in ban.requests[0][1]
 
 
-def assert_commune_centre(location):
+def assert_commune_centre(location, fallback=None):
     assert location is not None
+    if fallback is not None:
+        assert location.fallback == fallback
     assert (location.latitude, location.longitude) == LILLE_CENTRE
     assert location.precision == "municipality"
     assert location.commune_code == "59350"
@@ -78,17 +80,17 @@ def assert_commune_centre(location):
 
 def test_a_low_score_falls_back_to_the_commune_centre(hauts_de_france, ban):
     ban.answer = ban_answer(score=0.31)
-    assert_commune_centre(locate("3 impasse inconnue", "59000", "59350"))
+    assert_commune_centre(locate("3 impasse inconnue", "59000", "59350"), "unsure")
 
 
 def test_an_answer_in_another_commune_is_rejected(hauts_de_france, ban):
     ban.answer = ban_answer(citycode="59009")  # Villeneuve-d'Ascq
-    assert_commune_centre(locate("12 rue de la Paix", "", "59350"))
+    assert_commune_centre(locate("12 rue de la Paix", "", "59350"), "unsure")
 
 
 def test_no_result_falls_back(hauts_de_france, ban):
     ban.answer = {"type": "FeatureCollection", "features": []}
-    assert_commune_centre(locate("12 rue de la Paix", "", "59350"))
+    assert_commune_centre(locate("12 rue de la Paix", "", "59350"), "unsure")
 
 
 @pytest.mark.parametrize("answer", ["<html>oops</html>", {"features": [{"geometry": None}]}])
@@ -100,25 +102,41 @@ def test_a_malformed_answer_falls_back(hauts_de_france, ban, answer):
 def test_a_server_error_falls_back(hauts_de_france, settings):
     with FakeServer({"/search/": lambda query: (500, {"error": "boom"})}) as server:
         settings.TISSER_ADDRESS_API_URL = server.url
-        assert_commune_centre(locate("12 rue de la Paix", "59000", "59350"))
+        assert_commune_centre(locate("12 rue de la Paix", "59000", "59350"), "unavailable")
         assert len(server.requests) == 1
+
+
+def test_a_rate_limit_is_waited_out_once(hauts_de_france, settings):
+    answers = [(429, {}, {"Retry-After": "0.1"}), (200, ban_answer())]
+    with FakeServer({"/search/": lambda query: answers.pop(0)}) as server:
+        settings.TISSER_ADDRESS_API_URL = server.url
+        location = locate("12 rue de la Paix", "59000", "59350")
+        assert location.precision == "housenumber" and location.fallback == ""
+        assert len(server.requests) == 2
+
+
+def test_a_lasting_rate_limit_falls_back(hauts_de_france, settings):
+    with FakeServer({"/search/": lambda query: (429, {}, {"Retry-After": "0"})}) as server:
+        settings.TISSER_ADDRESS_API_URL = server.url
+        assert_commune_centre(locate("12 rue de la Paix", "59000", "59350"), "unavailable")
+        assert len(server.requests) == 2
 
 
 def test_a_slow_server_times_out_and_falls_back(hauts_de_france, settings):
     with FakeServer({"/search/": lambda query: (200, ban_answer())}, delay=1.5) as server:
         settings.TISSER_ADDRESS_API_URL = server.url
         settings.TISSER_HTTP_TIMEOUT = 0.2
-        assert_commune_centre(locate("12 rue de la Paix", "59000", "59350"))
+        assert_commune_centre(locate("12 rue de la Paix", "59000", "59350"), "unavailable")
 
 
 def test_an_unreachable_server_falls_back(hauts_de_france, settings):
     settings.TISSER_ADDRESS_API_URL = closed_port_url()
-    assert_commune_centre(locate("12 rue de la Paix", "59000", "59350"))
+    assert_commune_centre(locate("12 rue de la Paix", "59000", "59350"), "unavailable")
 
 
 def test_offline_mode_asks_nothing_and_uses_the_commune(hauts_de_france, ban, settings):
     settings.TISSER_ADDRESS_API_URL = ""
-    assert_commune_centre(locate("12 rue de la Paix", "59000", "59350"))
+    assert_commune_centre(locate("12 rue de la Paix", "59000", "59350"), "offline")
     assert ban.requests == []
 
 
