@@ -176,9 +176,10 @@ def celery_worker_process(transactional_db, tmp_path):
         "data_folder_in": str(data_dir / "broker" / "in"),
         "data_folder_out": str(data_dir / "broker" / "in"),
         "processed_folder": str(data_dir / "broker" / "processed"),
+        "control_folder": str(data_dir / "broker" / "control"),
         "store_processed": False,
     }
-    for folder in ("in", "processed"):
+    for folder in ("in", "processed", "control"):
         (data_dir / "broker" / folder).mkdir(parents=True, exist_ok=True)
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
     env.update(
