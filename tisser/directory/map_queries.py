@@ -19,7 +19,8 @@ PUBLIC_FILTER_KEYS = tuple(key for key in FILTER_KEYS if key != "status")
 MAX_POINTS = 3000
 LIST_PAGE_SIZE = 20
 MIN_ZOOM, MAX_ZOOM = 0, 20
-POINTS_FROM_ZOOM = 13
+POINTS_FROM_ZOOM = 13  # a city: points, unless the viewport holds more than MAX_POINTS
+POINTS_IF_FEW_FROM_ZOOM = 9  # a département: points when few (a search), else clusters
 CELL_COLUMN_BY_MAX_ZOOM = (
     (6, "map_cell_6"),
     (8, "map_cell_8"),
@@ -159,13 +160,16 @@ def viewport(params) -> dict:
     """What the map draws for `bbox` at `zoom` with the filters in `params`.
 
     `{"kind": "clusters", "clusters": [[lat, lon, n]…], "total": n, "cell": degrees}` below
-    zoom 13 (or when a dense viewport holds more than MAX_POINTS), else
+    zoom 9, from zoom 9 to 12 unless the viewport holds at most MAX_POINTS actors, and at
+    any zoom when it holds more; else
     `{"kind": "points", "points": [[id, lat, lon, name, member, colour, slug]…], "total": n}`.
     """
     bbox = BBox.parse(params.get("bbox", ""))
     zoom = parse_zoom(params.get("zoom"))
     qs = public_organisations(params)
-    if zoom >= POINTS_FROM_ZOOM:
+    if zoom >= POINTS_FROM_ZOOM or (
+        zoom >= POINTS_IF_FEW_FROM_ZOOM and bbox.filter(qs)[: MAX_POINTS + 1].count() <= MAX_POINTS
+    ):
         rows = points(qs, bbox, MAX_POINTS + 1)
         if len(rows) <= MAX_POINTS:
             return {"kind": "points", "zoom": zoom, "points": rows, "total": len(rows)}

@@ -42,7 +42,7 @@ def organisation_jsonld(org: Organisation, page_url: str) -> dict:
         "url": org.website or page_url,
         "mainEntityOfPage": page_url,
     }
-    if description := strip_tags(org.description or "").strip():
+    if description := strip_tags(sanitize_html(org.description or "")).strip():
         data["description"] = description
     address = {"@type": "PostalAddress", "addressCountry": "FR"}
     if org.address:

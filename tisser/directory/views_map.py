@@ -71,7 +71,6 @@ def _map_context(request, embed: bool) -> dict:
             "oneActor": _("1 actor"),
             "zoomIn": _("Zoom in to see these actors"),
             "member": _("Member of the network"),
-            "loading": _("Loading…"),
             "error": _("The map could not be loaded. Please try again."),
             "seePage": _("See the page"),
         },

@@ -65,11 +65,18 @@ def test_cluster_position_is_the_mean_of_its_members(client, network):
     assert lille[0][1] == pytest.approx(sum(o.longitude for o in members) / len(members), abs=1e-4)
 
 
-@pytest.mark.parametrize("zoom", [6, 8, 10, 12])
-def test_every_zoom_band_counts_each_actor_once(client, network, zoom):
+@pytest.mark.parametrize("zoom", [3, 6, 8, 10, 12, 13, 16])
+def test_every_zoom_band_counts_each_actor_once(client, network, zoom, monkeypatch):
+    monkeypatch.setattr("tisser.directory.map_queries.MAX_POINTS", 10)
     data = get(client, bbox=FRANCE, zoom=zoom)
     assert data["kind"] == "clusters"
     assert data["total"] == 40
+
+
+def test_few_actors_are_points_from_zoom_9(client, network):
+    assert get(client, bbox=FRANCE, zoom=8)["kind"] == "clusters"
+    data = get(client, bbox=FRANCE, zoom=9)
+    assert data["kind"] == "points" and data["total"] == len(data["points"]) == 40
 
 
 def test_clusters_follow_the_filters(client, network):

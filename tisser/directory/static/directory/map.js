@@ -90,7 +90,7 @@
   function clusterIcon(count) {
     var size = Math.round(Math.min(64, 26 + Math.log(count + 1) * 5));
     return L.divIcon({
-      className: "server-cluster",
+      className: "server-cluster" + (count === 1 ? " single" : ""),
       html: "<span>" + (count >= 10000 ? Math.round(count / 1000) + "k" : count) + "</span>",
       iconSize: [size, size]
     });
@@ -159,7 +159,6 @@
     params.set("zoom", String(map.getZoom()));
     if (dataController) { dataController.abort(); }
     dataController = new AbortController();
-    setStatus(strings.loading);
     fetch(config.dataUrl + "?" + params.toString(), { signal: dataController.signal, credentials: "same-origin" })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then(function (data) {
@@ -168,7 +167,8 @@
         if (data.kind === "clusters") { drawClusters(data.clusters); } else { drawPoints(data.points); }
         document.getElementById("map").setAttribute("data-kind", data.kind);
         document.getElementById("map").setAttribute("data-total", String(data.total));
-        setStatus(countText(data.total));
+        // With a list beside the map, its count is the one announced (loadList).
+        if (!listNode) { setStatus(countText(data.total)); }
       })
       .catch(function (err) { if (err.name !== "AbortError") { setStatus(strings.error); } });
   }
@@ -183,7 +183,12 @@
     listNode.setAttribute("aria-busy", "true");
     fetch(config.listUrl + "?" + params.toString(), { signal: listController.signal, credentials: "same-origin" })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
-      .then(function (html) { listNode.innerHTML = html; listNode.removeAttribute("aria-busy"); })
+      .then(function (html) {
+        listNode.innerHTML = html;
+        listNode.removeAttribute("aria-busy");
+        var count = document.getElementById("map-count");
+        if (count) { setStatus(count.textContent.trim()); }
+      })
       .catch(function (err) { if (err.name !== "AbortError") { listNode.removeAttribute("aria-busy"); } });
   }
 

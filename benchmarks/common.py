@@ -1,0 +1,141 @@
+"""Helpers shared by the benchmarks: databases to run on, Django set-up, timing, results.
+
+A benchmark runs each database in its own child process (Django is set up once per
+process) and writes `benchmarks/results/<name>-<database>.json` in DESIGN.md's format:
+`{"name", "when", "database", "params", "metrics"}` (plus free-form `notes`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+RESULTS = HERE / "results"
+CHILD_ENV = "TISSER_BENCH_DATABASE"
+PG_HOST, PG_PORT = "127.0.0.1", 5432
+
+
+def postgres_reachable(host: str = PG_HOST, port: int = PG_PORT, timeout: float = 1.0) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def databases() -> list[str]:
+    """SQLite always; PostgreSQL when its port answers on this machine."""
+    return ["sqlite", "postgresql"] if postgres_reachable() else ["sqlite"]
+
+
+def run_per_database(script: Path) -> int:
+    """Parent side: run `script` once per database in a child process; return the worst code."""
+    worst = 0
+    for database in databases():
+        print(f"-- {script.stem} on {database}", flush=True)
+        env = dict(os.environ, **{CHILD_ENV: database})
+        worst = max(worst, subprocess.call([sys.executable, str(script)], env=env, cwd=ROOT))
+    return worst
+
+
+class BenchDatabase:
+    """A throw-away database: a SQLite file in a temporary folder, or `tisser_bench` on
+    the local PostgreSQL, created on enter and dropped on exit."""
+
+    PG_NAME = "tisser_bench"
+
+    def __init__(self, vendor: str):
+        self.vendor = vendor
+        self.tmp = tempfile.TemporaryDirectory(prefix=f"tisser-bench-{vendor}-")
+
+    def __enter__(self) -> BenchDatabase:
+        data_dir = Path(self.tmp.name)
+        os.environ["TISSER_DATA_DIR"] = str(data_dir)
+        os.environ.setdefault("TISSER_DEBUG", "0")  # no query log: it would skew timings
+        if self.vendor == "sqlite":
+            os.environ["DATABASE_URL"] = f"sqlite:///{data_dir / 'bench.sqlite3'}"
+        else:
+            self._admin(f"DROP DATABASE IF EXISTS {self.PG_NAME}")
+            self._admin(f"CREATE DATABASE {self.PG_NAME}")
+            os.environ["DATABASE_URL"] = f"postgres://postgres@{PG_HOST}:{PG_PORT}/{self.PG_NAME}"
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tisser.settings")
+        sys.path.insert(0, str(ROOT))
+        import django
+
+        django.setup()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        from django.db import connections
+
+        connections.close_all()
+        if self.vendor == "postgresql":
+            self._admin(f"DROP DATABASE IF EXISTS {self.PG_NAME}")
+        self.tmp.cleanup()
+
+    @staticmethod
+    def _admin(sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(
+            host=PG_HOST, port=PG_PORT, user="postgres", dbname="postgres", autocommit=True
+        ) as conn:
+            conn.execute(sql)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile (0.95 → p95) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, int(round(fraction * len(ordered) + 0.5 - 1e-9)))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def time_calls(calls: list[Callable[[], object]], warmup: int = 3) -> dict:
+    """Run every call once (after `warmup` untimed ones); milliseconds p50/p95/max."""
+    for call in calls[:warmup]:
+        call()
+    timings = []
+    for call in calls:
+        started = time.perf_counter()
+        call()
+        timings.append((time.perf_counter() - started) * 1000)
+    return {
+        "p50_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(percentile(timings, 0.95), 2),
+        "max_ms": round(max(timings), 2),
+        "n": len(timings),
+    }
+
+
+def write_result(name: str, database: str, params: dict, metrics: dict, notes=None) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}-{database}.json"
+    body = {
+        "name": name,
+        "when": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "database": database,
+        "params": params,
+        "metrics": metrics,
+    }
+    if notes:
+        body["notes"] = notes
+    path.write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def load_average() -> str:
+    try:
+        return " ".join(f"{v:.2f}" for v in os.getloadavg())
+    except OSError:
+        return "unknown"

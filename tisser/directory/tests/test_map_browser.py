@@ -1,0 +1,105 @@
+"""The map in a real Chromium: markers or clusters appear, a search updates the list."""
+
+import random
+import re
+
+import pytest
+
+from tisser.directory.models import Organisation
+
+from .map_helpers import make_category, make_org
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def network(transactional_db, hauts_de_france):
+    rng = random.Random(3)
+    culture = make_category("culture", "Culture", "#663399")
+    food = make_category("alimentation", "Alimentation", "#aa3300")
+    for i in range(60):
+        lat, lon = (50.63, 3.06) if i % 2 else (49.89, 2.30)
+        make_org(
+            f"Structure {i}",
+            lat + rng.uniform(-0.01, 0.01),
+            lon + rng.uniform(-0.01, 0.01),
+            categories=[culture if i % 3 else food],
+            is_member=i % 4 == 0,
+        )
+    make_org("Épicerie Solidaire de Wazemmes", 50.628, 3.055, categories=[food])
+    make_org("Épicerie fantôme", 50.628, 3.055, status=Organisation.Status.PROPOSED)
+
+
+def open_page(browser, url):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    problems = []
+    page.on(
+        "console",
+        lambda m: (
+            problems.append(m.text)
+            if m.type == "error" and "favicon" not in (m.location or {}).get("url", "")
+            else None
+        ),
+    )
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(url)
+    return page, problems
+
+
+def test_map_shows_clusters_then_search_updates_the_list(browser, live_server, network):
+    page, problems = open_page(browser, f"{live_server.url}/carte/")
+    try:
+        page.wait_for_selector("#map .server-cluster", timeout=15000)
+        assert page.locator("#map").get_attribute("data-kind") == "clusters"
+        assert page.locator("#map").get_attribute("data-total") == "61"
+        # The département outlines are the background when no tiles are configured.
+        page.wait_for_selector("#map path.leaflet-interactive, #map svg path", timeout=15000)
+
+        page.fill("#map-q", "epicerie")
+        # (Playwright's expect waits from its own isolated world: no eval under our CSP.)
+        expect(page.locator("#map-list .actor-item")).to_have_count(1, timeout=15000)
+        expect(page.locator("#map-list")).to_contain_text("Wazemmes")
+        assert "Épicerie fantôme" not in page.inner_text("#map-list")
+        expect(page).to_have_url(re.compile(r"[?&]q=epicerie"))
+        expect(page.locator("#map")).to_have_attribute("data-total", "1")
+        assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p]
+        assert not problems, problems
+    finally:
+        page.close()
+
+
+def test_a_shared_address_opens_the_same_view_with_points(browser, live_server, network):
+    url = f"{live_server.url}/carte/?category=alimentation&lat=50.63&lng=3.06&zoom=15"
+    page, problems = open_page(browser, url)
+    try:
+        page.wait_for_selector("#map .actor-marker", timeout=15000)
+        assert page.locator("#map").get_attribute("data-kind") == "points"
+        assert page.is_checked("#map-category-alimentation")
+        # Markers are reachable with the keyboard and open a popup with the actor's link.
+        marker = page.locator("#map .actor-marker").first
+        marker.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".leaflet-popup a.popup-name", timeout=5000)
+        href = page.get_attribute(".leaflet-popup a.popup-name", "href")
+        assert href.startswith("/acteurs/")
+        page.click(".leaflet-popup a.popup-name")
+        page.wait_for_selector("h1")
+        assert page.url.endswith(href)
+        assert not problems, problems
+    finally:
+        page.close()
+
+
+def test_the_list_goes_under_the_map_on_a_phone(browser, live_server, network):
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    try:
+        page.goto(f"{live_server.url}/carte/")
+        page.wait_for_selector("#map .server-cluster", timeout=15000)
+        map_box = page.locator("#map").bounding_box()
+        list_box = page.locator("#map-list").bounding_box()
+        assert list_box["y"] >= map_box["y"] + map_box["height"] - 1
+        assert map_box["width"] <= 390
+    finally:
+        page.close()
