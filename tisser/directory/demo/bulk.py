@@ -1,0 +1,97 @@
+"""Raw bulk inserts for the demo loader: Django's `bulk_create` spends most of its time
+compiling SQL (SQLite allows ~30 organisations per statement), far too slow for 200,000.
+
+Rows are tuples in the model's concrete-field order, so a field another app adds (with a
+default) is filled with that default without this module knowing it. PostgreSQL gets
+`COPY`, SQLite one prepared `INSERT` run by `executemany`.
+"""
+
+from django.core.management.color import no_style
+from django.db import connection, models
+from django.db.models.base import ModelState
+
+# Field types whose Python value the database drivers take as they are.
+_PLAIN = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.FloatField,
+    models.BooleanField,
+    models.ForeignKey,
+    models.AutoField,
+    models.BigAutoField,
+    models.FileField,  # the demo only writes its empty default, a plain string
+)
+
+
+class BulkInserter:
+    """Insert plain rows into one model's table, ids included when `with_pk` is true."""
+
+    def __init__(self, model, now, with_pk: bool = True):
+        self.model = model
+        self.fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+        self.defaults = {}  # attname -> value as the database takes it (or raw, converted later)
+        self.convert = []  # (position, field) of values the driver cannot take as they are
+        for position, f in enumerate(self.fields):
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                default = f.get_db_prep_save(now, connection)
+            else:
+                default = None if f.primary_key else f.get_default()
+                if not isinstance(f, _PLAIN):
+                    self.convert.append((position, f))
+            self.defaults[f.attname] = default
+        self.pairs = list(self.defaults.items())
+
+    def new_instance(self, **values):
+        """A model instance without `__init__`'s cost (defaults, then `values`)."""
+        obj = self.model.__new__(self.model)
+        obj.__dict__.update(self.defaults)
+        obj.__dict__.update(values)
+        obj._state = ModelState()
+        obj._state.adding = False
+        return obj
+
+    def row(self, values: dict) -> list:
+        get = values.get
+        out = [get(attname, default) for attname, default in self.pairs]
+        for position, field in self.convert:
+            out[position] = field.get_db_prep_save(out[position], connection)
+        return out
+
+    def insert(self, rows: list[tuple]) -> None:
+        if not rows:
+            return
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":  # COPY: the fastest way in
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * len(self.fields))
+                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+
+
+def next_id(model) -> int:
+    found = model.objects.aggregate(top=models.Max("pk"))["top"]
+    return (found or 0) + 1
+
+
+def lock_tables(*models_) -> None:
+    """Keep other writers out while ids are handed out by hand (PostgreSQL; SQLite's
+    IMMEDIATE transactions already hold the write lock)."""
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models_)
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
+
+
+def reset_sequences(*models_) -> None:
+    """After explicit ids, move PostgreSQL's sequences past them."""
+    statements = connection.ops.sequence_reset_sql(no_style(), list(models_))
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)

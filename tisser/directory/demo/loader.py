@@ -1,0 +1,253 @@
+"""Writes the demo network: bulk inserts in one transaction, skipping what is already there.
+
+Idempotent by slug: an actor whose slug exists is left alone (with its people), so a
+second run with the same seed adds nothing, and a bigger size only adds the actors beyond
+the ones already loaded. Fast: 200,000 actors are written with `bulk_create` in batches,
+their category links and people as bulk inserts into the through tables, no per-row query.
+"""
+
+import time
+from collections.abc import Iterator
+from itertools import islice
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from tisser.territories.models import Commune
+
+from ..indexing import refresh_derived_fields
+from ..models import Affiliation, Category, Consent, Organisation, Person
+from ..search import install_search_index, remove_search_index
+from .bulk import BulkInserter, lock_tables, next_id, reset_sequences
+from .generator import ActorSpec, NetworkGenerator
+from .users import ensure_demo_users
+from .vocabulary import CATEGORIES, DEPARTEMENTS, REAL_ACTORS
+
+BATCH_SIZE = 5000
+BIG_LOAD = 20_000  # from this size on, the search index is rebuilt once instead of per row
+CONSENT_WORDING = {
+    "contact": "J'accepte que le réseau me contacte au sujet de ses activités.",
+    "newsletter": "Je souhaite recevoir l'infolettre mensuelle du réseau.",
+}
+CONSENT_SOURCE = "Réseau de démonstration"
+
+
+class TerritoriesMissing(RuntimeError):
+    """The communes the demo places its actors in are not loaded."""
+
+
+def demo_communes() -> list[Commune]:
+    communes = list(
+        Commune.objects.filter(
+            departement_id__in=DEPARTEMENTS, latitude__isnull=False, longitude__isnull=False
+        )
+        .defer("outline")
+        .order_by("code")
+    )
+    if not communes:
+        raise TerritoriesMissing(
+            "No commune of départements 02, 59, 60, 62 and 80 with coordinates is loaded: "
+            "run `manage.py load_territories` first, then `manage.py load_demo` again."
+        )
+    return communes
+
+
+def ensure_categories() -> dict[str, Category]:
+    """The demo taxonomy; categories the network already has (by slug or name) are kept."""
+    existing = {c.slug: c for c in Category.objects.all()}
+    by_name = {c.name: c for c in existing.values()}
+    missing = [
+        Category(slug=slug, name=name, color=colour, position=position)
+        for position, (slug, name, colour) in enumerate(CATEGORIES)
+        if slug not in existing and name not in by_name
+    ]
+    Category.objects.bulk_create(missing)
+    found = {c.slug: c for c in Category.objects.all()}
+    for slug, name, _colour in CATEGORIES:
+        if slug not in found and name in by_name:
+            found[slug] = by_name[name]
+    return found
+
+
+def actor_specs(size: int, seed: int, communes: list[Commune]) -> Iterator[ActorSpec]:
+    """The real actors of the seeds first (always), then invented ones up to `size` in all."""
+    generator = NetworkGenerator(communes, seed)
+    by_code = {c.code: c for c in communes}
+    real = [
+        generator.real_actor(d, by_code[d["commune"]])
+        for d in REAL_ACTORS
+        if d["commune"] in by_code
+    ]
+    yield from real
+    for index in range(max(0, size - len(real))):
+        yield generator.actor(index)
+
+
+ORGANISATION_FIELDS = (
+    "name", "slug", "legal_form", "siret", "address", "postcode", "latitude", "longitude",
+    "geo_precision", "website", "email", "phone", "description", "workforce", "status",
+    "is_member",
+)  # fmt: skip
+
+
+class _Writer:
+    """Writes batches of actor specs; keeps what exists so nothing is inserted twice."""
+
+    def __init__(self, categories: dict[str, Category]):
+        now = timezone.now()
+        self.categories = categories
+        lock_tables(Organisation, Person)
+        self.slugs = set(Organisation.objects.values_list("slug", flat=True))
+        self.sirets = set(Organisation.objects.exclude(siret="").values_list("siret", flat=True))
+        self.emails = set(Person.objects.exclude(email="").values_list("email", flat=True))
+        self.org_id = next_id(Organisation)
+        self.person_id = next_id(Person)
+        self.orgs = BulkInserter(Organisation, now)
+        self.links = BulkInserter(Organisation.categories.through, now, with_pk=False)
+        self.people = BulkInserter(Person, now)
+        self.affiliations = BulkInserter(Affiliation, now, with_pk=False)
+        self.consents = BulkInserter(Consent, now, with_pk=False)
+        self.commune_field = Organisation._meta.get_field("commune")
+        self.counts = dict.fromkeys(
+            ("organisations", "skipped", "category_links", "people", "affiliations", "consents"),
+            0,
+        )
+
+    def _organisation(self, spec: ActorSpec) -> Organisation:
+        org = self.orgs.new_instance(
+            id=self.org_id,
+            commune_id=spec.commune.pk,
+            **{name: getattr(spec, name) for name in ORGANISATION_FIELDS},
+        )
+        self.commune_field.set_cached_value(org, spec.commune)
+        self.org_id += 1
+        if org.siret in self.sirets:  # already someone's: never clash with real data
+            org.siret = ""
+        elif org.siret:
+            self.sirets.add(org.siret)
+        self.slugs.add(org.slug)
+        return refresh_derived_fields(org)
+
+    def write(self, specs: list[ActorSpec]) -> None:
+        fresh = [s for s in specs if s.slug not in self.slugs]
+        self.counts["skipped"] += len(specs) - len(fresh)
+        if not fresh:
+            return
+        orgs = [self._organisation(s) for s in fresh]
+        self.orgs.insert([self.orgs.row(org.__dict__) for org in orgs])
+        self.counts["organisations"] += len(orgs)
+
+        links = [
+            (org.pk, self.categories[slug].pk)
+            for org, spec in zip(orgs, fresh, strict=True)
+            for slug in spec.categories
+            if slug in self.categories
+        ]
+        self.links.insert(
+            [self.links.row({"organisation_id": o, "category_id": c}) for o, c in links]
+        )
+        self.counts["category_links"] += len(links)
+        self._write_people(orgs, fresh)
+
+    def _write_people(self, orgs: list[Organisation], specs: list[ActorSpec]) -> None:
+        people, affiliations, consents = [], [], []
+        for org, spec in zip(orgs, specs, strict=True):
+            for p in spec.people:
+                if p.email in self.emails:
+                    continue
+                self.emails.add(p.email)
+                person_id = self.person_id
+                self.person_id += 1
+                people.append(
+                    self.people.row(
+                        {
+                            "id": person_id,
+                            "first_name": p.first_name,
+                            "last_name": p.last_name,
+                            "email": p.email,
+                            "phone": p.phone,
+                        }
+                    )
+                )
+                affiliations.append(
+                    self.affiliations.row(
+                        {
+                            "person_id": person_id,
+                            "organisation_id": org.pk,
+                            "role": p.role,
+                            "is_representative": p.is_representative,
+                        }
+                    )
+                )
+                consents.extend(
+                    self.consents.row(
+                        {
+                            "person_id": person_id,
+                            "purpose": purpose,
+                            "given": True,
+                            "at": at,
+                            "method": method,
+                            "wording": CONSENT_WORDING[purpose],
+                            "source": CONSENT_SOURCE,
+                        }
+                    )
+                    for purpose, method, at in p.consents
+                )
+        self.people.insert(people)
+        self.affiliations.insert(affiliations)
+        self.consents.insert(consents)
+        self.counts["people"] += len(people)
+        self.counts["affiliations"] += len(affiliations)
+        self.counts["consents"] += len(consents)
+
+
+def analyze() -> None:
+    """Refresh planner statistics after a bulk load (PostgreSQL here runs without autovacuum)."""
+    tables = [
+        m._meta.db_table
+        for m in (Organisation, Organisation.categories.through, Person, Affiliation, Consent)
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+        elif connection.vendor == "sqlite":
+            cursor.execute("ANALYZE")
+
+
+def build_demo_network(size: int = 300, seed: int = 1) -> dict:
+    """Load (or complete) the demo network of `size` actors; return what was done and how long.
+
+    The actors the newsletters name always come first, then invented ones; the same size
+    and seed always give the same network. Raises `TerritoriesMissing` when the communes of
+    Hauts-de-France are not loaded.
+    """
+    started = time.perf_counter()
+    communes = demo_communes()
+    if connection.vendor == "sqlite":
+        # SQLite's default 2 MB page cache thrashes on ten indexes of 200,000 rows.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -262144")
+    with transaction.atomic():
+        # SQLite: filling the full-text index row by row (triggers) costs more than the
+        # rest of the load; rebuilding it once at the end takes seconds. (PostgreSQL's GIN
+        # index takes COPY well, and may not be rebuilt while FK checks are pending.)
+        big = size >= BIG_LOAD and connection.vendor == "sqlite"
+        if big:
+            remove_search_index()
+        writer = _Writer(ensure_categories())
+        specs = actor_specs(size, seed, communes)
+        while batch := list(islice(specs, BATCH_SIZE)):
+            writer.write(batch)
+        reset_sequences(Organisation, Person)
+        if big:
+            install_search_index()
+        users = ensure_demo_users()
+    if writer.counts["organisations"] >= 1000:
+        analyze()
+    return {
+        "size": size,
+        "seed": seed,
+        **writer.counts,
+        "users_created": users,
+        "seconds": round(time.perf_counter() - started, 2),
+    }

@@ -1,0 +1,162 @@
+"""The public JSON API: pagination, every filter, detail, and nothing private or unpublished."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from tisser.directory.indexing import refresh_derived_fields
+from tisser.directory.models import Organisation
+
+from . import demo_fixtures, open_data_fixtures
+from .open_data_fixtures import PRIVATE_EMAIL, PRIVATE_PHONE
+
+hdf_communes = demo_fixtures.hdf_communes
+directory = open_data_fixtures.directory
+
+pytestmark = pytest.mark.django_db
+LIST = "/api/v1/organisations/"
+
+
+def slugs(client, **params) -> list[str]:
+    response = client.get(LIST, params)
+    assert response.status_code == 200, response.content
+    return [row["slug"] for row in response.json()["results"]]
+
+
+def test_urls_are_where_the_docs_say():
+    assert reverse("directory:api_organisations") == LIST
+    assert reverse("directory:api_organisation", args=["x"]) == "/api/v1/organisations/x/"
+    assert reverse("directory:api_categories") == "/api/v1/categories/"
+    assert reverse("directory:api_openapi") == "/api/openapi.json"
+    assert reverse("directory:api_index") == "/api/"
+
+
+def test_list_shows_published_organisations_only(client, directory):
+    response = client.get(LIST)
+    data = response.json()
+    assert response["Content-Type"] == "application/json"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert data["count"] == 4
+    assert {row["slug"] for row in data["results"]} == {
+        "epicerie-lille", "ressourcerie-amiens", "theatre-lens", "formule",
+    }  # fmt: skip
+    first = data["results"][0]
+    assert first["slug"] == "epicerie-lille"
+    assert first["url"] == "http://testserver/acteurs/epicerie-lille/"
+    assert first["commune"] == {"code": "59350", "name": "Lille", "departement": "59"}
+    assert first["categories"] == ["alimentation"]
+    assert first["is_member"] is True and first["legal_form"] == "association"
+
+
+def test_pagination_with_links_and_limits(client, directory):
+    for n in range(7):
+        extra = Organisation(slug=f"extra-{n}", name=f"Extra {n}", status="published")
+        refresh_derived_fields(extra).save()
+    page1 = client.get(LIST, {"page_size": 4}).json()
+    assert (page1["count"], page1["pages"], page1["page"], page1["page_size"]) == (11, 3, 1, 4)
+    assert page1["previous"] is None
+    assert page1["next"] == "http://testserver/api/v1/organisations/?page_size=4&page=2"
+    page3 = client.get(page1["next"].replace("page=2", "page=3")).json()
+    assert len(page3["results"]) == 3 and page3["next"] is None
+    assert page3["previous"].endswith("page=2")
+    seen = [
+        r["slug"]
+        for p in (1, 2, 3)
+        for r in client.get(LIST, {"page_size": 4, "page": p}).json()["results"]
+    ]
+    assert len(seen) == len(set(seen)) == 11
+
+    assert client.get(LIST).json()["page_size"] == 50
+    assert client.get(LIST, {"page_size": 100000}).json()["page_size"] == 500
+    for bad in ({"page_size": "0"}, {"page": "abc"}, {"page": "-1"}):
+        response = client.get(LIST, bad)
+        assert response.status_code == 400 and response.json()["error"]
+    past = client.get(LIST, {"page": 9, "page_size": 4})
+    assert past.status_code == 404 and "3" in past.json()["error"]
+
+
+def test_each_filter(client, directory):
+    assert slugs(client, q="economie") == ["epicerie-lille"]  # « Économie » in the description
+    assert slugs(client, q="AMIENOIS") == ["ressourcerie-amiens"]
+    assert set(slugs(client, category="alimentation")) == {"epicerie-lille", "ressourcerie-amiens"}
+    assert set(slugs(client, category="culture,reemploi")) == {
+        "theatre-lens", "formule", "ressourcerie-amiens",
+    }  # fmt: skip
+    assert slugs(client, territory="dep-62") == ["theatre-lens"]
+    assert slugs(client, territory="reg-32") == slugs(client)
+    assert slugs(client, territory="80021") == ["ressourcerie-amiens"]
+    assert slugs(client, legal_form="scop") == ["theatre-lens"]
+    assert set(slugs(client, member="1")) == {"epicerie-lille", "theatre-lens"}
+    assert set(slugs(client, member="0")) == {"ressourcerie-amiens", "formule"}
+    assert slugs(client, category="alimentation", member="1", territory="dep-59") == [
+        "epicerie-lille"
+    ]
+    # `status` is not a public filter: asking for unpublished actors gives published ones.
+    assert "proposee" not in slugs(client, status="proposed")
+
+
+def test_bbox(client, directory):
+    # Around Lille and Lens: west,south,east,north.
+    assert set(slugs(client, bbox="2.7,50.3,3.2,50.7")) == {"epicerie-lille", "theatre-lens"}
+    assert slugs(client, bbox="2.2,49.8,2.4,50.0") == ["ressourcerie-amiens"]
+    for bad in ("1,2,3", "a,b,c,d", "3,50,2,51"):
+        response = client.get(LIST, {"bbox": bad})
+        assert response.status_code == 400
+        assert "west,south,east,north" in response.json()["error"]
+
+
+def test_detail(client, directory):
+    response = client.get("/api/v1/organisations/epicerie-lille/")
+    data = response.json()
+    assert response.status_code == 200 and response["Access-Control-Allow-Origin"] == "*"
+    assert data["name"] == "Épicerie solidaire de Lille"
+    assert data["siret"] == "73282932000074"
+    assert data["email"] == "contact@epicerie.example" and data["phone"] == "03 20 00 00 00"
+    assert data["categories"] == [
+        {"slug": "alimentation", "name": "Alimentation", "color": "#d9661a"}
+    ]
+    assert data["api_url"] == "http://testserver/api/v1/organisations/epicerie-lille/"
+
+
+@pytest.mark.parametrize("slug", ["proposee", "archivee", "nobody"])
+def test_unpublished_or_unknown_is_404(client, directory, slug):
+    response = client.get(f"/api/v1/organisations/{slug}/")
+    assert response.status_code == 404
+    assert response.json()["error"]
+
+
+def test_no_private_data_anywhere(client, directory):
+    bodies = [
+        client.get(LIST).content,
+        client.get("/api/v1/organisations/epicerie-lille/").content,
+        client.get("/api/v1/categories/").content,
+    ]
+    for body in bodies:
+        text = body.decode()
+        assert PRIVATE_EMAIL not in text and PRIVATE_PHONE not in text
+        assert "Rita" not in text and "Secret" not in text
+        assert "Structure proposée" not in text and "Structure archivée" not in text
+
+
+def test_categories_count_published_actors(client, directory):
+    data = client.get("/api/v1/categories/").json()["results"]
+    counts = {row["slug"]: row["organisations"] for row in data}
+    assert counts == {"alimentation": 2, "reemploi": 1, "culture": 2}
+    assert data[0].keys() == {"slug", "name", "color", "organisations"}
+
+
+def test_only_reading_is_allowed(client, directory):
+    assert client.post(LIST, {}).status_code == 405
+    assert client.delete("/api/v1/organisations/epicerie-lille/").status_code == 405
+    assert client.head(LIST).status_code == 200
+
+
+def test_human_page_explains_and_links(client, directory):
+    response = client.get("/api/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    for text in ("/api/openapi.json", "/carte/export.geojson", "/carte/export.csv", "bbox"):
+        assert text in body
+    assert "<script>" not in body
+    json.loads(client.get("/api/openapi.json").content)
