@@ -163,6 +163,8 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         html_email_template_name=None,
     ):
         user = context["user"]
+        if not services.email_allowed("reset", to_email):
+            return  # one link a minute is enough; the page says the same either way
         path = reverse(
             "accounts:password_reset_confirm",
             kwargs={"uidb64": context["uid"], "token": context["token"]},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -21,6 +22,7 @@ LOGIN_WINDOW = timedelta(minutes=15)
 #: failed attempts allowed in the window, for one address from one client / from one client
 MAX_FAILURES_PER_ACCOUNT = 5
 MAX_FAILURES_PER_CLIENT = 30
+EMAIL_COOLDOWN = timedelta(minutes=1)
 
 
 class VerificationFailed(Exception):
@@ -66,10 +68,18 @@ def register_user(
     return user
 
 
-def send_verification_email(user: User) -> None:
-    """Queue the verification email (after commit); does nothing for verified accounts."""
-    if user.email_verified:
-        return
+def email_allowed(kind: str, email: str) -> bool:
+    """At most one email of a kind to an address per EMAIL_COOLDOWN, so the forms that
+    send on request (resend a link, reset a password) cannot flood someone's inbox."""
+    key = "tisser.accounts.sent:" + salted_hmac(kind, email.strip().lower()).hexdigest()
+    return cache.add(key, 1, timeout=int(EMAIL_COOLDOWN.total_seconds()))
+
+
+def send_verification_email(user: User) -> bool:
+    """Queue the verification email (after commit). False when not sent: the address is
+    already verified, or a link was sent to it less than a minute ago."""
+    if user.email_verified or not email_allowed("verify", user.email):
+        return False
     link = absolute_url(
         reverse("accounts:verify_email", kwargs={"token": tokens.make_verification_token(user)})
     )
@@ -81,6 +91,7 @@ def send_verification_email(user: User) -> None:
         context={"user": user, "link": link, "hours": hours},
         language=user_language(user),
     )
+    return True
 
 
 @transaction.atomic

@@ -110,11 +110,19 @@ def resend_verification(request):
         if request.user.is_authenticated and "email" not in request.POST:
             if request.user.email_verified:
                 messages.info(request, _("Your email address is already confirmed."))
-            else:
-                services.send_verification_email(request.user)
+            elif services.send_verification_email(request.user):
                 messages.success(
                     request,
                     _("A new confirmation link is on its way to %(email)s.")
+                    % {"email": request.user.email},
+                )
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "A link was sent to %(email)s less than a minute ago: look in your "
+                        "inbox and spam folder, or try again in a minute."
+                    )
                     % {"email": request.user.email},
                 )
             return HttpResponseRedirect(_safe_next(request, reverse("accounts:profile")))

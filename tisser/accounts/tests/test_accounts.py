@@ -5,6 +5,7 @@ import time
 
 import pytest
 from django.core import signing
+from django.core.cache import cache
 from django.urls import reverse
 
 from tisser.accounts import services, tokens
@@ -12,6 +13,14 @@ from tisser.accounts.models import LoginFailure, User
 
 PASSWORD = "motdepasse-solide-42"
 LINK = re.compile(r"http://[^\s\"<]+")
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The email cooldown lives in the cache: every test starts without one."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def links_in(message) -> list[str]:
@@ -346,3 +355,26 @@ def test_password_change(client, make_user):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("encore-plus-solide-99")
+
+
+@pytest.mark.django_db
+def test_one_email_a_minute_per_address(
+    client, make_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    user = make_user("presse@example.org", email_verified=False)
+    client.force_login(user)
+    for _click in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("accounts:resend_verification"), follow=True)
+    assert len(mailoutbox) == 1
+    assert "il y a moins d’une minute" in response.content.decode()
+    for _ask in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("accounts:password_reset"), {"email": "presse@example.org"}
+            )
+        assert response["Location"] == reverse("accounts:password_reset_done")
+    assert [m.subject for m in mailoutbox] == [
+        "Confirmez votre adresse e-mail",
+        "Réinitialisez votre mot de passe",
+    ]
