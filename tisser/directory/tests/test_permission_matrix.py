@@ -72,10 +72,26 @@ ROWS = [
     ),
     Row("API list", "directory:api_organisations", everyone(200)),
     Row("API OpenAPI", "directory:api_openapi", everyone(200)),
+    Row("API index", "directory:api_index", everyone(200)),
+    Row("API categories", "directory:api_categories", everyone(200)),
+    Row("API actor", "directory:api_organisation", everyone(200), kwargs={"slug": "other.slug"}),
+    Row(
+        "API archived actor",
+        "directory:api_organisation",
+        everyone(404),
+        kwargs={"slug": "archived.slug"},
+    ),
     Row("GeoJSON export", "directory:export_geojson", everyone(200)),
     Row("CSV export", "directory:export_csv", everyone(200)),
     # The cooperative part.
     Row("propose", "directory:propose", everyone(200)),
+    Row("proposal thanks", "directory:propose_thanks", everyone(200)),
+    Row(
+        "propose a change (archived)",
+        "directory:propose_change",
+        everyone(404),
+        kwargs={"slug": "archived.slug"},
+    ),
     Row(
         "propose a change (another org)",
         "directory:propose_change",
@@ -114,7 +130,15 @@ ROWS = [
     Row("staff list", "directory:staff_list", STAFF_ONLY),
     Row("staff detail", "directory:staff_detail", STAFF_ONLY, kwargs={"pk": "other.pk"}),
     Row("staff edit", "directory:staff_edit", STAFF_ONLY, kwargs={"pk": "other.pk"}),
+    Row("staff create", "directory:staff_create", STAFF_ONLY),
+    Row("staff duplicates", "directory:staff_duplicates", STAFF_ONLY),
     Row("staff people", "directory:staff_people", STAFF_ONLY),
+    Row(
+        "staff person detail",
+        "directory:staff_person_detail",
+        STAFF_ONLY,
+        kwargs={"pk": "rep_person.pk"},
+    ),
     Row("staff import", "directory:staff_import", STAFF_ONLY),
     Row("staff export CSV", "directory:staff_export", STAFF_ONLY, kwargs={"fmt": "csv"}),
     Row("staff people export", "directory:staff_people_export", STAFF_ONLY, kwargs={"fmt": "csv"}),
@@ -165,7 +189,15 @@ def world(role_users):
         proposer_email="proposant@example.org",
         ip_hash=hash_client_address("192.0.2.9"),
     )
-    return {**role_users, "own": own, "other": other, "archived": archived, "proposal": proposal}
+    rep_person = Person.objects.get(user=role_users["representative"])
+    return {
+        **role_users,
+        "own": own,
+        "other": other,
+        "archived": archived,
+        "proposal": proposal,
+        "rep_person": rep_person,
+    }
 
 
 def resolve(value, world):
