@@ -260,7 +260,25 @@ def _apply_geo_api(regions: list, deps: list, epcis: list, communes: list) -> Lo
     Commune.objects.filter(code__in=[r["code"] for r in rows]).update(refreshed_at=now)
     if skipped:
         report.skipped.append(f"{skipped} communes skipped (unknown département)")
+    recount_populations()
     return report
+
+
+def recount_populations() -> None:
+    """Département and région populations as the sums of their communes' (as shipped)."""
+    for model, key in ((Departement, "departement_id"), (Region, "region_id")):
+        sums = dict(
+            Commune.objects.filter(population__isnull=False)
+            .values_list(key)
+            .annotate(total=models.Sum("population"))
+            .values_list(key, "total")
+        )
+        changed = [
+            model(code=code, population=sums[code])
+            for code, population in model.objects.values_list("code", "population")
+            if code in sums and sums[code] != population
+        ]
+        model.objects.bulk_update(changed, ["population"])
 
 
 def _merge(model, rows: list[dict]) -> list[dict]:

@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from tisser.territories.models import Commune, Epci
+from tisser.territories.models import Commune, Departement, Epci
 
 from .fakeserver import SHARED_GEO, FakeServer, closed_port_url
 
@@ -101,6 +101,8 @@ def test_refresh_updates_communes_from_the_geo_api(hauts_de_france, geo_api):
     assert lille.population == 240000 and lille.postcodes == "59000,59800"
     assert lille.refreshed_at is not None
     assert Epci.objects.get(code="200093201").population == 1
+    nord = Departement.objects.get(code="59")
+    assert nord.population == sum(nord.communes.values_list("population", flat=True))
     # A later load of the shipped (older) files leaves the refreshed commune alone.
     call_command("load_territories", "--departement", "59", stdout=StringIO())
     assert Commune.objects.get(code="59350").population == 240000
