@@ -3,7 +3,8 @@
 Loads are upserts that compare before writing, so running one twice changes nothing and
 the counts they return say what really changed. Communes refreshed from the official geo
 API (`refreshed_at` set) are newer than the shipped files: `load_reference_data` leaves
-them alone unless `force=True`.
+them alone unless `force=True`. Nothing is ever deleted: organisations may still point at
+a commune merged since.
 """
 
 import json
