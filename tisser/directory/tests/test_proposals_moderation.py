@@ -3,6 +3,7 @@
 proposer; rejecting needs a reason, which the proposer receives."""
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -109,6 +110,7 @@ def test_accepting_a_new_actor_publishes_it_records_history_and_emails_the_propo
     assert "Café Coopératif" in message.subject
     assert "acceptée" in message.subject
     assert "Bonjour Camille Martin" in message.body
+    assert f"{settings.SITE_URL}/acteurs/{org.slug}/" in message.body  # a link to see it
     assert message.alternatives and "Café Coopératif" in message.alternatives[0][0]
 
 
