@@ -18,6 +18,7 @@ from tisser.core.text import fold
 
 from .http import GeoServiceError, get_json, service_url
 from .models import Commune
+from .queries import POSTCODE, communes_for_postcode
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def locate(address: str, postcode: str = "", commune_code: str | None = None) ->
     """
     address = " ".join((address or "").split())
     postcode = (postcode or "").strip()
-    commune = _known_commune(commune_code, postcode)
+    commune, postcode = _known_commune(commune_code, postcode)
     found, reason = _ask_ban(_query(address, postcode, commune), postcode, commune_code)
     if found is not None:
         return found
@@ -87,16 +88,24 @@ def commune_centre(commune: Commune, fallback: str = FALLBACK_UNSURE) -> Locatio
     )
 
 
-def _known_commune(commune_code: str | None, postcode: str) -> Commune | None:
-    """The commune to fall back on: the one asked for, else the only one with this postcode."""
+def _known_commune(commune_code: str | None, postcode: str) -> tuple[Commune | None, str]:
+    """The commune to fall back on (the one asked for, else the only one with this
+    postcode), and the postcode worth sending to the BAN.
+
+    A CEDEX or mistyped postcode is dropped: the BAN knows only distribution postcodes
+    and would then find nothing, when the commune alone would have found the street.
+    """
+    if not POSTCODE.match(postcode):
+        postcode = ""
     if commune_code:
-        return Commune.objects.filter(code=commune_code).first()
-    if len(postcode) == 5 and postcode.isdigit():
-        candidates = list(Commune.objects.filter(postcodes__contains=postcode)[:20])
-        candidates = [c for c in candidates if postcode in c.postcode_list]
-        if len(candidates) == 1:
-            return candidates[0]
-    return None
+        commune = Commune.objects.filter(code=commune_code).first()
+        if commune and postcode not in commune.postcode_list:
+            postcode = ""
+        return commune, postcode
+    candidates = communes_for_postcode(postcode) if postcode else []
+    if not candidates:
+        return None, ""
+    return (candidates[0] if len(candidates) == 1 else None), postcode
 
 
 def _query(address: str, postcode: str, commune: Commune | None) -> str:

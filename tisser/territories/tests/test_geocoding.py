@@ -62,6 +62,14 @@ def test_street_and_locality_answers_are_street_precise(hauts_de_france, ban, ba
     assert locate("rue de la Paix", "59000", "59350").precision == precision
 
 
+def test_a_cedex_postcode_is_not_sent_to_the_ban(hauts_de_france, ban):
+    """The BAN knows no CEDEX postcode: filtering on it would find nothing."""
+    assert locate("1 place du Théâtre", "59046", "59350").precision == "housenumber"
+    query = ban.requests[0][1]
+    assert "postcode" not in query and query["citycode"] == "59350"
+    assert query["q"] == "1 place du Théâtre Lille"
+
+
 def test_without_a_commune_the_answer_names_it(hauts_de_france, ban):
     location = locate("12 rue de la Paix 59000 Lille")
     assert location.commune_code == "59350" and location.precision == "housenumber"
