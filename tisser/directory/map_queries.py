@@ -6,18 +6,24 @@ At low zoom the server groups organisations by a precomputed grid cell
 never receives more than a few thousand markers.
 """
 
+import functools
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Avg, Count, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Floor
 from django.http import QueryDict
 
 from .filters import FILTER_KEYS, filter_organisations
 from .indexing import MAP_CELL_DEGREES, MAP_CELL_ROWS
 from .models import Category, Organisation
+from .search import search
 
 PUBLIC_FILTER_KEYS = tuple(key for key in FILTER_KEYS if key != "status")
-MAX_POINTS = 3000
+MAX_POINTS = 2000
+CLUSTER_PX = 64  # the side of a cluster cell on screen, in pixels
 LIST_PAGE_SIZE = 20
+LIST_COUNT_CAP = 1000
 MIN_ZOOM, MAX_ZOOM = 0, 20
 POINTS_FROM_ZOOM = 13  # a city: points, unless the viewport holds more than MAX_POINTS
 POINTS_IF_FEW_FROM_ZOOM = 9  # a département: points when few (a search), else clusters
@@ -84,7 +90,10 @@ def public_organisations(params) -> QuerySet:
     """
     clean = public_params(params)
     categories = clean.pop("category", [])
+    text = " ".join(clean.pop("q", []))
     qs = filter_organisations(clean)
+    if text:
+        qs = search(qs, text)
     if categories:
         # The same meaning as filter_organisations' join, without DISTINCT.
         slugs = [slug.strip() for value in categories for slug in value.split(",") if slug.strip()]
@@ -135,6 +144,24 @@ def clusters(qs: QuerySet, bbox: BBox, column: str) -> list[list]:
     return [[round(lat, 5), round(lon, 5), n] for lat, lon, n in rows]
 
 
+def fine_clusters(qs: QuerySet, bbox: BBox, size: float) -> list[list]:
+    """Clusters on a grid of `size` degrees computed on the fly, for a dense city view.
+
+    The bbox is small there, so grouping the rows the bbox index finds is cheap, and the
+    cells can be finer than the finest stored column."""
+    rows = (
+        bbox.filter(qs)
+        .annotate(
+            grid_x=Floor((F("longitude") + 180.0) / size),
+            grid_y=Floor((F("latitude") + 90.0) / size),
+        )
+        .values("grid_x", "grid_y")
+        .annotate(n=Count("*"), lat=Avg("latitude"), lon=Avg("longitude"))
+        .values_list("lat", "lon", "n")
+    )
+    return [[round(lat, 6), round(lon, 6), n] for lat, lon, n in rows]
+
+
 def first_category_colour() -> Subquery:
     return Subquery(
         Category.objects.filter(organisations=OuterRef("pk"))
@@ -167,43 +194,84 @@ def viewport(params) -> dict:
     bbox = BBox.parse(params.get("bbox", ""))
     zoom = parse_zoom(params.get("zoom"))
     qs = public_organisations(params)
-    if zoom >= POINTS_FROM_ZOOM or (
-        zoom >= POINTS_IF_FEW_FROM_ZOOM and bbox.filter(qs)[: MAX_POINTS + 1].count() <= MAX_POINTS
-    ):
-        rows = points(qs, bbox, MAX_POINTS + 1)
-        if len(rows) <= MAX_POINTS:
+    if zoom >= POINTS_IF_FEW_FROM_ZOOM:
+        # Counting at most MAX_POINTS + 1 rows of the bbox index is cheap; sending them is not.
+        if bbox.filter(qs)[: MAX_POINTS + 1].count() <= MAX_POINTS:
+            rows = points(qs, bbox, MAX_POINTS)
             return {"kind": "points", "zoom": zoom, "points": rows, "total": len(rows)}
+        if zoom >= POINTS_FROM_ZOOM:
+            size = 360 * CLUSTER_PX / (256 * 2**zoom)
+            return _clusters_response(zoom, size, fine_clusters(qs, bbox, size))
     column = cell_column(zoom)
-    rows = clusters(qs, bbox, column)
+    return _clusters_response(zoom, MAP_CELL_DEGREES[column], clusters(qs, bbox, column))
+
+
+def _clusters_response(zoom: int, size: float, rows: list[list]) -> dict:
     return {
         "kind": "clusters",
         "zoom": zoom,
-        "cell": MAP_CELL_DEGREES[column],
+        "cell": size,
         "clusters": rows,
         "total": sum(row[2] for row in rows),
     }
 
 
 def list_page(params, page: int = 1, size: int = LIST_PAGE_SIZE) -> dict:
-    """The list beside the map: organisations in the viewport (if any) and filters, by name."""
+    """The list beside the map: organisations in the viewport (if any) and filters, by name.
+
+    Counting stops at LIST_COUNT_CAP ("more than 1,000" says enough beside a map). The
+    order is `match_key` (the folded name first): the same accent-blind order everywhere.
+    """
     qs = public_organisations(params)
     if params.get("bbox"):
         qs = BBox.parse(params["bbox"]).filter(qs)
-    total = qs.count()
+    total = qs[: LIST_COUNT_CAP + 1].count()
+    capped = total > LIST_COUNT_CAP
+    total = min(total, LIST_COUNT_CAP)
     pages = max(1, -(-total // size))
     page = min(max(page, 1), pages)
-    organisations = list(
-        # match_key starts with the folded name: the same accent-blind order on every database.
-        qs.order_by("match_key", "id")
-        .select_related("commune")
-        .prefetch_related("categories")[(page - 1) * size : page * size]
-    )
+    organisations = ordered_slice(qs, (page - 1) * size, page * size, dense=capped)
     return {
         "organisations": organisations,
         "total": total,
+        "capped": capped,
         "page": page,
         "pages": pages,
         "size": size,
         "first": (page - 1) * size + 1 if total else 0,
         "last": (page - 1) * size + len(organisations),
     }
+
+
+def ordered_slice(qs: QuerySet, start: int, stop: int, dense: bool) -> list[Organisation]:
+    """Rows `start:stop` of `qs` by name, with their commune and categories.
+
+    When thousands match (`dense`), the fastest plan walks the name index and stops after
+    `stop` matches; SQLite's planner prefers to fetch every match and sort them (hundreds
+    of milliseconds for 100,000 rows), so on SQLite the index is named (`INDEXED BY`).
+    PostgreSQL's planner finds the plan by itself.
+    """
+    ordered = qs.order_by("match_key", "id")
+    index = _name_index() if dense and connection.vendor == "sqlite" else None
+    if not index:
+        return list(ordered.select_related("commune").prefetch_related("categories")[start:stop])
+    sql, sql_params = ordered.values_list("id", flat=True)[start:stop].query.sql_with_params()
+    table = connection.ops.quote_name(Organisation._meta.db_table)
+    sql = sql.replace(f"FROM {table}", f"FROM {table} INDEXED BY {index}", 1)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, sql_params)
+        ids = [row[0] for row in cursor.fetchall()]
+    found = Organisation.objects.select_related("commune").prefetch_related("categories")
+    by_id = found.in_bulk(ids)
+    return [by_id[pk] for pk in ids]
+
+
+@functools.cache
+def _name_index() -> str | None:
+    """The name of the single-column index on `match_key` (its name is generated)."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Organisation._meta.db_table)
+    for name, info in constraints.items():
+        if info["index"] and not info["unique"] and info["columns"] == ["match_key"]:
+            return connection.ops.quote_name(name)
+    return None

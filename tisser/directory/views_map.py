@@ -145,6 +145,7 @@ def map_list(request):
         return JsonResponse(
             {
                 "total": listing["total"],
+                "capped": listing["capped"],
                 "page": listing["page"],
                 "pages": listing["pages"],
                 "results": [

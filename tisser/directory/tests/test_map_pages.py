@@ -163,3 +163,16 @@ def test_list_rejects_a_bad_bbox(client):
 def test_nav_links_to_the_map(client):
     html = client.get("/").content.decode()
     assert f'href="{reverse("directory:map")}"' in html
+
+
+def test_a_long_list_says_more_than_the_cap(client, monkeypatch):
+    monkeypatch.setattr("tisser.directory.map_queries.LIST_COUNT_CAP", 30)
+    for i in range(45):
+        make_org(f"Acteur {i:02d}", 50.0, 3.0)
+    url = reverse("directory:map_list")
+    data = client.get(url, {"format": "json", "page": "2"}).json()
+    assert (data["total"], data["capped"], data["pages"]) == (30, True, 2)
+    # Still the right names in the right order, whichever plan the database used.
+    assert [r["name"] for r in data["results"]] == [f"Acteur {i:02d}" for i in range(20, 40)]
+    html = client.get(url, {"q": "acteur"}).content.decode()
+    assert "Plus de 30 acteurs" in html and 'data-capped="1"' in html
