@@ -128,6 +128,9 @@ class _Writer:
         self.slugs.add(org.slug)
         return refresh_derived_fields(org)
 
+    def has_fresh(self, specs: list[ActorSpec]) -> bool:
+        return any(s.slug not in self.slugs for s in specs)
+
     def write(self, specs: list[ActorSpec]) -> None:
         fresh = [s for s in specs if s.slug not in self.slugs]
         self.counts["skipped"] += len(specs) - len(fresh)
@@ -211,7 +214,8 @@ def analyze() -> None:
         if connection.vendor == "postgresql":
             cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
         elif connection.vendor == "sqlite":
-            cursor.execute("ANALYZE")
+            for table in tables:
+                cursor.execute("ANALYZE " + connection.ops.quote_name(table))
 
 
 def build_demo_network(size: int = 300, seed: int = 1) -> dict:
@@ -228,18 +232,23 @@ def build_demo_network(size: int = 300, seed: int = 1) -> dict:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -262144")
     with transaction.atomic():
-        # SQLite: filling the full-text index row by row (triggers) costs more than the
-        # rest of the load; rebuilding it once at the end takes seconds. (PostgreSQL's GIN
-        # index takes COPY well, and may not be rebuilt while FK checks are pending.)
-        big = size >= BIG_LOAD and connection.vendor == "sqlite"
-        if big:
-            remove_search_index()
         writer = _Writer(ensure_categories())
         specs = actor_specs(size, seed, communes)
+        index_dropped = False
         while batch := list(islice(specs, BATCH_SIZE)):
+            if size >= BIG_LOAD and not index_dropped and writer.has_fresh(batch):
+                # Filling the full-text index row by row (SQLite triggers, PostgreSQL GIN
+                # inserts) costs more than the rest of the load; building it once at the
+                # end takes seconds.
+                remove_search_index()
+                index_dropped = True
             writer.write(batch)
         reset_sequences(Organisation, Person)
-        if big:
+        if index_dropped:
+            if connection.vendor == "postgresql":
+                # PostgreSQL builds no index on a table with foreign-key checks pending.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             install_search_index()
         users = ensure_demo_users()
     if writer.counts["organisations"] >= 1000:

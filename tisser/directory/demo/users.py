@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 
 from ..models import Affiliation, Consent, Organisation, Person
 
@@ -30,13 +31,15 @@ def ensure_demo_users() -> int:
     """Create the demo accounts that are missing; existing accounts are left as they are."""
     User = get_user_model()
     created = 0
+    hashed = None  # one (slow, argon2) hash for the five accounts: they share the password
     for email, first, last, staff_role, org_slug, representative in DEMO_USERS:
         user = User.objects.filter(email=email).first()
         if user is None:
             admin = staff_role == "admin"
+            hashed = hashed or make_password(DEMO_PASSWORD)
             user = User.objects.create_user(
                 email=email,
-                password=DEMO_PASSWORD,
+                password=None,
                 first_name=first,
                 last_name=last,
                 staff_role=staff_role,
@@ -44,6 +47,8 @@ def ensure_demo_users() -> int:
                 is_staff=admin,
                 is_superuser=admin,
             )
+            user.password = hashed
+            user.save(update_fields=["password"])
             created += 1
         if org_slug is None:
             continue
