@@ -9,8 +9,8 @@ One archive (tar.gz) holds:
   restores into PostgreSQL and back;
 - `media/<path>`: every file under MEDIA_ROOT, byte for byte.
 
-Restoring loads every row in one transaction (Django's `loaddata`, which also resets
-PostgreSQL sequences) after emptying the tables, so it is all or nothing; files are
+Restoring empties the tables and inserts every row, by batches and exactly as stored, in
+one transaction (then resets PostgreSQL sequences), so it is all or nothing; files are
 unpacked and checked beside MEDIA_ROOT first and swapped in only once the rows are in.
 This module knows no domain app: it walks the app registry.
 """
@@ -33,6 +33,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.core.serializers import jsonl
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
@@ -99,6 +101,26 @@ class ExactJSONEncoder(DjangoJSONEncoder):
         return super().default(o)
 
 
+class _FastSerializer(jsonl.Serializer):
+    """Django's JSON-lines serialiser, with two costs removed: it builds a query per
+    object for many-to-many values even when they were prefetched, and `json.dump`
+    encodes in pure Python where `json.dumps` uses the C encoder."""
+
+    def handle_m2m_field(self, obj, field):
+        prefetched = getattr(obj, "_prefetched_objects_cache", {})
+        if field.remote_field.through._meta.auto_created and field.name in prefetched:
+            self._current[field.name] = [
+                self._value_from_field(related, related._meta.pk)
+                for related in prefetched[field.name]
+            ]
+        else:
+            super().handle_m2m_field(obj, field)
+
+    def end_object(self, obj):
+        self.stream.write(json.dumps(self.get_dump_object(obj), **self.json_kwargs) + "\n")
+        self._current = None
+
+
 def _dump_model(model, target: Path, using: str) -> int:
     """Stream one model's rows to JSON lines; many-to-many values are prefetched by chunk."""
     m2m = [f.name for f in model._meta.many_to_many if f.remote_field.through._meta.auto_created]
@@ -114,7 +136,7 @@ def _dump_model(model, target: Path, using: str) -> int:
             yield obj
 
     with target.open("w", encoding="utf-8") as stream:
-        serializers.serialize("jsonl", counted(), stream=stream, cls=ExactJSONEncoder)
+        _FastSerializer().serialize(counted(), stream=stream, cls=ExactJSONEncoder)
     return count
 
 
@@ -317,15 +339,69 @@ def _load_rows(fixtures: list[str], using: str) -> None:
     """Empty every table and load the archive's rows, all in one transaction."""
     from django.contrib.contenttypes.models import ContentType
 
+    connection = connections[using]
+    loaded = []
     with transaction.atomic(using=using):
         # No post_migrate: content types and permissions come from the archive, with
         # their original keys, so every reference to them stays right.
         call_command(
             "flush", database=using, interactive=False, inhibit_post_migrate=True, verbosity=0
         )
-        if fixtures:
-            call_command("loaddata", *fixtures, database=using, verbosity=0)
+        for fixture in fixtures:
+            loaded += _load_file(Path(fixture), using)
+        if loaded:
+            with connection.cursor() as cursor:
+                for statement in connection.ops.sequence_reset_sql(no_style(), loaded):
+                    cursor.execute(statement)
     ContentType.objects.clear_cache()
+
+
+def _load_file(path: Path, using: str) -> list:
+    """Insert one model's rows in batches, exactly as stored ("raw": no `save()`, no
+    signals, no `auto_now`), then its many-to-many links. Foreign keys are checked when
+    the transaction commits, so the order of files does not matter.
+
+    `loaddata` would do the same one row at a time (two queries per row): minutes instead
+    of seconds for a network with tens of thousands of contacts.
+    """
+    connection = connections[using]
+    models, batch, links = set(), [], {}
+
+    def flush_batch():
+        if not batch:
+            return
+        model = type(batch[0])
+        fields = list(model._meta.local_concrete_fields)
+        size = connection.ops.bulk_batch_size(fields, batch) or len(batch)
+        for start in range(0, len(batch), size):
+            model._base_manager.using(using)._insert(
+                batch[start : start + size], fields=fields, using=using, raw=True
+            )
+        batch.clear()
+
+    with path.open(encoding="utf-8") as stream:
+        for item in serializers.deserialize("jsonl", stream, using=using):
+            obj = item.object
+            models.add(type(obj))
+            batch.append(obj)
+            for name, targets in (item.m2m_data or {}).items():
+                links.setdefault(name, []).extend((obj.pk, target) for target in targets)
+            if len(batch) >= CHUNK:
+                flush_batch()
+    flush_batch()
+
+    for model in list(models):
+        for m2m in model._meta.many_to_many:
+            pairs = links.get(m2m.name)
+            through = m2m.remote_field.through
+            if not pairs or not through._meta.auto_created:
+                continue
+            source = through._meta.get_field(m2m.m2m_field_name()).attname
+            target = through._meta.get_field(m2m.m2m_reverse_field_name()).attname
+            rows = [through(**{source: a, target: b}) for a, b in pairs]
+            through._base_manager.using(using).bulk_create(rows, batch_size=CHUNK)
+            models.add(through)
+    return list(models)
 
 
 def _swap_media(unpacked: Path, media_root: Path) -> None:
