@@ -88,7 +88,11 @@ class OrganisationForm(forms.Form):
     workforce = forms.ChoiceField(
         label=_("Workforce"), choices=BLANK + WorkforceBand.choices, required=False
     )
-    status = forms.ChoiceField(label=_("Status"), choices=Organisation.Status.choices)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=Organisation.Status.choices,
+        initial=Organisation.Status.PUBLISHED,
+    )
     is_member = forms.BooleanField(
         label=_("Member of the network"),
         required=False,

@@ -34,12 +34,17 @@ def _csv_rows(raw: bytes) -> list[list[str]]:
     text = _decode(raw)
     first_line = text.split("\n", 1)[0]
     delimiter = max(";,\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    rows = []
     try:
-        return list(csv.reader(io.StringIO(text), delimiter=delimiter, strict=True))
+        for row in reader:
+            rows.append(row)
     except csv.Error as error:
         raise ImportFileError(
-            _("The CSV file is malformed: %(error)s") % {"error": error}
+            _("The CSV file is malformed near line %(line)s (%(error)s): check the quotes.")
+            % {"line": reader.line_num, "error": error}
         ) from error
+    return rows
 
 
 def _xlsx_rows(raw: bytes) -> list[list[str]]:

@@ -166,6 +166,7 @@ def test_xlsx_import(communes, categories, django_capture_on_commit_callbacks):
         ("x.csv", b"", "empty"),
         ("x.csv", b"siret;commune\n1;2\n", "nom"),
         ("x.csv", b"nom;couleur\nA;bleu\n", "couleur"),
+        ("x.csv", b'nom;commune\nA;Lille\n"B;Lille\nC;Lille', "line"),
     ],
 )
 def test_unreadable_files_are_refused_with_a_reason(db, settings, name, raw, message):
