@@ -2,9 +2,12 @@
 compiling SQL (SQLite allows ~30 organisations per statement), far too slow for 200,000.
 
 Rows are tuples in the model's concrete-field order, so a field another app adds (with a
-default) is filled with that default without this module knowing it. PostgreSQL gets
+default) is filled with that default without this module knowing it (a callable default
+is called once per load, not per row). PostgreSQL gets
 `COPY`, SQLite one prepared `INSERT` run by `executemany`.
 """
+
+import operator
 
 from django.core.management.color import no_style
 from django.db import connection, models
@@ -40,7 +43,10 @@ class BulkInserter:
                 if not isinstance(f, _PLAIN):
                     self.convert.append((position, f))
             self.defaults[f.attname] = default
-        self.pairs = list(self.defaults.items())
+        attnames = [f.attname for f in self.fields]
+        pick = operator.itemgetter(*attnames)
+        self.pick = (lambda values: (pick(values),)) if len(attnames) == 1 else pick
+        self.attname_set = frozenset(attnames)
 
     def new_instance(self, **values):
         """A model instance without `__init__`'s cost (defaults, then `values`)."""
@@ -51,11 +57,18 @@ class BulkInserter:
         obj._state.adding = False
         return obj
 
-    def row(self, values: dict) -> list:
-        get = values.get
-        out = [get(attname, default) for attname, default in self.pairs]
-        for position, field in self.convert:
-            out[position] = field.get_db_prep_save(out[position], connection)
+    def row(self, values: dict) -> tuple:
+        """The row for `values` (attname → value); missing fields take their default.
+
+        `values` may be a `new_instance()`'s `__dict__`, which holds every field already.
+        """
+        if not self.attname_set.issubset(values):
+            values = {**self.defaults, **values}
+        out = self.pick(values)
+        if self.convert:
+            out = list(out)
+            for position, field in self.convert:
+                out[position] = field.get_db_prep_save(out[position], connection)
         return out
 
     def insert(self, rows: list[tuple]) -> None:

@@ -56,16 +56,15 @@ class ActorSpec:
     people: list = field(default_factory=list)
 
 
+_DOUBLED = tuple((2 * d) - 9 if 2 * d > 9 else 2 * d for d in range(10))
+
+
 def luhn_key(payload: str) -> str:
     """The digit that makes `payload + digit` pass the Luhn check (SIREN and SIRET keys)."""
-    total = 0
-    for index, char in enumerate(reversed(payload)):
-        number = int(char)
-        if index % 2 == 0:  # these digits are doubled once the key is appended
-            number *= 2
-            if number > 9:
-                number -= 9
-        total += number
+    digits = [int(c) for c in reversed(payload)]
+    # Once the key is appended, the payload's last digit and every second one before it
+    # are doubled.
+    total = sum(_DOUBLED[d] for d in digits[0::2]) + sum(digits[1::2])
     return str((10 - total % 10) % 10)
 
 
