@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 class ImportJob(models.Model):
     class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking the rows")
         CHECKED = "checked", _("Checked, waiting for confirmation")
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
@@ -53,3 +54,8 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def in_progress(self) -> bool:
+        """Checking or committing: the page polls for progress."""
+        return self.status in {self.Status.CHECKING, self.Status.QUEUED, self.Status.RUNNING}

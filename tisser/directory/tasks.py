@@ -24,3 +24,11 @@ def run_import_job(job_id: int) -> None:
     from .imports.running import run_import
 
     run_import(job_id)
+
+
+@shared_task(ignore_result=True)
+def check_import_job(job_id: int) -> None:
+    """Check the rows of a large uploaded file (the preview), off the web request."""
+    from .imports.running import check_import
+
+    check_import(job_id)

@@ -91,8 +91,8 @@ def import_progress(request, pk):
     """The progress fragment the detail page polls (htmx) while the job runs."""
     job = get_object_or_404(ImportJob, pk=pk)
     response = render(request, "directory/staff/_import_progress.html", _job_context(job))
-    if job.finished and request.htmx:
-        response["HX-Refresh"] = "true"  # show the final page (counts, links)
+    if not job.in_progress and request.htmx:
+        response["HX-Refresh"] = "true"  # show the next page: the preview, or the result
     return response
 
 

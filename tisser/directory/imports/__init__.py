@@ -8,4 +8,4 @@ number), `running` commits every row in one transaction in the background worker
 from .checking import check_rows  # noqa: F401
 from .columns import COLUMNS, template_csv, template_xlsx  # noqa: F401
 from .reading import ImportFileError, read_table  # noqa: F401
-from .running import confirm_import, run_import, start_import  # noqa: F401
+from .running import check_import, confirm_import, run_import, start_import  # noqa: F401

@@ -188,13 +188,15 @@ def known_categories() -> dict:
     return known
 
 
-def check_rows(rows: list[dict]) -> list[dict]:
+def check_rows(rows: list[dict], progress=None) -> list[dict]:
     """The preview: one result per row, in file order (JSON-ready, for the job's report)."""
     known = known_categories()
     seen: dict = {}
     report = []
-    for row in rows:
+    for done, row in enumerate(rows, start=1):
         result = check_row(row, known, seen)
         del result["data"], result["contact"]
         report.append(result)
+        if progress is not None:
+            progress(done)
     return report

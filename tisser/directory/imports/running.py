@@ -23,21 +23,55 @@ class RowError(Exception):
         self.messages = messages
 
 
+# Up to this many rows the check runs while the upload is answered; beyond, in the worker
+# (with progress shown), so that a large file never holds a web request for long.
+SYNC_CHECK_ROWS = 500
+
+
 def start_import(filename: str, raw: bytes, *, author=None) -> ImportJob:
-    """Read and check a file; the job keeps the rows and the preview. ImportFileError if unreadable."""
+    """Read a file and check its rows (now, or in the worker when the file is large).
+
+    The job keeps the rows and the preview. Raises ImportFileError if the file is unreadable.
+    """
     rows = read_table(filename, raw)
     if not rows:
         raise ImportFileError(_("The file has no rows below the column names."))
-    report = check_rows(rows)
     author = author if getattr(author, "is_authenticated", False) else None
-    return ImportJob.objects.create(
-        filename=filename[:255],
-        created_by=author,
-        rows=rows,
+    job = ImportJob(filename=filename[:255], created_by=author, rows=rows, total=len(rows))
+    if len(rows) <= SYNC_CHECK_ROWS:
+        job.report = check_rows(rows)
+        job.error_count = sum(1 for r in job.report if r["action"] == "error")
+        job.save()
+        return job
+    job.status = ImportJob.Status.CHECKING
+    job.save()
+    from ..tasks import check_import_job
+
+    job_id = job.pk
+    transaction.on_commit(lambda: check_import_job.delay(job_id))
+    return job
+
+
+def check_import(job_id: int) -> ImportJob | None:
+    """Check the rows of a large file in the worker, reporting progress on the job row."""
+    job = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.CHECKING).first()
+    if job is None:
+        return None
+    step = max(50, job.total // 100)
+
+    def progress(done: int) -> None:
+        if done % step == 0:
+            ImportJob.objects.filter(pk=job.pk).update(done=done)
+
+    report = check_rows(job.rows, progress=progress)
+    ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKING).update(
         report=report,
-        total=len(rows),
+        status=ImportJob.Status.CHECKED,
+        done=0,
         error_count=sum(1 for r in report if r["action"] == "error"),
     )
+    job.refresh_from_db()
+    return job
 
 
 @transaction.atomic

@@ -183,3 +183,29 @@ def test_templates_have_every_column(db):
     assert rows[0]["values"]["nom"]
     sheet = load_workbook(io.BytesIO(template_xlsx())).active
     assert [c.value for c in sheet[1]] == HEADERS
+
+
+def test_a_large_file_is_checked_in_the_worker_with_progress(
+    communes, monkeypatch, django_capture_on_commit_callbacks, client, make_user
+):
+    from tisser.directory.imports import running
+
+    monkeypatch.setattr(running, "SYNC_CHECK_ROWS", 2)
+    lines = ["nom;commune", *[f"Coop {n};Lille" for n in range(5)], "Sans commune;Atlantide"]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        job = start_import("grand.csv", csv_bytes(lines))
+    assert job.status == ImportJob.Status.CHECKING and job.report == []
+    client.force_login(make_user("e@example.org", staff_role="editor"))
+    progress_url = f"/gestion/imports/{job.pk}/progression/"
+    fragment = client.get(progress_url, headers={"HX-Request": "true"})
+    assert 'hx-trigger="every 1s"' in fragment.content.decode()  # the page keeps polling
+    assert "HX-Refresh" not in fragment
+
+    callbacks[0]()  # the worker's turn (eager in tests)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.CHECKED
+    assert [r["action"] for r in job.report] == ["create"] * 5 + ["error"]
+    assert job.report[-1]["line"] == 7 and job.error_count == 1
+    fragment = client.get(progress_url, headers={"HX-Request": "true"})
+    assert fragment["HX-Refresh"] == "true"  # the page reloads to show the preview
+    assert not Organisation.objects.exists()
