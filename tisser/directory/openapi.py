@@ -277,7 +277,6 @@ def build_document(request=None) -> dict:
             "organisations and their public fields only, never the people behind them. "
             "Read-only, no authentication; `Access-Control-Allow-Origin: *`. The filters "
             "are the map's: a map URL's query string works here unchanged.",
-            "license": {"name": "Licence Ouverte / Open Licence 2.0", "identifier": "etalab-2.0"},
         },
         "servers": [{"url": server}],
         "paths": {
