@@ -6,16 +6,16 @@ app answers (`tisser.directory.permissions`), because accounts may not import it
 """
 
 from django.db.models import TextChoices
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(TextChoices):
-    ANONYMOUS = "anonymous", _("Anonymous visitor")
-    PUBLIC = "public", _("Public user")
-    MEMBER = "member", _("Member")
-    REPRESENTATIVE = "representative", _("Organisation representative")
-    EDITOR = "editor", _("Staff editor")
-    ADMIN = "admin", _("Staff administrator")
+    ANONYMOUS = "anonymous", pgettext_lazy("role", "Anonymous visitor")
+    PUBLIC = "public", pgettext_lazy("role", "Public user")
+    MEMBER = "member", pgettext_lazy("role", "Member")
+    REPRESENTATIVE = "representative", pgettext_lazy("role", "Organisation representative")
+    EDITOR = "editor", pgettext_lazy("role", "Staff editor")
+    ADMIN = "admin", pgettext_lazy("role", "Staff administrator")
 
 
 def is_authenticated(user) -> bool:

@@ -84,3 +84,25 @@ def test_no_string_in_the_code_is_missing_from_the_catalogues(tmp_path, settings
             }
     # A folder with strings but no catalogue of its own falls back to the project one.
     assert missing == {}, f"run makemessages in these apps and translate: {missing}"
+
+
+def test_no_string_is_translated_two_ways():
+    """Django merges every app's catalogue and the first app in INSTALLED_APPS wins: the
+    same msgid translated differently in two apps would silently change the other app's
+    pages. Use a context (pgettext) when the meanings differ."""
+    seen: dict[tuple, tuple[str, object]] = {}
+    clashes = []
+    for po_path in french_catalogues():
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle)
+        where = str(po_path.relative_to(TISSER)).split("/locale")[0] or "project"
+        for message in catalog:
+            if not message.id or not message.string or message.fuzzy:
+                continue
+            key = (message.context, message.id if isinstance(message.id, str) else message.id[0])
+            if key in seen and seen[key][1] != message.string:
+                clashes.append(
+                    f"{key[1]!r}: {seen[key][0]} {seen[key][1]!r} / {where} {message.string!r}"
+                )
+            seen.setdefault(key, (where, message.string))
+    assert clashes == []
