@@ -6,7 +6,7 @@ the map's (`map_queries.public_organisations`, which reads `filters.filter_organ
 plus `bbox`; `openapi.py` describes all of it.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from .map_queries import BBox, ViewportError, public_organisations
-from .models import Category, Organisation, WorkforceBand
+from .models import Category, LegalForm, Organisation, WorkforceBand
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -75,8 +75,25 @@ def _page_url(request, page: int) -> str:
     return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 
-def actor_url(request, slug: str) -> str:
-    return request.build_absolute_uri(reverse("directory:organisation", args=[slug]))
+def url_maker(request, name: str):
+    """`slug -> absolute URL` for a named route, reversing it once rather than per row."""
+    placeholder = "slug-placeholder"
+    template = request.build_absolute_uri(reverse(name, args=[placeholder]))
+    head, _, tail = template.partition(placeholder)
+    return lambda slug: f"{head}{slug}{tail}"
+
+
+class _Urls:
+    def __init__(self, request):
+        self.page = url_maker(request, "directory:organisation")
+        self.api = url_maker(request, "directory:api_organisation")
+
+
+def _urls(request) -> _Urls:
+    urls = getattr(request, "_tisser_api_urls", None)
+    if urls is None:
+        urls = request._tisser_api_urls = _Urls(request)
+    return urls
 
 
 def _commune(org: Organisation) -> dict | None:
@@ -89,17 +106,25 @@ def _commune(org: Organisation) -> dict | None:
     }
 
 
+def _legal_form_label(code: str) -> str | None:
+    if not code:
+        return None
+    try:
+        return str(LegalForm(code).label)
+    except ValueError:  # a code no longer in the list
+        return code
+
+
 def organisation_summary(request, org: Organisation) -> dict:
     """What the list gives for each organisation."""
+    urls = _urls(request)
     return {
         "slug": org.slug,
         "name": org.name,
-        "url": actor_url(request, org.slug),
-        "api_url": request.build_absolute_uri(
-            reverse("directory:api_organisation", args=[org.slug])
-        ),
+        "url": urls.page(org.slug),
+        "api_url": urls.api(org.slug),
         "legal_form": org.legal_form or None,
-        "legal_form_label": str(org.get_legal_form_display()) if org.legal_form else None,
+        "legal_form_label": _legal_form_label(org.legal_form),
         "categories": [c.slug for c in org.categories.all()],
         "commune": _commune(org),
         "latitude": org.latitude,
@@ -184,15 +209,15 @@ def organisation(request, slug: str):
 @require_safe
 def categories(request):
     """`GET /api/v1/categories/`: the taxonomy, with how many published actors each has."""
-    published = Q(organisations__status=Organisation.Status.PUBLISHED)
-    rows = Category.objects.annotate(count=Count("organisations", filter=published))
+    links = Organisation.categories.through.objects.filter(
+        organisation__status=Organisation.Status.PUBLISHED
+    )
+    counts = dict(
+        links.values_list("category_id").annotate(n=Count("id")).values_list("category_id", "n")
+    )
+    rows = Category.objects.order_by("position", "name")
     return json_response(
-        {
-            "results": [
-                {**category_data(c), "organisations": c.count}
-                for c in rows.order_by("position", "name")
-            ]
-        }
+        {"results": [{**category_data(c), "organisations": counts.get(c.pk, 0)} for c in rows]}
     )
 
 

@@ -12,10 +12,9 @@ import json
 from collections.abc import Iterator
 
 from django.http import StreamingHttpResponse
-from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from .api import BadRequest, error_response, open_data_headers, public_queryset
+from .api import BadRequest, error_response, open_data_headers, public_queryset, url_maker
 from .models import Category, Organisation
 
 CHUNK = 2000
@@ -86,13 +85,6 @@ def public_rows(qs) -> Iterator[dict]:
             chunk = []
     if chunk:
         yield from flush()
-
-
-def _url_maker(request):
-    placeholder = "slug-placeholder"
-    template = request.build_absolute_uri(reverse("directory:organisation", args=[placeholder]))
-    head, _, tail = template.partition(placeholder)
-    return lambda slug: f"{head}{slug}{tail}"
 
 
 def feature(row: dict, url: str) -> dict:
@@ -199,7 +191,8 @@ def _download(request, stream, content_type: str, filename: str):
     except BadRequest as exc:
         return error_response(str(exc), 400)
     response = StreamingHttpResponse(
-        stream(public_rows(qs), _url_maker(request)), content_type=content_type
+        stream(public_rows(qs), url_maker(request, "directory:organisation")),
+        content_type=content_type,
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return open_data_headers(response)

@@ -103,7 +103,9 @@ def test_bbox(client, directory):
     for bad in ("1,2,3", "a,b,c,d", "3,50,2,51"):
         response = client.get(LIST, {"bbox": bad})
         assert response.status_code == 400
-        assert "west,south,east,north" in response.json()["error"]
+        assert "ouest,sud,est,nord" in response.json()["error"]  # French by default
+        english = client.get(LIST, {"bbox": bad}, HTTP_ACCEPT_LANGUAGE="en")
+        assert "west,south,east,north" in english.json()["error"]
 
 
 def test_detail(client, directory):
