@@ -82,7 +82,7 @@ def public_params(params) -> QueryDict:
     return clean
 
 
-def public_organisations(params) -> QuerySet:
+def public_organisations(params, *, search_leads: bool = True) -> QuerySet:
     """Published organisations matching the public filters, ready to aggregate or slice.
 
     Each organisation appears once: the category filter is an `id IN (…)` subquery on the
@@ -93,7 +93,7 @@ def public_organisations(params) -> QuerySet:
     text = " ".join(clean.pop("q", []))
     qs = filter_organisations(clean)
     if text:
-        qs = search(qs, text)
+        qs = search(qs, text, lead=search_leads)
     if categories:
         # The same meaning as filter_organisations' join, without DISTINCT.
         slugs = [slug.strip() for value in categories for slug in value.split(",") if slug.strip()]
@@ -222,14 +222,19 @@ def list_page(params, page: int = 1, size: int = LIST_PAGE_SIZE) -> dict:
     Counting stops at LIST_COUNT_CAP ("more than 1,000" says enough beside a map). The
     order is `match_key` (the folded name first): the same accent-blind order everywhere.
     """
+    bbox = BBox.parse(params["bbox"]) if params.get("bbox") else None
     qs = public_organisations(params)
-    if params.get("bbox"):
-        qs = BBox.parse(params["bbox"]).filter(qs)
+    if bbox:
+        qs = bbox.filter(qs)
     total = qs[: LIST_COUNT_CAP + 1].count()
     capped = total > LIST_COUNT_CAP
     total = min(total, LIST_COUNT_CAP)
     pages = max(1, -(-total // size))
     page = min(max(page, 1), pages)
+    if capped:
+        qs = public_organisations(params, search_leads=False)
+        if bbox:
+            qs = bbox.filter(qs)
     organisations = ordered_slice(qs, (page - 1) * size, page * size, dense=capped)
     return {
         "organisations": organisations,

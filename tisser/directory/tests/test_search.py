@@ -144,3 +144,10 @@ def test_the_map_list_searches(client, actors):
         "Économie Solidaire du Nord",
         "Garage solidaire",
     ]
+
+
+def test_a_single_letter_is_a_whole_word_not_a_prefix(db):
+    make_org("Café à vélo", 50.0, 3.0)
+    make_org("Atelier vélo", 50.0, 3.0)
+    assert names({"q": "a"}) == ["Café à vélo"]
+    assert names({"q": "at"}) == ["Atelier vélo"]
