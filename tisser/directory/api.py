@@ -209,12 +209,24 @@ def organisation(request, slug: str):
 @require_safe
 def categories(request):
     """`GET /api/v1/categories/`: the taxonomy, with how many published actors each has."""
-    links = Organisation.categories.through.objects.filter(
-        organisation__status=Organisation.Status.PUBLISHED
+    # Every link, minus those of the few unpublished actors: two index-only counts, where
+    # joining 200,000 links to their organisations took seconds on SQLite.
+    links = Organisation.categories.through.objects.order_by()
+
+    def per_category(qs) -> dict[int, int]:
+        return dict(
+            qs.values("category_id").annotate(n=Count("id")).values_list("category_id", "n")
+        )
+
+    counts = per_category(links)
+    hidden = per_category(
+        links.filter(
+            organisation_id__in=Organisation.objects.exclude(
+                status=Organisation.Status.PUBLISHED
+            ).values("id")
+        )
     )
-    counts = dict(
-        links.values_list("category_id").annotate(n=Count("id")).values_list("category_id", "n")
-    )
+    counts = {category: n - hidden.get(category, 0) for category, n in counts.items()}
     rows = Category.objects.order_by("position", "name")
     return json_response(
         {"results": [{**category_data(c), "organisations": counts.get(c.pk, 0)} for c in rows]}
