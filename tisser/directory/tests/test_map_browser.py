@@ -16,19 +16,23 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def network(transactional_db, hauts_de_france):
+    from tisser.territories.models import Commune
+
+    lille, amiens = Commune.objects.get(code="59350"), Commune.objects.get(code="80021")
     rng = random.Random(3)
     culture = make_category("culture", "Culture", "#663399")
     food = make_category("alimentation", "Alimentation", "#aa3300")
     for i in range(60):
-        lat, lon = (50.63, 3.06) if i % 2 else (49.89, 2.30)
+        commune = lille if i % 2 else amiens
         make_org(
             f"Structure {i}",
-            lat + rng.uniform(-0.01, 0.01),
-            lon + rng.uniform(-0.01, 0.01),
+            commune.latitude + rng.uniform(-0.01, 0.01),
+            commune.longitude + rng.uniform(-0.01, 0.01),
             categories=[culture if i % 3 else food],
             is_member=i % 4 == 0,
+            commune=commune,
         )
-    make_org("Épicerie Solidaire de Wazemmes", 50.628, 3.055, categories=[food])
+    make_org("Épicerie Solidaire de Wazemmes", 50.628, 3.055, categories=[food], commune=lille)
     make_org("Épicerie fantôme", 50.628, 3.055, status=Organisation.Status.PROPOSED)
 
 
@@ -64,6 +68,15 @@ def test_map_shows_clusters_then_search_updates_the_list(browser, live_server, n
         assert "Épicerie fantôme" not in page.inner_text("#map-list")
         expect(page).to_have_url(re.compile(r"[?&]q=epicerie"))
         expect(page.locator("#map")).to_have_attribute("data-total", "1")
+
+        # Territory autocomplete: type, the suggestions come, choosing one filters.
+        page.fill("#map-q", "")
+        page.fill("#map-territory", "Amien")
+        expect(page.locator("#map-territory-options option[value='Amiens (80)']")).to_have_count(1)
+        page.fill("#map-territory", "Amiens (80)")
+        expect(page.locator("#map-territory-code")).to_have_value("80021")
+        expect(page.locator("#map-list .map-count")).to_contain_text("30")
+        expect(page).to_have_url(re.compile(r"[?&]territory=80021"))
         assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p]
         assert not problems, problems
     finally:

@@ -265,7 +265,9 @@
         }
         window.clearTimeout(territoryTimer);
         territoryTimer = window.setTimeout(function () {
-          fetch(config.territorySearchUrl + "?q=" + encodeURIComponent(text), { credentials: "same-origin" })
+          // "Lille (59)" is a label of ours: search for "Lille".
+          var query = text.replace(/\s*\([^)]*\)\s*$/, "") || text;
+          fetch(config.territorySearchUrl + "?q=" + encodeURIComponent(query), { credentials: "same-origin" })
             .then(function (r) { return r.ok ? r.json() : { results: [] }; })
             .then(function (data) {
               var results = Array.isArray(data) ? data : (data.results || []);
