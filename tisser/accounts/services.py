@@ -17,6 +17,7 @@ from tisser.core.mail import send_templated_mail
 
 from . import roles, tokens
 from .models import LoginFailure, User
+from .signals import email_verified
 
 LOGIN_WINDOW = timedelta(minutes=15)
 #: failed attempts allowed in the window, for one address from one client / from one client
@@ -110,7 +111,12 @@ def verify_email(token: str) -> User:
     if not user.email_verified:
         user.email_verified = True
         user.save(update_fields=["email_verified"])
+        _announce_verified(user)
     return user
+
+
+def _announce_verified(user: User) -> None:
+    transaction.on_commit(lambda: email_verified.send(sender=User, user=user))
 
 
 def mark_email_verified(user: User) -> None:
@@ -118,6 +124,7 @@ def mark_email_verified(user: User) -> None:
     if not user.email_verified:
         User.objects.filter(pk=user.pk).update(email_verified=True)
         user.email_verified = True
+        _announce_verified(user)
 
 
 def resend_verification(email: str) -> None:

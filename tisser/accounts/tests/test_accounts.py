@@ -378,3 +378,27 @@ def test_one_email_a_minute_per_address(
         "Confirmez votre adresse e-mail",
         "Réinitialisez votre mot de passe",
     ]
+
+
+@pytest.mark.django_db
+def test_verification_is_announced_once_after_commit(
+    client, make_user, django_capture_on_commit_callbacks
+):
+    from tisser.accounts.signals import email_verified
+
+    heard = []
+
+    def listener(sender, user, **kwargs):
+        heard.append(user.email)
+
+    email_verified.connect(listener)
+    try:
+        user = make_user("annonce@example.org", email_verified=False)
+        token = tokens.make_verification_token(user)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.get(reverse("accounts:verify_email", kwargs={"token": token}))
+        with django_capture_on_commit_callbacks(execute=True):
+            client.get(reverse("accounts:verify_email", kwargs={"token": token}))
+    finally:
+        email_verified.disconnect(listener)
+    assert heard == ["annonce@example.org"]
