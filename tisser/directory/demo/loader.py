@@ -18,18 +18,21 @@ from tisser.territories.models import Commune
 from ..indexing import refresh_derived_fields
 from ..models import Affiliation, Category, Consent, Organisation, Person
 from ..search import install_search_index, remove_search_index
-from .bulk import BulkInserter, lock_tables, next_id, reset_sequences
+from .bulk import BulkInserter, DeferredIndexes, lock_tables, next_id, reset_sequences
 from .generator import ActorSpec, NetworkGenerator
 from .users import ensure_demo_users
 from .vocabulary import CATEGORIES, DEPARTEMENTS, REAL_ACTORS
 
 BATCH_SIZE = 5000
-BIG_LOAD = 20_000  # from this size on, the search index is rebuilt once instead of per row
+BIG_LOAD = 20_000  # from this size on, indexes are built once at the end instead of per row
 CONSENT_WORDING = {
     "contact": "J'accepte que le réseau me contacte au sujet de ses activités.",
     "newsletter": "Je souhaite recevoir l'infolettre mensuelle du réseau.",
 }
 CONSENT_SOURCE = "Réseau de démonstration"
+
+
+LOADED_MODELS = (Organisation, Organisation.categories.through, Person, Affiliation, Consent)
 
 
 class TerritoriesMissing(RuntimeError):
@@ -206,10 +209,7 @@ class _Writer:
 
 def analyze() -> None:
     """Refresh planner statistics after a bulk load (PostgreSQL here runs without autovacuum)."""
-    tables = [
-        m._meta.db_table
-        for m in (Organisation, Organisation.categories.through, Person, Affiliation, Consent)
-    ]
+    tables = [m._meta.db_table for m in LOADED_MODELS]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
@@ -234,22 +234,22 @@ def build_demo_network(size: int = 300, seed: int = 1) -> dict:
     with transaction.atomic():
         writer = _Writer(ensure_categories())
         specs = actor_specs(size, seed, communes)
-        index_dropped = False
+        indexes = DeferredIndexes(*LOADED_MODELS)
+        deferred = False
         while batch := list(islice(specs, BATCH_SIZE)):
-            if size >= BIG_LOAD and not index_dropped and writer.has_fresh(batch):
-                # Filling the full-text index row by row (SQLite triggers, PostgreSQL GIN
-                # inserts) costs more than the rest of the load; building it once at the
-                # end takes seconds.
-                remove_search_index()
-                index_dropped = True
+            if size >= BIG_LOAD and not deferred and writer.has_fresh(batch):
+                # Big load: indexes are built once at the end rather than row by row. The
+                # SQLite full-text index is kept by triggers, not an index: drop it too.
+                if connection.vendor == "sqlite":
+                    remove_search_index()
+                indexes.drop()
+                deferred = True
             writer.write(batch)
         reset_sequences(Organisation, Person)
-        if index_dropped:
-            if connection.vendor == "postgresql":
-                # PostgreSQL builds no index on a table with foreign-key checks pending.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            install_search_index()
+        if deferred:
+            indexes.restore()
+            if connection.vendor == "sqlite":
+                install_search_index()
         users = ensure_demo_users()
     if writer.counts["organisations"] >= 1000:
         analyze()

@@ -197,3 +197,33 @@ def test_a_big_load_rebuilds_the_search_index_once(hdf_communes, monkeypatch):
     some = Organisation.objects.filter(status="published").exclude(slug__startswith="les-c").last()
     word = some.name.split()[0]
     assert some in filter_organisations({"q": word})
+
+
+def _index_definitions() -> set:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename LIKE 'directory_%%'"
+            )
+        else:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'trigger', 'table') "
+                "AND name LIKE 'directory_%%'"
+            )
+        return set(cursor.fetchall())
+
+
+def test_a_big_load_leaves_every_index_as_it_was(hdf_communes, monkeypatch):
+    before = _index_definitions()
+    assert any("map_cell_6" in (definition or "") for _name, definition in before)
+    monkeypatch.setattr(demo_loader, "BIG_LOAD", 10)
+    build_demo_network(size=40, seed=1)
+    assert _index_definitions() == before
+    # The unique indexes are back in force.
+    org = Organisation.objects.exclude(siret="").first()
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Organisation.objects.create(name="Doublon", slug="doublon", siret=org.siret)
