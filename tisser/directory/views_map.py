@@ -72,7 +72,6 @@ def _map_context(request, embed: bool) -> dict:
             "zoomIn": _("Zoom in to see these actors"),
             "member": _("Member of the network"),
             "error": _("The map could not be loaded. Please try again."),
-            "seePage": _("See the page"),
         },
     }
     return {

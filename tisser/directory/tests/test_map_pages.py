@@ -135,7 +135,7 @@ def test_list_fragment_follows_bbox_and_filters(client, actors):
     html = client.get(url, {"bbox": "2.9,50.5,3.2,50.7"}).content.decode()
     assert "Café culturel" in html and "Garage solidaire" not in html
     assert "<html" not in html  # a fragment
-    assert 'href="/acteurs/' in html and "Membre" in html
+    assert 'href="/acteurs/' in html and ">Adhérent<" in html
     html = client.get(url, {"member": "1"}).content.decode()
     assert "Café culturel" in html and "Garage solidaire" not in html
     html = client.get(url, {"q": "zzz"}).content.decode()
