@@ -1,5 +1,7 @@
 """Core background tasks: the email sender every app shares (through `core.mail`)."""
 
+import smtplib
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
@@ -10,7 +12,9 @@ from tisser.celery import app
 
 @app.task(
     name="tisser.core.send_email",
-    autoretry_for=(OSError,),
+    autoretry_for=(OSError,),  # network trouble, server busy (SMTPException is an OSError)
+    # …but an address the server refuses will not work better later.
+    dont_autoretry_for=(smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused),
     retry_backoff=30,
     retry_backoff_max=1800,
     max_retries=8,

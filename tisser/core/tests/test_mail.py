@@ -74,3 +74,67 @@ def test_a_template_without_html_sends_text_only(tmp_path, settings):
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
     rendered = render_templated_mail(subject="S", template="plain", context={"name": "Zoé"})
     assert rendered == {"subject": "S", "body": "Bonjour Zoé", "html": None}
+
+
+class _Refusing:
+    """An SMTP server that refuses recipients, or asks to come back later."""
+
+    def __init__(self, rcpt_reply="250 OK", data_reply="250 OK"):
+        self.rcpt_reply, self.data_reply, self.attempts = rcpt_reply, data_reply, 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        self.attempts += 1
+        if self.rcpt_reply.startswith("250"):
+            envelope.rcpt_tos.append(address)
+        return self.rcpt_reply
+
+    async def handle_DATA(self, server, session, envelope):
+        return self.data_reply
+
+
+@pytest.fixture
+def refusing_server(settings):
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    controllers = []
+
+    def start(**replies):
+        handler = _Refusing(**replies)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        controller = Controller(handler, hostname="127.0.0.1", port=port)
+        controller.start()
+        controllers.append(controller)
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 5
+        return handler
+
+    yield start
+    for controller in controllers:
+        controller.stop()
+
+
+def test_a_refused_address_is_not_retried(refusing_server):
+    import smtplib
+
+    from tisser.core.tasks import send_email
+
+    server = refusing_server(rcpt_reply="550 5.1.1 No such user")
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        send_email.apply(kwargs={"to": ["nobody@example.org"], "subject": "s", "body": "b"})
+    assert server.attempts == 1
+
+
+def test_a_busy_server_is_retried(refusing_server):
+    from celery.exceptions import Retry
+
+    from tisser.core.tasks import send_email
+
+    server = refusing_server(data_reply="451 4.3.0 Try again later")
+    # Run in-process, the task hands itself back to the queue instead of failing.
+    with pytest.raises(Retry):
+        send_email.apply(kwargs={"to": ["later@example.org"], "subject": "s", "body": "b"})
+    assert server.attempts == 1
