@@ -34,7 +34,14 @@ def staff_required(view):
     return wrapper
 
 
-def _query_without_page(request) -> str:
+def posted_data(request) -> tuple:
+    """(data, files) for a bound form on POST, even an empty one; (None, None) otherwise."""
+    if request.method == "POST":
+        return request.POST, request.FILES
+    return None, None
+
+
+def query_without_page(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
@@ -49,7 +56,7 @@ def organisation_list(request):
         "directory/staff/organisation_list.html",
         {
             "page": page,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
             "params": request.GET,
             "categories": Category.objects.all(),
             "legal_forms": LegalForm.choices,
@@ -81,9 +88,7 @@ def organisation_detail(request, pk):
 
 def _save_organisation(request, org, *, template, public_only=False, source=None, cancel_url):
     """Shared by the staff and representative edit pages."""
-    form = OrganisationForm(
-        request.POST or None, request.FILES or None, instance=org, public_only=public_only
-    )
+    form = OrganisationForm(*posted_data(request), instance=org, public_only=public_only)
     if request.method == "POST" and form.is_valid():
         kwargs = {"author": request.user}
         if source:

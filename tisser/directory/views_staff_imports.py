@@ -19,12 +19,12 @@ from .imports import (
 )
 from .imports.progress import current_progress
 from .models import ImportJob
-from .views_staff import staff_required
+from .views_staff import posted_data, staff_required
 
 
 @staff_required
 def import_upload(request):
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(*posted_data(request))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:

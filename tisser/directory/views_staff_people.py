@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from . import queries_staff, services
 from .forms import AffiliationForm, ConsentForm, PersonForm, apply_errors
 from .models import Affiliation, Person
-from .views_staff import PAGE_SIZE, _query_without_page, staff_required
+from .views_staff import PAGE_SIZE, posted_data, query_without_page, staff_required
 
 
 @staff_required
@@ -23,7 +23,7 @@ def person_list(request):
         {
             "page": page,
             "params": request.GET,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
         },
     )
 
@@ -47,7 +47,7 @@ def person_detail(request, pk):
 def person_form(request, pk=None):
     person = get_object_or_404(Person, pk=pk) if pk else None
     initial = {f: getattr(person, f) for f in services.PERSON_FIELDS} if person else None
-    form = PersonForm(request.POST or None, initial=initial)
+    form = PersonForm(posted_data(request)[0], initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             if person:
@@ -103,7 +103,7 @@ def affiliation_edit(request, pk):
         Affiliation.objects.select_related("person", "organisation"), pk=pk
     )
     form = AffiliationForm(
-        request.POST or None,
+        posted_data(request)[0],
         initial={"role": affiliation.role, "is_representative": affiliation.is_representative},
     )
     if request.method == "POST":

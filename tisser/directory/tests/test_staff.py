@@ -367,3 +367,22 @@ def test_messages_are_in_french_by_default(editor_client, communes):
     assert "n'est pas un SIRET valide" in errors["siret"][0]
     assert "Commune inconnue" in errors["commune"][0]
     assert "Veuillez corriger" in response.content.decode()
+
+
+def test_people_forms_refuse_bad_input_and_keep_it(editor_client, communes):
+    org = services.create_organisation({"name": "Coop"})
+    response = editor_client.post(
+        reverse("directory:staff_add_person", args=[org.pk]),
+        {"email": "pas-un-courriel", "first_name": "Zoé"},
+    )
+    assert response.status_code == 400
+    assert "Zoé" in response.content.decode() and "pas-un-courriel" in response.content.decode()
+    services.find_or_create_person(email="pris@example.org")
+    response = editor_client.post(
+        reverse("directory:staff_person_create"), {"email": "PRIS@example.org", "last_name": "B"}
+    )
+    assert response.status_code == 400
+    assert "déjà" in " ".join(response.context["form"].errors["email"])
+    assert Person.objects.count() == 1
+    response = editor_client.post(reverse("directory:staff_person_create"), {})
+    assert response.status_code == 400  # neither a name nor an email
