@@ -125,8 +125,26 @@ def network(role_users, media_root):
     return role_users
 
 
+def full_text_hits(word: str) -> list[int]:
+    """What the organisations' full-text index finds (SQLite's FTS5 table is filled by
+    triggers, outside Django's models: a restore must leave it right too)."""
+    if connection.vendor != "sqlite":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid FROM directory_organisation_fts WHERE directory_organisation_fts "
+            "MATCH %s ORDER BY rowid",
+            [f"{word}*"],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_round_trip_loses_nothing(network, media_root, tmp_path):
+    apps.get_model("directory", "Organisation").objects.filter(
+        pk=network["own_organisation"].pk
+    ).update(search_text="coop manau epicerie")
+    hits_before = full_text_hits("epicer")
     before = snapshot()
     files_before = media_files(media_root)
     assert len(files_before) == 3
@@ -153,6 +171,9 @@ def test_round_trip_loses_nothing(network, media_root, tmp_path):
             }
             assert not diff, (label, old["pk"], diff)
     assert after == before
+    assert full_text_hits("epicer") == hits_before
+    if connection.vendor == "sqlite":
+        assert hits_before == [network["own_organisation"].pk]
     assert media_files(media_root) == files_before
     own = network["own_organisation"].__class__.objects.get(pk=network["own_organisation"].pk)
     assert own.logo.read() == PNG
