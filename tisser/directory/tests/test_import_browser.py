@@ -2,8 +2,6 @@
 htmx polls while a real worker process commits the import (no page reload by hand)."""
 # ruff: noqa: F811  (fixtures imported from test_services)
 
-import os
-
 import pytest
 
 from tisser.directory.models import ImportJob, Organisation
@@ -11,13 +9,6 @@ from tisser.directory.models import ImportJob, Organisation
 from .test_services import categories, communes  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
-
-
-@pytest.fixture
-def allow_sync_orm_in_tests(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls below are ours.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -29,7 +20,6 @@ def test_import_preview_confirm_and_progress(
     communes,
     categories,
     tmp_path,
-    allow_sync_orm_in_tests,
 ):
     make_user("editrice@example.org", staff_role="editor")
     bad = tmp_path / "mauvais.csv"
