@@ -2,8 +2,10 @@
 
 Idempotent by slug: an actor whose slug exists is left alone (with its people), so a
 second run with the same seed adds nothing, and a bigger size only adds the actors beyond
-the ones already loaded. Fast: 200,000 actors are written with `bulk_create` in batches,
-their category links and people as bulk inserts into the through tables, no per-row query.
+the ones already loaded. Fast: every organisation goes through `refresh_derived_fields`,
+then rows are written in batches of 5,000 (COPY on PostgreSQL, one prepared INSERT on
+SQLite; see `bulk.py`) with their category links, people, affiliations and consents, and
+no per-row query; big loads build their indexes once at the end, then ANALYZE.
 """
 
 import time
@@ -30,8 +32,6 @@ CONSENT_WORDING = {
     "newsletter": "Je souhaite recevoir l'infolettre mensuelle du réseau.",
 }
 CONSENT_SOURCE = "Réseau de démonstration"
-
-
 LOADED_MODELS = (Organisation, Organisation.categories.through, Person, Affiliation, Consent)
 
 

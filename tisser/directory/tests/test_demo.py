@@ -205,7 +205,9 @@ def _index_definitions() -> set:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename LIKE 'directory_%%'"
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename LIKE 'directory_%%' "
+                "UNION SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid::regclass::text LIKE 'directory_%%'"
             )
         else:
             cursor.execute(
@@ -215,7 +217,7 @@ def _index_definitions() -> set:
         return set(cursor.fetchall())
 
 
-def test_a_big_load_leaves_every_index_as_it_was(hdf_communes, monkeypatch):
+def test_a_big_load_leaves_every_index_and_constraint_as_it_was(hdf_communes, monkeypatch):
     before = _index_definitions()
     assert any("map_cell_6" in (definition or "") for _name, definition in before)
     monkeypatch.setattr(demo_loader, "BIG_LOAD", 10)
