@@ -175,4 +175,6 @@ class DeferredIndexes:
                 cursor.execute(
                     f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}"
                 )
+            if connection.vendor == "postgresql":
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys' mode
         self.indexes, self.foreign_keys = [], []
