@@ -144,6 +144,8 @@ class Organisation(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "latitude", "longitude"]),
+            # Staff lists are alphabetical: without it every page sorts the whole table.
+            models.Index(fields=["name", "id"], name="organisation_name"),
             # Covering indexes: the map's GROUP BY reads the index alone.
             models.Index(
                 fields=["status", "map_cell_6", "latitude", "longitude", "is_member"],

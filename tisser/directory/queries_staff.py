@@ -36,7 +36,21 @@ def staff_organisations(params: Mapping) -> QuerySet:
         qs = qs.filter(pk__in=Affiliation.objects.values("organisation_id"))
     elif people == "0":
         qs = qs.exclude(pk__in=Affiliation.objects.values("organisation_id"))
-    return qs.select_related("commune").order_by("name", "pk")
+    return qs.select_related("commune").order_by("name", "id")
+
+
+def staff_list_page_rows(params: Mapping) -> QuerySet:
+    """The list page's rows: only the columns it shows, so that sorting moves small rows."""
+    return staff_organisations(params).only(
+        "name",
+        "slug",
+        "status",
+        "legal_form",
+        "is_member",
+        "geo_precision",
+        "commune__name",
+        "commune__departement_id",
+    )
 
 
 def staff_people(params: Mapping) -> QuerySet:

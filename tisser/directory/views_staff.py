@@ -49,7 +49,7 @@ def query_without_page(request) -> str:
 
 @staff_required
 def organisation_list(request):
-    qs = queries_staff.staff_organisations(request.GET)
+    qs = queries_staff.staff_list_page_rows(request.GET)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
