@@ -236,8 +236,10 @@ def _save(org: Organisation, changes: dict, categories, *, author, source, note,
     if categories is not None:
         org.categories.set(categories)
     _record(org, changes, author=author, source=source, note=note)
+    # Locate again when the address moved, or when hand-placed coordinates were cleared.
+    cleared = "latitude" in changes and org.latitude is None
     if (
-        changes.keys() & ADDRESS_FIELDS
+        (changes.keys() & ADDRESS_FIELDS or cleared)
         and org.geo_precision != GeoPrecision.MANUAL
         and (org.address or org.commune_id or org.postcode)
     ):

@@ -266,3 +266,17 @@ def test_set_membership_status(db):
     org.refresh_from_db()
     assert org.is_member
     assert org.revisions.first().source == OrganisationRevision.Source.SYSTEM
+
+
+def test_clearing_hand_placed_coordinates_locates_from_the_address_again(
+    communes, django_capture_on_commit_callbacks
+):
+    org = services.create_organisation(
+        {"name": "X", "commune": "59350", "latitude": 50.7, "longitude": 3.2}
+    )
+    assert org.geo_precision == GeoPrecision.MANUAL
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.update_organisation(org, {"latitude": "", "longitude": ""})
+    assert len(callbacks) == 1
+    org.refresh_from_db()
+    assert (org.latitude, org.geo_precision) == (50.63, GeoPrecision.MUNICIPALITY)
