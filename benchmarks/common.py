@@ -102,18 +102,25 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def time_calls(calls: list[Callable[[], object]], warmup: int = 3) -> dict:
-    """Run every call once (after `warmup` untimed ones); milliseconds p50/p95/max."""
+    """Run every call once (after `warmup` untimed ones); milliseconds p50/p95/max.
+
+    `cpu_*` is this process's CPU time: with SQLite, the whole server-side cost without
+    the waiting a busy machine adds (with PostgreSQL the database's share is elsewhere).
+    """
     for call in calls[:warmup]:
         call()
-    timings = []
+    timings, cpu = [], []
     for call in calls:
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         call()
         timings.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
     return {
         "p50_ms": round(statistics.median(timings), 2),
         "p95_ms": round(percentile(timings, 0.95), 2),
         "max_ms": round(max(timings), 2),
+        "cpu_p50_ms": round(statistics.median(cpu), 2),
+        "cpu_p95_ms": round(percentile(cpu, 0.95), 2),
         "n": len(timings),
     }
 

@@ -278,6 +278,13 @@ def measure(database: str) -> None:
             "map_page_uncompressed_kb": weight["map_page_uncompressed_kb"],
             "territories_load_s": round(setup_s, 1),
         }
+        if database == "sqlite":
+            for label, stats in (
+                ("viewport_zoom6", zoom6_stats),
+                ("viewport_zoom14", zoom14_stats),
+                ("search", search_stats),
+            ):
+                metrics[f"{label}_cpu_p95_ms"] = stats["cpu_p95_ms"]
         params = {
             "actors": ACTORS,
             "published_located": located,

@@ -226,16 +226,20 @@ def list_page(params, page: int = 1, size: int = LIST_PAGE_SIZE) -> dict:
     qs = public_organisations(params)
     if bbox:
         qs = bbox.filter(qs)
-    total = qs[: LIST_COUNT_CAP + 1].count()
-    capped = total > LIST_COUNT_CAP
-    total = min(total, LIST_COUNT_CAP)
+    # Up to LIST_COUNT_CAP matches, one narrow query gives the count and the order.
+    keys = list(qs.values_list("match_key", "id")[: LIST_COUNT_CAP + 1])
+    capped = len(keys) > LIST_COUNT_CAP
+    total = min(len(keys), LIST_COUNT_CAP)
     pages = max(1, -(-total // size))
     page = min(max(page, 1), pages)
+    start, stop = (page - 1) * size, page * size
     if capped:
         qs = public_organisations(params, search_leads=False)
         if bbox:
             qs = bbox.filter(qs)
-    organisations = ordered_slice(qs, (page - 1) * size, page * size, dense=capped)
+        organisations = ordered_slice(qs, start, stop)
+    else:
+        organisations = _with_relations([pk for _key, pk in sorted(keys)[start:stop]])
     return {
         "organisations": organisations,
         "total": total,
@@ -248,27 +252,31 @@ def list_page(params, page: int = 1, size: int = LIST_PAGE_SIZE) -> dict:
     }
 
 
-def ordered_slice(qs: QuerySet, start: int, stop: int, dense: bool) -> list[Organisation]:
-    """Rows `start:stop` of `qs` by name, with their commune and categories.
+def ordered_slice(qs: QuerySet, start: int, stop: int) -> list[Organisation]:
+    """Rows `start:stop` by name of a `qs` that thousands of organisations match.
 
-    When thousands match (`dense`), the fastest plan walks the name index and stops after
-    `stop` matches; SQLite's planner prefers to fetch every match and sort them (hundreds
-    of milliseconds for 100,000 rows), so on SQLite the index is named (`INDEXED BY`).
-    PostgreSQL's planner finds the plan by itself.
+    The fastest plan walks the name index and stops after `stop` matches. SQLite's planner
+    prefers to fetch every match and sort them (hundreds of milliseconds for 100,000
+    rows), so on SQLite the index is named (`INDEXED BY`); on PostgreSQL the search is a
+    hashed filter for the same reason (`search(lead=False)`).
     """
-    ordered = qs.order_by("match_key", "id")
-    index = _name_index() if dense and connection.vendor == "sqlite" else None
+    ids = qs.order_by("match_key", "id").values_list("id", flat=True)[start:stop]
+    index = _name_index() if connection.vendor == "sqlite" else None
     if not index:
-        return list(ordered.select_related("commune").prefetch_related("categories")[start:stop])
-    sql, sql_params = ordered.values_list("id", flat=True)[start:stop].query.sql_with_params()
+        return _with_relations(list(ids))
+    sql, sql_params = ids.query.sql_with_params()
     table = connection.ops.quote_name(Organisation._meta.db_table)
     sql = sql.replace(f"FROM {table}", f"FROM {table} INDEXED BY {index}", 1)
     with connection.cursor() as cursor:
         cursor.execute(sql, sql_params)
-        ids = [row[0] for row in cursor.fetchall()]
+        return _with_relations([row[0] for row in cursor.fetchall()])
+
+
+def _with_relations(ids: list[int]) -> list[Organisation]:
+    """The organisations of `ids`, in that order, with their commune and categories."""
     found = Organisation.objects.select_related("commune").prefetch_related("categories")
     by_id = found.in_bulk(ids)
-    return [by_id[pk] for pk in ids]
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 @functools.cache
