@@ -7,6 +7,7 @@ are exactly the network of size N: loading a bigger demo over a smaller one only
 import bisect
 import math
 import random
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
@@ -74,6 +75,10 @@ def siret_for(index: int, seed: int) -> str:
     siren = body + luhn_key(body)
     establishment = siren + f"{(index % 9) + 1:04d}"
     return establishment + luhn_key(establishment)
+
+
+# "Le Estaminet" → "L'Estaminet", "du Estaminet" → "de l'Estaminet" (nouns, not places).
+_ELISION = re.compile(r"\b(Le|du) (?=[AEIOUÉ])")
 
 
 def de_place(name: str) -> str:
@@ -219,6 +224,7 @@ class NetworkGenerator:
         name = name[:1].upper() + name[1:]
         if (name, commune.code) in self.used_names:
             name = f"{name} – Le {rng.choice(v.NOUNS)} {rng.choice(v.ADJECTIVES)}"
+        name = _ELISION.sub(lambda m: "L'" if m.group(1) == "Le" else "de l'", name)
         self.used_names.add((name, commune.code))
         base = name if "_c}" in pattern else f"{name} {commune.name}"
         slug = self.unique_slug(slugify(base))
