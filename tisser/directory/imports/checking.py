@@ -72,7 +72,7 @@ def _find_commune(text: str, postcode: str, cache: dict):
     return cache[key]
 
 
-def row_to_data(values: dict, known_categories: dict) -> tuple[dict, dict, list[str]]:
+def row_to_data(values: dict, lookups: dict) -> tuple[dict, dict, list[str]]:
     """Organisation data, contact data and the errors of one row (empty cells are left out)."""
     data, contact, errors = {}, {}, []
     for header, field in FIELD_OF.items():
@@ -91,9 +91,9 @@ def row_to_data(values: dict, known_categories: dict) -> tuple[dict, dict, list[
                     )
                 value = fold(value) in YES
             elif field == "categories":
-                value = _categories(value, known_categories)
+                value = _categories(value, lookups)
             elif field == "commune":
-                commune = _find_commune(value, values.get("code_postal", ""), known_categories)
+                commune = _find_commune(value, values.get("code_postal", ""), lookups)
                 if commune is None:
                     raise ValidationError(_("unknown commune “%(value)s”") % {"value": value})
                 value = commune
@@ -127,11 +127,11 @@ def _messages(error: ValidationError) -> list[str]:
     return out
 
 
-def check_row(row: dict, known_categories: dict, seen: dict) -> dict:
+def check_row(row: dict, lookups: dict, seen: dict) -> dict:
     """What would happen to one row: `{"line", "action", "name", "target", "messages"}`."""
     values = row["values"]
     result = {"line": row["line"], "name": values.get("nom", ""), "target": None, "messages": []}
-    data, contact, errors = row_to_data(values, known_categories)
+    data, contact, errors = row_to_data(values, lookups)
     if row.get("extra"):
         errors.append(
             _(
@@ -180,7 +180,7 @@ def check_row(row: dict, known_categories: dict, seen: dict) -> dict:
 
 
 def known_categories() -> dict:
-    """Categories by folded slug and by folded name (also the per-run lookup cache)."""
+    """Lookups for one file: categories by folded slug and name (communes are added as met)."""
     known = {}
     for category in Category.objects.all():
         known[fold(category.slug)] = category
