@@ -1,11 +1,15 @@
 """Reads behind the staff pages and exports (lists with staff-only filters, duplicates)."""
 
+import datetime as dt
 from collections.abc import Mapping
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from tisser.core.text import fold
+from tisser.territories.models import Commune
 
 from .filters import filter_organisations
 from .models import Affiliation, GeoPrecision, Organisation, OrganisationRevision, Person
@@ -112,13 +116,32 @@ def possible_duplicates(limit: int = 200) -> list[list[Organisation]]:
     return groups[:limit]
 
 
-def _shown(value) -> str:
+def display_value(field: str, value) -> str:
+    """A stored value as people read it: choice labels, commune names, dates, yes/no."""
     if value in (None, "", []):
         return "—"
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or "—"
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
+    try:
+        model_field = Organisation._meta.get_field(field)
+    except Exception:
+        model_field = None
+    if model_field is not None and model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if field == "commune":
+        commune = Commune.objects.filter(pk=value).first()
+        return f"{commune.name} ({commune.code})" if commune else str(value)
+    if isinstance(value, dt.datetime):
+        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if field == "geocoded_at" and isinstance(value, str):
+        try:
+            return date_format(
+                timezone.localtime(dt.datetime.fromisoformat(value)), "SHORT_DATETIME_FORMAT"
+            )
+        except ValueError:
+            return value
     return str(value)
 
 
@@ -127,7 +150,11 @@ def history(org: Organisation, limit: int = 100) -> list[dict]:
     entries = []
     for revision in org.revisions.select_related("author").order_by("-at", "-id")[:limit]:
         changes = [
-            {"label": field_label(field), "before": _shown(change[0]), "after": _shown(change[1])}
+            {
+                "label": field_label(field),
+                "before": display_value(field, change[0]),
+                "after": display_value(field, change[1]),
+            }
             for field, change in (revision.changes or {}).items()
             if isinstance(change, list | tuple) and len(change) == 2
         ]

@@ -243,9 +243,16 @@ def merge(request):
         {
             "keep": keep,
             "duplicate": duplicate,
-            "preview": services.merge_preview(keep, duplicate),
+            "preview": _readable(services.merge_preview(keep, duplicate)),
         },
     )
+
+
+def _readable(preview: dict) -> dict:
+    for row in preview["fields"]:
+        for key in ("keep", "duplicate", "result"):
+            row[f"{key}_display"] = queries_staff.display_value(row["name"], row[key])
+    return preview
 
 
 @staff_required
