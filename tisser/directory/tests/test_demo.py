@@ -174,6 +174,17 @@ def test_the_five_demo_accounts_and_their_roles(hdf_communes):
     assert member.organisation.is_member and not member.is_representative
     assert not Affiliation.objects.filter(person__user=users["public@demo.tisser.fr"]).exists()
 
+    # The roles as the permission rules read them.
+    from tisser.directory import permissions
+
+    rep, adherent = users["representant@demo.tisser.fr"], users["adherent@demo.tisser.fr"]
+    assert [o.slug for o in permissions.represented_organisations(rep)] == ["coop-manau"]
+    other = Organisation.objects.get(slug="bazaar-st-so")
+    assert not permissions.can_edit_organisation(rep, other)
+    assert permissions.is_member_user(adherent)
+    assert not permissions.is_member_user(users["public@demo.tisser.fr"])
+    assert permissions.is_staff_editor(users["editeur@demo.tisser.fr"])
+
 
 def test_the_command_prints_the_address_and_the_logins(hdf_communes):
     out = StringIO()
