@@ -240,3 +240,28 @@ def test_a_big_load_leaves_every_index_and_constraint_as_it_was(hdf_communes, mo
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Organisation.objects.create(name="Doublon", slug="doublon", siret=org.siret)
+
+
+def test_with_the_territories_tisser_ships():
+    """Against the real reference data: the five départements, weighted by population."""
+    from django.db.models import Count
+
+    from tisser.territories.services import load_reference_data
+
+    load_reference_data(departements=DEPARTEMENTS)
+    build_demo_network(size=1500, seed=1)
+    per_departement = dict(
+        Organisation.objects.values_list("commune__departement_id")
+        .annotate(n=Count("id"))
+        .values_list("commune__departement_id", "n")
+    )
+    assert set(per_departement) == set(DEPARTEMENTS)
+    assert per_departement["59"] == max(per_departement.values())  # the Nord: 2.6 million
+    busiest = (
+        Organisation.objects.values_list("commune__name")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("commune__name", flat=True)[:5]
+    )
+    assert "Lille" in busiest
+    assert Organisation.objects.filter(commune__isnull=True).count() == 0
