@@ -106,6 +106,14 @@ def row_to_data(values: dict, lookups: dict) -> tuple[dict, dict, list[str]]:
             contact[field] = value
     if role := (values.get("contact_role") or "").strip():
         contact["role"] = role
+    representative = fold(values.get("contact_representant") or "")
+    if representative not in YES | NO:
+        errors.append(
+            _("“contact_representant” must be oui or non, not “%(value)s”")
+            % {"value": values.get("contact_representant")}
+        )
+    elif representative in YES:
+        contact["is_representative"] = True
     if contact and not contact.get("email"):
         errors.append(_("the contact person needs an email address (contact_email)"))
     return data, contact, errors
@@ -144,7 +152,9 @@ def check_row(row: dict, lookups: dict, seen: dict) -> dict:
         errors.append(_("the name (column “nom”) is missing"))
     if contact.get("email"):
         try:
-            services.check_person_data({k: v for k, v in contact.items() if k != "role"})
+            services.check_person_data(
+                {k: v for k, v in contact.items() if k not in {"role", "is_representative"}}
+            )
         except ValidationError as error:
             errors.extend(f"contact_email : {m}" for m in _messages(error))
     commune = data.get("commune")

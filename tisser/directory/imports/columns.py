@@ -31,6 +31,11 @@ COLUMNS = [
     ("contact_email", _("Contact person: email (private)"), "camille@fabrique.example.org"),
     ("contact_telephone", _("Contact person: phone (private)"), "06 00 00 00 00"),
     ("contact_role", _("Contact person: role in the organisation"), "Coordinatrice"),
+    (
+        "contact_representant",
+        _("Contact person may edit the organisation's entry: oui / non"),
+        "oui",
+    ),
 ]
 HEADERS = [header for header, _label, _example in COLUMNS]
 REQUIRED = {"nom"}

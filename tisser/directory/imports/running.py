@@ -135,8 +135,9 @@ def _write_rows(job: ImportJob, progress: ProgressReporter) -> tuple[int, int]:
                 created += 1
             if contact:
                 role = contact.pop("role", "")
+                representative = contact.pop("is_representative", False)
                 person, _created = services.find_or_create_person(**contact)
-                services.affiliate(person, org, role=role)
+                services.affiliate(person, org, role=role, is_representative=representative)
         except ValidationError as error:
             raise RowError(row["line"], error.messages) from error
         progress.report(done)

@@ -209,3 +209,20 @@ def test_a_large_file_is_checked_in_the_worker_with_progress(
     fragment = client.get(progress_url, headers={"HX-Request": "true"})
     assert fragment["HX-Refresh"] == "true"  # the page reloads to show the preview
     assert not Organisation.objects.exists()
+
+
+def test_contact_can_be_made_representative(communes, django_capture_on_commit_callbacks):
+    lines = [
+        "nom;commune;contact_email;contact_role;contact_representant",
+        "Coop;Lille;rep@ex.org;Présidente;oui",
+        "Autre;Lille;membre@ex.org;;non",
+        "Troisième;Lille;x@ex.org;;peut-être",
+    ]
+    job = start_import("o.csv", csv_bytes(lines))
+    assert [r["action"] for r in job.report] == ["create", "create", "error"]
+    assert "contact_representant" in job.report[2]["messages"][0]
+    job = start_import("o.csv", csv_bytes(lines[:3]))
+    run(job, django_capture_on_commit_callbacks)
+    rep = Affiliation.objects.get(person__email="rep@ex.org")
+    assert rep.is_representative and rep.role == "Présidente"
+    assert not Affiliation.objects.get(person__email="membre@ex.org").is_representative
