@@ -280,3 +280,21 @@ def test_clearing_hand_placed_coordinates_locates_from_the_address_again(
     assert len(callbacks) == 1
     org.refresh_from_db()
     assert (org.latitude, org.geo_precision) == (50.63, GeoPrecision.MUNICIPALITY)
+
+
+def test_merge_moves_rows_of_other_models_pointing_at_the_duplicate(communes, make_user):
+    """Later modules attach rows to organisations: a merge must not delete them."""
+    from tisser.directory.models import Proposal
+
+    keep = services.create_organisation({"name": "Coop"})
+    dup = services.create_organisation({"name": "Coop bis"})
+    proposal = Proposal.objects.create(
+        kind=Proposal.Kind.CHANGE,
+        organisation=dup,
+        data={"phone": "03 20 00 00 00"},
+        proposer_name="Paul",
+        proposer_email="paul@example.org",
+    )
+    services.merge_organisations(keep, dup, author=make_user("e@example.org"))
+    proposal.refresh_from_db()
+    assert proposal.organisation == keep
