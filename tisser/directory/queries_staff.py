@@ -1,6 +1,7 @@
 """Reads behind the staff pages and exports (lists with staff-only filters, duplicates)."""
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 
 from django.db.models import Count, Q, QuerySet
@@ -57,20 +58,40 @@ def staff_list_page_rows(params: Mapping) -> QuerySet:
     )
 
 
+# Letters and their accented forms in French names, for accent-blind name search.
+_ACCENTED = {
+    "a": "aàâäáã",
+    "c": "cç",
+    "e": "eéèêë",
+    "i": "iîïíì",
+    "n": "nñ",
+    "o": "oôöóò",
+    "u": "uùûüú",
+    "y": "yÿý",
+}
+
+
+def accent_blind_pattern(folded_word: str) -> str:
+    """A regular expression matching the word whatever its accents and case ("helene" finds
+    "Hélène"). Both cases are spelled out: database regex folding of non-ASCII letters varies."""
+    parts = []
+    for char in folded_word:
+        letters = _ACCENTED.get(char)
+        parts.append(f"[{letters}{letters.upper()}]" if letters else re.escape(char))
+    return "".join(parts)
+
+
 def staff_people(params: Mapping) -> QuerySet:
-    """People searched by name, email or phone (`q`), and by organisation (`organisation`)."""
+    """People searched by name (accent- and case-blind), email or phone (`q`), and by
+    organisation (`organisation`)."""
     qs = Person.objects.all()
     text = (params.get("q") or "").strip()
     for word in text.split():
-        folded = fold(word)
-        qs = qs.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(email__icontains=word)
-            | Q(phone__icontains=word)
-            | Q(first_name__icontains=folded)
-            | Q(last_name__icontains=folded)
-        )
+        condition = Q(email__icontains=word) | Q(phone__icontains=word)
+        for part in fold(word).split():
+            pattern = accent_blind_pattern(part)
+            condition |= Q(first_name__iregex=pattern) | Q(last_name__iregex=pattern)
+        qs = qs.filter(condition)
     if org := (params.get("organisation") or "").strip():
         qs = qs.filter(affiliations__organisation__slug=org)
     if (params.get("representative") or "") == "1":

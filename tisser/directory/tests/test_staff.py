@@ -386,3 +386,11 @@ def test_people_forms_refuse_bad_input_and_keep_it(editor_client, communes):
     assert Person.objects.count() == 1
     response = editor_client.post(reverse("directory:staff_person_create"), {})
     assert response.status_code == 400  # neither a name nor an email
+
+
+@pytest.mark.parametrize("query", ["helene", "HÉLÈNE", "Dupre", "hélène dupré", "duPRÉ"])
+def test_people_search_ignores_accents_and_case(editor_client, db, query):
+    helene = services.create_person({"first_name": "Hélène", "last_name": "Dupré"})
+    services.create_person({"first_name": "Hector", "last_name": "Dupont"})
+    found = editor_client.get(reverse("directory:staff_people"), {"q": query})
+    assert list(found.context["page"]) == [helene]
