@@ -23,7 +23,8 @@ PUBLIC_FILTER_KEYS = tuple(key for key in FILTER_KEYS if key != "status")
 MAX_POINTS = 2000
 CLUSTER_PX = 64  # the side of a cluster cell on screen, in pixels
 LIST_PAGE_SIZE = 20
-LIST_COUNT_CAP = 1000
+LIST_COUNT_CAP = 1000  # the list says "more than 1,000" past it
+LIST_SORT_LIMIT = 5000  # up to this many matches are sorted by name in Python
 MIN_ZOOM, MAX_ZOOM = 0, 20
 POINTS_FROM_ZOOM = 13  # a city: points, unless the viewport holds more than MAX_POINTS
 POINTS_IF_FEW_FROM_ZOOM = 9  # a département: points when few (a search), else clusters
@@ -226,14 +227,15 @@ def list_page(params, page: int = 1, size: int = LIST_PAGE_SIZE) -> dict:
     qs = public_organisations(params)
     if bbox:
         qs = bbox.filter(qs)
-    # Up to LIST_COUNT_CAP matches, one narrow query gives the count and the order.
-    keys = list(qs.values_list("match_key", "id")[: LIST_COUNT_CAP + 1])
+    # Up to LIST_SORT_LIMIT matches, one narrow query gives the count and the order; past
+    # it the name index is walked (see ordered_slice).
+    keys = list(qs.values_list("match_key", "id")[: LIST_SORT_LIMIT + 1])
     capped = len(keys) > LIST_COUNT_CAP
     total = min(len(keys), LIST_COUNT_CAP)
     pages = max(1, -(-total // size))
     page = min(max(page, 1), pages)
     start, stop = (page - 1) * size, page * size
-    if capped:
+    if len(keys) > LIST_SORT_LIMIT:
         qs = public_organisations(params, search_leads=False)
         if bbox:
             qs = bbox.filter(qs)
@@ -253,9 +255,9 @@ def list_page(params, page: int = 1, size: int = LIST_PAGE_SIZE) -> dict:
 
 
 def ordered_slice(qs: QuerySet, start: int, stop: int) -> list[Organisation]:
-    """Rows `start:stop` by name of a `qs` that thousands of organisations match.
+    """Rows `start:stop` by name of a `qs` that many thousands of organisations match.
 
-    The fastest plan walks the name index and stops after `stop` matches. SQLite's planner
+    The fastest plan then walks the name index and stops after `stop` matches. SQLite's planner
     prefers to fetch every match and sort them (hundreds of milliseconds for 100,000
     rows), so on SQLite the index is named (`INDEXED BY`); on PostgreSQL the search is a
     hashed filter for the same reason (`search(lead=False)`).

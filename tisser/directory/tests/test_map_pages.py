@@ -165,8 +165,10 @@ def test_nav_links_to_the_map(client):
     assert f'href="{reverse("directory:map")}"' in html
 
 
-def test_a_long_list_says_more_than_the_cap(client, monkeypatch):
+@pytest.mark.parametrize("sort_limit", [40, 100])  # name index walked / sorted in Python
+def test_a_long_list_says_more_than_the_cap(client, monkeypatch, sort_limit):
     monkeypatch.setattr("tisser.directory.map_queries.LIST_COUNT_CAP", 30)
+    monkeypatch.setattr("tisser.directory.map_queries.LIST_SORT_LIMIT", sort_limit)
     for i in range(45):
         make_org(f"Acteur {i:02d}", 50.0, 3.0)
     url = reverse("directory:map_list")
