@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "tisser.core.context_processors.site",
+                "tisser.directory.context_processors.representative",
             ],
         },
     },
