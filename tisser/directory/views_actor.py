@@ -89,6 +89,7 @@ def organisation_detail(request, slug: str):
     located = org.latitude is not None and org.longitude is not None
     context = {
         "organisation": org,
+        "page_url": page_url,
         "categories": list(org.categories.all()),
         "description_html": mark_safe(sanitize_html(org.description)),
         "precision_text": PRECISION_TEXT.get(org.geo_precision, PRECISION_TEXT[""]),

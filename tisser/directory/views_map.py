@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
@@ -88,8 +89,8 @@ def _map_context(request, embed: bool) -> dict:
         "listing": listing,
         "filters": filters,
         "embed_code": (
-            f'<iframe src="{embed_src}{"?" + filters if filters else ""}" '
-            f'title="{_("Map of actors")}" width="100%" height="500" '
+            f'<iframe src="{escape(embed_src + ("?" + filters if filters else ""))}" '
+            f'title="{escape(_("Map of actors"))}" width="100%" height="500" '
             'style="border:0" loading="lazy"></iframe>'
         ),
     }
