@@ -19,6 +19,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## make run: install, migrate, load the demo network, start web server + worker.
+# Links in emails and the address printed follow HOST and PORT unless TISSER_SITE_URL is set.
+run: export TISSER_SITE_URL ?= http://$(HOST):$(PORT)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_territories

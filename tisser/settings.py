@@ -176,7 +176,8 @@ TISSER_EMAIL_VERIFICATION_HOURS = int(env("TISSER_EMAIL_VERIFICATION_HOURS", "72
 
 # Task queue (Celery). The default broker is a folder: no server needed for `make run`.
 BROKER_DIR = DATA_DIR / "broker"
-CELERY_BROKER_URL = env("BROKER_URL", "filesystem://")
+# "localhost" only to keep kombu from warning that no host was given; the folder is the broker.
+CELERY_BROKER_URL = env("BROKER_URL", "filesystem://localhost/")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for sub in ("in", "processed", "control"):
         (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)

@@ -26,6 +26,7 @@ class Command(BaseCommand):
                 "celery",
                 "-A",
                 "tisser",
+                "--quiet",  # no start-up banner: the address and logins stay on screen
                 "worker",
                 "--loglevel",
                 "WARNING",
