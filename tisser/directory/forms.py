@@ -219,14 +219,16 @@ class AffiliationForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
-    purpose = forms.ChoiceField(label=_("What"), choices=Consent.Purpose.choices)
+    """No answer is preselected: a consent is recorded only when staff chose what, how and
+    the answer, never by sending the form as it opened."""
+
+    purpose = forms.ChoiceField(label=_("What"), choices=BLANK + Consent.Purpose.choices)
     given = forms.TypedChoiceField(
         label=_("Answer"),
         coerce=lambda v: v == "1",
-        initial="1",
-        choices=[("1", _("Given")), ("0", _("Withdrawn or refused"))],
+        choices=BLANK + [("1", _("Given")), ("0", _("Withdrawn or refused"))],
     )
-    method = forms.ChoiceField(label=_("How"), choices=Consent.Method.choices)
+    method = forms.ChoiceField(label=_("How"), choices=BLANK + Consent.Method.choices)
     at = forms.DateTimeField(
         label=_("When"),
         required=False,

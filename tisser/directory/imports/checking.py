@@ -131,7 +131,11 @@ def _messages(error: ValidationError) -> list[str]:
             label = str(Organisation._meta.get_field(field).verbose_name)
         except Exception:
             label = field
-        out.extend(f"{label} : {m}" for m in messages)
+        out.extend(
+            # Translators: a field's name, then what is wrong with it ("SIRET: …").
+            _("%(field)s: %(message)s") % {"field": label, "message": m}
+            for m in messages
+        )
     return out
 
 
@@ -156,7 +160,10 @@ def check_row(row: dict, lookups: dict, seen: dict) -> dict:
                 {k: v for k, v in contact.items() if k not in {"role", "is_representative"}}
             )
         except ValidationError as error:
-            errors.extend(f"contact_email : {m}" for m in _messages(error))
+            errors.extend(
+                _("%(field)s: %(message)s") % {"field": "contact_email", "message": m}
+                for m in _messages(error)
+            )
     commune = data.get("commune")
     target = None
     if data.get("name"):

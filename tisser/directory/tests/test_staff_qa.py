@@ -1,0 +1,51 @@
+"""Bad input on the staff pages, as found by walking through them as staff do."""
+# ruff: noqa: F811  (fixtures imported from test_services)
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from tisser.directory.imports.checking import check_rows
+from tisser.directory.models import Consent, Person
+
+from .test_services import categories, communes  # noqa: F401
+
+
+@pytest.fixture
+def editor_client(client, make_user):
+    client.force_login(make_user("editrice@example.org", staff_role="editor"))
+    return client
+
+
+def test_consent_form_sent_as_it_opened_records_nothing(editor_client, db):
+    person = Person.objects.create(email="ana@example.org")
+    url = reverse("directory:staff_person_consent", args=[person.pk])
+    page = editor_client.get(reverse("directory:staff_person_detail", args=[person.pk]))
+    form = page.context["consent_form"]
+    assert not any(form[name].value() for name in ("purpose", "given", "method"))
+
+    response = editor_client.post(url, {"purpose": "", "given": "", "method": ""})
+    assert response.status_code == 400
+    assert set(response.context["consent_form"].errors) == {"purpose", "given", "method"}
+    assert not Consent.objects.exists()
+
+    editor_client.post(url, {"purpose": "newsletter", "given": "0", "method": "email"})
+    consent = Consent.objects.get()
+    assert (consent.purpose, consent.given, consent.method) == ("newsletter", False, "email")
+
+
+@pytest.mark.parametrize(
+    "language, expected",
+    [
+        ("en", "SIRET: “12345678901234” is not a valid SIRET"),
+        ("fr", "SIRET\u00a0: « 12345678901234 » n'est pas un SIRET valide"),
+    ],
+)
+def test_import_row_error_names_the_field_in_the_page_language(
+    language, expected, communes, categories
+):
+    rows = [{"line": 2, "values": {"nom": "Coop", "siret": "12345678901234"}}]
+    with translation.override(language):
+        (result,) = check_rows(rows)
+    assert result["action"] == "error"
+    assert any(m.startswith(expected) for m in result["messages"]), result["messages"]
