@@ -101,7 +101,7 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(rank, len(ordered)) - 1]
 
 
-def time_calls(calls: list[Callable[[], object]], warmup: int = 3) -> dict:
+def time_calls(calls: list[Callable[[], object]], warmup: int = 3, before=None) -> dict:
     """Run every call once (after `warmup` untimed ones); milliseconds p50/p95/max.
 
     `cpu_*` is this process's CPU time: with SQLite, the whole server-side cost without
@@ -111,6 +111,8 @@ def time_calls(calls: list[Callable[[], object]], warmup: int = 3) -> dict:
         call()
     timings, cpu = [], []
     for call in calls:
+        if before:
+            before()  # untimed: e.g. empty a cache
         started, started_cpu = time.perf_counter(), time.process_time()
         call()
         timings.append((time.perf_counter() - started) * 1000)

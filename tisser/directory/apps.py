@@ -12,3 +12,15 @@ class DirectoryConfig(AppConfig):
         from .search import on_post_migrate
 
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="directory_search_index")
+
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from .map_queries import map_data_changed
+        from .models import Organisation
+
+        for signal, sender in (
+            (post_save, Organisation),
+            (post_delete, Organisation),
+            (m2m_changed, Organisation.categories.through),
+        ):
+            signal.connect(map_data_changed, sender=sender, dispatch_uid="directory_map_cache")

@@ -7,8 +7,11 @@ never receives more than a few thousand markers.
 """
 
 import functools
+import time
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Avg, Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Floor
@@ -21,6 +24,9 @@ from .search import search
 
 PUBLIC_FILTER_KEYS = tuple(key for key in FILTER_KEYS if key != "status")
 MAX_POINTS = 2000
+CACHED_COLUMNS = ("map_cell_6", "map_cell_8")  # whole-map aggregates kept in the cache
+CLUSTER_CACHE_SECONDS = 30
+CACHE_VERSION_KEY = "directory:map:version"
 CLUSTER_PX = 64  # the side of a cluster cell on screen, in pixels
 LIST_PAGE_SIZE = 20
 LIST_COUNT_CAP = 1000  # the list says "more than 1,000" past it
@@ -204,7 +210,63 @@ def viewport(params) -> dict:
             size = 360 * CLUSTER_PX / (256 * 2**zoom)
             return _clusters_response(zoom, size, fine_clusters(qs, bbox, size))
     column = cell_column(zoom)
-    return _clusters_response(zoom, MAP_CELL_DEGREES[column], clusters(qs, bbox, column))
+    if column in CACHED_COLUMNS and not public_params(params).get("q"):
+        rows = cells_in_bbox(whole_map_clusters(params, column), bbox, column)
+    else:
+        rows = clusters(qs, bbox, column)
+    return _clusters_response(zoom, MAP_CELL_DEGREES[column], rows)
+
+
+def whole_map_clusters(params, column: str) -> list[list]:
+    """[latitude, longitude, count, cell] for every cell of the map with these filters.
+
+    Every visitor of the map starts with the same region or the whole of France: at the
+    two coarsest zoom bands the aggregate of the whole map is computed once and kept in
+    Django's cache for `TISSER_MAP_CACHE_SECONDS` (30 s by default; 0 turns it off) or
+    until an organisation changes (`map_data_changed`); each viewport takes its cells.
+    """
+    seconds = getattr(settings, "TISSER_MAP_CACHE_SECONDS", CLUSTER_CACHE_SECONDS)
+    if seconds <= 0:
+        return whole_map_aggregate(params, column)
+    filters = public_params(params).urlencode()
+    version = cache.get(CACHE_VERSION_KEY, 0)
+    key = f"directory:map:{version}:{column}:{filters}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = whole_map_aggregate(params, column)
+        cache.set(key, rows, seconds)
+    return rows
+
+
+def whole_map_aggregate(params, column: str) -> list[list]:
+    found = (
+        public_organisations(params)
+        .filter(**{f"{column}__isnull": False})
+        .values(column)
+        .annotate(n=Count("*"), lat=Avg("latitude"), lon=Avg("longitude"))
+        .values_list(column, "lat", "lon", "n")
+    )
+    return [[round(lat, 5), round(lon, 5), n, cell] for cell, lat, lon, n in found]
+
+
+def cells_in_bbox(rows: list[list], bbox: BBox, column: str) -> list[list]:
+    """The rows of `whole_map_clusters` whose cell touches the bbox, as `clusters` reads it."""
+    size = MAP_CELL_DEGREES[column]
+    first_col, last_col = int((bbox.west + 180) // size), int((bbox.east + 180) // size)
+    first_row, last_row = int((bbox.south + 90) // size), int((bbox.north + 90) // size)
+    return [
+        row[:3]
+        for row in rows
+        if first_col <= row[3] // MAP_CELL_ROWS <= last_col
+        and first_row <= row[3] % MAP_CELL_ROWS <= last_row
+    ]
+
+
+def map_data_changed(**kwargs) -> None:
+    """Signal receiver: an organisation changed, so cached clusters are out of date.
+
+    (Bulk writes send no signal: their clusters show within CLUSTER_CACHE_SECONDS.)"""
+    cache.set(CACHE_VERSION_KEY, time.time_ns(), None)
 
 
 def _clusters_response(zoom: int, size: float, rows: list[list]) -> dict:

@@ -1,5 +1,8 @@
 """Small builders shared by the map, search and actor-page tests."""
 
+import pytest
+from django.core.cache import cache
+
 from tisser.directory.indexing import refresh_derived_fields
 from tisser.directory.models import Category, Organisation
 
@@ -23,3 +26,11 @@ def make_org(
     if categories:
         org.categories.set(categories)
     return org
+
+
+@pytest.fixture(autouse=False)
+def fresh_map_cache():
+    """Django's cache outlives each test's database: start the map's cache empty."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -8,12 +8,12 @@ from django.urls import reverse
 from tisser.directory.map_queries import MAX_POINTS, BBox, ViewportError, viewport
 from tisser.directory.models import Organisation
 
-from .map_helpers import make_category, make_org
+from .map_helpers import fresh_map_cache, make_category, make_org  # noqa: F401
 
 FRANCE = "-5.5,41,10,51.5"
 LILLE = "3.00,50.60,3.12,50.66"
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_map_cache")]
 
 
 @pytest.fixture
@@ -167,3 +167,39 @@ def test_bbox_is_clamped_to_the_world():
 
 def test_viewport_reads_query_dicts_and_plain_dicts(network):
     assert viewport({"bbox": FRANCE, "zoom": "6"})["total"] == 40
+
+
+@pytest.fixture
+def map_cache(settings):
+    settings.TISSER_MAP_CACHE_SECONDS = 30
+
+
+@pytest.mark.usefixtures("map_cache")
+def test_whole_map_clusters_are_cached_and_follow_changes(
+    client, network, django_assert_num_queries
+):
+    first = get(client, bbox=FRANCE, zoom=6)
+    with django_assert_num_queries(0):
+        again = get(client, bbox="-4,42,9,51", zoom=6)  # another view, the same cells
+    assert again["total"] == first["total"] == 40
+    make_org("Nouvel acteur", 50.63, 3.06)  # a save: the cached clusters are dropped
+    assert get(client, bbox=FRANCE, zoom=6)["total"] == 41
+    Organisation.objects.filter(name="Nouvel acteur").delete()
+    assert get(client, bbox=FRANCE, zoom=6)["total"] == 40
+
+
+@pytest.mark.usefixtures("map_cache")
+def test_cached_cells_are_those_touching_the_bbox(client, network):
+    lille_only = get(client, bbox="2.9,50.3,3.3,50.9", zoom=6)
+    assert lille_only["total"] == sum(1 for o in network if o.latitude > 50.3)
+    # The same answer as the uncached query (with a search, nothing is cached).
+    uncached = get(client, bbox="2.9,50.3,3.3,50.9", zoom=6, q="acteur")
+    assert uncached["clusters"] == lille_only["clusters"]
+
+
+def test_without_the_cache_every_request_reads_the_database(
+    client, network, django_assert_num_queries
+):
+    get(client, bbox=FRANCE, zoom=6)
+    with django_assert_num_queries(1):
+        get(client, bbox=FRANCE, zoom=6)
