@@ -86,10 +86,28 @@ def organisation_detail(request, pk):
     )
 
 
+def _twin_of_new(request, form) -> Organisation | None:
+    """On creation, the record these details already designate (same SIRET, or same name in
+    the same commune), unless the person ticked that it is a different organisation."""
+    if request.POST.get("create_anyway"):
+        return None
+    data = form.cleaned_data
+    commune = data.get("commune")
+    return services.find_duplicate(
+        name=data.get("name", ""),
+        commune_code=commune.code if commune else None,
+        siret=data.get("siret", ""),
+    )
+
+
 def _save_organisation(request, org, *, template, public_only=False, source=None, cancel_url):
     """Shared by the staff and representative edit pages."""
     form = OrganisationForm(*posted_data(request), instance=org, public_only=public_only)
     if request.method == "POST" and form.is_valid():
+        if org is None and (twin := _twin_of_new(request, form)) is not None:
+            return None, render(
+                request, template, {"form": form, "twin": twin, "cancel_url": cancel_url}
+            )
         kwargs = {"author": request.user}
         if source:
             kwargs["source"] = source

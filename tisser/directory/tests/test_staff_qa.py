@@ -5,8 +5,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from tisser.directory import services
 from tisser.directory.imports.checking import check_rows
-from tisser.directory.models import Consent, Person
+from tisser.directory.models import Consent, Organisation, Person
 
 from .test_services import categories, communes  # noqa: F401
 
@@ -49,3 +50,27 @@ def test_import_row_error_names_the_field_in_the_page_language(
         (result,) = check_rows(rows)
     assert result["action"] == "error"
     assert any(m.startswith(expected) for m in result["messages"]), result["messages"]
+
+
+def test_creating_a_twin_asks_first_and_keeps_what_was_typed(editor_client, communes):
+    existing = services.create_organisation({"name": "Épicerie du Coin", "commune": "59350"})
+    url = reverse("directory:staff_create")
+    typed = {
+        "name": "epicerie du coin",
+        "commune": "Lille",
+        "phone": "03 20 00 00 00",
+        "status": "published",
+    }
+    response = editor_client.post(url, typed)
+    assert response.status_code == 200
+    assert Organisation.objects.count() == 1
+    page = response.content.decode()
+    assert reverse("directory:staff_detail", args=[existing.pk]) in page
+    assert 'value="03 20 00 00 00"' in page  # nothing typed is lost
+
+    response = editor_client.post(url, {**typed, "create_anyway": "1"})
+    assert response.status_code == 302
+    assert Organisation.objects.count() == 2
+
+    # Another name in the same commune is no twin: created at once.
+    assert editor_client.post(url, {**typed, "name": "Autre"}).status_code == 302
