@@ -21,7 +21,7 @@ COLUMNS = [
     ("longitude", _("Longitude in degrees (optional)"), ""),
     ("site_web", _("Website"), "https://fabrique.example.org"),
     ("email", _("Public email"), "contact@fabrique.example.org"),
-    ("telephone", _("Public phone"), "03 20 00 00 00"),
+    ("telephone", _("Public phone"), "03 53 73 00 00"),
     ("categories", _("Categories, separated by commas (name or slug)"), "alimentation"),
     ("description", _("Description"), "Épicerie solidaire et ateliers cuisine."),
     ("effectif", _("Workforce band: 0, 1-2, 3-9, 10-49, 50-249, 250+"), "3-9"),
@@ -29,7 +29,7 @@ COLUMNS = [
     ("contact_prenom", _("Contact person: first name"), "Camille"),
     ("contact_nom", _("Contact person: last name"), "Martin"),
     ("contact_email", _("Contact person: email (private)"), "camille@fabrique.example.org"),
-    ("contact_telephone", _("Contact person: phone (private)"), "06 00 00 00 00"),
+    ("contact_telephone", _("Contact person: phone (private)"), "06 39 98 00 00"),
     ("contact_role", _("Contact person: role in the organisation"), "Coordinatrice"),
     (
         "contact_representant",
