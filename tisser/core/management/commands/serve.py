@@ -11,6 +11,10 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 
+def _exit_on_signal(signum, frame):
+    raise SystemExit(128 + signum)
+
+
 class Command(BaseCommand):
     help = "Run the web server and a task-queue worker; Ctrl-C stops both."
 
@@ -47,6 +51,10 @@ class Command(BaseCommand):
             _("Task-queue worker started (broker: %(broker)s)")
             % {"broker": settings.CELERY_BROKER_URL.split("@")[-1]}
         )
+        # `kill` or a closed terminal must stop the worker too, as Ctrl-C does: without this,
+        # SIGTERM ends this process at once and a worker caught mid-shutdown is left behind.
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, _exit_on_signal)
         try:
             call_command("runserver", f"{host}:{port}", use_reloader=False)
         finally:

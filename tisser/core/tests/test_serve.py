@@ -1,0 +1,81 @@
+"""`manage.py serve` (what `make run` starts): stopping it stops its task-queue worker."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _group_members(pgid: int) -> set[int]:
+    members = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                members.add(int(entry.name))
+    return members
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc (Linux)")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_kill_of_serve_stops_the_worker(tmp_path, signum):
+    port = _free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "tisser.settings",
+            "TISSER_DATA_DIR": str(tmp_path),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "TISSER_TASKS_EAGER": "0",
+        }
+    )
+    env.pop("BROKER_URL", None)
+    log_path = tmp_path / "serve.log"
+    with open(log_path, "wb") as log:
+        serve = subprocess.Popen(
+            [sys.executable, "manage.py", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, as a terminal gives `make run`
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while len(_group_members(serve.pid)) < 2 or b"Starting development" not in (
+            log_path.read_bytes()
+        ):
+            assert serve.poll() is None, log_path.read_text(errors="replace")
+            assert time.monotonic() < deadline, log_path.read_text(errors="replace")
+            time.sleep(0.2)
+        time.sleep(1)  # let the worker get going
+
+        serve.send_signal(signum)  # to serve alone: the worker is its business
+
+        deadline = time.monotonic() + 20
+        while _group_members(serve.pid):
+            assert time.monotonic() < deadline, (
+                f"left running: {_group_members(serve.pid)}\n"
+                + log_path.read_text(errors="replace")
+            )
+            time.sleep(0.2)
+    finally:
+        for pid in _group_members(serve.pid):
+            os.kill(pid, signal.SIGKILL)
+        serve.wait(timeout=5)
