@@ -137,8 +137,7 @@ class Organisation(models.Model):
                 name="organisation_latitude_range",
             ),
             models.CheckConstraint(
-                condition=Q(longitude__isnull=True)
-                | Q(longitude__gte=-180, longitude__lte=180),
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
                 name="organisation_longitude_range",
             ),
         ]
@@ -292,6 +291,9 @@ class OrganisationRevision(models.Model):
         verbose_name = _("revision")
         verbose_name_plural = _("revisions")
 
+    def __str__(self):
+        return f"{self.organisation} · {self.get_source_display()} · {self.at:%Y-%m-%d %H:%M}"
 
-from .models_proposals import Proposal  # noqa: E402,F401
+
 from .models_imports import ImportJob  # noqa: E402,F401
+from .models_proposals import Proposal  # noqa: E402,F401

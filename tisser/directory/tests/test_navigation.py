@@ -3,8 +3,13 @@ import pytest
 
 @pytest.mark.parametrize(
     ("role", "sees_link"),
-    [("anonymous", False), ("public", False), ("member", False), ("representative", True),
-     ("editor", False)],
+    [
+        ("anonymous", False),
+        ("public", False),
+        ("member", False),
+        ("representative", True),
+        ("editor", False),
+    ],
 )
 def test_my_organisation_link_only_for_representatives(client, role_users, role, sees_link):
     user = role_users[role]
