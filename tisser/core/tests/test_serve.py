@@ -32,9 +32,8 @@ def _group_members(pgid: int) -> set[int]:
     return members
 
 
-@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc (Linux)")
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
-def test_kill_of_serve_stops_the_worker(tmp_path, signum):
+def _start_serve(tmp_path, preexec_fn=None):
+    """`manage.py serve` in its own process group; returns once web server and worker run."""
     port = _free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
     env.update(
@@ -55,17 +54,33 @@ def test_kill_of_serve_stops_the_worker(tmp_path, signum):
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, as a terminal gives `make run`
+            preexec_fn=preexec_fn,
         )
-    try:
-        deadline = time.monotonic() + 60
-        while len(_group_members(serve.pid)) < 2 or b"Starting development" not in (
-            log_path.read_bytes()
-        ):
-            assert serve.poll() is None, log_path.read_text(errors="replace")
-            assert time.monotonic() < deadline, log_path.read_text(errors="replace")
-            time.sleep(0.2)
-        time.sleep(1)  # let the worker get going
+    serve.log_path = log_path
+    deadline = time.monotonic() + 60
+    while len(_group_members(serve.pid)) < 2 or b"Starting development" not in (
+        log_path.read_bytes()
+    ):
+        if serve.poll() is not None or time.monotonic() > deadline:
+            _stop(serve)
+            pytest.fail(log_path.read_text(errors="replace"))
+        time.sleep(0.2)
+    time.sleep(1)  # let the worker get going
+    return serve
 
+
+def _stop(serve):
+    for pid in _group_members(serve.pid):
+        os.kill(pid, signal.SIGKILL)
+    serve.wait(timeout=5)
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc (Linux)")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_kill_of_serve_stops_the_worker(tmp_path, signum):
+    serve = _start_serve(tmp_path)
+    log_path = serve.log_path
+    try:
         serve.send_signal(signum)  # to serve alone: the worker is its business
 
         deadline = time.monotonic() + 20
@@ -76,6 +91,17 @@ def test_kill_of_serve_stops_the_worker(tmp_path, signum):
             )
             time.sleep(0.2)
     finally:
-        for pid in _group_members(serve.pid):
-            os.kill(pid, signal.SIGKILL)
-        serve.wait(timeout=5)
+        _stop(serve)
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc (Linux)")
+def test_nohup_keeps_serve_running_when_the_terminal_closes(tmp_path):
+    serve = _start_serve(tmp_path, preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
+    try:
+        members = _group_members(serve.pid)
+        serve.send_signal(signal.SIGHUP)
+        time.sleep(2)
+        assert serve.poll() is None
+        assert members <= _group_members(serve.pid)  # the worker too
+    finally:
+        _stop(serve)

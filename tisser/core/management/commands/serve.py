@@ -53,8 +53,10 @@ class Command(BaseCommand):
         )
         # `kill` or a closed terminal must stop the worker too, as Ctrl-C does: without this,
         # SIGTERM ends this process at once and a worker caught mid-shutdown is left behind.
+        # A signal already ignored (`nohup make run`) stays ignored.
         for signum in (signal.SIGTERM, signal.SIGHUP):
-            signal.signal(signum, _exit_on_signal)
+            if signal.getsignal(signum) is not signal.SIG_IGN:
+                signal.signal(signum, _exit_on_signal)
         try:
             call_command("runserver", f"{host}:{port}", use_reloader=False)
         finally:
