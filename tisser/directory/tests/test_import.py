@@ -1,5 +1,4 @@
 """Import of organisations from CSV and XLSX: preview, line-numbered errors, all or nothing."""
-# ruff: noqa: F811  (fixtures imported from test_services)
 
 import io
 
@@ -24,7 +23,7 @@ from tisser.directory.models import (
 )
 from tisser.directory.services import create_organisation
 
-from .test_services import OTHER_SIRET, VALID_SIRET, categories, communes  # noqa: F401
+from .test_services import OTHER_SIRET, VALID_SIRET
 
 HEADER = "nom;siret;adresse;code_postal;commune;categories;adherent;contact_prenom;contact_email"
 GOOD = [

@@ -1,12 +1,9 @@
 """In a real browser: upload a file, read the preview, confirm, and watch the progress that
 htmx polls while a real worker process commits the import (no page reload by hand)."""
-# ruff: noqa: F811  (fixtures imported from test_services)
 
 import pytest
 
 from tisser.directory.models import ImportJob, Organisation
-
-from .test_services import categories, communes  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
 

@@ -1,5 +1,4 @@
 """The import commits in a real background worker process, not in the web request."""
-# ruff: noqa: F811  (fixtures imported from test_services)
 
 import time
 
@@ -7,8 +6,6 @@ import pytest
 
 from tisser.directory.imports import confirm_import, start_import
 from tisser.directory.models import GeoPrecision, ImportJob, Organisation
-
-from .test_services import categories, communes  # noqa: F401
 
 ROWS = 120
 

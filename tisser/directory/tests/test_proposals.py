@@ -10,9 +10,8 @@ from django.utils import timezone
 from PIL import Image
 
 from tisser.directory import services
-from tisser.directory.models import Category, Organisation, Proposal
+from tisser.directory.models import Organisation, Proposal
 from tisser.directory.services_proposals import hash_client_address
-from tisser.territories.models import Commune, Departement, Region
 
 VALID_SIRET = "73282932000074"
 PROPOSE_URL = "/proposer/"
@@ -22,48 +21,6 @@ def png_bytes(size=(40, 20)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, (30, 110, 70)).save(buffer, format="PNG")
     return buffer.getvalue()
-
-
-@pytest.fixture
-def communes(db):
-    region = Region.objects.create(code="32", name="Hauts-de-France")
-    nord = Departement.objects.create(code="59", name="Nord", region=region)
-    pdc = Departement.objects.create(code="62", name="Pas-de-Calais", region=region)
-    lille = Commune.objects.create(
-        code="59350",
-        name="Lille",
-        search_name="lille",
-        departement=nord,
-        region=region,
-        postcodes="59000,59800",
-        latitude=50.63,
-        longitude=3.06,
-    )
-    arras = Commune.objects.create(
-        code="62041",
-        name="Arras",
-        search_name="arras",
-        departement=pdc,
-        region=region,
-        postcodes="62000",
-        latitude=50.29,
-        longitude=2.78,
-    )
-    return {"lille": lille, "arras": arras}
-
-
-@pytest.fixture
-def categories(db):
-    return {
-        slug: Category.objects.create(name=name, slug=slug, position=i)
-        for i, (slug, name) in enumerate(
-            [
-                ("alimentation", "Alimentation"),
-                ("tiers-lieux", "Tiers-lieux"),
-                ("mobilite", "Mobilité"),
-            ]
-        )
-    }
 
 
 @pytest.fixture

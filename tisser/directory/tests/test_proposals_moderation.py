@@ -14,8 +14,6 @@ from tisser.directory.services_proposals import hash_client_address, submit_prop
 
 from .test_proposals import (  # noqa: F401 - fixtures
     VALID_SIRET,
-    categories,
-    communes,
     png_bytes,
     published,
 )

@@ -6,53 +6,15 @@ from django.core.exceptions import ValidationError
 from tisser.directory import services
 from tisser.directory.models import (
     Affiliation,
-    Category,
     Consent,
     GeoPrecision,
     Organisation,
     OrganisationRevision,
     Person,
 )
-from tisser.territories.models import Commune, Departement, Region
 
 VALID_SIRET = "73282932000074"
 OTHER_SIRET = "44306184100047"
-
-
-@pytest.fixture
-def communes(db):
-    """Two real communes of the Nord, with their centres."""
-    region = Region.objects.create(code="32", name="Hauts-de-France")
-    nord = Departement.objects.create(code="59", name="Nord", region=region)
-    lille = Commune.objects.create(
-        code="59350",
-        name="Lille",
-        search_name="lille",
-        departement=nord,
-        region=region,
-        postcodes="59000,59800",
-        latitude=50.63,
-        longitude=3.06,
-    )
-    roubaix = Commune.objects.create(
-        code="59512",
-        name="Roubaix",
-        search_name="roubaix",
-        departement=nord,
-        region=region,
-        postcodes="59100",
-        latitude=50.69,
-        longitude=3.18,
-    )
-    return {"lille": lille, "roubaix": roubaix}
-
-
-@pytest.fixture
-def categories(db):
-    return {
-        slug: Category.objects.create(name=name, slug=slug)
-        for slug, name in [("alimentation", "Alimentation"), ("tiers-lieux", "Tiers-lieux")]
-    }
 
 
 def test_create_records_a_revision_with_what_was_set(communes, categories, make_user):
@@ -203,7 +165,8 @@ def test_address_change_queues_geocoding_after_commit(communes, django_capture_o
     assert len(callbacks) == 1
     org.refresh_from_db()
     # Offline in tests: geocoding falls back to the commune centre.
-    assert (org.latitude, org.longitude) == (50.63, 3.06)
+    lille = communes["lille"]
+    assert (org.latitude, org.longitude) == (lille.latitude, lille.longitude)
     assert org.geo_precision == GeoPrecision.MUNICIPALITY
     assert org.geocoded_at is not None
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -279,7 +242,10 @@ def test_clearing_hand_placed_coordinates_locates_from_the_address_again(
         services.update_organisation(org, {"latitude": "", "longitude": ""})
     assert len(callbacks) == 1
     org.refresh_from_db()
-    assert (org.latitude, org.geo_precision) == (50.63, GeoPrecision.MUNICIPALITY)
+    assert (org.latitude, org.geo_precision) == (
+        communes["lille"].latitude,
+        GeoPrecision.MUNICIPALITY,
+    )
 
 
 def test_merge_moves_rows_of_other_models_pointing_at_the_duplicate(communes, make_user):

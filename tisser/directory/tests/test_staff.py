@@ -1,5 +1,4 @@
 """Staff pages of the contacts base: who may open them, and what they do."""
-# ruff: noqa: F811  (fixtures imported from test_services)
 
 import csv
 import io
@@ -13,7 +12,7 @@ from PIL import Image
 from tisser.directory import services
 from tisser.directory.models import Organisation, OrganisationRevision, Person
 
-from .test_services import VALID_SIRET, categories, communes  # noqa: F401
+from .test_services import VALID_SIRET
 
 STAFF_PAGES = [
     ("directory:staff_list", []),

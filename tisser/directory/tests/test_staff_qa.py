@@ -1,5 +1,4 @@
 """Bad input on the staff pages, as found by walking through them as staff do."""
-# ruff: noqa: F811  (fixtures imported from test_services)
 
 import pytest
 from django.urls import reverse
@@ -8,8 +7,6 @@ from django.utils import translation
 from tisser.directory import services
 from tisser.directory.imports.checking import check_rows
 from tisser.directory.models import Consent, Organisation, Person
-
-from .test_services import categories, communes  # noqa: F401
 
 
 @pytest.fixture
