@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from tisser.territories.models import Commune
 
 from .indexing import match_key_for, refresh_derived_fields
-from .merging import merge_organisations, merge_preview  # noqa: F401  (public here)
+from .merging import FILLABLE_FIELDS, merge_organisations, merge_preview  # noqa: F401
 from .models import (
     Category,
     GeoPrecision,
@@ -50,26 +50,7 @@ from .validation import (  # noqa: F401  (public here)
 )
 
 # The fields a service may set from `data`; derived and timestamp fields are not in it.
-EDITABLE_FIELDS = (
-    "name",
-    "legal_form",
-    "siret",
-    "address",
-    "postcode",
-    "commune",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "geocoded_at",
-    "website",
-    "email",
-    "phone",
-    "description",
-    "logo",
-    "workforce",
-    "status",
-    "is_member",
-)
+EDITABLE_FIELDS = ("name", *FILLABLE_FIELDS, "status", "is_member")
 # What a representative may change on their own entry (the public fields).
 PUBLIC_FIELDS = (
     "name",
