@@ -18,6 +18,13 @@
   var statusNode = document.getElementById("map-status");
   var embedCode = document.getElementById("embed-code");
 
+  /* On a phone the categories fold away (unless some are chosen) so the map shows sooner. */
+  var categoriesBox = document.getElementById("map-categories");
+  if (categoriesBox && window.matchMedia("(max-width: 640px)").matches &&
+      !categoriesBox.querySelector("input:checked")) {
+    categoriesBox.removeAttribute("open");
+  }
+
   /* ---- state from the address bar ---- */
   var initial = new URLSearchParams(window.location.search);
   var listPage = parseInt(initial.get("page") || "1", 10) || 1;
