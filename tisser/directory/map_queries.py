@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Avg, Count, F, QuerySet
+from django.db.models import Avg, CharField, Count, F, Func, QuerySet, Value
 from django.db.models.functions import Floor
 from django.http import QueryDict
 
 from .filters import FILTER_KEYS, filter_organisations
 from .indexing import MAP_CELL_DEGREES, MAP_CELL_ROWS
-from .models import Organisation
+from .models import Category, Organisation
 from .search import search
 
 PUBLIC_FILTER_KEYS = tuple(key for key in FILTER_KEYS if key != "status")
@@ -30,7 +30,6 @@ CACHE_VERSION_KEY = "directory:map:version"
 CLUSTER_PX = 64  # the side of a cluster cell on screen, in pixels
 LIST_PAGE_SIZE = 20
 LIST_COUNT_CAP = 1000  # the list says "more than 1,000" past it
-LIST_SORT_LIMIT = 5000  # up to this many matches are sorted by name in Python
 MIN_ZOOM, MAX_ZOOM = 0, 20
 POINTS_FROM_ZOOM = 13  # a city: points, unless the viewport holds more than MAX_POINTS
 POINTS_IF_FEW_FROM_ZOOM = 9  # a département: points when few (a search), else clusters
@@ -169,34 +168,37 @@ def fine_clusters(qs: QuerySet, bbox: BBox, size: float) -> list[list]:
     return [[round(lat, 6), round(lon, 6), n] for lat, lon, n in rows]
 
 
-def first_category_colours(ids: list[int]) -> dict[int, str]:
-    """The colour of each organisation's first category (by position, then name).
-
-    One query for all the points (a correlated subquery per row costs a join and a sort
-    each: 2,000 of them are most of a city view's time)."""
-    links = (
-        Organisation.categories.through.objects.filter(organisation_id__in=ids)
-        .order_by("organisation_id", "category__position", "category__name")
-        .values_list("organisation_id", "category__color")
-    )
-    colours: dict[int, str] = {}
-    for pk, colour in links:
-        colours.setdefault(pk, colour)
-    return colours
-
-
 def points(qs: QuerySet, bbox: BBox, limit: int) -> list[list]:
-    """Up to `limit` rows: [id, latitude, longitude, name, member, colour, slug]."""
-    rows = list(
-        bbox.filter(qs).values_list("id", "latitude", "longitude", "name", "is_member", "slug")[
-            :limit
-        ]
+    """Up to `limit` rows: [id, latitude, longitude, name, member, colour, slug].
+
+    The colour is the one of the organisation's first category (by position, then name).
+    The link table is joined in the same query (one row per category), and the handful of
+    categories ranked in Python: a second query naming the 2,000 ids cost more to build in
+    Django than to run, and a correlated subquery per row is a join and a sort each."""
+    ranks = {
+        pk: (position, name, color)
+        for pk, position, name, color in Category.objects.values_list(
+            "id", "position", "name", "color"
+        )
+    }
+    no_category = (float("inf"), "", "")
+    found: dict[int, list] = {}
+    best: dict[int, tuple] = {}
+    rows = bbox.filter(qs).values_list(
+        "id", "latitude", "longitude", "name", "is_member", "slug", "categories"
     )
-    colours = first_category_colours([row[0] for row in rows])
-    return [
-        [pk, round(lat, 6), round(lon, 6), name, int(member), colours.get(pk, ""), slug]
-        for pk, lat, lon, name, member, slug in rows
-    ]
+    for pk, lat, lon, name, member, slug, category in rows:
+        rank = ranks.get(category, no_category)
+        if pk not in found:
+            if len(found) >= limit:
+                continue
+            found[pk] = [pk, round(lat, 6), round(lon, 6), name, int(member), "", slug]
+            best[pk] = rank
+        elif rank >= best[pk]:
+            continue
+        best[pk] = rank
+        found[pk][5] = rank[2]
+    return list(found.values())
 
 
 def viewport(params) -> dict:
@@ -298,18 +300,27 @@ def list_page(params, page: int = 1, size: int = LIST_PAGE_SIZE) -> dict:
     qs = public_organisations(params)
     if bbox:
         qs = bbox.filter(qs)
-    # Up to LIST_SORT_LIMIT matches, one narrow query gives the count and the order; past
-    # it the name index is walked (see ordered_slice).
-    keys = list(qs.values_list("match_key", "id")[: LIST_SORT_LIMIT + 1])
+    # Up to LIST_COUNT_CAP matches, one narrow query gives the count and the order; past
+    # it the name index is walked (see ordered_slice). Fetching more keys than the cap
+    # to sort them in Python cost more than the walk (every key read from the table).
+    keys = list(qs.values_list("match_key", "id")[: LIST_COUNT_CAP + 1])
     capped = len(keys) > LIST_COUNT_CAP
     total = min(len(keys), LIST_COUNT_CAP)
     pages = max(1, -(-total // size))
     page = min(max(page, 1), pages)
     start, stop = (page - 1) * size, page * size
-    if len(keys) > LIST_SORT_LIMIT:
-        qs = public_organisations(params, search_leads=False)
-        if bbox:
-            qs = bbox.filter(qs)
+    if capped and public_params(params).get("q"):
+        # A search: its matches are a bounded set found by the full-text index; sorting
+        # them for the page costs less than walking the name index, where the matches
+        # of a word bunch together (names starting with "Jardin…").
+        # `match_key || ''` sorts the same but is no index: without it PostgreSQL walks the
+        # name index and tests the words on every row it passes (seconds).
+        unindexed = Func(
+            F("match_key"), Value(""), function="", arg_joiner=" || ", output_field=CharField()
+        )
+        ids = qs.order_by(unindexed, "id").values_list("id", flat=True)[start:stop]
+        organisations = _with_relations(list(ids))
+    elif capped:
         organisations = ordered_slice(qs, start, stop)
     else:
         organisations = _with_relations([pk for _key, pk in sorted(keys)[start:stop]])

@@ -15,7 +15,7 @@ a table when a later migration alters it, which drops the triggers.
 """
 
 from django.db import connection as default_connection
-from django.db.models import BooleanField, QuerySet
+from django.db.models import BooleanField, F, Func, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 from tisser.core.text import fold
@@ -127,11 +127,28 @@ def search(qs: QuerySet, text: str, *, lead: bool = True) -> QuerySet:
             # Wrapped in IS TRUE, the IN stays a (hashed) filter instead of a join.
             wrapped = f'("{TABLE}"."id" IN ({sql})) IS TRUE'
             return qs.filter(RawSQL(wrapped, [tsquery], output_field=BooleanField()))
-        return qs.filter(pk__in=RawSQL(sql, [tsquery]))
+        # Leading: the match is a condition on the row itself, so the planner starts from
+        # the GIN index and applies the other filters to those rows (an `id IN (…)` made it
+        # hash-join every row of a big filter, e.g. a département, to the matches).
+        return qs.filter(_TextMatch(F("search_text"), Value(tsquery)))
     # Any other database: the same meaning (word prefixes) without an index.
     for word in words:
         qs = qs.filter(search_text__regex=rf"(^| ){word}")
     return qs
+
+
+class _TextMatch(Func):
+    """`to_tsvector('simple', <search_text>) @@ to_tsquery('simple', <query>)`: the very
+    expression of the GIN index, with the column compiled by Django (right alias in any
+    subquery)."""
+
+    template = "to_tsvector('simple', %(expressions)s)"
+    arg_joiner = ") @@ to_tsquery('simple', "
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = super().as_sql(compiler, connection, **extra)
+        return f"({sql})", params
 
 
 def on_post_migrate(sender, using="default", **kwargs) -> None:
