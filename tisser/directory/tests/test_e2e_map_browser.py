@@ -112,7 +112,10 @@ def test_map_filter_search_propose_and_moderate(browser, live_server, network, s
             ],
         )
         page.wait_for_function(
-            "document.getElementById('map').getAttribute('data-total') === '3'", timeout=TIMEOUT
+            # A function, not a bare expression: Playwright evaluates bare expressions with
+            # eval, which the page's Content-Security-Policy rightly forbids.
+            "() => document.getElementById('map').getAttribute('data-total') === '3'",
+            timeout=TIMEOUT,
         )
 
         # 2. Filter by a category: the list and the shareable address follow.
