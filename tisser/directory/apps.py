@@ -15,6 +15,7 @@ class DirectoryConfig(AppConfig):
 
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from .indexing import categories_changed
         from .map_queries import map_data_changed
         from .models import Organisation
 
@@ -24,3 +25,8 @@ class DirectoryConfig(AppConfig):
             (m2m_changed, Organisation.categories.through),
         ):
             signal.connect(map_data_changed, sender=sender, dispatch_uid="directory_map_cache")
+        m2m_changed.connect(
+            categories_changed,
+            sender=Organisation.categories.through,
+            dispatch_uid="directory_filter_tags",
+        )

@@ -116,6 +116,8 @@ class Organisation(models.Model):
     )
     match_key = models.CharField(max_length=250, db_index=True, editable=False, default="")
     search_text = models.TextField(editable=False, default="")
+    # The public filters as words of the full-text index (indexing.filter_tags_for).
+    filter_tags = models.TextField(editable=False, default="")
     # Grid cells the public map groups by at low zoom (filled by indexing.map_cells).
     map_cell_6 = models.IntegerField(null=True, blank=True, editable=False)
     map_cell_8 = models.IntegerField(null=True, blank=True, editable=False)

@@ -7,6 +7,10 @@ accents, words of [a-z0-9] separated by one space), so both databases index plai
   by triggers;
 - PostgreSQL: a GIN index on `to_tsvector('simple', search_text)`.
 
+Both also index `filter_tags` (the public filters as words, see `indexing.filter_tags_for`;
+a second FTS5 column, a second GIN index): a search narrowed by a category or a
+territory is then one intersection inside the index.
+
 A query is folded the same way and every word must match as a prefix ("econ solid"
 finds "Économie solidaire"; a single letter only as a whole word), so both give the
 same results. `install_search_index` is
@@ -23,25 +27,29 @@ from tisser.core.text import fold
 TABLE = "directory_organisation"
 FTS_TABLE = "directory_organisation_fts"
 PG_INDEX = "directory_organisation_search_gin"
+PG_FILTER_INDEX = "directory_organisation_filter_gin"
 MAX_WORDS = 8
 MIN_PREFIX = 2  # a single letter matches a whole word only: "a*" would match everything
 
 _SQLITE_TRIGGERS = {
     f"{FTS_TABLE}_ai": f"""
         CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ai AFTER INSERT ON {TABLE} BEGIN
-            INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text);
+            INSERT INTO {FTS_TABLE}(rowid, search_text, filter_tags)
+            VALUES (new.id, new.search_text, new.filter_tags);
         END""",
     f"{FTS_TABLE}_ad": f"""
         CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad AFTER DELETE ON {TABLE} BEGIN
-            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text)
-            VALUES ('delete', old.id, old.search_text);
+            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text, filter_tags)
+            VALUES ('delete', old.id, old.search_text, old.filter_tags);
         END""",
     f"{FTS_TABLE}_au": f"""
-        CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au AFTER UPDATE OF search_text ON {TABLE}
+        CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au
+        AFTER UPDATE OF search_text, filter_tags ON {TABLE}
         BEGIN
-            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text)
-            VALUES ('delete', old.id, old.search_text);
-            INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text);
+            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text, filter_tags)
+            VALUES ('delete', old.id, old.search_text, old.filter_tags);
+            INSERT INTO {FTS_TABLE}(rowid, search_text, filter_tags)
+            VALUES (new.id, new.search_text, new.filter_tags);
         END""",
 }
 
@@ -52,18 +60,24 @@ def install_search_index(connection=None) -> None:
     if TABLE not in connection.introspection.table_names():
         return  # migrated back to before the directory existed
     with connection.cursor() as cursor:
+        columns = connection.introspection.get_table_description(cursor, TABLE)
+        if "filter_tags" not in {column.name for column in columns}:
+            return  # an early migration: 0007 adds the column, then builds the index
         if connection.vendor == "sqlite":
             cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') "
+                "SELECT name, sql FROM sqlite_master WHERE type IN ('table', 'trigger') "
                 "AND name IN (%s, %s, %s, %s)" % (("%s",) * 4),
                 [FTS_TABLE, *_SQLITE_TRIGGERS],
             )
-            present = {row[0] for row in cursor.fetchall()}
-            if present >= {FTS_TABLE, *_SQLITE_TRIGGERS}:
+            present = dict(cursor.fetchall())
+            current = all("filter_tags" in (sql or "") for sql in present.values())
+            if present.keys() >= {FTS_TABLE, *_SQLITE_TRIGGERS} and current:
                 return
+            if not current:  # built before filter_tags: build it again
+                remove_search_index(connection)
             cursor.execute(
                 f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-                f"search_text, content='{TABLE}', content_rowid='id', "
+                f"search_text, filter_tags, content='{TABLE}', content_rowid='id', "
                 "tokenize='unicode61 remove_diacritics 2')"
             )
             for sql in _SQLITE_TRIGGERS.values():
@@ -71,13 +85,18 @@ def install_search_index(connection=None) -> None:
             # Rows written while the triggers were missing: index everything again.
             cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
         elif connection.vendor == "postgresql":
-            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [PG_INDEX])
-            if cursor.fetchone():
-                return
             cursor.execute(
-                f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON {TABLE} "
-                "USING gin (to_tsvector('simple', search_text))"
+                "SELECT indexname FROM pg_indexes WHERE indexname IN (%s, %s)",
+                [PG_INDEX, PG_FILTER_INDEX],
             )
+            present = {row[0] for row in cursor.fetchall()}
+            for index, column in ((PG_INDEX, "search_text"), (PG_FILTER_INDEX, "filter_tags")):
+                if index in present:
+                    continue
+                cursor.execute(
+                    f"CREATE INDEX IF NOT EXISTS {index} ON {TABLE} "
+                    f"USING gin (to_tsvector('simple', {column}))"
+                )
 
 
 def remove_search_index(connection=None) -> None:
@@ -89,6 +108,7 @@ def remove_search_index(connection=None) -> None:
             cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
         elif connection.vendor == "postgresql":
             cursor.execute(f"DROP INDEX IF EXISTS {PG_INDEX}")
+            cursor.execute(f"DROP INDEX IF EXISTS {PG_FILTER_INDEX}")
 
 
 def search_words(text: str) -> list[str]:
@@ -96,44 +116,45 @@ def search_words(text: str) -> list[str]:
     return fold(text).split()[:MAX_WORDS]
 
 
-def search(qs: QuerySet, text: str, *, lead: bool = True) -> QuerySet:
+def search(qs: QuerySet, text: str, *, tags=()) -> QuerySet:
     """Organisations of `qs` whose text holds every word of `text` as a word prefix.
 
-    `lead=False` is for "the first 20 by name" when thousands match: PostgreSQL then
-    hashes the matches once and tests each row as it walks the name index, instead of
-    joining every match and sorting them (SQLite gets the same plan with INDEXED BY, see
-    `map_queries.ordered_slice`).
+    `tags` narrows the matches inside the index: groups of `filter_tags` words, every
+    group must have one of its words ([["c3", "c5"], ["d59"]]: category 3 or 5, and the
+    Nord). Nothing at all is found when `text` has no word (the caller filters then).
     """
     words = search_words(text)
     if not words:
         return qs
+    tags = [[tag for tag in group if tag.isalnum()] for group in tags]
+    if any(not group for group in tags):
+        return qs.none()
     if default_connection.vendor == "sqlite":
         # Quoted words: FTS5 operators (AND, OR, NEAR…) typed by a user stay plain words.
-        match = " AND ".join(
+        text_match = " AND ".join(
             f'"{word}"' + ("*" if len(word) >= MIN_PREFIX else "") for word in words
+        )
+        match = " AND ".join(
+            [f"{{search_text}} : ({text_match})"]
+            + ["{filter_tags} : (" + " OR ".join(f'"{t}"' for t in group) + ")" for group in tags]
         )
         sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
         return qs.filter(pk__in=RawSQL(sql, [match]))
     if default_connection.vendor == "postgresql":
         tsquery = " & ".join(word + (":*" if len(word) >= MIN_PREFIX else "") for word in words)
-        # OFFSET 0 keeps the matches a set of their own (found with the GIN index, then
-        # hashed): without it the planner may fold them into the outer query and compute
-        # to_tsvector row by row while it walks another index.
-        sql = (
-            f"SELECT id FROM {TABLE} WHERE to_tsvector('simple', search_text) "
-            "@@ to_tsquery('simple', %s) OFFSET 0"
-        )
-        if not lead:
-            # Wrapped in IS TRUE, the IN stays a (hashed) filter instead of a join.
-            wrapped = f'("{TABLE}"."id" IN ({sql})) IS TRUE'
-            return qs.filter(RawSQL(wrapped, [tsquery], output_field=BooleanField()))
-        # Leading: the match is a condition on the row itself, so the planner starts from
-        # the GIN index and applies the other filters to those rows (an `id IN (…)` made it
+        # The match is a condition on the row itself: the planner starts from the GIN
+        # index(es) and applies the other filters to those rows (an `id IN (…)` made it
         # hash-join every row of a big filter, e.g. a département, to the matches).
-        return qs.filter(_TextMatch(F("search_text"), Value(tsquery)))
+        qs = qs.filter(_TextMatch(F("search_text"), Value(tsquery)))
+        if tags:
+            tag_query = " & ".join("(" + " | ".join(group) + ")" for group in tags)
+            qs = qs.filter(_TextMatch(F("filter_tags"), Value(tag_query)))
+        return qs
     # Any other database: the same meaning (word prefixes) without an index.
     for word in words:
         qs = qs.filter(search_text__regex=rf"(^| ){word}")
+    for group in tags:
+        qs = qs.filter(filter_tags__regex=rf"(^| )({'|'.join(group)})( |$)")
     return qs
 
 

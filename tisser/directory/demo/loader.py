@@ -129,7 +129,8 @@ class _Writer:
         elif org.siret:
             self.sirets.add(org.siret)
         self.slugs.add(org.slug)
-        return refresh_derived_fields(org)
+        category_ids = [self.categories[s].pk for s in spec.categories if s in self.categories]
+        return refresh_derived_fields(org, category_ids)
 
     def has_fresh(self, specs: list[ActorSpec]) -> bool:
         return any(s.slug not in self.slugs for s in specs)
@@ -238,18 +239,16 @@ def build_demo_network(size: int = 300, seed: int = 1) -> dict:
         deferred = False
         while batch := list(islice(specs, BATCH_SIZE)):
             if size >= BIG_LOAD and not deferred and writer.has_fresh(batch):
-                # Big load: indexes are built once at the end rather than row by row. The
-                # SQLite full-text index is kept by triggers, not an index: drop it too.
-                if connection.vendor == "sqlite":
-                    remove_search_index()
+                # Big load: indexes are built once at the end rather than row by row,
+                # the full-text ones too (SQLite's FTS5 table and its triggers, the GINs).
+                remove_search_index()
                 indexes.drop()
                 deferred = True
             writer.write(batch)
         reset_sequences(Organisation, Person)
         if deferred:
             indexes.restore()
-            if connection.vendor == "sqlite":
-                install_search_index()
+            install_search_index()
         users = ensure_demo_users()
     if writer.counts["organisations"] >= 1000:
         analyze()
