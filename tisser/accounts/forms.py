@@ -54,10 +54,9 @@ class EmailAuthenticationForm(auth_forms.AuthenticationForm):
         return cleaned
 
 
-class SignupForm(forms.Form):
-    email = forms.EmailField(
-        label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
-    )
+class NameFields(forms.Form):
+    """First and last name, as sign-up and the profile both ask for them."""
+
     first_name = forms.CharField(
         label=_("First name"),
         max_length=150,
@@ -69,6 +68,14 @@ class SignupForm(forms.Form):
         max_length=150,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+
+
+class SignupForm(NameFields):
+    field_order = ["email", "first_name", "last_name"]
+
+    email = forms.EmailField(
+        label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
     password1 = forms.CharField(
         label=_("Password"),
@@ -116,19 +123,7 @@ class ResendVerificationForm(forms.Form):
     )
 
 
-class ProfileForm(forms.Form):
-    first_name = forms.CharField(
-        label=_("First name"),
-        max_length=150,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-    )
-    last_name = forms.CharField(
-        label=_("Last name"),
-        max_length=150,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-    )
+class ProfileForm(NameFields):
     language = forms.ChoiceField(
         label=_("Language"),
         choices=_language_choices,

@@ -41,8 +41,10 @@ def territory_q(code: str) -> Q:
 
 def filter_organisations(params: Mapping, base: QuerySet | None = None) -> QuerySet:
     """Apply the directory filters in `params` to `base` (published organisations by default)."""
-    qs = base if base is not None else Organisation.objects.filter(
-        status=Organisation.Status.PUBLISHED
+    qs = (
+        base
+        if base is not None
+        else Organisation.objects.filter(status=Organisation.Status.PUBLISHED)
     )
     if statuses := _values(params, "status"):
         qs = qs.filter(status__in=statuses)
