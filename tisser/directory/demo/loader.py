@@ -22,8 +22,9 @@ from ..models import Affiliation, Category, Consent, Organisation, Person
 from ..search import install_search_index, remove_search_index
 from .bulk import BulkInserter, DeferredIndexes, lock_tables, next_id, reset_sequences
 from .generator import ActorSpec, NetworkGenerator
+from .real_actors import REAL_ACTORS
 from .users import ensure_demo_users
-from .vocabulary import CATEGORIES, DEPARTEMENTS, REAL_ACTORS
+from .vocabulary import CATEGORIES, DEPARTEMENTS
 
 BATCH_SIZE = 5000
 BIG_LOAD = 20_000  # from this size on, indexes are built once at the end instead of per row

@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from tisser.directory.demo import DEMO_PASSWORD, build_demo_network
 from tisser.directory.demo import loader as demo_loader
 from tisser.directory.demo.generator import luhn_key, siret_for
-from tisser.directory.demo.vocabulary import CATEGORIES, DEPARTEMENTS, REAL_ACTORS
+from tisser.directory.demo.real_actors import REAL_ACTORS
+from tisser.directory.demo.vocabulary import CATEGORIES, DEPARTEMENTS
 from tisser.directory.filters import filter_organisations
 from tisser.directory.models import Affiliation, Category, Consent, Organisation, Person
 from tisser.directory.siret import is_valid_siret
