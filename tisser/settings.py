@@ -55,6 +55,11 @@ INSTALLED_APPS = [
     "tisser.accounts",
     "tisser.territories",
     "tisser.directory",
+    "tisser.memberships",
+    "tisser.events",
+    "tisser.publications",
+    "tisser.governance",
+    "tisser.observatory",
 ]
 
 MIDDLEWARE = [

@@ -20,3 +20,9 @@ LANGUAGE_CODE = "fr"
 # must see the same SQLite database (`celery_worker_process` in tisser/conftest.py).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
+
+# Several checkouts may test on one PostgreSQL server at once: each names its own test database.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.environ.get("TISSER_TEST_DATABASE", "test_tisser")
+    }

@@ -10,6 +10,11 @@ urlpatterns = [
     path("", include("tisser.core.urls")),
     path("territoires/", include("tisser.territories.urls")),
     path("", include("tisser.directory.urls")),
+    path("", include("tisser.memberships.urls")),
+    path("", include("tisser.events.urls")),
+    path("", include("tisser.publications.urls")),
+    path("", include("tisser.governance.urls")),
+    path("", include("tisser.observatory.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,4 @@
+"""The events app's URLs."""
+
+app_name = "events"
+urlpatterns: list = []

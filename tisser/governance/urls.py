@@ -1,0 +1,4 @@
+"""The governance app's URLs."""
+
+app_name = "governance"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""The memberships app's URLs."""
+
+app_name = "memberships"
+urlpatterns: list = []

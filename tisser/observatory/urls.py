@@ -1,0 +1,4 @@
+"""The observatory app's URLs."""
+
+app_name = "observatory"
+urlpatterns: list = []

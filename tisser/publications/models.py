@@ -1,0 +1,1 @@
+"""Data and invariants of the publications app (DESIGN.md)."""

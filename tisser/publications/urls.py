@@ -1,0 +1,4 @@
+"""The publications app's URLs."""
+
+app_name = "publications"
+urlpatterns: list = []
