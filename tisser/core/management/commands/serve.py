@@ -36,6 +36,11 @@ class Command(BaseCommand):
                 "WARNING",
                 "--concurrency",
                 "2",
+                # The scheduler (reminders, scheduled publishing) runs inside this one worker;
+                # at scale, run a single `celery -A tisser beat` apart (README).
+                "--beat",
+                "--schedule",
+                str(settings.DATA_DIR / "celerybeat-schedule"),
             ],
             env={
                 **os.environ,
