@@ -38,17 +38,19 @@ class Assembly(models.Model):
     quorum_percent = models.PositiveSmallIntegerField(
         _("quorum (% of the voting weight)"),
         default=25,
-        help_text=_("Share of the total voting weight, present or represented, the statutes require."),
+        help_text=_(
+            "Share of the total voting weight, present or represented, the statutes require."
+        ),
     )
-    max_proxies = models.PositiveSmallIntegerField(
-        _("maximum proxies per holder"), default=2
-    )
+    max_proxies = models.PositiveSmallIntegerField(_("maximum proxies per holder"), default=2)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
-    register_built_at = models.DateTimeField(_("register of voters drawn up"), null=True, blank=True)
+    register_built_at = models.DateTimeField(
+        _("register of voters drawn up"), null=True, blank=True
+    )
     convened_at = models.DateTimeField(_("convened on"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created on"), auto_now_add=True)
 
     class Meta:
         ordering = ["-starts_at"]

@@ -21,8 +21,11 @@ def attendance(assembly: Assembly) -> dict:
     present = voters.filter(present_at__isnull=False)
     present_weight = present.aggregate(w=Sum("weight"))["w"] or 0
     represented = Proxy.objects.filter(
-        assembly=assembly, holder__present_at__isnull=False, holder__is_active=True,
-        giver__is_active=True, giver__present_at__isnull=True,
+        assembly=assembly,
+        holder__present_at__isnull=False,
+        holder__is_active=True,
+        giver__is_active=True,
+        giver__present_at__isnull=True,
     )
     represented_weight = represented.aggregate(w=Sum("giver__weight"))["w"] or 0
     required = math.ceil(total * assembly.quorum_percent / 100)
@@ -71,9 +74,9 @@ def receipt_hashes(motion: Motion) -> list[str]:
     if motion.status != Motion.Status.CLOSED:
         return []
     return sorted(
-        Ballot.objects.filter(motion=motion).exclude(receipt_hash="").values_list(
-            "receipt_hash", flat=True
-        )
+        Ballot.objects.filter(motion=motion)
+        .exclude(receipt_hash="")
+        .values_list("receipt_hash", flat=True)
     )
 
 
@@ -100,9 +103,13 @@ class OpenVote:
 def open_votes_for(user) -> list[OpenVote]:
     """The open online votes a logged-in representative may cast, own and by proxy."""
     orgs = represented_organisations(user)
-    casters = Voter.objects.filter(
-        organisation__in=orgs, is_active=True, assembly__motions__status=Motion.Status.OPEN
-    ).select_related("organisation", "assembly").distinct()
+    casters = (
+        Voter.objects.filter(
+            organisation__in=orgs, is_active=True, assembly__motions__status=Motion.Status.OPEN
+        )
+        .select_related("organisation", "assembly")
+        .distinct()
+    )
     rows = []
     for caster in casters:
         motions = caster.assembly.motions.filter(status=Motion.Status.OPEN, online=True)
@@ -115,17 +122,26 @@ def open_votes_for(user) -> list[OpenVote]:
             )
             for voter in casts:
                 rows.append(
-                    OpenVote(motion, voter, caster, voter.pk in done_ids,
-                             make_vote_token(motion, voter, caster))
+                    OpenVote(
+                        motion,
+                        voter,
+                        caster,
+                        voter.pk in done_ids,
+                        make_vote_token(motion, voter, caster),
+                    )
                 )
     return rows
 
 
 def my_voters(user, assembly: Assembly):
     """The register lines of the organisations this user represents, in this assembly."""
-    return assembly.voters.filter(organisation__in=represented_organisations(user)).select_related(
-        "organisation"
-    ).prefetch_related(Prefetch("proxy_given", queryset=Proxy.objects.select_related("holder__organisation")))
+    return (
+        assembly.voters.filter(organisation__in=represented_organisations(user))
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch("proxy_given", queryset=Proxy.objects.select_related("holder__organisation"))
+        )
+    )
 
 
 def possible_holders(assembly: Assembly, giver: Voter):

@@ -11,9 +11,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tisser.core.mail import send_templated_mail
 from tisser.directory.models import Affiliation
@@ -35,10 +36,14 @@ def _unique_slug(title: str, starts_at) -> str:
 
 
 @transaction.atomic
-def create_assembly(*, title: str, starts_at, agenda: list[str] | None = None, **fields) -> Assembly:
+def create_assembly(
+    *, title: str, starts_at, agenda: list[str] | None = None, **fields
+) -> Assembly:
     assembly = Assembly.objects.create(
-        title=title, slug=fields.pop("slug", None) or _unique_slug(title, starts_at),
-        starts_at=starts_at, **fields,
+        title=title,
+        slug=fields.pop("slug", None) or _unique_slug(title, starts_at),
+        starts_at=starts_at,
+        **fields,
     )
     for position, item in enumerate(agenda or [], start=1):
         AgendaItem.objects.create(assembly=assembly, position=position, title=item)
@@ -47,15 +52,19 @@ def create_assembly(*, title: str, starts_at, agenda: list[str] | None = None, *
 
 @transaction.atomic
 def update_assembly(assembly: Assembly, **fields) -> Assembly:
+    """Change the given fields only (a stale instance never reverts the status)."""
+    assembly.refresh_from_db()
     for name, value in fields.items():
         setattr(assembly, name, value)
     assembly.full_clean()
-    assembly.save()
+    assembly.save(update_fields=list(fields))
     return assembly
 
 
 def add_agenda_item(assembly: Assembly, title: str, description: str = "") -> AgendaItem:
-    position = (assembly.agenda.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    position = (
+        assembly.agenda.order_by("-position").values_list("position", flat=True).first() or 0
+    ) + 1
     return AgendaItem.objects.create(
         assembly=assembly, position=position, title=title, description=description
     )
@@ -77,7 +86,10 @@ def draw_up_register(assembly: Assembly) -> dict:
         voter = existing.get(org_id)
         if voter is None:
             Voter.objects.create(
-                assembly=assembly, organisation=org, weight=weight, college=college,
+                assembly=assembly,
+                organisation=org,
+                weight=weight,
+                college=college,
                 link_nonce=secrets.token_hex(8),
             )
             added += 1
@@ -111,6 +123,12 @@ def organisation_recipients(org) -> list[tuple[str, str]]:
     return found
 
 
+def _in(language: str, message: str, **values) -> str:
+    """A message translated in the recipient's language (not the sender's)."""
+    with translation.override(language):
+        return _(message) % values
+
+
 def _site(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
@@ -130,7 +148,7 @@ def convene(assembly: Assembly, *, by=None) -> int:
         for address, language in organisation_recipients(voter.organisation):
             send_templated_mail(
                 to=[address],
-                subject=_("Convocation: %(title)s") % {"title": assembly.title},
+                subject=_in(language, gettext_noop("Convocation: %(title)s"), title=assembly.title),
                 template="governance/emails/convocation",
                 context={
                     "assembly": assembly,
@@ -208,7 +226,8 @@ def give_proxy(giver: Voter, holder: Voter, *, by=None) -> Proxy:
         raise GovernanceError(_("An organisation cannot give its proxy to itself."))
     if Proxy.objects.filter(giver=giver).exists():
         raise GovernanceError(
-            _("%(org)s has already given its proxy; withdraw it first.") % {"org": giver.organisation}
+            _("%(org)s has already given its proxy; withdraw it first.")
+            % {"org": giver.organisation}
         )
     if Proxy.objects.filter(holder=giver).exists():
         raise GovernanceError(
@@ -217,7 +236,8 @@ def give_proxy(giver: Voter, holder: Voter, *, by=None) -> Proxy:
         )
     if Proxy.objects.filter(giver=holder).exists():
         raise GovernanceError(
-            _("%(org)s has given its own proxy, so it cannot hold one.") % {"org": holder.organisation}
+            _("%(org)s has given its own proxy, so it cannot hold one.")
+            % {"org": holder.organisation}
         )
     held = Proxy.objects.filter(holder=holder).count()
     if held >= assembly.max_proxies:
@@ -235,7 +255,8 @@ def give_proxy(giver: Voter, holder: Voter, *, by=None) -> Proxy:
             )
     except IntegrityError as exc:
         raise GovernanceError(
-            _("%(org)s has already given its proxy; withdraw it first.") % {"org": giver.organisation}
+            _("%(org)s has already given its proxy; withdraw it first.")
+            % {"org": giver.organisation}
         ) from exc
 
 

@@ -16,12 +16,13 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tisser.core.mail import send_templated_mail
 
 from . import electorate
 from .models import Assembly, Ballot, Candidacy, Choice, Motion, Participation, Proxy, Voter
-from .services import GovernanceError, _site, organisation_recipients
+from .services import GovernanceError, _in, _site, organisation_recipients
 from .tokens import LinkInvalid, make_vote_token, read_vote_token
 
 
@@ -29,8 +30,14 @@ class VoteRefused(GovernanceError):
     """A vote that is not recorded, and why (in the voter's language)."""
 
 
+def normalise_receipt(code: str) -> str:
+    """ "5b7b 76e3…" or "5B7B-76E3-…" as typed: the 16 hex digits, grouped by four."""
+    raw = "".join(ch for ch in (code or "").upper() if ch in "0123456789ABCDEF")
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
 def hash_receipt(code: str) -> str:
-    return hashlib.sha256(code.strip().upper().replace(" ", "").encode()).hexdigest()
+    return hashlib.sha256(normalise_receipt(code).encode()).hexdigest()
 
 
 def _new_receipt() -> str:
@@ -80,6 +87,12 @@ def open_motion(motion: Motion, *, notify: bool = True) -> int:
     motion.save(update_fields=["status", "opened_at"])
     if not (notify and motion.online):
         return 0
+    return send_vote_links(motion)
+
+
+def send_vote_links(motion: Motion) -> int:
+    """Email each caster (voter, or proxy holder) one message with their signed links."""
+    assembly = motion.assembly
     sent = 0
     active = assembly.voters.filter(is_active=True).select_related("organisation")
     for caster in active:
@@ -87,17 +100,24 @@ def open_motion(motion: Motion, *, notify: bool = True) -> int:
         if not casts:
             continue
         links = [
-            {"organisation": v.organisation.name, "proxy": v.pk != caster.pk,
-             "url": vote_link(motion, v, caster)}
+            {
+                "organisation": v.organisation.name,
+                "proxy": v.pk != caster.pk,
+                "url": vote_link(motion, v, caster),
+            }
             for v in casts
         ]
         for address, language in organisation_recipients(caster.organisation):
             send_templated_mail(
                 to=[address],
-                subject=_("Vote open: %(title)s") % {"title": motion.title},
+                subject=_in(language, gettext_noop("Vote open: %(title)s"), title=motion.title),
                 template="governance/emails/vote_open",
-                context={"motion": motion, "assembly": assembly, "links": links,
-                         "organisation": caster.organisation.name},
+                context={
+                    "motion": motion,
+                    "assembly": assembly,
+                    "links": links,
+                    "organisation": caster.organisation.name,
+                },
                 language=language,
             )
             sent += 1
@@ -220,7 +240,10 @@ def cast_online(token: str, *, choice: str = "", selection=None) -> str:
                 motion=motion, voter=voter, cast_by=caster, channel=Participation.Channel.ONLINE
             )
             Ballot.objects.create(
-                motion=motion, weight=voter.weight, choice=choice, selection=chosen,
+                motion=motion,
+                weight=voter.weight,
+                choice=choice,
+                selection=chosen,
                 receipt_hash=hash_receipt(receipt),
             )
             if connection.vendor != "postgresql":
@@ -241,9 +264,11 @@ def record_room_votes(motion: Motion, answers: dict, *, by=None) -> dict:
     for voter_id, choice in answers.items():
         if not choice:
             continue
-        voter = Voter.objects.select_related("organisation").filter(
-            pk=voter_id, assembly_id=motion.assembly_id
-        ).first()
+        voter = (
+            Voter.objects.select_related("organisation")
+            .filter(pk=voter_id, assembly_id=motion.assembly_id)
+            .first()
+        )
         if voter is None:
             continue
         try:
@@ -252,13 +277,17 @@ def record_room_votes(motion: Motion, answers: dict, *, by=None) -> dict:
                 caster = _check_voter(locked, voter, caster_of(voter).pk)
                 if caster.present_at is None:
                     raise VoteRefused(
-                        _("%(org)s is not signed in at the assembly.") % {"org": caster.organisation},
+                        _("%(org)s is not signed in at the assembly.")
+                        % {"org": caster.organisation},
                         code="absent",
                     )
                 choice, chosen = clean_answer(locked, choice, None)
                 Participation.objects.create(
-                    motion=locked, voter=voter, cast_by=caster,
-                    channel=Participation.Channel.ROOM, recorded_by=by,
+                    motion=locked,
+                    voter=voter,
+                    cast_by=caster,
+                    channel=Participation.Channel.ROOM,
+                    recorded_by=by,
                 )
                 Ballot.objects.create(motion=locked, weight=voter.weight, choice=choice)
             recorded += 1
@@ -270,9 +299,10 @@ def record_room_votes(motion: Motion, answers: dict, *, by=None) -> dict:
 
 
 def ballot_counted(motion: Motion, code: str) -> bool:
-    return bool(code) and Ballot.objects.filter(
-        motion=motion, receipt_hash=hash_receipt(code)
-    ).exists()
+    return (
+        bool(code)
+        and Ballot.objects.filter(motion=motion, receipt_hash=hash_receipt(code)).exists()
+    )
 
 
 # The close and the count --------------------------------------------------------------
@@ -326,15 +356,16 @@ def _election_outcome(motion: Motion, quorum: dict) -> dict:
                 votes[pk] += weight
     candidacies = {c.pk: c for c in motion.candidacies.select_related("organisation")}
     motion.tie_seed = secrets.token_hex(16)
-    ranked = sorted(
-        candidacies.values(), key=lambda c: (-votes[c.pk], *_tie_key(motion, c))
-    )
+    ranked = sorted(candidacies.values(), key=lambda c: (-votes[c.pk], *_tie_key(motion, c)))
     seats = motion.seats
     elected, tie = [], None
     if quorum["quorum_reached"]:
         with_votes = [c for c in ranked if votes[c.pk] > 0]
         elected = with_votes[:seats]
-        if len(with_votes) > seats and votes[with_votes[seats - 1].pk] == votes[with_votes[seats].pk]:
+        if (
+            len(with_votes) > seats
+            and votes[with_votes[seats - 1].pk] == votes[with_votes[seats].pk]
+        ):
             tied_votes = votes[with_votes[seats].pk]
             tie = {
                 "votes": tied_votes,
@@ -344,8 +375,12 @@ def _election_outcome(motion: Motion, quorum: dict) -> dict:
             }
     return {
         "candidates": [
-            {"id": c.pk, "organisation": c.organisation.name, "votes": votes[c.pk],
-             "elected": c in elected}
+            {
+                "id": c.pk,
+                "organisation": c.organisation.name,
+                "votes": votes[c.pk],
+                "elected": c in elected,
+            }
             for c in ranked
         ],
         "seats": seats,
@@ -368,7 +403,8 @@ def close_motion(motion: Motion) -> Motion:
         motion = Motion.objects.select_for_update().select_related("assembly").get(pk=motion.pk)
         quorum = _quorum(motion)
         outcome = (
-            _election_outcome(motion, quorum) if motion.is_election
+            _election_outcome(motion, quorum)
+            if motion.is_election
             else _resolution_outcome(motion, quorum)
         )
         motion.results = {**quorum, **outcome, "counted_at": timezone.now().isoformat()}
@@ -390,7 +426,9 @@ def close_assembly(assembly: Assembly) -> Assembly:
 def add_motion(assembly: Assembly, **fields) -> Motion:
     if assembly.status == Assembly.Status.CLOSED:
         raise GovernanceError(_("This assembly is closed."))
-    position = (assembly.motions.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    position = (
+        assembly.motions.order_by("-position").values_list("position", flat=True).first() or 0
+    ) + 1
     motion = Motion(assembly=assembly, position=position, **fields)
     motion.full_clean()
     motion.save()
@@ -398,14 +436,17 @@ def add_motion(assembly: Assembly, **fields) -> Motion:
 
 
 @transaction.atomic
-def add_candidacy(motion: Motion, organisation, *, person=None, statement: str = "",
-                  outgoing: bool = False) -> Candidacy:
+def add_candidacy(
+    motion: Motion, organisation, *, person=None, statement: str = "", outgoing: bool = False
+) -> Candidacy:
     if not motion.is_election:
         raise GovernanceError(_("Candidacies are for elections only."))
     if motion.status != Motion.Status.DRAFT:
         raise GovernanceError(_("Candidacies are closed once the vote has opened."))
     if not motion.assembly.voters.filter(organisation=organisation, is_active=True).exists() and (
-        not electorate.in_good_standing(organisation, on=timezone.localdate(motion.assembly.starts_at))
+        not electorate.in_good_standing(
+            organisation, on=timezone.localdate(motion.assembly.starts_at)
+        )
     ):
         raise GovernanceError(
             _("%(org)s is not a member in good standing: it cannot stand.") % {"org": organisation}
@@ -413,10 +454,11 @@ def add_candidacy(motion: Motion, organisation, *, person=None, statement: str =
     try:
         with transaction.atomic():
             return Candidacy.objects.create(
-                motion=motion, organisation=organisation, person=person,
-                statement=statement.strip(), outgoing=outgoing,
+                motion=motion,
+                organisation=organisation,
+                person=person,
+                statement=statement.strip(),
+                outgoing=outgoing,
             )
     except IntegrityError as exc:
-        raise GovernanceError(
-            _("%(org)s is already a candidate.") % {"org": organisation}
-        ) from exc
+        raise GovernanceError(_("%(org)s is already a candidate.") % {"org": organisation}) from exc
