@@ -196,9 +196,9 @@ def check_claim(token: str):
 
 
 def _check_voter(motion: Motion, voter: Voter, cast_by_id: int) -> Voter:
-    if not voter.is_active or not electorate.in_good_standing(
-        voter.organisation, on=timezone.localdate()
-    ):
+    # Good standing on the assembly's date: a membership cancelled since is refused too.
+    on = timezone.localdate(motion.assembly.starts_at)
+    if not voter.is_active or not electorate.in_good_standing(voter.organisation, on=on):
         raise VoteRefused(
             _("%(org)s is not a member in good standing: it cannot vote.")
             % {"org": voter.organisation},

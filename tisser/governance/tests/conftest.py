@@ -29,6 +29,39 @@ def make_members(count, *, prefix="Structure", college=None, start=0):
     return orgs
 
 
+def bulk_members(count, *, prefix="Votante", college=None):
+    """The same as `make_members`, in a few bulk inserts (for the concurrency tests)."""
+    from tisser.memberships.models import Membership
+
+    year = membership_services.ensure_year(timezone.localdate().year)
+    slug = prefix.lower()
+    orgs = Organisation.objects.bulk_create(
+        Organisation(name=f"{prefix} {i:04d}", slug=f"{slug}-{i:04d}", is_member=True)
+        for i in range(count)
+    )
+    people = Person.objects.bulk_create(
+        Person(first_name="Repr", last_name=f"{i:04d}", email=f"rep.{slug}-{i:04d}@example.org")
+        for i in range(count)
+    )
+    Affiliation.objects.bulk_create(
+        Affiliation(person=p, organisation=o, is_representative=True)
+        for p, o in zip(people, orgs, strict=True)
+    )
+    now = timezone.now()
+    Membership.objects.bulk_create(
+        Membership(
+            organisation=o,
+            year=year,
+            college=college,
+            representative=p,
+            status=Membership.Status.VALIDATED,
+            validated_at=now,
+        )
+        for p, o in zip(people, orgs, strict=True)
+    )
+    return list(Organisation.objects.filter(slug__startswith=f"{slug}-").order_by("slug"))
+
+
 @pytest.fixture
 def members(db):
     return make_members(6)
