@@ -169,10 +169,8 @@ def test_permission_matrix(client, world, row, role):
     url = reverse(row.route, kwargs=kwargs)
     if world[role] is not None:
         client.force_login(world[role])
-    if row.method == "post":
-        response = client.post(url, row.data)
-    else:
-        response = client.get(url)
+    send = client.post if row.method == "post" else client.get
+    response = send(url, row.data) if row.method == "post" else send(url)
     _check(response, row.expected[role], role)
 
 
