@@ -62,3 +62,25 @@ def org(db):
         legal_form="association",
         workforce="1-2",
     )
+
+
+@pytest.fixture
+def helloasso_secret(settings):
+    from .helloasso_fakes import SECRET
+
+    settings.TISSER_HELLOASSO_WEBHOOK_SECRET = SECRET
+    settings.TISSER_HELLOASSO_CLIENT_ID = ""
+    return SECRET
+
+
+@pytest.fixture
+def fake_helloasso(settings):
+    """HelloAsso's API on loopback, configured as the one Tisser talks to."""
+    from .helloasso_fakes import FakeHelloAsso
+
+    with FakeHelloAsso() as fake:
+        settings.TISSER_HELLOASSO_API_URL = fake.url
+        settings.TISSER_HELLOASSO_CLIENT_ID = fake.CLIENT_ID
+        settings.TISSER_HELLOASSO_CLIENT_SECRET = fake.CLIENT_SECRET
+        settings.TISSER_HELLOASSO_ORGANIZATION = "apes-hauts-de-france"
+        yield fake
