@@ -84,3 +84,13 @@ def fake_helloasso(settings):
         settings.TISSER_HELLOASSO_CLIENT_SECRET = fake.CLIENT_SECRET
         settings.TISSER_HELLOASSO_ORGANIZATION = "apes-hauts-de-france"
         yield fake
+
+
+@pytest.fixture
+def smtp_for_worker(smtp_server, monkeypatch):
+    """The real SMTP server, also named in the environment a worker process inherits
+    (list it before `celery_worker_process`)."""
+    monkeypatch.setenv("TISSER_EMAIL_HOST", smtp_server.host)
+    monkeypatch.setenv("TISSER_EMAIL_PORT", str(smtp_server.port))
+    monkeypatch.setenv("TISSER_EMAIL_USE_TLS", "0")
+    return smtp_server
