@@ -217,3 +217,22 @@ def test_the_map_shows_the_member_badge(client, memberships):
     response = client.get(reverse("directory:map_list"))
     assert "badge member" in response.content.decode()
     assert Membership.objects.filter(organisation=org, status="validated").exists()
+
+
+def test_validating_tells_the_representative_once_over_smtp(
+    client, staff, years, smtp_server, django_capture_on_commit_callbacks
+):
+    from tisser.directory.models import Person
+
+    org = create_organisation({"name": "La Manufacture du Coquelicot"})
+    rep = Person.objects.create(first_name="Lou", email="lou@coquelicot.example.org")
+    membership, _ = services.request_membership(org, years["current"], representative=rep)
+    url = reverse("memberships:staff_validate", args=[membership.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)  # validating again tells nobody
+    assert [e.rcpt_tos for e in smtp_server.envelopes] == [["lou@coquelicot.example.org"]]
+    message = smtp_server.messages[0]
+    assert "validée" in message["Subject"]
+    assert "/adhesion/mes-adhesions/" in message.get_body(("plain",)).get_content()
