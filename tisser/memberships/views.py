@@ -91,7 +91,9 @@ def _initial(request, years) -> tuple[dict, object]:
 def join(request):
     years = open_years()
     initial, org = _initial(request, years)
-    form = JoinForm(request.POST or None, years=years, initial=initial)
+    form = JoinForm(
+        request.POST if request.method == "POST" else None, years=years, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         applicant = Applicant(

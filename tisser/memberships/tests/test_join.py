@@ -180,3 +180,11 @@ def test_staff_recording_a_membership_marks_it_as_staff(
     client.force_login(make_user("staff@example.org", staff_role="editor"))
     post(client, colleges, year_field)
     assert Membership.objects.get().source == "staff"
+
+
+def test_an_empty_post_shows_every_required_field(client, colleges, year_field):
+    response = client.post(URL, {})
+    assert response.status_code == 200
+    assert {"name", "postcode", "commune", "email", "consent"} <= set(
+        response.context["form"].errors
+    )

@@ -236,3 +236,14 @@ def test_validating_tells_the_representative_once_over_smtp(
     message = smtp_server.messages[0]
     assert "validée" in message["Subject"]
     assert "/adhesion/mes-adhesions/" in message.get_body(("plain",)).get_content()
+
+
+def test_certificate_without_dejavu_fonts_still_renders(memberships, monkeypatch, tmp_path):
+    from tisser.memberships import certificate
+
+    monkeypatch.setattr(certificate, "FONT_DIR", tmp_path)  # no fonts there
+    membership = memberships["arras"]
+    Organisation.objects.filter(pk=membership.organisation_id).update(name="Cœur d’Artois")
+    membership.refresh_from_db()
+    pdf = certificate.certificate_pdf(membership)
+    assert pdf.startswith(b"%PDF-") and b"Helvetica" in pdf
