@@ -193,19 +193,59 @@ def _sync_flag(org_id: int) -> None:
 
 
 @transaction.atomic
-def validate_membership(membership: Membership, by=None) -> Membership:
-    """Staff accept a membership (idempotent); the organisation's member flag follows."""
+def validate_membership(
+    membership: Membership, by=None, *, at=None, notify: bool = True
+) -> Membership:
+    """Staff accept a membership (idempotent); the organisation's member flag follows and
+    the representative is told (`notify`), once, after the commit.
+
+    `at`: when it was validated, for memberships recorded after the fact (imports, demo).
+    """
     locked = Membership.objects.select_for_update().get(pk=membership.pk)
     if locked.status == Membership.Status.CANCELLED:
         raise ValidationError(_("A cancelled membership cannot be validated."))
     if locked.status != Membership.Status.VALIDATED:
         locked.status = Membership.Status.VALIDATED
-        locked.validated_at = timezone.now()
+        locked.validated_at = at or timezone.now()
         locked.validated_by = by if getattr(by, "pk", None) else None
         locked.save(update_fields=["status", "validated_at", "validated_by"])
+        if notify:
+            _tell_validated(locked)
     _sync_flag(locked.organisation_id)
     membership.refresh_from_db()
     return membership
+
+
+def _tell_validated(membership: Membership) -> None:
+    from django.conf import settings
+    from django.urls import reverse
+
+    from tisser.core.mail import send_templated_mail
+
+    from .reminders import recipient
+
+    org = membership.organisation
+    email = recipient(org, membership)
+    if not email:
+        return
+    send_templated_mail(
+        to=[email],
+        subject=_("Your membership of %(year)s is validated") % {"year": membership.year.year},
+        template="memberships/email/validated",
+        context={
+            "heading": _("Welcome to %(network)s") % {"network": settings.NETWORK_NAME},
+            "lines": [
+                _("The membership of %(org)s for %(year)s is validated. Thank you!")
+                % {"org": org.name, "year": membership.year.year},
+                _(
+                    "Your organisation now appears as a member on the map. Its representatives "
+                    "can download the membership certificate from their account."
+                ),
+            ],
+            "action_url": settings.SITE_URL + reverse("memberships:mine"),
+            "action_label": _("Our memberships"),
+        },
+    )
 
 
 @transaction.atomic

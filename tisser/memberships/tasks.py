@@ -20,11 +20,13 @@ def refresh_member_flags() -> None:
 
 
 @shared_task(ignore_result=True)
-def send_renewal_reminders() -> None:
-    """Send the renewal reminders due today (never twice the same one)."""
+def send_renewal_reminders(today: str | None = None) -> dict:
+    """Send the renewal reminders due today, or on the ISO date `today` (never twice)."""
+    import datetime
+
     from .reminders import send_due_reminders
 
-    send_due_reminders()
+    return send_due_reminders(datetime.date.fromisoformat(today) if today else None)
 
 
 @app.on_after_finalize.connect
