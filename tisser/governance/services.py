@@ -134,8 +134,11 @@ def _site(path: str) -> str:
 
 
 @transaction.atomic
-def convene(assembly: Assembly, *, by=None) -> int:
-    """Send the convocation to every voter's representatives (task queue, after commit)."""
+def convene(assembly: Assembly, *, by=None, notify: bool = True) -> int:
+    """Send the convocation to every voter's representatives (task queue, after commit).
+
+    `notify=False` marks the assembly convened without email (the demo, a paper convocation).
+    """
     assembly = Assembly.objects.select_for_update().get(pk=assembly.pk)
     if assembly.status == Assembly.Status.CLOSED:
         raise GovernanceError(_("This assembly is closed."))
@@ -144,7 +147,8 @@ def convene(assembly: Assembly, *, by=None) -> int:
     agenda = [item.title for item in assembly.agenda.all()]
     page = _site(reverse("governance:assembly", args=[assembly.slug]))
     sent = 0
-    for voter in assembly.voters.filter(is_active=True).select_related("organisation"):
+    voters = assembly.voters.filter(is_active=True).select_related("organisation")
+    for voter in voters if notify else []:
         for address, language in organisation_recipients(voter.organisation):
             send_templated_mail(
                 to=[address],
