@@ -76,6 +76,8 @@ def open_motion(motion: Motion, *, notify: bool = True) -> int:
     motion = Motion.objects.select_for_update().select_related("assembly").get(pk=motion.pk)
     if motion.status != Motion.Status.DRAFT:
         raise GovernanceError(_("This vote has already been opened."))
+    if motion.assembly.status == Assembly.Status.DRAFT:
+        raise GovernanceError(_("Send the convocation before opening a vote."))
     if motion.is_election and not motion.candidacies.exists():
         raise GovernanceError(_("An election needs at least one candidacy."))
     assembly = motion.assembly

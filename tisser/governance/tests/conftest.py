@@ -78,4 +78,5 @@ def assembly(members):
         agenda=["État des lieux", "Élection du Collectif"],
     )
     services.draw_up_register(assembly)
+    services.convene(assembly, notify=False)
     return assembly

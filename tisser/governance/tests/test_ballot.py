@@ -285,3 +285,13 @@ def test_live_attendance_counts_present_and_represented_weight(assembly, members
     assert stats["present_weight"] == 1 and stats["represented_weight"] == 1
     assert stats["counted_weight"] == 2 and stats["quorum_required"] == 2
     assert stats["quorum_reached"]
+
+
+def test_a_vote_opens_only_once_the_assembly_is_convened(db, members):
+    from django.utils import timezone
+
+    draft = services.create_assembly(title="AGE", starts_at=timezone.now())
+    motion = services_ballot.add_motion(draft, kind=Motion.Kind.RESOLUTION, title="Statuts")
+    with pytest.raises(GovernanceError) as refused:
+        services_ballot.open_motion(motion)
+    assert "convocation" in refused.value.message

@@ -61,6 +61,7 @@ def _election(size):
         max_proxies=2,
     )
     services.draw_up_register(assembly)
+    services.convene(assembly, notify=False)
     motion = services_ballot.add_motion(
         assembly, kind=Motion.Kind.ELECTION, title="Élection du Collectif", seats=24
     )
