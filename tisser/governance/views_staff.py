@@ -167,7 +167,7 @@ def attendance_live(request, pk):
     return render(
         request,
         "governance/staff/_quorum.html",
-        {"assembly": assembly, "stats": queries.attendance(assembly)},
+        {"assembly": assembly, "stats": queries.attendance(assembly), "poll": True},
     )
 
 

@@ -206,6 +206,7 @@ def test_attendance_sign_in_updates_the_live_quorum(client, network):
     )
     fragment = client.get(reverse("governance:staff_attendance_live", args=[a.pk])).content.decode()
     assert "1 voix présentes ou représentées sur 4" in fragment
+    assert 'hx-trigger="every 3s"' in fragment  # the swapped fragment keeps polling
 
 
 def test_minutes_pdf(client, network):
