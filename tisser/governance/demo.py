@@ -137,6 +137,10 @@ STATEMENTS = [
 ]
 
 
+def _at(hour: int, minute: int) -> datetime.datetime:
+    return datetime.datetime(2026, 6, 11, hour, minute, tzinfo=PARIS)
+
+
 def _ag_2026() -> Assembly:
     rng = random.Random("ag-apes-2026")
     assembly = services.create_assembly(
@@ -201,7 +205,7 @@ def _ag_2026() -> Assembly:
     holders = [v for v in present if v.organisation.slug != "coop-manau"]
     for giver, holder in zip(absent[: len(holders)], holders[:6], strict=False):
         services.give_proxy(giver, holder)
-    services_ballot.open_motion(report, notify=False)
+    services_ballot.open_motion(report, notify=False, at=_at(11, 0))
     services_ballot.record_room_votes(
         report,
         {
@@ -210,8 +214,8 @@ def _ag_2026() -> Assembly:
             if services_ballot.caster_of(v) in present
         },
     )
-    services_ballot.close_motion(report)
-    services_ballot.open_motion(election, notify=False)
+    services_ballot.close_motion(report, at=_at(11, 10))
+    services_ballot.open_motion(election, notify=False, at=_at(9, 45))
     candidacies = list(election.candidacies.all())
     for voter in voters:
         if rng.random() < 0.35 and voter not in present:
@@ -220,7 +224,7 @@ def _ag_2026() -> Assembly:
         k = rng.randint(max(1, len(candidacies) - 4), len(candidacies))
         selection = [c.pk for c in rng.sample(candidacies, k)]
         services_ballot.cast_online(make_vote_token(election, voter, caster), selection=selection)
-    services_ballot.close_motion(election)
+    services_ballot.close_motion(election, at=_at(11, 20))
     services_ballot.close_assembly(assembly)
     return assembly
 

@@ -103,7 +103,7 @@ def render_minutes(assembly: Assembly) -> bytes:
         )
     story.append(_table(rows, [6 * cm, 1.4 * cm, 3.6 * cm, 1.6 * cm, 4.8 * cm]))
 
-    story.append(_p(_("Votes"), h2))
+    story.append(_p(pgettext("ballots", "Votes"), h2))
     for motion in assembly.motions.all():
         story.append(_p(f"{motion.position}. {motion.title}", styles["Heading3"]))
         results = queries.closed_results(motion)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tisser.directory.models import Organisation, Person
 
@@ -174,8 +175,8 @@ class Motion(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Not open yet")
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("vote", "Open")
+        CLOSED = "closed", pgettext_lazy("vote", "Closed")
 
     assembly = models.ForeignKey(Assembly, on_delete=models.CASCADE, related_name="motions")
     position = models.PositiveSmallIntegerField(_("position"), default=0)

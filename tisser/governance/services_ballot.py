@@ -71,7 +71,7 @@ def vote_link(motion: Motion, voter: Voter, cast_by: Voter) -> str:
 
 
 @transaction.atomic
-def open_motion(motion: Motion, *, notify: bool = True) -> int:
+def open_motion(motion: Motion, *, notify: bool = True, at=None) -> int:
     """Open a vote; for an online one, email each caster their signed links."""
     motion = Motion.objects.select_for_update().select_related("assembly").get(pk=motion.pk)
     if motion.status != Motion.Status.DRAFT:
@@ -85,7 +85,7 @@ def open_motion(motion: Motion, *, notify: bool = True) -> int:
         from .services import draw_up_register
 
         draw_up_register(assembly)
-    motion.status, motion.opened_at = Motion.Status.OPEN, timezone.now()
+    motion.status, motion.opened_at = Motion.Status.OPEN, at or timezone.now()
     motion.save(update_fields=["status", "opened_at"])
     if not (notify and motion.online):
         return 0
@@ -393,13 +393,16 @@ def _election_outcome(motion: Motion, quorum: dict) -> dict:
     }
 
 
-def close_motion(motion: Motion) -> Motion:
-    """Close a vote and count it, once. Votes in flight finish first (row lock)."""
+def close_motion(motion: Motion, *, at=None) -> Motion:
+    """Close a vote and count it, once. Votes in flight finish first (row lock).
+
+    `at` records another closing time (the demo's past assembly); the count is made now.
+    """
     with transaction.atomic():
         motion = Motion.objects.select_for_update().select_related("assembly").get(pk=motion.pk)
         if motion.status != Motion.Status.OPEN:
             raise GovernanceError(_("Only an open vote can be closed."))
-        motion.status, motion.closed_at = Motion.Status.CLOSED, timezone.now()
+        motion.status, motion.closed_at = Motion.Status.CLOSED, at or timezone.now()
         motion.save(update_fields=["status", "closed_at"])
     with transaction.atomic():
         motion = Motion.objects.select_for_update().select_related("assembly").get(pk=motion.pk)
