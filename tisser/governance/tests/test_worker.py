@@ -1,0 +1,53 @@
+"""The convocation and the voting links are delivered by a real background worker process
+(Celery, filesystem broker) to a real SMTP server, after the transaction commits."""
+
+import datetime
+import time
+
+import pytest
+from django.utils import timezone
+
+from tisser.governance import services, services_ballot
+from tisser.governance.models import Motion
+
+from .conftest import make_members
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def smtp_for_worker(smtp_server, monkeypatch):
+    """The SMTP server, named in the environment the worker process inherits."""
+    monkeypatch.setenv("TISSER_EMAIL_HOST", smtp_server.host)
+    monkeypatch.setenv("TISSER_EMAIL_PORT", str(smtp_server.port))
+    monkeypatch.setenv("TISSER_EMAIL_USE_TLS", "0")
+    return smtp_server
+
+
+def wait_for(predicate, seconds=60):
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+def test_a_worker_sends_the_convocation_and_the_links(smtp_for_worker, celery_worker_process):
+    make_members(3)
+    assembly = services.create_assembly(
+        title="AG 2026", starts_at=timezone.now() + datetime.timedelta(days=7)
+    )
+    assert services.convene(assembly) == 3
+
+    def subjects(subject):
+        return [m for m in smtp_for_worker.messages if m["Subject"] == subject]
+
+    assert wait_for(lambda: len(subjects("Convocation : AG 2026")) == 3), (
+        celery_worker_process.log_path.read_text(errors="replace")
+    )
+    motion = services_ballot.add_motion(assembly, kind=Motion.Kind.RESOLUTION, title="Comptes")
+    services_ballot.open_motion(motion)
+    assert wait_for(lambda: len(subjects("Vote ouvert : Comptes")) == 3)
+    links = subjects("Vote ouvert : Comptes")
+    assert "/vote/" in links[0].get_body(preferencelist=("plain",)).get_content()
