@@ -140,6 +140,8 @@ def assembly_detail(request, pk):
 def attendance(request, pk):
     """The register with sign-in buttons, and the live quorum (htmx polls the fragment)."""
     assembly = get_object_or_404(Assembly, pk=pk)
+    if request.method == "POST" and request.POST.get("action") == "proxy":
+        return _record_proxy(request, assembly)
     if request.method == "POST":
         voter = get_object_or_404(Voter, pk=request.POST.get("voter"), assembly=assembly)
         services.sign_in(voter, present=request.POST.get("present") == "1")
@@ -159,6 +161,35 @@ def attendance(request, pk):
             "stats": queries.attendance(assembly),
         },
     )
+
+
+def _record_proxy(request, assembly):
+    """A proxy handed in on paper at the door, recorded by staff (same rules as online)."""
+    voters = assembly.voters.filter(is_active=True)
+    giver = voters.filter(pk=request.POST.get("giver")).first()
+    if giver is None:
+        messages.error(request, _("Choose the organisation that gives its proxy."))
+    elif request.POST.get("withdraw"):
+        services.withdraw_proxy(giver)
+        messages.success(
+            request,
+            _("The proxy is withdrawn: %(org)s votes itself again.") % {"org": giver.organisation},
+        )
+    else:
+        holder = voters.filter(pk=request.POST.get("holder")).first()
+        try:
+            if holder is None:
+                raise GovernanceError(_("Choose the organisation that holds the proxy."))
+            services.give_proxy(giver, holder, by=request.user)
+        except GovernanceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("%(holder)s will cast the vote of %(org)s.")
+                % {"holder": holder.organisation, "org": giver.organisation},
+            )
+    return redirect("governance:staff_attendance", pk=assembly.pk)
 
 
 @staff_required

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tisser.governance import services
-from tisser.governance.models import Assembly, Ballot, Motion, Participation, Voter
+from tisser.governance.models import Assembly, Ballot, Motion, Participation, Proxy, Voter
 
 from .conftest import make_members
 
@@ -128,3 +128,21 @@ def test_an_election_with_candidacies_from_the_register(staff_client):
     )
     assert "Structure 000 est déjà candidate" in again.content.decode()
     assert election.candidacies.count() == 1
+
+
+def test_staff_record_a_paper_proxy_within_the_maximum(staff_client):
+    orgs = make_members(4)
+    assembly = services.create_assembly(title="AG", starts_at=timezone.now(), max_proxies=1)
+    services.draw_up_register(assembly)
+    v = {o.pk: Voter.objects.get(assembly=assembly, organisation=o).pk for o in orgs}
+    url = reverse("governance:staff_attendance", args=[assembly.pk])
+    ok = staff_client.post(
+        url, {"action": "proxy", "giver": v[orgs[1].pk], "holder": v[orgs[0].pk]}, follow=True
+    )
+    assert "Structure 000 exprimera la voix de Structure 001" in ok.content.decode()
+    full = staff_client.post(
+        url, {"action": "proxy", "giver": v[orgs[2].pk], "holder": v[orgs[0].pk]}, follow=True
+    )
+    assert "le maximum prévu par les statuts" in full.content.decode()
+    staff_client.post(url, {"action": "proxy", "giver": v[orgs[1].pk], "withdraw": "1"})
+    assert not Proxy.objects.filter(assembly=assembly).exists()
