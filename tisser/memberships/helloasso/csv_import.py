@@ -225,7 +225,7 @@ def commit(raw: bytes) -> dict:
     with transaction.atomic():
         for row in report.to_record:
             try:
-                _membership, new = recording.record(row.payment)
+                _membership, new = recording.record(row.payment, source="import")
             except ValidationError as error:
                 row.errors.extend(error.messages)
                 transaction.set_rollback(True)

@@ -43,7 +43,9 @@ def test_a_good_export_is_previewed_then_recorded():
         "APRR - Aide pour la Réinsertion",
         "Les Anges Gardins",
     ]
-    assert set(Membership.objects.values_list("status", "year__year")) == {("validated", 2026)}
+    assert set(Membership.objects.values_list("status", "year__year", "source")) == {
+        ("validated", 2026, "import")
+    }
     assert Payment.objects.get(reference="helloasso-order:8802").amount == Decimal("120.00")
     # the same file again: nothing new
     assert csv_import.commit(raw) == {"created": 0, "existing": 2, "skipped": 1}
