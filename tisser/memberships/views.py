@@ -94,6 +94,9 @@ def join(request):
     form = JoinForm(
         request.POST if request.method == "POST" else None, years=years, initial=initial
     )
+    if request.method == "POST" and form.is_robot():
+        # Say nothing a robot could learn from; store nothing.
+        return redirect(f"{reverse('memberships:join_done')}?m=")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         applicant = Applicant(
@@ -157,12 +160,16 @@ def join(request):
 
 
 def join_done(request):
+    """The summary of the request just sent (named by a signed, one-hour token); without
+    a valid token, a plain thank-you (what a robot caught by the trap sees)."""
     try:
         pk = signing.loads(request.GET.get("m", ""), salt=DONE_SALT, max_age=3600)
     except signing.BadSignature:
-        raise Http404 from None
-    membership = get_object_or_404(
-        queries.memberships_of_all().select_related("organisation", "year"), pk=pk
+        pk = None
+    membership = (
+        queries.memberships_of_all().select_related("organisation", "year").filter(pk=pk).first()
+        if pk
+        else None
     )
     return render(
         request,
