@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -115,7 +116,7 @@ def amount_for(
             raise ValidationError(
                 {
                     "free_amount": _("The minimum for this fee is %(amount)s €.")
-                    % {"amount": rule.amount}
+                    % {"amount": number_format(rule.amount, 2)}
                 }
             )
         return rule, amount

@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -141,7 +142,7 @@ def join(request):
                             _(
                                 "Amount due: %(amount)s €. Our team validates it on receipt of payment."
                             )
-                            % {"amount": membership.amount_due},
+                            % {"amount": number_format(membership.amount_due, 2)},
                         ],
                     },
                 )
