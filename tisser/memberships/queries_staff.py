@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tisser.core.text import fold
@@ -130,7 +131,7 @@ def statistics() -> dict:
             "new": None,
             "retention": None,
         }
-        if previous is not None:
+        if previous is not None and year.starts_on <= timezone.localdate():
             before = sets[previous.pk]
             row["renewed"] = len(members & before)
             row["new"] = len(members - before)
