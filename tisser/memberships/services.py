@@ -331,3 +331,20 @@ def record_payment(
     if validate and membership.status == Membership.Status.PENDING:
         validate_membership(membership, by)
     return payment, True
+
+
+@transaction.atomic
+def refund_payment(payment: Payment, *, on: datetime.date | None = None, note: str = "") -> bool:
+    """Mark a payment refunded (idempotent); a membership left with nothing paid that
+    was paid online is cancelled, and the member flag follows. True if it changed."""
+    locked = Payment.objects.select_for_update().get(pk=payment.pk)
+    if locked.refunded_on is not None:
+        return False
+    locked.refunded_on = on or timezone.localdate()
+    locked.save(update_fields=["refunded_on"])
+    membership = locked.membership
+    still_paid = membership.payments.filter(refunded_on__isnull=True).exists()
+    if not still_paid and membership.status != Membership.Status.CANCELLED:
+        cancel_membership(membership, note=note or _("Payment refunded."))
+    payment.refresh_from_db()
+    return True
