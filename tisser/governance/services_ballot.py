@@ -126,6 +126,45 @@ def send_vote_links(motion: Motion) -> int:
     return sent
 
 
+@transaction.atomic
+def reissue_links(voter: Voter) -> int:
+    """New links for one voter (lost or leaked email, new representative): the old ones
+    stop working at once; the new ones go to whoever casts its vote, for each open vote."""
+    voter = Voter.objects.select_for_update().select_related("organisation").get(pk=voter.pk)
+    voter.link_nonce = secrets.token_hex(8)
+    voter.save(update_fields=["link_nonce"])
+    caster = caster_of(voter)
+    sent = 0
+    motions = Motion.objects.filter(
+        assembly_id=voter.assembly_id, status=Motion.Status.OPEN, online=True
+    ).select_related("assembly")
+    for motion in motions:
+        if motion.participations.filter(voter=voter).exists():
+            continue
+        links = [
+            {
+                "organisation": voter.organisation.name,
+                "proxy": caster.pk != voter.pk,
+                "url": vote_link(motion, voter, caster),
+            }
+        ]
+        for address, language in organisation_recipients(caster.organisation):
+            send_templated_mail(
+                to=[address],
+                subject=_in(language, gettext_noop("Vote open: %(title)s"), title=motion.title),
+                template="governance/emails/vote_open",
+                context={
+                    "motion": motion,
+                    "assembly": motion.assembly,
+                    "links": links,
+                    "organisation": caster.organisation.name,
+                },
+                language=language,
+            )
+            sent += 1
+    return sent
+
+
 # Casting ------------------------------------------------------------------------------
 
 

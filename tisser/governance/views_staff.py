@@ -142,6 +142,15 @@ def attendance(request, pk):
     assembly = get_object_or_404(Assembly, pk=pk)
     if request.method == "POST" and request.POST.get("action") == "proxy":
         return _record_proxy(request, assembly)
+    if request.method == "POST" and request.POST.get("action") == "reissue":
+        voter = get_object_or_404(Voter, pk=request.POST.get("voter"), assembly=assembly)
+        sent = services_ballot.reissue_links(voter)
+        messages.success(
+            request,
+            _("New voting links for %(org)s: the old ones no longer work (%(n)s emails queued).")
+            % {"org": voter.organisation, "n": sent},
+        )
+        return redirect("governance:staff_attendance", pk=pk)
     if request.method == "POST":
         voter = get_object_or_404(Voter, pk=request.POST.get("voter"), assembly=assembly)
         services.sign_in(voter, present=request.POST.get("present") == "1")

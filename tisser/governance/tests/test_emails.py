@@ -108,3 +108,25 @@ def test_referent_writes_to_the_group(smtp_server, django_capture_on_commit_call
     assert {m["Subject"] for m in smtp_server.messages} == {"[Vie de réseau] Ramène ta gamelle"}
     assert "Le 3 juillet à Tourcoing !" in body(smtp_server.messages[0])
     assert smtp_server.messages[0]["Reply-To"] == referent.email
+
+
+def test_new_links_replace_the_old_ones(smtp_server, django_capture_on_commit_callbacks):
+    from tisser.governance.models import Voter
+    from tisser.governance.tokens import make_vote_token
+
+    orgs = make_members(2)
+    assembly = services.create_assembly(title="AG", starts_at=timezone.now())
+    services.draw_up_register(assembly)
+    services.convene(assembly, notify=False)
+    motion = services_ballot.add_motion(assembly, kind=Motion.Kind.RESOLUTION, title="Comptes")
+    services_ballot.open_motion(motion, notify=False)
+    voter = Voter.objects.get(assembly=assembly, organisation=orgs[0])
+    old = make_vote_token(motion, voter, voter)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services_ballot.reissue_links(voter) == 1
+    with pytest.raises(services_ballot.VoteRefused) as refused:
+        services_ballot.cast_online(old, choice="for")
+    assert refused.value.code == "replaced"
+    link = re.search(r"/vote/(\S+)/", body(smtp_server.messages[0])).group(1)
+    services_ballot.cast_online(link, choice="for")
+    assert motion.participations.count() == 1
