@@ -12,6 +12,7 @@ urlpatterns = [
     path("groupes/<slug:slug>/rejoindre/", views_groups.join, name="group_join"),
     path("groupes/<slug:slug>/ecrire/", views_groups.write, name="group_write"),
     # Assemblies, for members and the public.
+    path("assemblees/", views_vote.assembly_list, name="assemblies"),
     path("assemblees/<slug:slug>/", views_vote.assembly_page, name="assembly"),
     path("assemblees/<slug:slug>/presence/<int:voter_pk>/", views_vote.attend, name="attend"),
     path("assemblees/<slug:slug>/pouvoir/<int:voter_pk>/", views_vote.proxy, name="proxy"),

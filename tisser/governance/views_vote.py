@@ -26,6 +26,12 @@ def _public_assembly(request, slug) -> Assembly:
     return assembly
 
 
+def assembly_list(request):
+    return render(
+        request, "governance/assemblies.html", {"assemblies": queries.public_assemblies()}
+    )
+
+
 def assembly_page(request, slug):
     assembly = _public_assembly(request, slug)
     show_private = is_staff_editor(request.user) or is_member_user(request.user)

@@ -76,6 +76,7 @@ def matrix_rows(n):
             reverse("governance:group_write", args=["vie-de-reseau"]),
             {**STAFF, "public": 403},
         ),
+        ("assemblies", reverse("governance:assemblies"), PUBLIC),
         ("assembly", reverse("governance:assembly", args=[a.slug]), PUBLIC),
         ("results before close", reverse("governance:results", args=[a.slug, m.pk]), PUBLIC),
         ("receipts", reverse("governance:receipts", args=[a.slug, m.pk]), PUBLIC),
@@ -111,6 +112,8 @@ def test_permission_matrix(client, network, role):
 def test_a_draft_assembly_is_hidden_from_the_public(client, network):
     draft = services.create_assembly(title="AGE en préparation", starts_at=timezone.now())
     assert client.get(reverse("governance:assembly", args=[draft.slug])).status_code == 404
+    listing = client.get(reverse("governance:assemblies")).content.decode()
+    assert "AG 2026" in listing and "AGE en préparation" not in listing
     client.force_login(network["editor"])
     assert client.get(reverse("governance:assembly", args=[draft.slug])).status_code == 200
 
