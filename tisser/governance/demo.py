@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from tisser.directory.models import Affiliation, Organisation, Person
 
-from . import services, services_ballot, services_groups
+from . import electorate, services, services_ballot, services_groups
 from .models import Assembly, Motion, Voter
 from .models_groups import WorkingGroup
 from .tokens import make_vote_token
@@ -260,7 +260,10 @@ def _age_to_come() -> Assembly:
 
 
 def load_demo_governance() -> dict:
-    done = {"groups": 0, "assemblies": 0}
+    done = {"groups": 0, "assemblies": 0, "members_2026": True}
+    if not electorate.eligible_organisations(on=datetime.date(2026, 6, 11)).exists():
+        done["members_2026"] = False  # load_demo_memberships has not run: nothing to vote
+        return done
     with transaction.atomic():
         done["groups"] = _groups()
         if not Assembly.objects.filter(slug=AG_SLUG).exists():

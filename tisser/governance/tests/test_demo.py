@@ -58,3 +58,12 @@ def test_demo_governance_from_the_seeds_and_idempotent(hdf_communes):  # noqa: F
     call_command("load_demo_governance", stdout=again)
     assert "nothing to add" in again.getvalue()
     assert snapshot() == before
+
+
+def test_demo_governance_needs_the_demo_memberships(hdf_communes):  # noqa: F811
+    from django.core.management.base import CommandError
+
+    build_demo_network(size=20, seed=1)
+    with pytest.raises(CommandError, match="load_demo_memberships"):
+        call_command("load_demo_governance", stdout=StringIO())
+    assert not Assembly.objects.exists()

@@ -14,6 +14,10 @@ class Command(BaseCommand):
         if not Organisation.objects.filter(slug="coop-manau").exists():
             raise CommandError("Load the demo network first: manage.py load_demo")
         done = load_demo_governance()
+        if not done["members_2026"]:
+            raise CommandError(
+                "No member in good standing in 2026: run manage.py load_demo_memberships first."
+            )
         if done["assemblies"] or done["groups"]:
             self.stdout.write(
                 self.style.SUCCESS(
