@@ -47,6 +47,10 @@ def fold_map_totals() -> None:
 
 @current_app.on_after_finalize.connect
 def schedule_periodic_tasks(sender, **kwargs) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return  # SQLite's triggers update the totals in place: nothing to fold
     sender.add_periodic_task(
         FOLD_SECONDS, fold_map_totals.s(), name="directory: fold the map's cell totals"
     )
