@@ -426,6 +426,7 @@ class Registration(models.Model):
     payment_status = models.CharField(
         _("payment"), max_length=10, choices=Payment.choices, default=Payment.NOT_DUE
     )
+    language = models.CharField(_("language"), max_length=10, blank=True, default="")
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     promoted_at = models.DateTimeField(_("place offered"), null=True, blank=True)

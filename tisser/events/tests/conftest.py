@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tisser.directory.models import Category, Organisation
+from tisser.directory.models import Category
+from tisser.directory.services import create_organisation
 from tisser.events.models import Event, EventKind, ProgrammeItem, Session, Workshop
 from tisser.territories.models import Commune, Departement, Region
 
@@ -114,14 +115,9 @@ def fresque(kinds, communes):
 @pytest.fixture
 def organisations(db, communes):
     alim = Category.objects.create(name="Alimentation", slug="alimentation")
-    member = Organisation.objects.create(
-        name="Les Jardins de Cocagne",
-        slug="jardins-cocagne",
-        is_member=True,
-        commune=communes["lille"],
+    member = create_organisation(
+        {"name": "Les Jardins de Cocagne", "is_member": True, "commune": communes["lille"]}
     )
     member.categories.add(alim)
-    other = Organisation.objects.create(
-        name="Entreprise Lambda", slug="entreprise-lambda", commune=communes["arras"]
-    )
+    other = create_organisation({"name": "Entreprise Lambda", "commune": communes["arras"]})
     return {"member": member, "other": other, "alimentation": alim}
