@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,7 +35,8 @@ PAGE_SIZE = 30
 
 
 def _departements():
-    return Departement.objects.filter(communes__events__isnull=False).distinct().order_by("code")
+    used = Q(communes__events__isnull=False) | Q(communes__event_sessions__isnull=False)
+    return Departement.objects.filter(used).distinct().order_by("code")
 
 
 def _agenda_events(params):
