@@ -22,7 +22,6 @@ from django.db.models import F, Q
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from tisser.core.html import sanitize_html
 from tisser.directory import services as directory
 from tisser.directory.models import Organisation, OrganisationRevision
 
@@ -625,69 +624,6 @@ def _take_places_partial(sessions: list[Session], workshops: list[Workshop]) -> 
     return True
 
 
-# --- staff edits ---------------------------------------------------------------------------
-
-
-def save_event(event: Event, *, changed_fields=None, notify: bool = True) -> Event:
-    """Save an event edited by staff: description sanitised; registrants told when what
-    they signed up for (dates, place, link) changed."""
-    event.description = sanitize_html(event.description)
-    with transaction.atomic():
-        event.save()
-        if notify and changed_fields and set(changed_fields) & NOTIFIED_FIELDS:
-            notify_event_changed(event)
-    return event
-
-
-NOTIFIED_FIELDS = {"venue_name", "address", "commune", "online_url", "accessibility", "title"}
-
-
-def notify_event_changed(event: Event) -> int:
-    """Tell every live registrant that the event changed (date, place, link…)."""
-    registrations = list(Registration.objects.filter(event=event).exclude(status=Status.CANCELLED))
-    for registration in registrations:
-        _notify(registration, "event_changed")
-    return len(registrations)
-
-
-def cancel_event(event: Event) -> int:
-    """Cancel the event and tell every live registrant; places are left as they were."""
-    with transaction.atomic():
-        event.status = Event.Status.CANCELLED
-        event.save(update_fields=["status", "updated_at"])
-        registrations = list(
-            Registration.objects.filter(event=event).exclude(status=Status.CANCELLED)
-        )
-        for registration in registrations:
-            _notify(registration, "event_cancelled")
-    return len(registrations)
-
-
-def recount_places(event: Event) -> None:
-    """Recompute the counters from the registrations (after a staff correction)."""
-    with transaction.atomic():
-        live = Registration.objects.filter(event=event, status__in=Registration.HOLDS_PLACE)
-        Event.objects.filter(pk=event.pk).update(taken=live.count())
-        for session in event.sessions.all():
-            count = live.filter(Q(session=session) | Q(session__isnull=True)).count()
-            Session.objects.filter(pk=session.pk).update(taken=count)
-        for workshop in Workshop.objects.filter(item__event=event):
-            count = live.filter(workshop_choices__workshop=workshop).count()
-            Workshop.objects.filter(pk=workshop.pk).update(taken=count)
-
-
-def mark_attendance(registration: Registration, session: Session, attended: bool = True):
-    """Check a registrant in (or out) for one session."""
-    from .models import Attendance
-
-    attendance, _created = Attendance.objects.update_or_create(
-        registration=registration,
-        session=session,
-        defaults={"attended": attended, "checked_at": timezone.now() if attended else None},
-    )
-    return attendance
-
-
 # --- emails --------------------------------------------------------------------------------
 
 
@@ -735,3 +671,14 @@ def send_reminders(*, now=None) -> int:
                 _notify(registration, "reminder")
                 count += 1
     return count
+
+
+# Staff edits of events live in their own module; public here too.
+from .services_editing import (  # noqa: E402,F401
+    NOTIFIED_FIELDS,
+    cancel_event,
+    mark_attendance,
+    notify_event_changed,
+    recount_places,
+    save_event,
+)
