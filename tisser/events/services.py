@@ -217,34 +217,29 @@ def _counted_sessions(event: Event, session: Session | None) -> list[Session]:
     return sorted(event.sessions_list, key=lambda s: s.pk)
 
 
+def _take_one(model, pk: int, limit: str) -> bool:
+    """`UPDATE … SET taken = taken + 1 WHERE id = pk AND (limit IS NULL OR taken < limit)`."""
+    rows = model.objects.filter(pk=pk).filter(
+        Q(**{f"{limit}__isnull": True}) | Q(taken__lt=F(limit))
+    )
+    return rows.update(taken=F("taken") + 1) == 1
+
+
 def _take_places(event: Event, sessions: list[Session], workshops: list[Workshop]) -> bool:
-    """Take one place on every counter, or none (savepoint); False when one is full."""
+    """Take one place on every counter, or none; False when one is full.
+
+    Several counters are taken in a savepoint, rolled back if one of them is full; a single
+    counter needs none (its one conditional UPDATE either happens or not)."""
+    counters = []
+    if event.max_participants is not None:
+        counters.append((Event, event.pk, "max_participants"))
+    counters += [(Session, s.pk, "capacity") for s in sessions]
+    counters += [(Workshop, w.pk, "capacity") for w in sorted(workshops, key=lambda w: w.pk)]
+    if len(counters) == 1:
+        return _take_one(*counters[0])
     with transaction.atomic():
-        if event.max_participants is not None:
-            taken = (
-                Event.objects.filter(pk=event.pk, taken__lt=F("max_participants")).update(
-                    taken=F("taken") + 1
-                )
-            ) == 1
-            if not taken:
-                transaction.set_rollback(True)
-                return False
-        for session in sessions:
-            taken = (
-                Session.objects.filter(pk=session.pk)
-                .filter(Q(capacity__isnull=True) | Q(taken__lt=F("capacity")))
-                .update(taken=F("taken") + 1)
-            ) == 1
-            if not taken:
-                transaction.set_rollback(True)
-                return False
-        for workshop in sorted(workshops, key=lambda w: w.pk):
-            taken = (
-                Workshop.objects.filter(pk=workshop.pk)
-                .filter(Q(capacity__isnull=True) | Q(taken__lt=F("capacity")))
-                .update(taken=F("taken") + 1)
-            ) == 1
-            if not taken:
+        for counter in counters:
+            if not _take_one(*counter):
                 transaction.set_rollback(True)
                 return False
     return True
@@ -603,22 +598,10 @@ def change_registration(registration: Registration, choices: Choices, *, now=Non
 
 def _take_places_partial(sessions: list[Session], workshops: list[Workshop]) -> bool:
     with transaction.atomic():
-        for session in sorted(sessions, key=lambda s: s.pk):
-            ok = (
-                Session.objects.filter(pk=session.pk)
-                .filter(Q(capacity__isnull=True) | Q(taken__lt=F("capacity")))
-                .update(taken=F("taken") + 1)
-            ) == 1
-            if not ok:
-                transaction.set_rollback(True)
-                return False
-        for workshop in sorted(workshops, key=lambda w: w.pk):
-            ok = (
-                Workshop.objects.filter(pk=workshop.pk)
-                .filter(Q(capacity__isnull=True) | Q(taken__lt=F("capacity")))
-                .update(taken=F("taken") + 1)
-            ) == 1
-            if not ok:
+        counters = [(Session, s.pk, "capacity") for s in sorted(sessions, key=lambda s: s.pk)]
+        counters += [(Workshop, w.pk, "capacity") for w in sorted(workshops, key=lambda w: w.pk)]
+        for counter in counters:
+            if not _take_one(*counter):
                 transaction.set_rollback(True)
                 return False
     return True
