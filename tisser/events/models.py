@@ -191,12 +191,15 @@ class Event(models.Model):
 
     @property
     def is_full(self) -> bool:
-        """No place left: the event's own limit reached, or every session full."""
+        """No place left: the event's own limit reached, or every session full (for a
+        course, one full session is enough)."""
         if self.max_participants is not None and self.taken >= self.max_participants:
             return True
         sessions = self.sessions_list
         if not sessions:
             return False
+        if self.registration_mode == RegistrationMode.WHOLE_COURSE:
+            return any(s.is_full for s in sessions)  # one registration takes them all
         return all(s.is_full for s in sessions)
 
     @property
