@@ -552,3 +552,23 @@ class EventAttachment(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class SessionReminder(models.Model):
+    """A reminder sent to one registrant before one session: a course reminds before
+    each of its days, and never twice for the same one."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="reminders"
+    )
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="reminders")
+    sent_at = models.DateTimeField(_("sent"))
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "session"], name="reminder_once_per_session"
+            )
+        ]

@@ -619,38 +619,36 @@ def _notify(registration: Registration, kind: str) -> None:
 
 
 def send_reminders(*, now=None) -> int:
-    """Remind confirmed registrants of the sessions starting within their event's
-    reminder delay; each registration is reminded once."""
+    """Remind confirmed registrants of each session starting within their event's
+    reminder delay (before every day of a course), once per registrant and session."""
+    from .models import SessionReminder
+
     now = now or timezone.now()
     count = 0
-    horizon = now + dt.timedelta(days=31)
-    upcoming = (
-        Registration.objects.filter(
-            status=Status.CONFIRMED,
-            reminded_at__isnull=True,
-            event__status=Event.Status.PUBLISHED,
-            event__reminder_days__gt=0,
-        )
-        .filter(
-            Q(session__starts_at__gt=now, session__starts_at__lte=horizon)
-            | Q(session__isnull=True, event__sessions__starts_at__gt=now)
-        )
-        .select_related("event", "session")
-        .distinct()
-    )
-    for registration in upcoming:
-        if registration.session_id:
-            starts = registration.session.starts_at
-        else:
-            future = [s.starts_at for s in registration.event.sessions_list if s.starts_at > now]
-            starts = min(future) if future else None
-        if starts is None or starts - now > dt.timedelta(days=registration.event.reminder_days):
+    sessions = Session.objects.filter(
+        starts_at__gt=now,
+        starts_at__lte=now + dt.timedelta(days=31),
+        event__status=Event.Status.PUBLISHED,
+        event__reminder_days__gt=0,
+    ).select_related("event")
+    for session in sessions:
+        if session.starts_at - now > dt.timedelta(days=session.event.reminder_days):
             continue
-        with transaction.atomic():
-            updated = Registration.objects.filter(
-                pk=registration.pk, reminded_at__isnull=True
-            ).update(reminded_at=now)
-            if updated:
+        due = (
+            Registration.objects.filter(event=session.event, status=Status.CONFIRMED)
+            .filter(Q(session=session) | Q(session__isnull=True))
+            .exclude(reminders__session=session)
+        )
+        for registration in due:
+            with transaction.atomic():
+                try:
+                    with transaction.atomic():
+                        SessionReminder.objects.create(
+                            registration=registration, session=session, sent_at=now
+                        )
+                except IntegrityError:
+                    continue  # another scheduler run sent it meanwhile
+                Registration.objects.filter(pk=registration.pk).update(reminded_at=now)
                 _notify(registration, "reminder")
                 count += 1
     return count
