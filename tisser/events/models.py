@@ -572,3 +572,6 @@ class SessionReminder(models.Model):
                 fields=["registration", "session"], name="reminder_once_per_session"
             )
         ]
+
+    def __str__(self):
+        return f"{self.registration} · {self.session}"
