@@ -246,3 +246,18 @@ LOGGING = {
         "httpx": {"level": "WARNING"},  # not one line per geocoded address
     },
 }
+
+# --- memberships: HelloAsso (online payments) ---------------------------------------
+# The key HelloAsso signs its notifications with (back-office); without it the webhook
+# refuses every notification. The API credentials are optional: when set, the webhook
+# confirms each payment with HelloAsso's API before recording it.
+TISSER_HELLOASSO_WEBHOOK_SECRET = env("TISSER_HELLOASSO_WEBHOOK_SECRET")
+TISSER_HELLOASSO_API_URL = env("TISSER_HELLOASSO_API_URL", "https://api.helloasso.com")
+TISSER_HELLOASSO_CLIENT_ID = env("TISSER_HELLOASSO_CLIENT_ID")
+TISSER_HELLOASSO_CLIENT_SECRET = env("TISSER_HELLOASSO_CLIENT_SECRET")
+TISSER_HELLOASSO_ORGANIZATION = env("TISSER_HELLOASSO_ORGANIZATION")
+# The public HelloAsso membership page the join form links to (optional).
+TISSER_HELLOASSO_FORM_URL = env("TISSER_HELLOASSO_FORM_URL")
+# Renewal reminders: how many days before a year ends, and after it lapsed.
+TISSER_MEMBERSHIP_REMIND_BEFORE_DAYS = int(env("TISSER_MEMBERSHIP_REMIND_BEFORE_DAYS", "30"))
+TISSER_MEMBERSHIP_REMIND_AFTER_DAYS = int(env("TISSER_MEMBERSHIP_REMIND_AFTER_DAYS", "15"))

@@ -1,0 +1,1 @@
+"""HelloAsso: the API client, payment notifications (webhook) and CSV exports."""

@@ -1,0 +1,129 @@
+"""Imports of HelloAsso CSV exports: preview, bad rows with their line numbers, all or
+nothing, and no duplicate with what the webhook already recorded."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from tisser.directory.models import Organisation
+from tisser.memberships.helloasso import csv_import
+from tisser.memberships.models import Membership, Payment
+
+pytestmark = pytest.mark.django_db
+
+HEADER = (
+    "Référence commande;Date de la commande;Statut de la commande;Nom adhérent;"
+    "Prénom adhérent;Email payeur;Raison sociale;SIRET;Tarif;Montant tarif;Code Postal;"
+    "Ville;Moyen de paiement"
+)
+GOOD = [
+    "8801;12/01/2026 10:40;Validé;Durand;Camille;camille@anges-gardins.example.org;"
+    "Les Anges Gardins;;Adhésion structure 2026;50,00;59000;Lille;Carte bancaire",
+    "8802;13/01/2026 09:12;Validé;Martin;Lou;lou@aprr.example.org;APRR - Aide pour la "
+    "Réinsertion;;Adhésion structure 2026;120,00;62000;Arras;Carte bancaire",
+    "8803;14/01/2026 18:03;Remboursé;Petit;Noé;noe@example.org;Ancienne Coop;;"
+    "Adhésion structure 2026;50,00;59100;Roubaix;Carte bancaire",
+]
+
+
+def export(*rows, header=HEADER) -> bytes:
+    return ("\ufeff" + "\r\n".join([header, *rows]) + "\r\n").encode("utf-8")
+
+
+def test_a_good_export_is_previewed_then_recorded():
+    raw = export(*GOOD)
+    report = csv_import.check(raw)
+    assert report.ok and [r.line for r in report.to_record] == [2, 3]
+    assert report.rows[2].skipped  # refunded: not a payment, not an error
+    assert not Membership.objects.exists()  # checking writes nothing
+    result = csv_import.commit(raw)
+    assert result == {"created": 2, "existing": 0, "skipped": 1}
+    assert sorted(Organisation.objects.values_list("name", flat=True)) == [
+        "APRR - Aide pour la Réinsertion",
+        "Les Anges Gardins",
+    ]
+    assert set(Membership.objects.values_list("status", "year__year")) == {("validated", 2026)}
+    assert Payment.objects.get(reference="helloasso-order:8802").amount == Decimal("120.00")
+    # the same file again: nothing new
+    assert csv_import.commit(raw) == {"created": 0, "existing": 2, "skipped": 1}
+    assert Membership.objects.count() == 2
+
+
+def test_bad_rows_are_reported_with_their_line_and_nothing_is_recorded():
+    raw = export(
+        GOOD[0],
+        "8804;32/13/2026;Validé;Dupont;Ana;pas-un-email;Coop X;;Adhésion 2026;cinquante;59000;Lille;",
+        "8805;15/01/2026;Validé;;;ok@example.org;;12345678901234;Adhésion 2026;50;59000;Lille;",
+        GOOD[0].replace("camille@", "autre@"),  # same order as line 2
+        "8806;15/01/2026;Bizarre;Dupont;Ana;ana@example.org;Coop Y;;Adhésion 2026;50;59000;Lille;",
+    )
+    report = csv_import.check(raw)
+    assert not report.ok
+    errors = {row.line: " ".join(row.errors) for row in report.bad_rows}
+    assert set(errors) == {3, 4, 5, 6}
+    assert "pas-un-email" in errors[3] and "cinquante" in errors[3] and "32/13/2026" in errors[3]
+    assert "SIRET" in errors[4] and "name" in errors[4].lower() or "nom" in errors[4].lower()
+    assert "2" in errors[5]
+    assert "Bizarre" in errors[6]
+    with pytest.raises(csv_import.ImportRefused):
+        csv_import.commit(raw)
+    assert not Membership.objects.exists() and not Organisation.objects.exists()
+
+
+def test_missing_columns_are_named():
+    report = csv_import.check(export(header="Nom;Prénom;Email"))
+    assert not report.ok
+    assert "Référence commande" in report.errors[0] and "Montant tarif" in report.errors[0]
+
+
+def test_empty_file_and_cp1252_and_commas():
+    assert csv_import.check(b"").errors
+    header = HEADER.replace(";", ",")
+    row = GOOD[0].replace(";", ",").replace("50,00", '"50,00"')
+    raw = ("\r\n".join([header, row])).encode("cp1252")
+    report = csv_import.check(raw)
+    assert report.ok, [r.errors for r in report.rows]
+    assert report.to_record[0].payment.organisation == "Les Anges Gardins"
+
+
+def test_what_the_webhook_recorded_is_not_imported_twice(client, helloasso_secret):
+    from .helloasso_fakes import notification, payment_data, signed
+
+    body = notification("Payment", payment_data(order_id=8801))
+    client.post("/webhooks/helloasso/", body, content_type="application/json", **signed(body))
+    report = csv_import.check(export(GOOD[0]))
+    assert report.rows[0].duplicate
+    assert csv_import.commit(export(GOOD[0])) == {"created": 0, "existing": 1, "skipped": 0}
+    assert Payment.objects.count() == 1
+
+
+def test_staff_import_page_preview_then_confirm(client, role_users):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(role_users["editor"])
+    url = reverse("memberships:staff_import")
+    upload = SimpleUploadedFile("export-helloasso.csv", export(*GOOD), content_type="text/csv")
+    response = client.post(url, {"file": upload})
+    body = response.content.decode()
+    assert response.status_code == 200 and "export-helloasso.csv" in body
+    assert not Membership.objects.exists()
+    digest = response.context["digest"]
+    response = client.post(url, {"confirm": "1", "digest": digest})
+    assert response.status_code == 302
+    assert Membership.objects.count() == 2
+
+
+def test_staff_import_page_shows_bad_lines_and_offers_no_import(client, role_users):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(role_users["editor"])
+    bad = GOOD[1].replace("120,00", "-5")
+    upload = SimpleUploadedFile("x.csv", export(GOOD[0], bad), content_type="text/csv")
+    response = client.post(reverse("memberships:staff_import"), {"file": upload})
+    body = response.content.decode()
+    assert "Ligne 3" in body and "-5" in body
+    assert 'name="confirm"' not in body
+    # confirming anyway (a forged post) records nothing
+    client.post(reverse("memberships:staff_import"), {"confirm": "1", "digest": "x"})
+    assert not Membership.objects.exists()

@@ -1,0 +1,296 @@
+"""Staff pages of memberships, under /gestion/adhesions/ (staff editors and admins):
+the list with filters, a membership (validate, cancel, payments, college), exports, the
+fee schedule, HelloAsso imports and statistics. Thin: writes go through `services`."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tisser.directory.exports_staff import csv_response, xlsx_response
+from tisser.directory.views_staff import posted_data, query_without_page, staff_required
+
+from . import queries, queries_staff, services
+from .forms import CollegeChoiceForm, FeeRuleForm, ImportForm, PaymentForm, apply_errors
+from .helloasso import csv_import
+from .models import College, FeeRule, Membership, MembershipYear
+
+PAGE_SIZE = 50
+IMPORT_SESSION_KEY = "memberships_helloasso_import"
+
+
+@staff_required
+def membership_list(request):
+    qs = queries_staff.memberships(request.GET)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "memberships/staff/list.html",
+        {
+            "page": page,
+            "query": query_without_page(request),
+            "params": request.GET,
+            "years": MembershipYear.objects.all(),
+            "colleges": College.objects.all(),
+            "statuses": Membership.Status.choices,
+            "sources": Membership.Source.choices,
+        },
+    )
+
+
+@staff_required
+def membership_export(request, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    headers, rows = queries_staff.export_rows(queries_staff.memberships(request.GET))
+    filename = f"tisser-adhesions-{timezone.localdate().isoformat()}"
+    if fmt == "xlsx":
+        return xlsx_response(filename, headers, rows, str(_("Memberships")))
+    return csv_response(filename, headers, rows)
+
+
+def _membership(pk) -> Membership:
+    return get_object_or_404(
+        Membership.objects.select_related(
+            "organisation",
+            "organisation__commune",
+            "year",
+            "college",
+            "representative",
+            "validated_by",
+            "fee_rule",
+        ),
+        pk=pk,
+    )
+
+
+@staff_required
+def membership_detail(request, pk):
+    membership = _membership(pk)
+    data, _files = posted_data(request)
+    payment_form = PaymentForm(
+        data, initial={"amount": membership.amount_due or None}, prefix="payment"
+    )
+    if data is not None and payment_form.is_valid():
+        values = payment_form.cleaned_data
+        try:
+            services.record_payment(
+                membership,
+                amount=values["amount"],
+                method=values["method"],
+                paid_on=values["paid_on"],
+                reference=values["reference"],
+                by=request.user,
+                validate=values["validate"],
+            )
+        except ValidationError as error:
+            apply_errors(payment_form, error)
+        else:
+            messages.success(request, _("Payment recorded."))
+            return redirect("memberships:staff_detail", pk=membership.pk)
+    return render(
+        request,
+        "memberships/staff/detail.html",
+        {
+            "membership": membership,
+            "payments": membership.payments.select_related("recorded_by"),
+            "paid": queries.amount_paid(membership),
+            "payment_form": payment_form,
+            "college_form": CollegeChoiceForm(initial={"college": membership.college}),
+            "history": queries.memberships_of(membership.organisation),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def membership_validate(request, pk):
+    membership = _membership(pk)
+    try:
+        services.validate_membership(membership, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The membership of %(org)s is validated.") % {"org": membership.organisation},
+        )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("memberships:staff_detail", args=[membership.pk])
+    return redirect(target)
+
+
+@staff_required
+@require_POST
+def membership_cancel(request, pk):
+    membership = _membership(pk)
+    services.cancel_membership(membership, request.user, note=request.POST.get("note", ""))
+    messages.success(request, _("The membership is cancelled."))
+    return redirect("memberships:staff_detail", pk=membership.pk)
+
+
+@staff_required
+@require_POST
+def membership_college(request, pk):
+    membership = _membership(pk)
+    form = CollegeChoiceForm(request.POST)
+    if form.is_valid():
+        services.set_college(membership, form.cleaned_data["college"])
+        messages.success(request, _("College changed."))
+    return redirect("memberships:staff_detail", pk=membership.pk)
+
+
+# --- fee schedule -------------------------------------------------------------------
+
+
+@staff_required
+def fees(request):
+    years = MembershipYear.objects.order_by("-year")
+    selected = request.GET.get("year") or ""
+    year = (
+        years.filter(year=int(selected)).first() if selected.isdigit() else None
+    ) or services.ensure_current_year()
+    return render(
+        request,
+        "memberships/staff/fees.html",
+        {
+            "year": year,
+            "years": years,
+            "rules": queries.fee_rules(year),
+            "previous": years.filter(year__lt=year.year).first(),
+        },
+    )
+
+
+@staff_required
+def fee_form(request, year, pk=None):
+    membership_year = get_object_or_404(MembershipYear, year=year)
+    rule = get_object_or_404(FeeRule, pk=pk, year=membership_year) if pk else None
+    data, _files = posted_data(request)
+    form = FeeRuleForm(data, instance=rule or FeeRule(year=membership_year))
+    if data is not None and form.is_valid():
+        try:
+            services.save_fee_rule(form.instance)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Fee saved."))
+            return redirect(f"{_fees_url()}?year={membership_year.year}")
+    return render(
+        request,
+        "memberships/staff/fee_form.html",
+        {"form": form, "year": membership_year, "rule": rule},
+    )
+
+
+def _fees_url():
+    return reverse("memberships:staff_fees")
+
+
+@staff_required
+@require_POST
+def fee_delete(request, year, pk):
+    rule = get_object_or_404(FeeRule, pk=pk, year__year=year)
+    services.delete_fee_rule(rule)
+    messages.success(request, _("Fee deleted."))
+    return redirect(f"{_fees_url()}?year={year}")
+
+
+@staff_required
+@require_POST
+def fee_copy(request, year):
+    target = get_object_or_404(MembershipYear, year=year)
+    source = get_object_or_404(MembershipYear, year=request.POST.get("source") or 0)
+    count = services.copy_fee_schedule(source, target)
+    messages.success(request, _("%(count)s fees copied.") % {"count": count})
+    return redirect(f"{_fees_url()}?year={year}")
+
+
+@staff_required
+@require_POST
+def year_create(request):
+    try:
+        year = int(request.POST.get("year", ""))
+        if not 2000 <= year <= 2100:
+            raise ValueError
+    except ValueError:
+        messages.error(request, _("Enter a year such as 2027."))
+        return redirect(_fees_url())
+    services.ensure_year(year)
+    return redirect(f"{_fees_url()}?year={year}")
+
+
+# --- HelloAsso import ---------------------------------------------------------------
+
+
+@staff_required
+def helloasso_import(request):
+    """Upload → preview (every row checked, bad ones with line numbers) → confirm."""
+    data, files = posted_data(request)
+    stored = request.session.get(IMPORT_SESSION_KEY)
+    if data is not None and data.get("confirm") and stored:
+        raw = base64.b64decode(stored["raw"])
+        if hashlib.sha256(raw).hexdigest() != data.get("digest"):
+            messages.error(request, _("This preview is out of date: upload the file again."))
+            return redirect("memberships:staff_import")
+        try:
+            result = csv_import.commit(raw)
+        except csv_import.ImportRefused as refused:
+            return render(
+                request,
+                "memberships/staff/import.html",
+                {"form": ImportForm(), "report": refused.report, "name": stored["name"]},
+            )
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        messages.success(
+            request,
+            _(
+                "Import done: %(created)s payments recorded, %(existing)s already known, "
+                "%(skipped)s rows skipped."
+            )
+            % result,
+        )
+        return redirect("memberships:staff_memberships")
+    form = ImportForm(data, files)
+    report = None
+    digest = ""
+    if data is not None and form.is_valid():
+        upload = form.cleaned_data["file"]
+        raw = upload.read()
+        report = csv_import.check(raw)
+        digest = hashlib.sha256(raw).hexdigest()
+        request.session[IMPORT_SESSION_KEY] = {
+            "raw": base64.b64encode(raw).decode(),
+            "name": upload.name,
+        }
+    return render(
+        request,
+        "memberships/staff/import.html",
+        {
+            "form": form,
+            "report": report,
+            "digest": digest,
+            "name": report and request.session[IMPORT_SESSION_KEY]["name"],
+            "columns": csv_import.COLUMNS,
+        },
+    )
+
+
+# --- statistics ---------------------------------------------------------------------
+
+
+@staff_required
+def statistics(request):
+    return render(request, "memberships/staff/statistics.html", queries_staff.statistics())
