@@ -11,7 +11,7 @@ from __future__ import annotations
 import css_inline
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.dateparse import parse_datetime
 
 from tisser.core.mail import _render_plain
@@ -33,31 +33,51 @@ def event_phrase(item: dict) -> str:
     """“le 11 juin à Lille” — how the seeds announce an event in the table of contents."""
     from django.utils.translation import gettext as _
 
-    starts = parse_datetime(item.get("starts_at") or "")
-    place = item.get("town") or item.get("place") or ""
-    if starts is None:
-        return place
-    day = formats.date_format(starts, "j F")
-    if place:
-        return _("on %(day)s in %(place)s") % {"day": day, "place": place}
-    return _("on %(day)s") % {"day": day}
+    sessions = item.get("sessions") or []
+    occurrences = [(s.get("starts_at"), s.get("town")) for s in sessions] or [
+        (item.get("starts_at"), item.get("town") or item.get("place") or "")
+    ]
+    # One phrase per distinct (day, town): "le 16 juin à Lens et le 19 juin à Lille".
+    phrases: list[str] = []
+    for starts_at, town in occurrences:
+        starts = parse_datetime(starts_at or "")
+        town = town or item.get("town") or ""
+        if starts is None:
+            phrase = town
+        else:
+            day = formats.date_format(timezone.localtime(starts), "j F")
+            if town:
+                phrase = _("on %(day)s in %(place)s") % {"day": day, "place": town}
+            else:
+                phrase = _("on %(day)s") % {"day": day}
+        if phrase and phrase not in phrases:
+            phrases.append(phrase)
+    return _(" and ").join(phrases)
 
 
 def toc_label(block: Block) -> str:
     if block.toc_label:
         return block.toc_label
     if block.kind == Block.Kind.EVENT and block.items:
-        return f"{block.title or block.items[0]['title']}, {event_phrase(block.items[0])}"
+        return f"{block.items[0]['title']}, {event_phrase(block.items[0])}"
     return block.title
 
 
 def item_context(item: dict) -> dict:
-    starts = parse_datetime(item.get("starts_at") or "")
-    return {
-        **item,
-        "date_label": formats.date_format(starts, "l j F Y") if starts else "",
-        "time_label": formats.time_format(starts, "H\\hi") if starts else "",
-    }
+    def labels(starts_at):
+        starts = parse_datetime(starts_at or "")
+        if starts is None:
+            return "", ""
+        starts = timezone.localtime(starts)
+        return formats.date_format(starts, "l j F Y"), formats.time_format(starts, "H\\hi")
+
+    date_label, time_label = labels(item.get("starts_at"))
+    sessions = []
+    for session in item.get("sessions") or []:
+        s_date, s_time = labels(session.get("starts_at"))
+        place = ", ".join(p for p in (session.get("venue"), session.get("town")) if p)
+        sessions.append({**session, "date_label": s_date, "time_label": s_time, "place": place})
+    return {**item, "date_label": date_label, "time_label": time_label, "sessions": sessions}
 
 
 def newsletter_context(newsletter: Newsletter) -> dict:

@@ -17,14 +17,37 @@ def _absolute(url: str) -> str:
 
 
 def upcoming_events(start=None, end=None):
+    """Published events from `start` (a newsletter's date; default: now) on."""
     from tisser.events.queries import upcoming_public_events
 
     return upcoming_public_events(start=start, end=end)
 
 
+def _sessions(event) -> list[dict]:
+    sessions = getattr(event, "sessions_list", None) or []
+    out = []
+    for session in sessions:
+        commune = getattr(session, "place_commune", None)
+        out.append(
+            {
+                "starts_at": session.starts_at.isoformat(),
+                "ends_at": session.ends_at.isoformat() if session.ends_at else "",
+                "venue": getattr(session, "place_venue", "") or "",
+                "town": commune.name if commune is not None else "",
+                "is_full": bool(getattr(session, "is_full", False)),
+            }
+        )
+    return out
+
+
 def event_item(event) -> dict:
     starts = getattr(event, "first_starts_at", None)
-    place = getattr(event, "place_label", "") or ""
+    town = getattr(event, "place_label", "") or ""
+    venue = getattr(event, "venue_name", "") or ""
+    sessions = _sessions(event)
+    if not venue and sessions:
+        venue = sessions[0]["venue"]
+    place = ", ".join(part for part in (venue, town) if part)
     return {
         "source": "event",
         "id": event.pk,
@@ -32,7 +55,8 @@ def event_item(event) -> dict:
         "url": _absolute(event.get_absolute_url()),
         "starts_at": starts.isoformat() if starts else "",
         "place": place,
-        "town": _town(event, place),
+        "town": _town(event, town),
+        "sessions": sessions,
         "registration_url": _absolute(getattr(event, "registration_url", "") or ""),
         "is_full": bool(getattr(event, "is_full", False)),
     }
@@ -52,8 +76,8 @@ def _town(event, place: str) -> str:
     return place.rsplit(",", 1)[-1].strip() if place else ""
 
 
-def event_items(event_ids: list[int]) -> list[dict]:
-    events = {e.pk: e for e in upcoming_events().filter(pk__in=event_ids)}
+def event_items(event_ids: list[int], start=None) -> list[dict]:
+    events = {e.pk: e for e in upcoming_events(start=start).filter(pk__in=event_ids)}
     return [event_item(events[i]) for i in event_ids if i in events]
 
 

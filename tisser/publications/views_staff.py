@@ -56,9 +56,10 @@ def newsletter_create(request):
     return render(request, "publications/staff/newsletter_form.html", {"form": form})
 
 
-def _event_choices():
+def _event_choices(newsletter: Newsletter):
+    """Events of the agenda from the issue's date on (an issue announces what follows it)."""
     try:
-        events = list(sources.upcoming_events()[:200])
+        events = list(sources.upcoming_events(start=newsletter.issue_date)[:200])
     except ImportError:
         return []
     return [
@@ -70,11 +71,11 @@ def _event_choices():
     ]
 
 
-def _block_items(form: BlockForm, block: Block | None) -> list | None:
+def _block_items(form: BlockForm, block: Block | None, newsletter: Newsletter) -> list | None:
     data = form.cleaned_data
     kind = data["kind"]
     if kind in (Block.Kind.EVENT, Block.Kind.AGENDA) and data.get("events"):
-        return sources.event_items([int(i) for i in data["events"]])
+        return sources.event_items([int(i) for i in data["events"]], start=newsletter.issue_date)
     if kind == Block.Kind.ARTICLE and data.get("articles"):
         return sources.article_items([a.pk for a in data["articles"]])
     if kind == Block.Kind.RESOURCE and data.get("resources"):
@@ -85,10 +86,10 @@ def _block_items(form: BlockForm, block: Block | None) -> list | None:
 
 
 def _save_block(request, newsletter: Newsletter, block: Block | None):
-    form = BlockForm(request.POST or None, instance=block, event_choices=_event_choices())
+    form = BlockForm(request.POST or None, instance=block, event_choices=_event_choices(newsletter))
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in BlockForm.Meta.fields}
-        items = _block_items(form, block)
+        items = _block_items(form, block, newsletter)
         if items is not None:
             data["items"] = items
         try:
@@ -125,7 +126,7 @@ def composer(request, pk):
         {
             "newsletter": newsletter,
             "form": form,
-            "block_form": BlockForm(event_choices=_event_choices()),
+            "block_form": BlockForm(event_choices=_event_choices(newsletter)),
             "context": newsletter_context(newsletter),
             "campaigns": newsletter.campaigns.all(),
             "test_form": TestSendForm(),
