@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tisser.directory.models import Person
 
@@ -118,7 +119,7 @@ class Campaign(models.Model):
         DRAFT = "draft", _("Draft")
         SENDING = "sending", _("Sending")
         PAUSED = "paused", _("Paused")
-        SENT = "sent", _("Sent")
+        SENT = "sent", pgettext_lazy("campaign", "Sent")
         CANCELLED = "cancelled", _("Cancelled")
 
     newsletter = models.ForeignKey(

@@ -274,3 +274,21 @@ def test_anymail_tracking_webhook_bounce_suppresses(client, settings, infolettre
     assert response.status_code == 200
     assert Suppression.objects.filter(email="abonne0@exemple.fr").exists()
     assert Subscription.objects.get(person__email="abonne0@exemple.fr").status == "unsubscribed"
+
+
+def test_progress_fragment_polls_while_sending_and_stops_when_sent(
+    client, role_users, simple_newsletter, infolettre, counting_smtp
+):
+    from tisser.publications.rendering import render_email
+
+    make_subscribers(infolettre, 3)
+    campaign = services.create_campaign(simple_newsletter)
+    parts = render_email(simple_newsletter)
+    engine.prepare_campaign(campaign.pk, html=parts["html"], text=parts["text"])
+    client.force_login(role_users["editor"])
+    url = reverse("publications:campaign_progress", args=[campaign.pk])
+    sending = client.get(url).content.decode()
+    assert 'hx-trigger="every 1s"' in sending and "0 envoyés sur 3" in sending
+    engine.send_for(campaign.pk)
+    done = client.get(url).content.decode()
+    assert "hx-trigger" not in done and "3 envoyés sur 3" in done and "Envoyée" in done
