@@ -108,3 +108,31 @@ class ImportForm(forms.Form):
     mailing_list = forms.ModelChoiceField(label=_("List"), queryset=MailingList.objects.all())
     file = forms.FileField(label=_("CSV export (Brevo or Mailchimp)"), required=False)
     token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class ArticleForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = ["title", "rubric", "summary", "body", "author", "image", "image_alt",
+                  "link_url", "link_label", "status", "published_at"]  # fmt: skip
+        widgets = {
+            "published_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "body": forms.Textarea(attrs={"rows": 10}),
+        }
+
+
+class ResourceForm(forms.ModelForm):
+    class Meta:
+        model = Resource
+        fields = [
+            "title",
+            "kind",
+            "category",
+            "description",
+            "file",
+            "url",
+            "members_only",
+            "is_published",
+        ]

@@ -73,6 +73,16 @@ urlpatterns = [
         views_staff.campaign_action,
         name="campaign_action",
     ),
+    path("gestion/publications/articles/nouveau/", views_staff.article_edit, name="article_create"),
+    path("gestion/publications/articles/<int:pk>/", views_staff.article_edit, name="article_edit"),
+    path(
+        "gestion/publications/ressources/nouvelle/",
+        views_staff.resource_edit,
+        name="resource_create",
+    ),
+    path(
+        "gestion/publications/ressources/<int:pk>/", views_staff.resource_edit, name="resource_edit"
+    ),
     path(
         "gestion/publications/abonnes/import/",
         views_staff.subscriber_import,

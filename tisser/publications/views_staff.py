@@ -14,8 +14,15 @@ from django.views.decorators.http import require_POST
 from tisser.directory.views_proposals import staff_editor_required
 
 from . import queries, services, sources
-from .forms_staff import BlockForm, ImportForm, NewsletterForm, TestSendForm
-from .models import Block, Campaign, Newsletter
+from .forms_staff import (
+    ArticleForm,
+    BlockForm,
+    ImportForm,
+    NewsletterForm,
+    ResourceForm,
+    TestSendForm,
+)
+from .models import Article, Block, Campaign, Newsletter, Resource
 from .rendering import newsletter_context, render_email, render_web
 
 
@@ -32,6 +39,8 @@ def home(request):
             "newsletters": Newsletter.objects.select_related("mailing_list")[:30],
             "campaigns": Campaign.objects.select_related("mailing_list")[:10],
             "lists": queries.list_counts(),
+            "articles": Article.objects.select_related("rubric")[:30],
+            "resources": Resource.objects.select_related("category")[:30],
         },
     )
 
@@ -293,3 +302,49 @@ def subscriber_import(request):
         else:
             form.add_error("file", _("Choose a file."))
     return render(request, "publications/staff/import.html", {"form": form, "preview": preview})
+
+
+def _edit(request, form_class, save, instance, template_name, done_message):
+    form = form_class(request.POST or None, request.FILES or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in form_class.Meta.fields}
+        try:
+            save(data, instance)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    for e in errors:
+                        form.add_error(field if field in form.fields else None, e)
+            else:
+                for message in error.messages:
+                    form.add_error(None, message)
+        else:
+            messages.success(request, done_message)
+            return redirect("publications:staff_home")
+    return render(request, template_name, {"form": form, "object": instance})
+
+
+@staff_editor_required
+def article_edit(request, pk=None):
+    article = get_object_or_404(Article, pk=pk) if pk else None
+    return _edit(
+        request,
+        ArticleForm,
+        lambda data, obj: services.save_article(data, article=obj),
+        article,
+        "publications/staff/article_form.html",
+        _("The article is saved."),
+    )
+
+
+@staff_editor_required
+def resource_edit(request, pk=None):
+    resource = get_object_or_404(Resource, pk=pk) if pk else None
+    return _edit(
+        request,
+        ResourceForm,
+        lambda data, obj: services.save_resource(data, resource=obj),
+        resource,
+        "publications/staff/resource_form.html",
+        _("The resource is saved."),
+    )

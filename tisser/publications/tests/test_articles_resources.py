@@ -113,3 +113,20 @@ def test_member_only_resource_opens_for_members_only(client, role_users, resourc
     response = client.get(url, {"ouvrir": 1})
     assert response.status_code == 302 and response["Location"] == report.url
     assert Resource.objects.count() == 2
+
+
+def test_staff_write_a_scheduled_article_through_the_pages(client, role_users, rubric):
+    client.force_login(role_users["editor"])
+    when = (timezone.localtime() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        reverse("publications:article_create"),
+        {"title": "Portrait : Coop Manau", "rubric": rubric.pk, "body": "<p>Bonjour</p><script>x</script>",
+         "status": "published", "published_at": when, "image_alt": ""},
+    )  # fmt: skip
+    assert response.status_code == 302
+    item = Article.objects.get(title="Portrait : Coop Manau")
+    assert item.status == Article.Status.SCHEDULED and item.body == "<p>Bonjour</p>"
+    response = client.post(
+        reverse("publications:article_create"), {"title": "", "rubric": rubric.pk, "body": "gardé"}
+    )
+    assert response.status_code == 200 and "gardé" in response.content.decode()

@@ -53,6 +53,9 @@ ROWS = [
     ("publications:campaign", {"pk": ("campaign", "pk")}, STAFF),
     ("publications:campaign_progress", {"pk": ("campaign", "pk")}, STAFF),
     ("publications:subscriber_import", {}, STAFF),
+    ("publications:article_create", {}, STAFF),
+    ("publications:article_edit", {"pk": ("article", "pk")}, STAFF),
+    ("publications:resource_create", {}, STAFF),
 ]  # fmt: skip
 
 
