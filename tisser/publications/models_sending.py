@@ -117,6 +117,7 @@ class Campaign(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        QUEUED = "queued", _("Preparing the recipients")
         SENDING = "sending", _("Sending")
         PAUSED = "paused", _("Paused")
         SENT = "sent", pgettext_lazy("campaign", "Sent")

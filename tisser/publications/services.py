@@ -163,25 +163,30 @@ def create_campaign(
     )
 
 
-def start_campaign(campaign: Campaign) -> int:
-    """Render once, create the deliveries, publish the web version, queue the sending."""
+def start_campaign(campaign: Campaign) -> None:
+    """Render once (here, in the staff's language), publish the web version, and queue
+    the preparation of the recipients and the sending (a worker's job: at 100,000
+    subscribers creating the delivery rows takes seconds, not for a web request)."""
     from .rendering import render_email
-    from .sending.engine import prepare_campaign
-    from .tasks import send_campaign
+    from .tasks import prepare_and_send
 
-    if campaign.status != Campaign.Status.DRAFT:
-        raise ValidationError(_("This campaign has already been started."))
     if campaign.newsletter_id is None:
         raise ValidationError(_("This campaign has no newsletter."))
     parts = render_email(campaign.newsletter)
     check_merge_tags(parts["subject"])
     with transaction.atomic():
+        started = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.DRAFT).update(
+            status=Campaign.Status.QUEUED,
+            html_template=parts["html"],
+            text_template=parts["text"],
+            started_at=timezone.now(),
+        )
+        if not started:
+            raise ValidationError(_("This campaign has already been started."))
         publish_newsletter(campaign.newsletter)
-        total = prepare_campaign(campaign.pk, html=parts["html"], text=parts["text"])
         campaign_id = campaign.pk
-        transaction.on_commit(lambda: send_campaign.delay(campaign_id))
+        transaction.on_commit(lambda: prepare_and_send.delay(campaign_id))
     campaign.refresh_from_db()
-    return total
 
 
 @transaction.atomic
@@ -207,7 +212,8 @@ def cancel_campaign(campaign: Campaign) -> None:
     from .models import Delivery
 
     Campaign.objects.filter(
-        pk=campaign.pk, status__in=[Campaign.Status.SENDING, Campaign.Status.PAUSED]
+        pk=campaign.pk,
+        status__in=[Campaign.Status.QUEUED, Campaign.Status.SENDING, Campaign.Status.PAUSED],
     ).update(status=Campaign.Status.CANCELLED, finished_at=timezone.now())
     Delivery.objects.filter(campaign=campaign, status=Delivery.Status.PENDING).update(
         status=Delivery.Status.SKIPPED

@@ -32,6 +32,15 @@ def send_campaign(campaign_id: int) -> str:
     return outcome
 
 
+@app.task(name="tisser.publications.prepare_and_send", ignore_result=True)
+def prepare_and_send(campaign_id: int) -> None:
+    """Create the delivery rows of a started campaign, then send it."""
+    from .sending.engine import prepare_campaign
+
+    prepare_campaign(campaign_id)
+    send_campaign.delay(campaign_id)
+
+
 @app.task(name="tisser.publications.resume_campaigns", ignore_result=True)
 def resume_campaigns(force: bool = False) -> int:
     """Queue the campaigns still sending whose worker seems gone (all of them when a
@@ -44,14 +53,20 @@ def resume_campaigns(force: bool = False) -> int:
     from . import conf
     from .models import Campaign
 
+    quiet = timezone.now() - timedelta(seconds=conf.claim_seconds())
     rows = Campaign.objects.filter(status=Campaign.Status.SENDING)
+    queued = Campaign.objects.filter(status=Campaign.Status.QUEUED)
     if not force:
-        quiet = timezone.now() - timedelta(seconds=conf.claim_seconds())
         rows = rows.filter(Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=quiet))
+        queued = queued.filter(started_at__lt=quiet)
     ids = list(rows.values_list("pk", flat=True))
     for campaign_id in ids:
         send_campaign.delay(campaign_id)
-    return len(ids)
+    # A preparation is one transaction: a worker killed during it left nothing behind.
+    waiting = list(queued.values_list("pk", flat=True))
+    for campaign_id in waiting:
+        prepare_and_send.delay(campaign_id)
+    return len(ids) + len(waiting)
 
 
 @app.task(name="tisser.publications.publish_scheduled", ignore_result=True)

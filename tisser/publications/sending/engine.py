@@ -76,15 +76,17 @@ def recipients(mailing_list: MailingList):
     )
 
 
-def prepare_campaign(campaign_id: int, *, html: str, text: str) -> int:
-    """Store the rendered parts, create one delivery per recipient, switch to sending.
+def prepare_campaign(campaign_id: int, *, html: str | None = None, text: str | None = None) -> int:
+    """Create one delivery per recipient (in one transaction) and switch to sending.
 
+    The parts are those stored when the campaign was started, or `html`/`text` if given.
     Idempotent: a campaign already prepared is left as it is. Returns the recipients."""
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
-        if campaign.status != Campaign.Status.DRAFT:
+        if campaign.status not in (Campaign.Status.DRAFT, Campaign.Status.QUEUED):
             return campaign.total
-        campaign.html_template, campaign.text_template = html, text
+        if html is not None:
+            campaign.html_template, campaign.text_template = html, text or ""
         batch: list[Delivery] = []
         total = 0
         for person_id, email, first, last, org in recipients(campaign.mailing_list).iterator(

@@ -132,3 +132,23 @@ def test_throttle_spaces_the_messages():
         throttle.wait()
     assert time.monotonic() - started >= 4 / 200
     assert engine.Throttle(0).interval == 0  # 0: no limit
+
+
+def test_started_campaign_is_prepared_by_the_worker_and_shows_it(
+    client, role_users, simple_newsletter, infolettre, counting_smtp
+):
+    """Starting only renders and queues: the recipients are prepared by the task."""
+    make_subscribers(infolettre, 2)
+    campaign = services.create_campaign(simple_newsletter)
+    services.start_campaign(campaign)  # the task is queued after commit: not run here
+    assert campaign.status == Campaign.Status.QUEUED and not campaign.deliveries.exists()
+    client.force_login(role_users["editor"])
+    page = client.get(
+        reverse("publications:campaign_progress", args=[campaign.pk])
+    ).content.decode()
+    assert "Préparation des destinataires" in page and 'hx-trigger="every 1s"' in page
+    from tisser.publications.tasks import prepare_and_send
+
+    prepare_and_send(campaign.pk)  # what the worker does (tasks are eager in the tests)
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.SENT and counting_smtp.total() == 2
