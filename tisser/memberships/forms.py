@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -166,6 +167,10 @@ class FeeRuleForm(forms.ModelForm):
             "workforce": _("Empty: any size."),
         }
         localized_fields = ["amount"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].validators.append(MinValueValidator(0))
 
 
 class CollegeChoiceForm(forms.Form):

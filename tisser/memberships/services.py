@@ -193,14 +193,17 @@ def _sync_flag(org_id: int) -> None:
 
 
 @transaction.atomic
-def validate_membership(membership: Membership, by=None) -> Membership:
-    """Staff accept a membership (idempotent); the organisation's member flag follows."""
+def validate_membership(membership: Membership, by=None, *, at=None) -> Membership:
+    """Staff accept a membership (idempotent); the organisation's member flag follows.
+
+    `at`: when it was validated, for memberships recorded after the fact (imports, demo).
+    """
     locked = Membership.objects.select_for_update().get(pk=membership.pk)
     if locked.status == Membership.Status.CANCELLED:
         raise ValidationError(_("A cancelled membership cannot be validated."))
     if locked.status != Membership.Status.VALIDATED:
         locked.status = Membership.Status.VALIDATED
-        locked.validated_at = timezone.now()
+        locked.validated_at = at or timezone.now()
         locked.validated_by = by if getattr(by, "pk", None) else None
         locked.save(update_fields=["status", "validated_at", "validated_by"])
     _sync_flag(locked.organisation_id)

@@ -155,3 +155,18 @@ def handle(body: bytes, signature: str, *, client=None) -> list:
         membership, _created = recording.record(payment)
         memberships.append(membership)
     return memberships
+
+
+def catch_up(client, since=None) -> dict:
+    """Record the paid membership payments HelloAsso's API lists (since a date): what a
+    lost notification missed. Idempotent like the webhook."""
+    from . import recording
+
+    seen = recorded = 0
+    for data in client.organization_payments(since=since):
+        for payment in payments_in({"eventType": "Payment", "data": data}):
+            seen += 1
+            if payment.email:
+                _membership, created = recording.record(payment)
+                recorded += int(created)
+    return {"seen": seen, "recorded": recorded}

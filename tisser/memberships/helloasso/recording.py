@@ -19,7 +19,7 @@ from django.db.models import Q
 from tisser.directory.models import Organisation
 
 from .. import services
-from ..models import Membership, Payment
+from ..models import Membership, MembershipYear, Payment
 from ..services_join import Applicant, apply_for_membership
 
 YEAR_IN_TEXT = re.compile(r"\b(20\d\d)\b")
@@ -75,6 +75,10 @@ def _commune(payment: HelloAssoPayment):
 @transaction.atomic
 def record(payment: HelloAssoPayment) -> tuple[Membership, bool]:
     """Record the payment and validate the membership it pays for; (membership, new?)."""
+    year = services.ensure_year(payment.membership_year())
+    # Concurrent deliveries of one payment (HelloAsso retries while the first is still
+    # being recorded) queue here, on the year's row; the second then finds the first's.
+    MembershipYear.objects.select_for_update().filter(pk=year.pk).first()
     found = already_recorded(payment)
     if found:
         return found.membership, False
@@ -89,7 +93,6 @@ def record(payment: HelloAssoPayment) -> tuple[Membership, bool]:
         postcode=payment.postcode,
         commune=_commune(payment),
     )
-    year = services.ensure_year(payment.membership_year())
     membership, _created = apply_for_membership(applicant, year, source=Membership.Source.HELLOASSO)
     if membership.amount_due == 0 and payment.amount:
         Membership.objects.filter(pk=membership.pk).update(amount_due=payment.amount)

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from tisser.directory.models import Organisation
+from tisser.directory.tests.conftest import communes  # noqa: F401  (a fixture used here)
 from tisser.memberships import services
 from tisser.memberships.models import FeeRule
 

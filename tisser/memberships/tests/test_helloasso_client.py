@@ -100,3 +100,24 @@ def test_from_settings_needs_credentials(settings):
     client = HelloAssoClient.from_settings()
     assert client is not None
     client.close()
+
+
+@pytest.mark.django_db
+def test_sync_command_records_what_notifications_missed(fake_helloasso):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tisser.memberships.models import Membership
+
+    fake_helloasso.payments[1] = payment_data(payment_id=1, order_id=11)
+    fake_helloasso.payments[2] = payment_data(
+        payment_id=2, order_id=12, company="APRR", email="lou@aprr.example.org"
+    )
+    fake_helloasso.payments[3] = payment_data(payment_id=3, order_id=13, state="Refunded")
+    out = StringIO()
+    call_command("helloasso_sync", "--since", "2026-01-01", stdout=out)
+    assert "2 membership payments on HelloAsso, 2 new" in out.getvalue()
+    assert Membership.objects.filter(status="validated").count() == 2
+    call_command("helloasso_sync", stdout=out)
+    assert Membership.objects.count() == 2

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from tisser.directory.models import Affiliation, Consent, Organisation, Person
 from tisser.directory.services import create_organisation
-from tisser.directory.tests.conftest import VALID_SIRET, communes  # noqa: F401
+from tisser.directory.tests.conftest import VALID_SIRET
 from tisser.memberships import reminders, services
 from tisser.memberships.models import Membership
 
@@ -58,7 +58,7 @@ def test_a_new_member_is_created_once_with_a_pending_membership(
     fees,
     communes,
     year_field,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = post(client, colleges, year_field)
@@ -91,7 +91,7 @@ def test_an_existing_organisation_is_found_by_siret_then_by_name_and_commune(
     colleges,
     fees,
     communes,
-    year_field,  # noqa: F811
+    year_field,
 ):
     by_siret = create_organisation({"name": "APRR", "siret": VALID_SIRET})
     by_name = create_organisation({"name": "Les Anges Gardins", "commune": communes["lille"]})
@@ -106,7 +106,7 @@ def test_an_existing_organisation_is_found_by_siret_then_by_name_and_commune(
     assert by_siret.name == "APRR"  # an application does not rename an organisation
 
 
-def test_bad_input_is_explained_and_kept(client, colleges, fees, communes, year_field):  # noqa: F811
+def test_bad_input_is_explained_and_kept(client, colleges, fees, communes, year_field):
     response = post(
         client,
         colleges,
@@ -125,7 +125,7 @@ def test_bad_input_is_explained_and_kept(client, colleges, fees, communes, year_
     assert not Organisation.objects.exists() and not Membership.objects.exists()
 
 
-def test_unknown_commune_is_refused(client, colleges, fees, communes, year_field):  # noqa: F811
+def test_unknown_commune_is_refused(client, colleges, fees, communes, year_field):
     response = post(client, colleges, year_field, commune="Atlantide")
     assert "commune" in response.context["form"].errors
     assert "Atlantide" in response.content.decode()
@@ -136,7 +136,7 @@ def test_free_amount_below_the_minimum_is_refused_and_kept(
     colleges,
     fees,
     communes,
-    year_field,  # noqa: F811
+    year_field,
 ):
     response = post(client, colleges, year_field, legal_form="autre", free_amount="5")
     assert response.status_code == 200
@@ -152,7 +152,7 @@ def test_a_renewal_link_prefills_and_renews_the_same_organisation(
     colleges,
     fees,
     communes,
-    years,  # noqa: F811
+    years,
 ):
     org = create_organisation(
         {"name": "Les Anges Gardins", "commune": communes["lille"], "postcode": "59000"}
@@ -175,7 +175,7 @@ def test_staff_recording_a_membership_marks_it_as_staff(
     fees,
     communes,
     year_field,
-    make_user,  # noqa: F811
+    make_user,
 ):
     client.force_login(make_user("staff@example.org", staff_role="editor"))
     post(client, colleges, year_field)
