@@ -201,3 +201,25 @@ def test_load_demo_publications_is_idempotent(demo_network):
                       Resource.objects.count(), Event.objects.count())  # fmt: skip
     newsletter = Newsletter.objects.get(slug=demo.NEWSLETTER["slug"])
     assert toc_of(render_email(newsletter)["html"]) == demo.SEED_TOC
+
+
+def test_with_the_events_demo_loaded_first_nothing_is_duplicated(hauts_de_france, settings):
+    """`make run` loads the events demo (dated from today) before this one: its events are
+    reused, and the issue's wording follows their real dates."""
+    from tisser.directory.demo import build_demo_network
+    from tisser.events.demo import load_demo_events
+    from tisser.events.models import Event
+
+    build_demo_network(size=0)
+    load_demo_events()
+    events_before = Event.objects.count()
+    newsletter = demo.load_demo_publications()["newsletter"]
+    assert Event.objects.count() == events_before
+    toc = toc_of(render_email(newsletter)["html"])
+    assert [label for label, _children in toc][3] == "Vie de réseau"
+    assert len(toc) == 8 and len(toc[3][1]) == 3
+    fresque = Event.objects.get(slug="fresque-du-handicap-en-emploi")
+    from django.utils import formats, timezone
+
+    day = formats.date_format(timezone.localtime(fresque.sessions.first().starts_at), "j F")
+    assert toc[2][0].startswith(f"Fresque du handicap en emploi, le {day} à Lens")
