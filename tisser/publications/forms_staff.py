@@ -136,3 +136,8 @@ class ResourceForm(forms.ModelForm):
             "members_only",
             "is_published",
         ]
+
+
+class SuppressionForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    detail = forms.CharField(label=_("Why"), max_length=300, required=False)

@@ -83,6 +83,7 @@ urlpatterns = [
     path(
         "gestion/publications/ressources/<int:pk>/", views_staff.resource_edit, name="resource_edit"
     ),
+    path("gestion/publications/exclusions/", views_staff.suppressions, name="suppressions"),
     path(
         "gestion/publications/abonnes/import/",
         views_staff.subscriber_import,

@@ -348,3 +348,47 @@ def resource_edit(request, pk=None):
         "publications/staff/resource_form.html",
         _("The resource is saved."),
     )
+
+
+@staff_editor_required
+def suppressions(request):
+    """The suppression list: look up, add an address; lifting one is for administrators."""
+    from django.core.paginator import Paginator
+
+    from tisser.directory.permissions import is_staff_admin
+
+    from . import services_subscribers as subscribers
+    from .forms_staff import SuppressionForm
+    from .models import Suppression
+
+    form = SuppressionForm(request.POST or None)
+    if request.method == "POST":
+        if request.POST.get("lift"):
+            if not is_staff_admin(request.user):
+                messages.error(request, _("Only an administrator may lift a suppression."))
+            else:
+                row = Suppression.objects.filter(pk=request.POST["lift"]).first()
+                if row is not None:
+                    subscribers.lift_suppression(row)
+                    messages.success(
+                        request, _("%(email)s may receive emails again.") % {"email": row.email}
+                    )
+            return redirect("publications:suppressions")
+        if form.is_valid():
+            subscribers.suppress(
+                form.cleaned_data["email"],
+                reason=Suppression.Reason.MANUAL,
+                detail=form.cleaned_data["detail"],
+            )
+            messages.success(request, _("The address is on the suppression list."))
+            return redirect("publications:suppressions")
+    q = (request.GET.get("q") or "").strip().lower()
+    rows = Suppression.objects.all()
+    if q:
+        rows = rows.filter(email__contains=q)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "publications/staff/suppressions.html",
+        {"form": form, "page": page, "q": q, "can_lift": is_staff_admin(request.user)},
+    )

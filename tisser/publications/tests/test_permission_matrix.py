@@ -56,6 +56,7 @@ ROWS = [
     ("publications:article_create", {}, STAFF),
     ("publications:article_edit", {"pk": ("article", "pk")}, STAFF),
     ("publications:resource_create", {}, STAFF),
+    ("publications:suppressions", {}, STAFF),
 ]  # fmt: skip
 
 
@@ -95,3 +96,21 @@ def test_public_pages_never_show_subscribers_addresses(client, objects, infolett
                 reverse("publications:articles"), reverse("publications:signup")):  # fmt: skip
         page = client.get(url).content.decode()
         assert all(p.email not in page for p in people), url
+
+
+def test_suppression_list_add_and_lift_by_an_administrator_only(client, role_users, db):
+    from tisser.publications.models import Suppression
+
+    url = reverse("publications:suppressions")
+    client.force_login(role_users["editor"])
+    assert (
+        client.post(url, {"email": "Banni@Exemple.fr", "detail": "demande orale"}).status_code
+        == 302
+    )
+    row = Suppression.objects.get(email="banni@exemple.fr")
+    client.post(url, {"lift": row.pk})
+    assert Suppression.objects.filter(pk=row.pk).exists()  # an editor cannot lift it
+    client.force_login(role_users["admin"])
+    assert "banni@exemple.fr" in client.get(url).content.decode()
+    client.post(url, {"lift": row.pk})
+    assert not Suppression.objects.filter(pk=row.pk).exists()
