@@ -284,7 +284,7 @@ class Sender:
 
         values = self.template.values(delivery)
         message = EmailMultiAlternatives(
-            subject=self.template_subject(),
+            subject=self.template.subject,
             body=mergetags.personalise(self.template.text_parts, values, escape=False),
             from_email=self.template.from_email,
             to=[delivery.email],
@@ -298,9 +298,6 @@ class Sender:
             mergetags.personalise(self.template.html_parts, values, escape=True), "text/html"
         )
         return message
-
-    def template_subject(self) -> str:
-        return Campaign.objects.values_list("subject", flat=True).get(pk=self.template.campaign_id)
 
 
 def mark_sent(delivery_id: int, token: str, mid: str) -> None:

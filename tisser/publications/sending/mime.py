@@ -57,7 +57,7 @@ def _encode_header(value: str) -> str:
     try:
         value.encode("ascii")
     except UnicodeEncodeError:
-        return Header(value, "utf-8").encode()
+        return Header(value, "utf-8").encode(linesep="\r\n")
     return value
 
 
@@ -83,6 +83,7 @@ class CampaignTemplate:
         preferences_url: str = "",
     ):
         self.campaign_id = campaign_id
+        self.subject = subject
         self.from_email = from_email
         self.envelope_from = parseaddr(from_email)[1]
         self.domain = self.envelope_from.rpartition("@")[2] or "tisser.localhost"

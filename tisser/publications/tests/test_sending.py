@@ -292,3 +292,16 @@ def test_progress_fragment_polls_while_sending_and_stops_when_sent(
     engine.send_for(campaign.pk)
     done = client.get(url).content.decode()
     assert "hx-trigger" not in done and "3 envoyés sur 3" in done and "Envoyée" in done
+
+
+def test_a_long_accented_subject_is_folded_with_crlf_only(
+    simple_newsletter, infolettre, counting_smtp, django_capture_on_commit_callbacks
+):
+    simple_newsletter.subject = "Rencontre des Solidaires, économie solidaire, qualité de vie, " * 3
+    simple_newsletter.save()
+    make_subscribers(infolettre, 1)
+    send(simple_newsletter, django_capture_on_commit_callbacks)
+    raw = counting_smtp.raw[0]
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    assert b"\n" not in head.replace(b"\r\n", b"")  # no bare line feed
+    assert str(counting_smtp.messages[0]["Subject"]).strip() == simple_newsletter.subject.strip()
