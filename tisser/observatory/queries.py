@@ -1,0 +1,249 @@
+"""Reads of the observatory shared by pages, exports, embeds and the benchmark.
+
+Values of one indicator, level and year travel as a compact JSON object keyed by INSEE
+code (`{"59350":512.4,…}`: about 0.5 MB for 35,000 communes); the browser joins it to the
+outlines, which are cached separately (they change only when territories are reloaded).
+The encoded body is kept in Django's cache, keyed by the indicator's last change.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Max
+
+from tisser.territories.models import Commune, Departement, Epci, Region
+
+from .live import LiveIndicator, get_live, live_indicators
+from .models import Indicator, IndicatorValue, Level
+
+CACHE_SECONDS = 600
+LEVEL_ORDER = [Level.REGION, Level.DEPARTEMENT, Level.EPCI, Level.COMMUNE]
+# URL prefixes of territory codes, as the directory's `territory` filter reads them.
+PREFIXES = {Level.REGION: "reg-", Level.DEPARTEMENT: "dep-", Level.EPCI: "epci-", Level.COMMUNE: ""}
+PALETTE = ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"]
+
+
+def published_indicators():
+    return Indicator.objects.filter(is_published=True)
+
+
+def get_indicator(slug: str, *, staff: bool = False) -> Indicator | LiveIndicator | None:
+    if live := get_live(slug):
+        return live
+    qs = Indicator.objects.all() if staff else published_indicators()
+    return qs.filter(slug=slug).first()
+
+
+def all_indicators() -> list:
+    return [*published_indicators(), *live_indicators()]
+
+
+def levels_of(indicator) -> list[str]:
+    if isinstance(indicator, LiveIndicator):
+        return list(LEVEL_ORDER)
+    present = set(
+        IndicatorValue.objects.filter(indicator=indicator)
+        .values_list("level", flat=True)
+        .distinct()
+    )
+    return [level for level in LEVEL_ORDER if level in present]
+
+
+def years_of(indicator, level: str) -> list[int]:
+    if isinstance(indicator, LiveIndicator):
+        return indicator.years(level)
+    return sorted(
+        IndicatorValue.objects.filter(indicator=indicator, level=level)
+        .values_list("year", flat=True)
+        .distinct()
+    )
+
+
+def _version(indicator) -> str:
+    if isinstance(indicator, LiveIndicator):
+        return "live"
+    return indicator.updated_at.isoformat()
+
+
+def values(indicator, level: str, year: int) -> dict[str, float]:
+    """`{code: value}` of one indicator, level and year."""
+    if isinstance(indicator, LiveIndicator):
+        return indicator.values(level, year)
+    return dict(
+        IndicatorValue.objects.filter(indicator=indicator, level=level, year=year).values_list(
+            "code", "value"
+        )
+    )
+
+
+def values_json(indicator, level: str, year: int) -> str:
+    """The compact JSON body of `values()` with its colour classes, cached when stored."""
+    key = f"observatory:values:{indicator.slug}:{_version(indicator)}:{level}:{year}"
+    if not isinstance(indicator, LiveIndicator) and (body := cache.get(key)):
+        return body
+    data = values(indicator, level, year)
+    breaks = class_breaks(list(data.values()))
+    body = json.dumps(
+        {"level": level, "year": year, "breaks": breaks, "colors": PALETTE, "values": data},
+        separators=(",", ":"),
+    )
+    if not isinstance(indicator, LiveIndicator):
+        cache.set(key, body, CACHE_SECONDS)
+    return body
+
+
+def class_breaks(numbers: list[float], classes: int = 5) -> list[float]:
+    """Upper bounds of `classes` quantile classes (the last is the maximum)."""
+    if not numbers:
+        return []
+    ordered = sorted(numbers)
+    bounds = []
+    for k in range(1, classes + 1):
+        index = min(len(ordered) - 1, max(0, round(k * len(ordered) / classes) - 1))
+        bounds.append(ordered[index])
+    return sorted(set(bounds))
+
+
+def color_for(value: float | None, breaks: list[float]) -> str:
+    if value is None or not breaks:
+        return "#dddddd"
+    offset = len(PALETTE) - len(breaks)
+    for index, bound in enumerate(breaks):
+        if value <= bound:
+            return PALETTE[index + offset]
+    return PALETTE[-1]
+
+
+def territory_names(level: str) -> dict[str, tuple[str, str]]:
+    """`{code: (name, département code)}` of a level, cached (territories change rarely)."""
+    key = f"observatory:names:{level}"
+    if found := cache.get(key):
+        return found
+    if level == Level.COMMUNE:
+        rows = Commune.objects.values_list("code", "name", "departement_id")
+        names = {code: (name, dep) for code, name, dep in rows}
+    elif level == Level.DEPARTEMENT:
+        names = {c: (n, c) for c, n in Departement.objects.values_list("code", "name")}
+    elif level == Level.REGION:
+        names = {c: (n, "") for c, n in Region.objects.values_list("code", "name")}
+    else:
+        names = {c: (n, "") for c, n in Epci.objects.values_list("code", "name")}
+    cache.set(key, names, 3600)
+    return names
+
+
+@dataclass
+class TableRow:
+    code: str
+    name: str
+    departement: str
+    value: float | None
+    rank: int
+    color: str
+
+
+def table_rows(
+    indicator, level: str, year: int, *, sort: str = "-value", q: str = "", departement: str = ""
+) -> list[TableRow]:
+    """Every territory with a value, ranked by value, then filtered and sorted."""
+    from tisser.core.text import fold
+
+    data = values(indicator, level, year)
+    names = territory_names(level)
+    breaks = class_breaks(list(data.values()))
+    ranked = sorted(data.items(), key=lambda item: -item[1])
+    rows = [
+        TableRow(
+            code,
+            names.get(code, (code, ""))[0],
+            names.get(code, ("", ""))[1],
+            value,
+            rank,
+            color_for(value, breaks),
+        )
+        for rank, (code, value) in enumerate(ranked, start=1)
+    ]
+    if departement:
+        rows = [r for r in rows if r.departement == departement]
+    if text := fold(q):
+        rows = [r for r in rows if text in fold(r.name) or r.code.startswith(q.strip().upper())]
+    key, reverse = sort.lstrip("-"), sort.startswith("-")
+    sorters = {
+        "value": lambda r: r.value,
+        "name": lambda r: fold(r.name),
+        "code": lambda r: r.code,
+        "rank": lambda r: r.rank,
+    }
+    rows.sort(key=sorters.get(key, sorters["value"]), reverse=reverse)
+    return rows
+
+
+def series(indicator, level: str, codes: list[str]) -> dict[str, list[tuple[int, float]]]:
+    """`{code: [(year, value), …]}` for the evolution chart."""
+    if isinstance(indicator, LiveIndicator):
+        year = indicator.years(level)[0]
+        data = indicator.values(level, year)
+        return {c: [(year, data[c])] for c in codes if c in data}
+    out: dict[str, list] = {c: [] for c in codes}
+    rows = IndicatorValue.objects.filter(indicator=indicator, level=level, code__in=codes)
+    for code, year, value in rows.order_by("year").values_list("code", "year", "value"):
+        out[code].append((year, value))
+    return {c: points for c, points in out.items() if points}
+
+
+def territory_values(level: str, code: str) -> list[dict]:
+    """Every published indicator's latest value for one territory (the territory page)."""
+    latest = (
+        IndicatorValue.objects.filter(level=level, code=code, indicator__is_published=True)
+        .values("indicator")
+        .annotate(year=Max("year"))
+    )
+    years = {row["indicator"]: row["year"] for row in latest}
+    found = []
+    rows = IndicatorValue.objects.filter(level=level, code=code, indicator__in=years.keys())
+    for value in rows.select_related("indicator"):
+        if years[value.indicator_id] == value.year:
+            found.append({"indicator": value.indicator, "year": value.year, "value": value.value})
+    for live in live_indicators()[:3]:
+        year = live.years(level)[0]
+        found.append(
+            {"indicator": live, "year": year, "value": live.values(level, year).get(code, 0.0)}
+        )
+    return found
+
+
+def resolve_territory(text: str) -> tuple[str, str, str] | None:
+    """`dep-80` / `reg-32` / `epci-…` / `80016` → (level, code, name), or None if unknown."""
+    prefix, sep, rest = (text or "").partition("-")
+    if sep and prefix in {"reg", "dep", "epci"}:
+        level = {"reg": Level.REGION, "dep": Level.DEPARTEMENT, "epci": Level.EPCI}[prefix]
+        code = rest.upper()
+    else:
+        level, code = Level.COMMUNE, text.upper()
+    name = territory_names(level).get(code)
+    if name is None:
+        return None
+    return level, code, name[0]
+
+
+def territory_code(level: str, code: str) -> str:
+    return PREFIXES[level] + code
+
+
+def populations_of(level: str) -> dict[str, int]:
+    from .live import populations
+
+    return populations(level)
+
+
+def territory_events(territory_code: str) -> list:
+    """Events held in the territory, for its page.
+
+    Extension point: the events app is built apart from this one; once merged, return its
+    upcoming events whose venue commune is inside `territory_code` (observatory may import
+    events). Until then the territory page says the agenda is not available.
+    """
+    return []
