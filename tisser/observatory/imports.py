@@ -52,6 +52,14 @@ LEVEL_ALIASES = {
     "commune": Level.COMMUNE,
     "com": Level.COMMUNE,
 }
+# French names of the themes, whatever the language of the person importing.
+THEME_ALIASES = {
+    "dechets": Theme.WASTE,
+    "emploi": Theme.EMPLOYMENT,
+    "economie sociale et solidaire": Theme.ESS,
+    "environnement": Theme.ENVIRONMENT,
+    "autre": Theme.OTHER,
+}
 _NUMBER_SPACES = re.compile(r"[\s\u00a0\u202f]")
 
 
@@ -155,6 +163,7 @@ class Checker:
         self.unit = fold(indicator.unit)
         self.themes = {fold(str(label)): value for value, label in Theme.choices}
         self.themes.update({value: value for value in Theme.values})
+        self.themes.update(THEME_ALIASES)
 
     def _level_and_code(self, row: dict) -> tuple[str | None, str]:
         code = (row.get("code") or "").strip().upper()

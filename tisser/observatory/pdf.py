@@ -1,5 +1,6 @@
-"""A shortlist as a printable PDF (fpdf2, with its bundled Unicode font-free core fonts
-replaced by DejaVu when the system has it, so accents print)."""
+"""A shortlist as a printable PDF (fpdf2). DejaVu Sans is used when the system has it
+(every accent and symbol prints); otherwise the PDF core font Helvetica, with text reduced
+to Latin-1 (French accents still print)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+DEJAVU_BOLD = DEJAVU.with_name("DejaVuSans-Bold.ttf")
 
 
 def _latin1(text: str) -> str:
@@ -22,8 +24,9 @@ def shortlist_pdf(shortlist, headers: list[str], rows: list[list]) -> bytes:
     pdf = FPDF(orientation="L", format="A4")
     pdf.set_auto_page_break(True, margin=12)
     pdf.add_page()
-    if DEJAVU.exists():
+    if DEJAVU.exists() and DEJAVU_BOLD.exists():
         pdf.add_font("DejaVu", "", str(DEJAVU))
+        pdf.add_font("DejaVu", "B", str(DEJAVU_BOLD))
         font, clean = "DejaVu", str
     else:
         font, clean = "Helvetica", _latin1

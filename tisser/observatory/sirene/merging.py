@@ -1,6 +1,8 @@
-"""From Sirene rows to the contacts base: one organisation per establishment, matched by
-SIRET, then by SIREN in the same commune, then by name in the same commune (the
-directory's own de-duplication), so a second import adds nothing."""
+"""From Sirene rows to the contacts base: one organisation per legal unit (the directory
+holds organisations, not sites: its head office when it is in the territory, else its
+first establishment there), matched by SIRET, then by SIREN (another establishment of the
+same unit already in the base), then by name in the same commune (the directory's own
+de-duplication), so a second import adds nothing."""
 
 from __future__ import annotations
 
@@ -103,9 +105,9 @@ def find_existing(data: dict) -> Organisation | None:
     found = Organisation.objects.filter(siret=data["siret"]).first()
     if found:
         return found
-    same_unit = Organisation.objects.filter(
-        siret__startswith=data["siret"][:9], commune_id=data["commune"]
-    ).first()
+    same_unit = (
+        Organisation.objects.filter(siret__startswith=data["siret"][:9]).order_by("pk").first()
+    )
     if same_unit:
         return same_unit
     return directory.find_duplicate(name=data["name"], commune_code=data["commune"])

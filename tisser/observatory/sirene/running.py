@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from tisser.territories.models import Commune
 
 from ..models import SireneImport
-from .merging import merge_row
+from .merging import describe, merge_row
 from .reading import SireneFileError, read_ess_units, read_establishments
 
 logger = logging.getLogger(__name__)
@@ -78,15 +78,20 @@ def run_sirene_import(job_id: int) -> SireneImport | None:
         counts = {"created": 0, "completed": 0, "unchanged": 0}
         lines = []
         note = _("Sirene import of %(territory)s") % {"territory": job.territory}
+        chosen: dict[str, dict] = {}
+        for row in matched:  # one establishment per legal unit: its head office first
+            if row["siren"] not in chosen or row["etablissementSiege"] == "true":
+                chosen[row["siren"]] = row
         with transaction.atomic():
-            for row in matched:
+            for row in chosen.values():
                 result = merge_row(row, units[row["siren"]], publish=job.publish, note=note)
                 counts[result] += 1
-                lines.append([row["siret"], row["codeCommuneEtablissement"], result])
+                lines.append([row["siret"], row["codeCommuneEtablissement"], describe(result)])
         report = {
             "ess_units": len(units),
             "rows_read": stats["rows"],
             "matched": len(matched),
+            "organisations": len(chosen),
             **counts,
             "read_seconds": round(read_seconds, 2),
             "seconds": round(time.monotonic() - started, 2),

@@ -62,3 +62,15 @@ def suppliers(hauts_de_france):
     services.set_supplier_profile(made["Ressourcerie du Coquelicot"], {"naf_code": "38.32Z"})
     services.set_supplier_profile(made["Jardins d'Amiens"], {"naf_code": "81.30Z", "is_esus": True})
     return made
+
+
+@pytest.fixture
+def editor_client(client, make_user):
+    client.force_login(make_user("editrice@example.org", staff_role="editor"))
+    return client
+
+
+@pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks):
+    """Run what `transaction.on_commit` queued (tasks are eager in tests)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
