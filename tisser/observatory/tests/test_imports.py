@@ -51,16 +51,16 @@ def test_replacing_values_counts_them(waste, run_on_commit):
 
 def test_every_bad_row_is_reported_with_its_line_and_nothing_is_written(waste):
     raw = (
-        "code_insee;annee;valeur;unite\n"
-        "80016;2024;512;kg/hab\n"
-        "99999;2024;1;kg/hab\n"
-        "80021;vingt;2;kg/hab\n"
-        "80021;2024;beaucoup;kg/hab\n"
-        "80016;2024;513;kg/hab\n"
-        "80050;2024;3;tonnes\n"
-        "\n"
-        "80060;2024;4;kg/hab;extra\n"
-    ).encode()
+        b"code_insee;annee;valeur;unite\n"
+        b"80016;2024;512;kg/hab\n"
+        b"99999;2024;1;kg/hab\n"
+        b"80021;vingt;2;kg/hab\n"
+        b"80021;2024;beaucoup;kg/hab\n"
+        b"80016;2024;513;kg/hab\n"
+        b"80050;2024;3;tonnes\n"
+        b"\n"
+        b"80060;2024;4;kg/hab;extra\n"
+    )
     before = IndicatorValue.objects.count()
     job = services.start_import(waste, "bad.csv", raw)
     lines = {e["line"]: " ".join(e["messages"]) for e in job.errors}
