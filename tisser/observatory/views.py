@@ -68,8 +68,9 @@ def home(request):
 
 
 def _evolution(indicator, level, rows):
-    codes = [r.code for r in rows[:EVOLUTION_LINES]]
-    names = {r.code: r.name for r in rows}
+    top = rows.top(EVOLUTION_LINES)
+    codes = [r.code for r in top]
+    names = {r.code: r.name for r in top}
     lines = {names[c]: pts for c, pts in queries.series(indicator, level, codes).items()}
     return charts.evolution_svg(
         _("%(name)s: evolution") % {"name": indicator.name},
@@ -80,7 +81,7 @@ def _evolution(indicator, level, rows):
 
 
 def _comparison(indicator, year, rows):
-    bars = [(r.name, r.value) for r in sorted(rows, key=lambda r: -r.value)[:COMPARISON_BARS]]
+    bars = [(r.name, r.value) for r in rows.top(COMPARISON_BARS)]
     return charts.comparison_svg(
         _("%(name)s in %(year)s") % {"name": indicator.name, "year": year},
         indicator.unit,
@@ -121,9 +122,9 @@ def indicator_page(request, slug):
                 "page": page,
                 "row_count": len(rows),
                 "query": params.urlencode(),
-                "breaks": queries.class_breaks([r.value for r in everything]),
+                "breaks": queries.class_breaks(everything.values()),
                 "palette": queries.PALETTE,
-                "evolution": _evolution(indicator, level, sorted(rows, key=lambda r: -r.value))
+                "evolution": _evolution(indicator, level, rows)
                 if len(selection["years"]) > 1
                 else "",
                 "comparison": _comparison(indicator, year, rows),

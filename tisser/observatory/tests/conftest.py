@@ -74,3 +74,13 @@ def editor_client(client, make_user):
 def run_on_commit(django_capture_on_commit_callbacks):
     """Run what `transaction.on_commit` queued (tasks are eager in tests)."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Cached territory names and values must not outlive a test's database."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
