@@ -28,6 +28,22 @@ def _nice_max(value: float) -> float:
     return value
 
 
+def _nice_range(low: float, high: float) -> tuple[float, float]:
+    """(top, bottom) of a line chart's axis: a round step around the data, not from zero
+    (a line chart shows change; the bar chart beside it starts at zero)."""
+    import math
+
+    span = (high - low) or abs(high) or 1.0
+    raw = span / 4
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    bottom = math.floor(low / step) * step
+    top = math.ceil(high / step) * step
+    if top == bottom:
+        top = bottom + step
+    return top, bottom
+
+
 def evolution_svg(
     title: str, unit: str, lines: dict[str, list[tuple[int, float]]], decimals: int = 1
 ) -> str:
@@ -37,8 +53,7 @@ def evolution_svg(
     numbers = [v for points in lines.values() for _y, v in points]
     if not years:
         return ""
-    top_value = _nice_max(max(numbers))
-    bottom_value = 0.0 if min(numbers) >= 0 else min(numbers)
+    top_value, bottom_value = _nice_range(min(numbers), max(numbers))
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def x(year):

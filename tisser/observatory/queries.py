@@ -24,7 +24,8 @@ CACHE_SECONDS = 600
 LEVEL_ORDER = [Level.REGION, Level.DEPARTEMENT, Level.EPCI, Level.COMMUNE]
 # URL prefixes of territory codes, as the directory's `territory` filter reads them.
 PREFIXES = {Level.REGION: "reg-", Level.DEPARTEMENT: "dep-", Level.EPCI: "epci-", Level.COMMUNE: ""}
-PALETTE = ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"]
+PALETTE = ["#d0d1e6", "#a6bddb", "#74a9cf", "#2b8cbe", "#045a8d"]
+NO_VALUE = "#f7f7f7"
 
 
 def published_indicators():
@@ -121,7 +122,7 @@ def class_breaks(numbers: list[float], classes: int = 5) -> list[float]:
 
 def color_for(value: float | None, breaks: list[float]) -> str:
     if value is None or not breaks:
-        return "#dddddd"
+        return NO_VALUE
     offset = len(PALETTE) - len(breaks)
     for index, bound in enumerate(breaks):
         if value <= bound:

@@ -17,7 +17,7 @@
     return fetch(url, { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; });
   }
   function colour(value, data) {
-    if (value === undefined || value === null) { return "#dddddd"; }
+    if (value === undefined || value === null) { return "#f7f7f7"; }
     var offset = data.colors.length - data.breaks.length;
     for (var i = 0; i < data.breaks.length; i++) {
       if (value <= data.breaks[i]) { return data.colors[i + offset]; }
@@ -65,9 +65,17 @@
           mapNode.setAttribute("data-ready", "1");
         });
       }
-      if (bounds.isValid()) {
-        /* Metropolitan France first: overseas outlines would shrink it to a dot. */
-        map.fitBounds(config.level === "commune" ? bounds : L.latLngBounds([41.3, -5.2], [51.1, 9.6]));
+      /* Fit the territories that have a value (metropolitan France when they all do:
+       * overseas outlines would shrink it to a dot). */
+      var valued = L.latLngBounds([]);
+      layer.eachLayer(function (l) {
+        if (data.values[l.feature.properties.code] !== undefined) { valued.extend(l.getBounds()); }
+      });
+      var france = L.latLngBounds([41.3, -5.2], [51.1, 9.6]);
+      if (valued.isValid()) {
+        map.fitBounds(france.contains(valued) ? valued : france);
+      } else if (bounds.isValid()) {
+        map.fitBounds(france);
       }
       mapNode.setAttribute("data-ready", "1");
     });
