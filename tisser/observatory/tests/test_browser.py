@@ -99,3 +99,33 @@ def test_visitor_map_table_sort_export_and_buyer_shortlist(browser, live_server,
         assert errors == []
     finally:
         context.close()
+
+
+def test_commune_map_joins_values_to_the_fetched_outlines(browser, live_server, waste):
+    """Commune level: the outlines stored by `fetch_commune_outlines` (here from the shared
+    GeoJSON of Hauts-de-France) are drawn; communes without one become dots."""
+    from django.core.management import call_command
+
+    from .conftest import GEO
+
+    page = browser.new_page()
+    try:
+        # No outline fetched yet: every commune of the Somme is a dot at its centre.
+        url = f"{live_server.url}/observatoire/indicateurs/{waste.slug}/?niveau=commune&departement=80"
+        page.goto(url)
+        page.wait_for_selector("#obs-map[data-ready='1']", state="attached")
+        assert page.locator("#obs-map").get_attribute("data-outlines") == "0"
+        assert int(page.locator("#obs-map").get_attribute("data-dots")) > 700
+        call_command(
+            "fetch_commune_outlines",
+            file=f"{GEO}/communes-hauts-de-france.geojson",
+            departements=["80"],
+        )
+        page.close()  # a new page: the first answer (no outline) may sit in the HTTP cache
+        page = browser.new_context().new_page()
+        page.goto(url)
+        page.wait_for_selector("#obs-map[data-ready='1']", state="attached")
+        assert int(page.locator("#obs-map").get_attribute("data-outlines")) > 700
+        assert page.locator("#obs-map").get_attribute("data-dots") == "0"
+    finally:
+        page.close()

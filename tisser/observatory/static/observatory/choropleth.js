@@ -50,6 +50,7 @@
         }
       }).addTo(map);
       var bounds = layer.getBounds();
+      mapNode.setAttribute("data-outlines", String(Object.keys(drawn).length));
       if (config.level === "commune") {
         return getJSON(config.centresUrl).then(function (centres) {
           var dots = L.featureGroup();
@@ -60,6 +61,7 @@
               .bindTooltip(label(code, value)).on("click", function () { window.location.href = link(code); }).addTo(dots);
           });
           dots.addTo(map);
+          mapNode.setAttribute("data-dots", String(dots.getLayers().length));
           var all = bounds.isValid() ? bounds.extend(dots.getBounds()) : dots.getBounds();
           if (all.isValid()) { map.fitBounds(all); }
           mapNode.setAttribute("data-ready", "1");
