@@ -28,9 +28,9 @@ def _nice_max(value: float) -> float:
     return value
 
 
-def _nice_range(low: float, high: float) -> tuple[float, float]:
-    """(top, bottom) of a line chart's axis: a round step around the data, not from zero
-    (a line chart shows change; the bar chart beside it starts at zero)."""
+def _nice_range(low: float, high: float) -> tuple[float, float, float]:
+    """(top, bottom, step) of a line chart's axis: round steps around the data, not from
+    zero (a line chart shows change; the bar chart beside it starts at zero)."""
     import math
 
     span = (high - low) or abs(high) or 1.0
@@ -41,7 +41,7 @@ def _nice_range(low: float, high: float) -> tuple[float, float]:
     top = math.ceil(high / step) * step
     if top == bottom:
         top = bottom + step
-    return top, bottom
+    return top, bottom, step
 
 
 def evolution_svg(
@@ -53,7 +53,7 @@ def evolution_svg(
     numbers = [v for points in lines.values() for _y, v in points]
     if not years:
         return ""
-    top_value, bottom_value = _nice_range(min(numbers), max(numbers))
+    top_value, bottom_value, step = _nice_range(min(numbers), max(numbers))
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def x(year):
@@ -77,13 +77,14 @@ def evolution_svg(
         )
         + "</desc>",
     ]
-    for k in range(5):
-        value = bottom_value + (top_value - bottom_value) * k / 4
+    ticks = round((top_value - bottom_value) / step)
+    for k in range(ticks + 1):
+        value = bottom_value + step * k
         parts.append(
             f'<line x1="{left}" x2="{left + plot_w}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
             'stroke="#ddd"/>'
             f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end" font-size="11">'
-            f"{escape(_fmt(value, 0 if top_value >= 100 else decimals))}</text>"
+            f"{escape(_fmt(value, 0 if step >= 1 else decimals))}</text>"
         )
     for year in years:
         parts.append(

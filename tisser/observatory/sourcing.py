@@ -5,7 +5,8 @@ Filters (query parameters, so a search is a shareable URL): `category` (slugs), 
 a bounding-box prefilter in SQL, then the exact great-circle distance in Python, which
 works the same on SQLite and PostgreSQL), `territory` (`reg-32`, `dep-80`, `epci-…` or an
 INSEE code), `status` (siae, ea, esat, esus, reserved = any of them), `size` (workforce
-bands). Only published organisations and their public fields are ever shown.
+bands). Only published organisations (local authorities excepted: they buy, they do not
+supply) and their public fields are ever shown.
 """
 
 from __future__ import annotations
@@ -103,7 +104,10 @@ def search_suppliers(search: Search) -> list[tuple[Organisation, float | None]]:
     """Matching published organisations with their distance (km) when a centre is given,
     nearest first (else by name)."""
     params = search.params
-    qs: QuerySet = Organisation.objects.filter(status=Organisation.Status.PUBLISHED)
+    # Local authorities are the buyers' peers, not suppliers.
+    qs: QuerySet = Organisation.objects.filter(status=Organisation.Status.PUBLISHED).exclude(
+        legal_form=LegalForm.COLLECTIVITE
+    )
     if categories := _values(params, "category"):
         qs = qs.filter(categories__slug__in=categories)
     if naf := [n.upper() for n in _values(params, "naf")]:

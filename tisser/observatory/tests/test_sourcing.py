@@ -148,3 +148,20 @@ def test_supplier_profile_rules(suppliers):
     assert profile.naf_code == "88.10C" and profile.is_ea and profile.reserved_contracts
     with pytest.raises(Exception, match="NAF"):
         services.set_supplier_profile(org, {"naf_code": "abc"})
+
+
+def test_local_authorities_are_not_suppliers(suppliers):
+    from tisser.directory import services as directory
+
+    directory.create_organisation(
+        {
+            "name": "Communauté de communes du Pays du Coquelicot",
+            "commune": "80016",
+            "latitude": 50.0,
+            "longitude": 2.65,
+            "legal_form": "collectivite",
+        }
+    )
+    assert "Communauté de communes du Pays du Coquelicot" not in names(
+        {"commune": "80016", "km": "30"}
+    )

@@ -75,7 +75,7 @@
       });
       var france = L.latLngBounds([41.3, -5.2], [51.1, 9.6]);
       if (valued.isValid()) {
-        map.fitBounds(france.contains(valued) ? valued : france);
+        map.fitBounds(france.contains(valued) ? valued.pad(0.15) : france);
       } else if (bounds.isValid()) {
         map.fitBounds(france);
       }
