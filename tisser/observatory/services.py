@@ -275,8 +275,3 @@ def create_shortlist(name: str, organisation_ids, *, owner=None, query: str = ""
     shortlist = Shortlist.objects.create(name=name, owner=owner, query=query[:1000])
     shortlist.organisations.set(organisations)
     return shortlist
-
-
-@transaction.atomic
-def remove_from_shortlist(shortlist: Shortlist, organisation_id: int) -> None:
-    shortlist.organisations.remove(organisation_id)

@@ -135,3 +135,44 @@ def test_staff_pages_upload_preview_confirm(waste, editor_client, run_on_commit)
     )
     page = editor_client.get(bad["Location"]).content.decode()
     assert "00000" in page and "import-errors" in page and "confirm-import" not in page
+
+
+def test_staff_create_and_edit_an_indicator(editor_client):
+    from tisser.observatory.models import Indicator
+
+    url = reverse("observatory:staff_indicator_create")
+    bad = editor_client.post(url, {"name": "", "theme": "waste", "decimals": "1"})
+    assert bad.status_code == 400
+    response = editor_client.post(
+        url,
+        {
+            "name": "Emplois dans l'ESS",
+            "theme": "employment",
+            "unit": "%",
+            "source": "INSEE Flores",
+            "licence": "Licence Ouverte",
+            "decimals": "1",
+            "is_published": "on",
+        },
+    )
+    indicator = Indicator.objects.get()
+    assert response.status_code == 302 and indicator.slug == "emplois-dans-less"
+    editor_client.post(
+        reverse("observatory:staff_indicator_edit", args=[indicator.pk]),
+        {"name": "Emplois dans l'ESS (part)", "theme": "employment", "decimals": "2"},
+    )
+    indicator.refresh_from_db()
+    assert indicator.name == "Emplois dans l'ESS (part)" and indicator.slug == "emplois-dans-less"
+    assert not indicator.is_published
+
+
+def test_progress_fragment_polls_until_done(waste, editor_client):
+    job = services.start_import(waste, "v.csv", b"code_insee;annee;valeur\n80016;2020;1\n")
+    IndicatorImport.objects.filter(pk=job.pk).update(status=IndicatorImport.Status.RUNNING)
+    url = reverse("observatory:staff_import_progress", args=[job.pk])
+    running = editor_client.get(url, HTTP_HX_REQUEST="true")
+    assert 'hx-trigger="every 1s"' in running.content.decode()
+    assert "HX-Refresh" not in running
+    IndicatorImport.objects.filter(pk=job.pk).update(status=IndicatorImport.Status.DONE)
+    done = editor_client.get(url, HTTP_HX_REQUEST="true")
+    assert done["HX-Refresh"] == "true"
