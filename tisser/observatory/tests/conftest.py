@@ -1,6 +1,8 @@
 """Fixtures of the observatory's tests: real territories (Hauts-de-France), an indicator
 with values, suppliers around Albert (80016)."""
 
+from pathlib import Path
+
 import pytest
 
 from tisser.directory import services as directory
@@ -8,7 +10,19 @@ from tisser.directory.models import Category, Organisation
 from tisser.observatory import services
 from tisser.observatory.models import Level, Theme
 
-GEO = "/work/shared/geo"
+
+def _shared_geo() -> Path | None:
+    """`shared/geo` beside the repository (as CI lays it), else the workplace's copy."""
+    for folder in (
+        Path(__file__).resolve().parents[3].parent / "shared" / "geo",
+        Path("/work/shared/geo"),
+    ):
+        if (folder / "communes-hauts-de-france.geojson").exists():
+            return folder
+    return None
+
+
+GEO = _shared_geo()
 
 
 @pytest.fixture
