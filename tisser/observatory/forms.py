@@ -90,3 +90,18 @@ class SireneForm(forms.Form):
             if not data.get(name) and not data.get(f"{name}_upload"):
                 self.add_error(name, _("Choose a file or upload one."))
         return data
+
+
+class SupplierProfileForm(forms.Form):
+    naf_code = forms.CharField(
+        label=_("NAF code"), max_length=8, required=False, help_text=_("e.g. 38.32Z")
+    )
+    is_siae = forms.BooleanField(label=_("SIAE (work integration)"), required=False)
+    is_ea = forms.BooleanField(label=_("Adapted company (EA)"), required=False)
+    is_esat = forms.BooleanField(label=_("ESAT"), required=False)
+    is_esus = forms.BooleanField(label=_("ESUS approval"), required=False)
+    offer = forms.CharField(
+        label=_("What it offers to buyers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

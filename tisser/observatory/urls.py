@@ -55,6 +55,12 @@ urlpatterns = [
     path(
         "gestion/observatoire/modele.csv", views_staff.import_template, name="staff_import_template"
     ),
+    path("gestion/observatoire/fournisseurs/", views_staff.supplier_list, name="staff_suppliers"),
+    path(
+        "gestion/observatoire/fournisseurs/<int:pk>/",
+        views_staff.supplier_edit,
+        name="staff_supplier",
+    ),
     path("gestion/observatoire/sirene/", views_staff.sirene_form, name="staff_sirene"),
     path(
         "gestion/observatoire/sirene/<int:pk>/",

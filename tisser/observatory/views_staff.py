@@ -181,3 +181,56 @@ def sirene_detail(request, pk):
     if request.htmx and not job.in_progress:
         response["HX-Refresh"] = "true"
     return response
+
+
+@staff_required
+def supplier_list(request):
+    """Organisations and their supplier profiles, searched by name (staff edit them here:
+    the directory knows nothing of the observatory)."""
+    from django.core.paginator import Paginator
+
+    from tisser.core.text import fold
+    from tisser.directory.models import Organisation
+
+    qs = Organisation.objects.exclude(status=Organisation.Status.ARCHIVED).select_related(
+        "commune", "supplier_profile"
+    )
+    q = request.GET.get("q", "")[:100]
+    if text := fold(q):
+        qs = qs.filter(match_key__contains=text)
+    if request.GET.get("profil") == "1":
+        qs = qs.filter(supplier_profile__isnull=False)
+    page = Paginator(qs.order_by("name", "pk"), 50).get_page(request.GET.get("page"))
+    return render(request, "observatory/staff/supplier_list.html", {"page": page, "q": q})
+
+
+@staff_required
+def supplier_edit(request, pk):
+    from tisser.directory.models import Organisation
+
+    from .forms import SupplierProfileForm
+    from .models import SupplierProfile
+
+    org = get_object_or_404(Organisation, pk=pk)
+    profile = SupplierProfile.objects.filter(organisation=org).first()
+    initial = (
+        {f: getattr(profile, f) for f in services.PROFILE_FIELDS if f != "is_ess"}
+        if profile
+        else {}
+    )
+    form = SupplierProfileForm(*posted_data(request)[:1], initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_supplier_profile(org, form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Supplier profile saved."))
+            return redirect("observatory:staff_suppliers")
+    return render(
+        request,
+        "observatory/staff/supplier_form.html",
+        {"form": form, "organisation": org, "profile": profile},
+        status=400 if form.errors else 200,
+    )

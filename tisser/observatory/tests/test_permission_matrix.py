@@ -89,6 +89,8 @@ ROWS = [
     ),
     ("staff template", "observatory:staff_import_template", {}, "", "get", STAFF_ONLY),
     ("staff sirene", "observatory:staff_sirene", {}, "", "get", STAFF_ONLY),
+    ("staff suppliers", "observatory:staff_suppliers", {}, "", "get", STAFF_ONLY),
+    ("staff supplier", "observatory:staff_supplier", {"pk": "ORG"}, "", "get", STAFF_ONLY),
     (
         "staff sirene job",
         "observatory:staff_sirene_detail",
@@ -123,6 +125,7 @@ def world(role_users, hauts_de_france, tmp_path):
     return {
         **role_users,
         "INDICATOR": shown.pk,
+        "ORG": org.pk,
         "IMPORT": job.pk,
         "SIRENE": sirene.pk,
         "TOKEN": shortlist_token(shortlist),

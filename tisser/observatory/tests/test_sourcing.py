@@ -165,3 +165,17 @@ def test_local_authorities_are_not_suppliers(suppliers):
     assert "Communauté de communes du Pays du Coquelicot" not in names(
         {"commune": "80016", "km": "30"}
     )
+
+
+def test_staff_edit_a_supplier_profile(editor_client, suppliers):
+    org = suppliers["Recyclerie de Lille"]
+    listing = editor_client.get(reverse("observatory:staff_suppliers") + "?q=recyclerie")
+    assert "Recyclerie de Lille" in listing.content.decode()
+    url = reverse("observatory:staff_supplier", args=[org.pk])
+    bad = editor_client.post(url, {"naf_code": "pas un code"})
+    assert bad.status_code == 400 and 'value="pas un code"' in bad.content.decode()
+    ok = editor_client.post(url, {"naf_code": "3832z", "is_esus": "on", "offer": "Collecte"})
+    assert ok.status_code == 302
+    org.supplier_profile.refresh_from_db()
+    profile = org.supplier_profile
+    assert (profile.naf_code, profile.is_esus, profile.is_siae) == ("38.32Z", True, True)
