@@ -150,10 +150,23 @@ def indicator_page(request, slug):
                 "embed_url": request.build_absolute_uri(
                     reverse("observatory:embed", args=[indicator.slug])
                 )
-                + f"?niveau={level}&annee={year}",
+                + "?"
+                + _embed_query(level, year, q, departement),
             }
         )
     return render(request, "observatory/indicator.html", context)
+
+
+def _embed_query(level, year, q, departement) -> str:
+    from django.http import QueryDict
+
+    params = QueryDict(mutable=True)
+    params.update({"niveau": level, "annee": year})
+    if q:
+        params["q"] = q
+    if departement:
+        params["departement"] = departement
+    return params.urlencode()
 
 
 def _outlines_url(level, departement) -> str:
@@ -235,7 +248,13 @@ def embed(request, slug):
     selection = _selection(request, indicator)
     chart = ""
     if selection["year"]:
-        rows = queries.table_rows(indicator, selection["level"], selection["year"])
+        rows = queries.table_rows(
+            indicator,
+            selection["level"],
+            selection["year"],
+            q=request.GET.get("q", "")[:100],
+            departement=request.GET.get("departement", "").upper()[:3],
+        )
         if request.GET.get("graphique") == "evolution":
             chart = _evolution(indicator, selection["level"], rows)
         else:

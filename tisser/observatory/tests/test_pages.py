@@ -118,3 +118,14 @@ def test_class_breaks_are_quantiles():
     assert queries.class_breaks([]) == []
     assert queries.color_for(1, [2, 4, 6, 8, 10]) == queries.PALETTE[0]
     assert queries.color_for(10, [2, 4, 6, 8, 10]) == queries.PALETTE[-1]
+
+
+def test_charts_and_embed_follow_the_filters(client, waste):
+    url = reverse("observatory:indicator", args=[waste.slug])
+    body = client.get(url + "?niveau=commune&departement=80").content.decode()
+    assert "departement=80" in body.split('id="embed-code"')[1].split("</textarea>")[0]
+    embed = client.get(
+        reverse("observatory:embed", args=[waste.slug])
+        + "?niveau=commune&departement=80&graphique=comparaison"
+    ).content.decode()
+    assert "Albert" in embed and "Lille" not in embed
