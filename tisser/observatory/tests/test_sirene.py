@@ -2,6 +2,7 @@
 flag, territory and activity, merging into the contacts base without duplicates."""
 
 import csv
+import io
 import time
 import zipfile
 
@@ -174,3 +175,44 @@ def test_the_import_runs_in_a_real_worker_with_progress(
     page = client.get(reverse("observatory:staff_sirene_detail", args=[job.pk])).content.decode()
     assert "sirene-report" in page
     assert Organisation.objects.count() == job.report["created"] > 0
+
+
+@pytest.mark.django_db
+def test_a_failure_while_merging_leaves_nothing_behind(hauts_de_france, sample, monkeypatch):
+    from tisser.observatory.sirene import running
+
+    calls = []
+    real = running.merge_row
+
+    def failing(row, unit, **kwargs):
+        calls.append(row["siret"])
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        return real(row, unit, **kwargs)
+
+    monkeypatch.setattr(running, "merge_row", failing)
+    units_path, est_path = sample
+    job = SireneImport.objects.create(
+        units_path=units_path, establishments_path=est_path, territory="dep-80"
+    )
+    job = run_sirene_import(job.pk)
+    assert job.status == SireneImport.Status.FAILED and len(calls) == 3
+    assert "Nothing was imported" in job.message or "Rien n" in job.message
+    assert Organisation.objects.count() == 0 and SupplierProfile.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_command_imports_with_a_naf_filter(hauts_de_france, sample):
+    from django.core.management import call_command
+
+    units_path, est_path = sample
+    out = io.StringIO()
+    call_command(
+        "import_sirene", str(units_path), str(est_path), territory="dep-80", naf="38", stdout=out
+    )
+    assert "created" in out.getvalue()
+    nafs = set(SupplierProfile.objects.values_list("naf_code", flat=True))
+    assert nafs and all(n.startswith("38") for n in nafs)
+    assert Organisation.objects.filter(status=Organisation.Status.PROPOSED).count() == len(
+        SupplierProfile.objects.all()
+    )

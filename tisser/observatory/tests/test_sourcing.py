@@ -179,3 +179,12 @@ def test_staff_edit_a_supplier_profile(editor_client, suppliers):
     org.supplier_profile.refresh_from_db()
     profile = org.supplier_profile
     assert (profile.naf_code, profile.is_esus, profile.is_siae) == ("38.32Z", True, True)
+
+
+def test_pdf_without_dejavu_falls_back_to_a_core_font(client, suppliers, monkeypatch, tmp_path):
+    from tisser.observatory import pdf
+
+    monkeypatch.setattr(pdf, "DEJAVU", tmp_path / "absent.ttf")
+    shortlist = services.create_shortlist("Sélection été", [suppliers["Jardins d'Amiens"].pk])
+    url = reverse("observatory:shortlist_export", args=[shortlist_token(shortlist), "pdf"])
+    assert client.get(url).content.startswith(b"%PDF")
