@@ -69,6 +69,24 @@ class Search:
     centre: Commune | None
     km: float | None
     errors: list[str]
+    territories: list[str] | None = None
+
+
+def _territory_codes(texts: list[str], errors: list[str]) -> list[str]:
+    """Territory codes as typed (`dep-80`, an INSEE code) or names ("Somme", "Amiens")."""
+    from django.utils.translation import gettext as _
+
+    from tisser.territories.queries import search_territories, territory_label
+
+    codes = []
+    for text in texts:
+        if territory_label(text) is not None:
+            codes.append(text)
+        elif found := search_territories(text, limit=1):
+            codes.append(found[0]["code"])
+        else:
+            errors.append(_("Unknown territory “%(territory)s”.") % {"territory": text})
+    return codes
 
 
 def read_search(params: Mapping) -> Search:
@@ -97,7 +115,8 @@ def read_search(params: Mapping) -> Search:
     for status in _values(params, "status"):
         if status not in STATUSES and status != "reserved":
             errors.append(_("Unknown status “%(status)s”.") % {"status": status})
-    return Search(params=params, centre=centre, km=km, errors=errors)
+    territories = _territory_codes(_values(params, "territory"), errors)
+    return Search(params=params, centre=centre, km=km, errors=errors, territories=territories)
 
 
 def search_suppliers(search: Search) -> list[tuple[Organisation, float | None]]:
@@ -115,7 +134,7 @@ def search_suppliers(search: Search) -> list[tuple[Organisation, float | None]]:
         for code in naf:
             condition |= Q(supplier_profile__naf_code__startswith=code)
         qs = qs.filter(condition)
-    if territories := _values(params, "territory"):
+    if territories := search.territories:
         condition = Q()
         for code in territories:
             condition |= territory_q(code)

@@ -188,3 +188,10 @@ def test_pdf_without_dejavu_falls_back_to_a_core_font(client, suppliers, monkeyp
     shortlist = services.create_shortlist("Sélection été", [suppliers["Jardins d'Amiens"].pk])
     url = reverse("observatory:shortlist_export", args=[shortlist_token(shortlist), "pdf"])
     assert client.get(url).content.startswith(b"%PDF")
+
+
+def test_a_territory_may_be_named(suppliers, client):
+    assert names({"territory": "Nord"}) == ["Recyclerie de Lille"]
+    assert names({"territory": "Somme", "status": "ea"}) == ["Atelier Adapté de Péronne"]
+    response = client.get(reverse("observatory:sourcing") + "?territory=Atlantide")
+    assert response.status_code == 400 and "Atlantide" in response.content.decode()
