@@ -43,9 +43,25 @@ def all_indicators() -> list:
     return [*published_indicators(), *live_indicators()]
 
 
+def _memo(key: str, compute):
+    """Per-process memo of small reads keyed by an indicator's last change."""
+    if key not in _MEMO:
+        while len(_MEMO) >= 64:
+            _MEMO.pop(next(iter(_MEMO)))
+        _MEMO[key] = compute()
+    return _MEMO[key]
+
+
+_MEMO: dict[str, object] = {}
+
+
 def levels_of(indicator) -> list[str]:
     if isinstance(indicator, LiveIndicator):
         return list(LEVEL_ORDER)
+    return _memo(f"levels:{indicator.pk}:{_version(indicator)}", lambda: _levels(indicator))
+
+
+def _levels(indicator) -> list[str]:
     present = set(
         IndicatorValue.objects.filter(indicator=indicator)
         .values_list("level", flat=True)
@@ -57,6 +73,12 @@ def levels_of(indicator) -> list[str]:
 def years_of(indicator, level: str) -> list[int]:
     if isinstance(indicator, LiveIndicator):
         return indicator.years(level)
+    return _memo(
+        f"years:{indicator.pk}:{_version(indicator)}:{level}", lambda: _years(indicator, level)
+    )
+
+
+def _years(indicator, level: str) -> list[int]:
     return sorted(
         IndicatorValue.objects.filter(indicator=indicator, level=level)
         .values_list("year", flat=True)
@@ -95,8 +117,10 @@ def values(indicator, level: str, year: int) -> dict[str, float]:
 def values_json(indicator, level: str, year: int) -> str:
     """The compact JSON body of `values()` with its colour classes, cached when stored."""
     key = f"observatory:values:{indicator.slug}:{_version(indicator)}:{level}:{year}"
-    if not isinstance(indicator, LiveIndicator) and (body := cache.get(key)):
-        return body
+    if not isinstance(indicator, LiveIndicator):
+        if (body := _MEMO.get(key)) or (body := cache.get(key)):
+            _MEMO[key] = body
+            return body
     data = values(indicator, level, year)
     breaks = class_breaks(list(data.values()))
     body = json.dumps(
@@ -105,6 +129,7 @@ def values_json(indicator, level: str, year: int) -> str:
     )
     if not isinstance(indicator, LiveIndicator):
         cache.set(key, body, CACHE_SECONDS)
+        _memo(key, lambda: body)
     return body
 
 
@@ -160,27 +185,82 @@ class TableRow:
 
 
 class Rows(list):
-    """Table rows as plain tuples `(code, name, département, value, rank)`: 35,000 objects
-    would cost more than the whole query. Indexing or slicing gives `TableRow`s, so a
-    paginator's page holds objects the template can read."""
+    """Table rows as plain tuples `(code, value, rank)`: 35,000 objects would cost more
+    than the whole query. Names are looked up only for the rows read — a page, a chart —
+    unless a filter or the sort needed them all. Indexing or slicing gives `TableRow`s, so
+    a paginator's page holds objects the template can read."""
+
+    def __init__(self, rows, level: str, names: dict | None = None, by_value=None):
+        super().__init__(rows)
+        self.level = level
+        self.names = names
+        self.by_value = by_value  # the same rows by decreasing value
+
+    def _rows(self, items) -> list[TableRow]:
+        if self.names is None and len(items) > 500:  # an export: the whole cached table
+            self.names = territory_names(self.level)
+        names = self.names or names_of(self.level, [t[0] for t in items])
+        unknown = ("", "")
+        return [
+            TableRow(code, names.get(code, unknown)[0] or code, names.get(code, unknown)[1], v, r)
+            for code, v, r in items
+        ]
 
     def __getitem__(self, index):
         item = super().__getitem__(index)
         if isinstance(index, slice):
-            return [TableRow(*t) for t in item]
-        return TableRow(*item)
+            return self._rows(item)
+        return self._rows([item])[0]
 
     def __iter__(self):
-        return (TableRow(*t) for t in super().__iter__())
+        return iter(self._rows(list(super().__iter__())))
 
     def values(self) -> list[float]:
-        return [t[3] for t in super().__iter__()]
+        return [t[1] for t in super().__iter__()]
 
     def top(self, n: int) -> list[TableRow]:
         """The `n` rows of highest value, whatever the table's order."""
+        if self.by_value is not None:
+            return self._rows(self.by_value[:n])
         import heapq
 
-        return [TableRow(*t) for t in heapq.nlargest(n, super().__iter__(), key=lambda t: t[3])]
+        return self._rows(heapq.nlargest(n, super().__iter__(), key=lambda t: t[1]))
+
+
+def names_of(level: str, codes: list[str]) -> dict[str, tuple[str, str]]:
+    """Names of a few territories: from the cached table when it is there, else a query."""
+    cached = cache.get(f"observatory:names:{level}")
+    if cached is not None:
+        return {c: cached[c] for c in codes if c in cached}
+    model = {
+        Level.COMMUNE: Commune,
+        Level.DEPARTEMENT: Departement,
+        Level.REGION: Region,
+        Level.EPCI: Epci,
+    }[level]
+    rows = model.objects.filter(code__in=codes)
+    if level == Level.COMMUNE:
+        return {c: (n, d) for c, n, d in rows.values_list("code", "name", "departement_id")}
+    parent = level == Level.DEPARTEMENT
+    return {c: (n, c if parent else "") for c, n in rows.values_list("code", "name")}
+
+
+_RANKED: dict[str, list] = {}  # per process: ranked values of the last few (indicator, level, year)
+
+
+def ranked(indicator, level: str, year: int) -> list[tuple[str, float, int]]:
+    """`[(code, value, rank)]` by decreasing value; kept in this process under the
+    indicator's last change (no pickling: the cached path costs a dictionary lookup)."""
+    key = f"{indicator.slug}:{_version(indicator)}:{level}:{year}"
+    if key in _RANKED:
+        return _RANKED[key]
+    items = sorted(values(indicator, level, year).items(), key=lambda item: -item[1])
+    found = [(code, value, rank) for rank, (code, value) in enumerate(items, start=1)]
+    if not isinstance(indicator, LiveIndicator):
+        while len(_RANKED) >= 8:
+            _RANKED.pop(next(iter(_RANKED)))
+        _RANKED[key] = found
+    return found
 
 
 def table_rows(
@@ -189,29 +269,28 @@ def table_rows(
     """Every territory with a value, ranked by value, then filtered and sorted."""
     from tisser.core.text import fold
 
-    data = values(indicator, level, year)
-    names = territory_names(level)
-    ranked = sorted(data.items(), key=lambda item: -item[1])
-    unknown = ("", "")
-    rows = [
-        (code, names.get(code, unknown)[0] or code, names.get(code, unknown)[1], value, rank)
-        for rank, (code, value) in enumerate(ranked, start=1)
-    ]
-    if departement:
-        rows = [r for r in rows if r[2] == departement]
-    if text := fold(q):
-        code = q.strip().upper()
-        rows = [r for r in rows if r[0].startswith(code) or text in fold(r[1])]
+    rows = ranked(indicator, level, year)
     key, reverse = sort.lstrip("-"), sort.startswith("-")
+    text = fold(q)
+    names = territory_names(level) if (departement or text or key == "name") else None
+    unknown = ("", "")
+    if departement:
+        rows = [r for r in rows if names.get(r[0], unknown)[1] == departement]
+    if text:
+        code = q.strip().upper()
+        rows = [
+            r for r in rows if r[0].startswith(code) or text in fold(names.get(r[0], unknown)[0])
+        ]
+    by_value = rows
     if key == "name":
-        rows.sort(key=lambda r: fold(r[1]), reverse=reverse)
+        rows = sorted(rows, key=lambda r: fold(names.get(r[0], unknown)[0]), reverse=reverse)
     elif key == "code":
-        rows.sort(key=lambda r: r[0], reverse=reverse)
+        rows = sorted(rows, key=lambda r: r[0], reverse=reverse)
     elif key == "rank":
-        rows.sort(key=lambda r: r[4], reverse=reverse)
+        rows = sorted(rows, key=lambda r: r[2], reverse=reverse)
     elif not reverse:
-        rows.reverse()  # ranked by decreasing value already
-    return Rows(rows)
+        rows = rows[::-1]  # ranked by decreasing value already
+    return Rows(rows, level, names, by_value)
 
 
 def series(indicator, level: str, codes: list[str]) -> dict[str, list[tuple[int, float]]]:

@@ -95,6 +95,10 @@ def empty_cache():
     """Cached territory names and values must not outlive a test's database."""
     from django.core.cache import cache
 
-    cache.clear()
+    from tisser.observatory import queries
+
+    for clear in (cache.clear, queries._RANKED.clear, queries._MEMO.clear):
+        clear()
     yield
-    cache.clear()
+    for clear in (cache.clear, queries._RANKED.clear, queries._MEMO.clear):
+        clear()
