@@ -117,10 +117,10 @@ def values(indicator, level: str, year: int) -> dict[str, float]:
 def values_json(indicator, level: str, year: int) -> str:
     """The compact JSON body of `values()` with its colour classes, cached when stored."""
     key = f"observatory:values:{indicator.slug}:{_version(indicator)}:{level}:{year}"
-    if not isinstance(indicator, LiveIndicator):
-        if (body := _MEMO.get(key)) or (body := cache.get(key)):
-            _MEMO[key] = body
-            return body
+    stored = not isinstance(indicator, LiveIndicator)
+    if stored and ((body := _MEMO.get(key)) or (body := cache.get(key))):
+        _MEMO[key] = body
+        return body
     data = values(indicator, level, year)
     breaks = class_breaks(list(data.values()))
     body = json.dumps(
