@@ -119,8 +119,7 @@ def values_json(indicator, level: str, year: int) -> str:
     key = f"observatory:values:{indicator.slug}:{_version(indicator)}:{level}:{year}"
     stored = not isinstance(indicator, LiveIndicator)
     if stored and ((body := _MEMO.get(key)) or (body := cache.get(key))):
-        _MEMO[key] = body
-        return body
+        return _memo(key, lambda: body)
     data = values(indicator, level, year)
     breaks = class_breaks(list(data.values()))
     body = json.dumps(
