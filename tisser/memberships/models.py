@@ -232,6 +232,7 @@ class Payment(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    refunded_on = models.DateField(_("refunded on"), null=True, blank=True)
 
     class Meta:
         ordering = ["-paid_on", "-id"]

@@ -133,7 +133,7 @@ def fee_for(year: MembershipYear, *, legal_form: str = "", workforce: str = "") 
 
 
 def amount_paid(membership: Membership) -> Decimal:
-    return sum((p.amount for p in membership.payments.all()), Decimal("0"))
+    return sum((p.amount for p in membership.payments.all() if p.refunded_on is None), Decimal("0"))
 
 
 def memberships_of_all() -> QuerySet[Membership]:

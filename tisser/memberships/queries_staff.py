@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tisser.core.text import fold
@@ -53,7 +54,7 @@ def memberships(params: Mapping) -> QuerySet[Membership]:
     # A subquery, not a GROUP BY: the paginator's count then skips it, and only the rows
     # of the page compute their sum.
     paid = (
-        Payment.objects.filter(membership=OuterRef("pk"))
+        Payment.objects.filter(membership=OuterRef("pk"), refunded_on__isnull=True)
         .order_by()
         .values("membership")
         .annotate(total=Sum("amount"))
@@ -124,13 +125,15 @@ def statistics() -> dict:
             "year": year.year,
             "members": members_by_year.get(year.pk, 0),
             "pending": Membership.objects.filter(year=year, status="pending").count(),
-            "amount": validated.filter(year=year).aggregate(s=Sum("payments__amount"))["s"]
+            "amount": validated.filter(year=year, payments__refunded_on__isnull=True).aggregate(
+                s=Sum("payments__amount")
+            )["s"]
             or Decimal("0"),
             "renewed": None,
             "new": None,
             "retention": None,
         }
-        if previous is not None:
+        if previous is not None and year.starts_on <= timezone.localdate():
             before = sets[previous.pk]
             row["renewed"] = len(members & before)
             row["new"] = len(members - before)

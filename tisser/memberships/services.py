@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -115,7 +116,7 @@ def amount_for(
             raise ValidationError(
                 {
                     "free_amount": _("The minimum for this fee is %(amount)s €.")
-                    % {"amount": rule.amount}
+                    % {"amount": number_format(rule.amount, 2)}
                 }
             )
         return rule, amount
@@ -330,3 +331,20 @@ def record_payment(
     if validate and membership.status == Membership.Status.PENDING:
         validate_membership(membership, by)
     return payment, True
+
+
+@transaction.atomic
+def refund_payment(payment: Payment, *, on: datetime.date | None = None, note: str = "") -> bool:
+    """Mark a payment refunded (idempotent); a membership left with nothing paid that
+    was paid online is cancelled, and the member flag follows. True if it changed."""
+    locked = Payment.objects.select_for_update().get(pk=payment.pk)
+    if locked.refunded_on is not None:
+        return False
+    locked.refunded_on = on or timezone.localdate()
+    locked.save(update_fields=["refunded_on"])
+    membership = locked.membership
+    still_paid = membership.payments.filter(refunded_on__isnull=True).exists()
+    if not still_paid and membership.status != Membership.Status.CANCELLED:
+        cancel_membership(membership, note=note or _("Payment refunded."))
+    payment.refresh_from_db()
+    return True

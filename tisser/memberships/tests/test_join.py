@@ -188,3 +188,10 @@ def test_an_empty_post_shows_every_required_field(client, colleges, year_field):
     assert {"name", "postcode", "commune", "email", "consent"} <= set(
         response.context["form"].errors
     )
+
+
+def test_a_robot_filling_the_trap_stores_nothing(client, colleges, fees, communes, year_field):
+    response = post(client, colleges, year_field, homepage="https://spam.example")
+    assert response.status_code == 302
+    assert not Organisation.objects.exists() and not Membership.objects.exists()
+    assert not Person.objects.exists()

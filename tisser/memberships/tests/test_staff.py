@@ -247,3 +247,20 @@ def test_certificate_without_dejavu_fonts_still_renders(memberships, monkeypatch
     membership.refresh_from_db()
     pdf = certificate.certificate_pdf(membership)
     assert pdf.startswith(b"%PDF-") and b"Helvetica" in pdf
+
+
+def test_admin_lists_memberships_read_only(client, memberships, role_users):
+    from tisser.accounts.models import User
+
+    User.objects.filter(pk=role_users["admin"].pk).update(is_superuser=True, is_staff=True)
+    client.force_login(User.objects.get(pk=role_users["admin"].pk))
+    for model in ("college", "membershipyear", "feerule", "membership", "payment", "reminder"):
+        response = client.get(f"/admin/memberships/{model}/")
+        assert response.status_code == 200, model
+    membership = memberships["lille"]
+    response = client.post(
+        f"/admin/memberships/membership/{membership.pk}/change/", {"status": "validated"}
+    )
+    assert response.status_code == 403
+    membership.refresh_from_db()
+    assert membership.status == "pending"
