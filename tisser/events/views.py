@@ -105,7 +105,12 @@ def agenda(request):
 
 
 def _embed_code(request) -> str:
+    """The iframe to copy, keeping the filters chosen on the agenda."""
+    query = request.GET.copy()
+    query.pop("page", None)
     src = request.build_absolute_uri(reverse("events:embed"))
+    if query:
+        src += "?" + query.urlencode()
     return (
         f'<iframe src="{src}" title="{_("Agenda")}" width="100%" height="600" '
         'style="border:0" loading="lazy"></iframe>'

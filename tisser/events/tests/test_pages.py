@@ -181,6 +181,10 @@ def test_widget_may_be_framed_anywhere(client, rencontre):
     assert "frame-ancestors *" not in client.get(reverse("events:agenda")).get(
         "Content-Security-Policy", ""
     )
+    page = client.get(reverse("events:agenda"), {"kind": "fresque"}).content.decode()
+    assert "/agenda/integrer/?kind=fresque" in page
+    only_fresque = client.get(reverse("events:embed"), {"kind": "fresque"}).content.decode()
+    assert "Rencontre des Solidaires" not in only_fresque
 
 
 def test_api(client, rencontre, fresque):
