@@ -548,3 +548,6 @@ class EventAttachment(models.Model):
 
     def __str__(self):
         return self.title
+
+
+from .models_proposals import CallForProposals, CallSubmission, EventProposal  # noqa: E402,F401
