@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tisser.directory.models import Category, Organisation, Person
 from tisser.territories.models import Commune
@@ -376,7 +377,7 @@ class Registration(models.Model):
         CONFIRMED = "confirmed", _("Confirmed")
         WAITLISTED = "waitlisted", _("On the waiting list")
         PROMOTED = "promoted", _("Place offered, awaiting confirmation")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("registration", "Cancelled")
 
     class Tier(models.TextChoices):
         FREE = "free", _("Free")

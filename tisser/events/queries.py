@@ -93,6 +93,37 @@ def public_event(slug: str) -> Event | None:
     )
 
 
+def event_for_registration(slug: str) -> Event | None:
+    """What the registration form and service read, in five queries."""
+    return (
+        Event.objects.filter(slug=slug, status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
+        .select_related("kind")
+        .prefetch_related(
+            Prefetch("sessions", queryset=Session.objects.select_related("commune")),
+            "programme__workshops",
+            "questions",
+            "eligible_categories",
+        )
+        .first()
+    )
+
+
+def agenda_departements():
+    """The départements where some event or session takes place (for the filter)."""
+    from tisser.territories.models import Departement
+
+    codes = set(
+        Event.objects.filter(commune__isnull=False).values_list(
+            "commune__departement_id", flat=True
+        )
+    ) | set(
+        Session.objects.filter(commune__isnull=False).values_list(
+            "commune__departement_id", flat=True
+        )
+    )
+    return Departement.objects.filter(code__in=codes).order_by("code")
+
+
 def kinds_in_use() -> QuerySet[EventKind]:
     return EventKind.objects.filter(events__status=Event.Status.PUBLISHED).distinct()
 

@@ -141,7 +141,8 @@ def eligibility_problem(event: Event, organisation: Organisation | None) -> str 
             return _("This event is reserved for organisations in: %(names)s.") % {
                 "names": ", ".join(c.name for c in categories)
             }
-        if not organisation.categories.filter(pk__in=[c.pk for c in categories]).exists():
+        in_category = organisation.categories.filter(pk__in=[c.pk for c in categories])
+        if not in_category.exists():
             return _("This event is reserved for organisations in: %(names)s.") % {
                 "names": ", ".join(c.name for c in categories)
             }
@@ -169,10 +170,14 @@ def _validate_choices(event: Event, choices: Choices, now) -> Session | None:
         if item.pk in items:
             raise ValidationError({"workshops": _("Choose one workshop per time slot.")})
         items[item.pk] = workshop
-    required = event.programme.filter(choose_workshop=True)
-    if session is not None:
-        required = required.filter(Q(session__isnull=True) | Q(session=session))
-    missing = [item.title for item in required if item.pk not in items and item.workshops.exists()]
+    required = [
+        item
+        for item in event.programme.all()
+        if item.choose_workshop
+        and (session is None or item.session_id in (None, session.pk))
+        and item.workshops.all()
+    ]
+    missing = [item.title for item in required if item.pk not in items]
     if missing:
         raise ValidationError(
             {"workshops": _("Choose a workshop for: %(items)s.") % {"items": ", ".join(missing)}}

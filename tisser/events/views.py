@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +23,6 @@ from django.views.decorators.http import require_GET
 
 from tisser.core.html import sanitize_html
 from tisser.core.middleware import build_policy
-from tisser.territories.models import Departement
 
 from . import ical, queries, services, tokens
 from .forms import AgendaFilterForm, RegistrationForm
@@ -35,8 +33,7 @@ PAGE_SIZE = 30
 
 
 def _departements():
-    used = Q(communes__events__isnull=False) | Q(communes__event_sessions__isnull=False)
-    return Departement.objects.filter(used).distinct().order_by("code")
+    return queries.agenda_departements()
 
 
 def _agenda_events(params):
@@ -196,7 +193,7 @@ def event_detail(request, slug):
 
 
 def register(request, slug):
-    event = queries.public_event(slug)
+    event = queries.event_for_registration(slug)
     if event is None:
         raise Http404
     if event.is_external:
