@@ -11,7 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from fpdf import FPDF
+from fpdf import FPDF, XPos, YPos
 
 from .models import Event, Session
 
@@ -84,17 +84,31 @@ def badges(event: Event, registrations) -> bytes:
         pdf.rect(x, y, width, height)
         pdf.set_xy(x + 4, y + 6)
         pdf.font(9)
-        pdf.multi_cell(width - 8, 4.5, pdf.text_of(event.title), align="C")
+        pdf.multi_cell(
+            width - 8, 4.5, pdf.text_of(event.title), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
         pdf.set_xy(x + 4, y + 24)
         pdf.font(17, bold=True)
         person = registration.person
         pdf.multi_cell(
-            width - 8, 8, pdf.text_of(f"{person.first_name} {person.last_name}"), align="C"
+            width - 8,
+            8,
+            pdf.text_of(f"{person.first_name} {person.last_name}"),
+            align="C",
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
         )
         if registration.organisation_id:
             pdf.set_x(x + 4)
             pdf.font(11)
-            pdf.multi_cell(width - 8, 5.5, pdf.text_of(registration.organisation.name), align="C")
+            pdf.multi_cell(
+                width - 8,
+                5.5,
+                pdf.text_of(registration.organisation.name),
+                align="C",
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
+            )
     if not registrations:
         pdf.add_page()
         pdf.font(12)
@@ -109,12 +123,24 @@ def attendance_sheet(event: Event, registrations, sessions: list[Session]) -> by
     pdf.set_margins(12, 12)
     pdf.add_page()
     pdf.font(14, bold=True)
-    pdf.multi_cell(0, 7, pdf.text_of(event.title))
+    pdf.multi_cell(0, 7, pdf.text_of(event.title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.font(10)
     where = ", ".join(filter(None, [event.venue_name, event.place_label]))
     dates = " · ".join(_date(s) for s in sessions)
-    pdf.multi_cell(0, 5, pdf.text_of(" — ".join(filter(None, [dates, where]))))
-    pdf.multi_cell(0, 5, pdf.text_of(_("Attendance sheet: sign on arrival.")))
+    pdf.multi_cell(
+        0,
+        5,
+        pdf.text_of(" — ".join(filter(None, [dates, where]))),
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    pdf.multi_cell(
+        0,
+        5,
+        pdf.text_of(_("Attendance sheet: sign on arrival.")),
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
     pdf.ln(3)
     usable = pdf.w - 24
     name_w, org_w = 55, 55
