@@ -64,7 +64,7 @@ def test_htmx_search_returns_only_the_list_and_marking_swaps_the_row(
     row = staff_client.post(
         mark, {"session": second_day.pk, "attended": "1"}, HTTP_HX_REQUEST="true"
     ).content.decode()
-    assert 'id="checkin-%d"' % r.pk in row and "Annuler" in row
+    assert f'id="checkin-{r.pk}"' in row and "Annuler" in row
     assert Attendance.objects.get(registration=r, session=second_day).attended
     assert not Attendance.objects.filter(session=first_day).exists()
     # Undo, without htmx: a redirect back to the search.
