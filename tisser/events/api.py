@@ -134,3 +134,11 @@ def event(request, slug):
     if found is None:
         return _json({"error": _("No published event has this slug.")}, 404)
     return _json(event_data(found, full=True))
+
+
+@require_safe
+def openapi_document(request):
+    """`GET /api/v1/events/openapi.json`: the OpenAPI 3.1 description of the agenda API."""
+    from .openapi import build_document
+
+    return _json(build_document(request))

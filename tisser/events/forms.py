@@ -102,30 +102,10 @@ def parse_colleagues(text: str) -> list[services.Registrant]:
     return people
 
 
-class RegistrationForm(forms.Form):
-    first_name = forms.CharField(label=_lazy("First name"), max_length=100)
-    last_name = forms.CharField(label=_lazy("Last name"), max_length=100)
-    email = forms.EmailField(label=_lazy("Email"))
-    phone = forms.CharField(label=_lazy("Phone"), max_length=30, required=False)
-    organisation = forms.CharField(label=_lazy("Organisation"), max_length=200, required=False)
-    commune = forms.CharField(
-        label=_lazy("Commune of the organisation"),
-        max_length=100,
-        required=False,
-        help_text=_lazy("Name or postcode, e.g. Lille or 59000."),
-    )
-    colleagues = forms.CharField(
-        label=_lazy("Register colleagues too"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_lazy(
-            "Optional, one a line: first name; last name; email. They must be of the same "
-            "organisation; each gets their own confirmation."
-        ),
-    )
+class EventChoicesMixin:
+    """The fields an event's sessions, workshops and questions add to a form."""
 
-    def __init__(self, *args, event: Event, **kwargs):
-        super().__init__(*args, **kwargs)
+    def add_event_fields(self, event: Event, registration=None) -> None:
         self.event = event
         sessions = event.sessions_list
         if event.registration_mode == RegistrationMode.PER_SESSION and len(sessions) > 1:
@@ -135,8 +115,6 @@ class RegistrationForm(forms.Form):
                 coerce=int,
                 widget=forms.RadioSelect,
             )
-        if event.members_only or event.eligible_categories.exists():
-            self.fields["organisation"].required = True
         self.workshop_items = []
         for item in event.programme.all():
             workshops = list(item.workshops.all())
@@ -180,6 +158,64 @@ class RegistrationForm(forms.Form):
             self.fields[name] = field
             self.question_fields.append((question, name))
 
+    def choices(self) -> services.Choices:
+        data = self.cleaned_data
+        session = None
+        if "session" in data:
+            session = next((s for s in self.event.sessions_list if s.pk == data["session"]), None)
+        workshops = [
+            by_pk[data[name]] for _item, by_pk, name in self.workshop_items if data.get(name)
+        ]
+        answers = {}
+        for question, name in self.question_fields:
+            value = data.get(name)
+            if isinstance(value, list):
+                value = ", ".join(value)
+            answers[question.pk] = value or ""
+        return services.Choices(session=session, workshops=workshops, answers=answers)
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Show a service's ValidationError next to the field it names, if the form has it."""
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                target = field if field in self.fields else None
+                if field == "workshops" and self.workshop_items:
+                    target = self.workshop_items[0][2]
+                for message in messages:
+                    self.add_error(target, message)
+        else:
+            for message in error.messages:
+                self.add_error(None, message)
+
+
+class RegistrationForm(EventChoicesMixin, forms.Form):
+    first_name = forms.CharField(label=_lazy("First name"), max_length=100)
+    last_name = forms.CharField(label=_lazy("Last name"), max_length=100)
+    email = forms.EmailField(label=_lazy("Email"))
+    phone = forms.CharField(label=_lazy("Phone"), max_length=30, required=False)
+    organisation = forms.CharField(label=_lazy("Organisation"), max_length=200, required=False)
+    commune = forms.CharField(
+        label=_lazy("Commune of the organisation"),
+        max_length=100,
+        required=False,
+        help_text=_lazy("Name or postcode, e.g. Lille or 59000."),
+    )
+    colleagues = forms.CharField(
+        label=_lazy("Register colleagues too"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_lazy(
+            "Optional, one a line: first name; last name; email. They must be of the same "
+            "organisation; each gets their own confirmation."
+        ),
+    )
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_event_fields(event)
+        if event.members_only or event.eligible_categories.all():
+            self.fields["organisation"].required = True
+
     def clean_commune(self):
         text = (self.cleaned_data.get("commune") or "").strip()
         if not text:
@@ -219,31 +255,25 @@ class RegistrationForm(forms.Form):
             return None
         return services.OrganisationInfo(name=name, commune=self.cleaned_data.get("commune"))
 
-    def choices(self) -> services.Choices:
-        data = self.cleaned_data
-        session = None
-        if "session" in data:
-            session = next((s for s in self.event.sessions_list if s.pk == data["session"]), None)
-        workshops = [
-            by_pk[data[name]] for _item, by_pk, name in self.workshop_items if data.get(name)
-        ]
-        answers = {}
-        for question, name in self.question_fields:
-            value = data.get(name)
-            if isinstance(value, list):
-                value = ", ".join(value)
-            answers[question.pk] = value or ""
-        return services.Choices(session=session, workshops=workshops, answers=answers)
 
-    def add_service_errors(self, error: ValidationError) -> None:
-        """Show a service's ValidationError next to the field it names, if the form has it."""
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                target = field if field in self.fields else None
-                if field == "workshops" and self.workshop_items:
-                    target = self.workshop_items[0][2]
-                for message in messages:
-                    self.add_error(target, message)
-        else:
-            for message in error.messages:
-                self.add_error(None, message)
+class ChangeForm(EventChoicesMixin, forms.Form):
+    """What a registrant may change through their signed link: date, workshops, answers."""
+
+    def __init__(self, *args, registration, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_event_fields(registration.event)
+        if "session" in self.fields and registration.session_id:
+            self.fields["session"].initial = registration.session_id
+        chosen = {c.workshop.item_id: c.workshop_id for c in registration.workshop_choices.all()}
+        for item, _by_pk, name in self.workshop_items:
+            self.fields[name].initial = chosen.get(item.pk)
+        answers = {a.question_id: a.value for a in registration.answers.all()}
+        for question, name in self.question_fields:
+            value = answers.get(question.pk, "")
+            if question.kind == Question.Kind.MULTIPLE:
+                value = [v.strip() for v in value.split(",") if v.strip()]
+            self.fields[name].initial = value
+
+    @property
+    def has_fields(self) -> bool:
+        return bool(self.fields)

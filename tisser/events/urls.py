@@ -16,6 +16,7 @@ urlpatterns = [
     path("agenda/<slug:slug>/", views.event_detail, name="event"),
     path("agenda/<slug:slug>/inscription/", views.register, name="register"),
     path("api/v1/events/", api.events, name="api_events"),
+    path("api/v1/events/openapi.json", api.openapi_document, name="api_openapi"),
     path("api/v1/events/<slug:slug>/", api.event, name="api_event"),
     path("gestion/evenements/", views_staff_events.staff_events, name="staff_events"),
     path(

@@ -25,7 +25,7 @@ from tisser.core.html import sanitize_html
 from tisser.core.middleware import build_policy
 
 from . import ical, queries, services, tokens
-from .forms import AgendaFilterForm, RegistrationForm
+from .forms import AgendaFilterForm, ChangeForm, RegistrationForm
 from .models import Event, EventKind, Registration
 
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -286,6 +286,16 @@ def manage(request, token):
         )
         return render(request, "events/bad_link.html", {"message": message}, status=400)
     event = registration.event
+    change_form = None
+    if registration.status != Registration.Status.CANCELLED and not (
+        services.registration_problem(event)
+    ):
+        change_form = ChangeForm(
+            request.POST if request.POST.get("action") == "change" else None,
+            registration=registration,
+        )
+        if not change_form.has_fields:
+            change_form = None
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -295,20 +305,39 @@ def manage(request, token):
             elif action == "confirm":
                 services.confirm_promotion(registration)
                 messages.success(request, _("Your place is confirmed."))
+            elif action == "change" and change_form is not None:
+                if not change_form.is_valid():
+                    return _manage_page(request, registration, change_form, status=400)
+                try:
+                    services.change_registration(registration, change_form.choices())
+                except ValidationError as error:
+                    change_form.add_service_errors(error)
+                    return _manage_page(request, registration, change_form, status=400)
+                messages.success(request, _("Your registration is changed."))
             else:
                 messages.error(request, _("Unknown action."))
         except services.RegistrationError as error:
+            if action == "change" and change_form is not None:
+                change_form.add_error(None, error.message)
+                return _manage_page(request, registration, change_form, status=400)
             messages.error(request, error.message)
         return redirect("events:manage", token=token)
+    return _manage_page(request, registration, change_form)
+
+
+def _manage_page(request, registration, change_form, status=200):
+    registration.refresh_from_db()
     return render(
         request,
         "events/manage.html",
         {
             "registration": registration,
-            "event": event,
+            "event": registration.event,
             "workshops": [c.workshop for c in registration.workshop_choices.all()],
             "answers": registration.answers.select_related("question"),
+            "change_form": change_form,
         },
+        status=status,
     )
 
 

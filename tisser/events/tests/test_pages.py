@@ -205,3 +205,32 @@ def test_workshop_full_on_the_page(client, rencontre):
     Workshop.objects.filter(title="Coopérer").update(capacity=1, taken=1)
     page = client.get(rencontre.get_absolute_url()).content.decode()
     assert "Coopérer — <strong>complet</strong>" in page
+
+
+def test_change_workshop_through_the_signed_link(client, rencontre):
+    w = list(Workshop.objects.filter(item__event=rencontre).order_by("position"))
+    registration = services.register(
+        rencontre, Registrant(email="b@example.org"), choices=Choices(workshops=[w[0]])
+    )
+    url = reverse("events:manage", args=[tokens.manage_token(registration)])
+    page = client.get(url).content.decode()
+    assert "Modifier mon inscription" in page
+    name = f"workshop_{w[0].item_id}"
+    Workshop.objects.filter(pk=w[1].pk).update(capacity=0)
+    full = client.post(url, {"action": "change", name: str(w[1].pk)})
+    assert full.status_code == 400 and "complet" in full.content.decode()
+    client.post(url, {"action": "change", name: str(w[2].pk)})
+    assert list(registration.workshop_choices.values_list("workshop", flat=True)) == [w[2].pk]
+    assert [x.taken for x in Workshop.objects.filter(pk__in=[w[0].pk, w[2].pk])] == [0, 1]
+
+
+def test_openapi_document_is_valid_and_matches_the_data(client, rencontre):
+    from openapi_spec_validator import validate
+
+    document = client.get(reverse("events:api_openapi")).json()
+    validate(document)
+    assert reverse("events:api_events") in document["paths"]
+    schema = document["paths"][reverse("events:api_events")]["get"]["responses"]["200"]
+    fields = schema["content"]["application/json"]["schema"]["properties"]["results"]["items"]
+    event = client.get(reverse("events:api_events")).json()["results"][0]
+    assert set(event) == set(fields["properties"])
