@@ -56,7 +56,7 @@ class ParticipantFilterForm(forms.Form):
         f["workshop"].choices = [("", _("All workshops"))] + [
             (w.pk, w.title) for item in event.programme.all() for w in item.workshops.all()
         ]
-        f["payment"].choices = [("", _("All"))] + list(Registration.Payment.choices)
+        f["payment"].choices = [("", _("Any payment status"))] + list(Registration.Payment.choices)
         f["question"].choices = [("", _("No question"))] + [
             (q.pk, q.text) for q in event.questions.all()
         ]

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tisser.directory.models import Organisation
 
@@ -91,7 +92,7 @@ class CallForProposals(models.Model):
         blank=True,
         related_name="calls_for_proposals",
     )
-    is_open = models.BooleanField(_("open"), default=True)
+    is_open = models.BooleanField(pgettext_lazy("call for proposals", "open"), default=True)
     closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
