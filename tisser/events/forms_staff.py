@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from tisser.directory.forms_proposals import HONEYPOT_FIELD
 from tisser.directory.models import LegalForm
@@ -23,7 +23,7 @@ class HoneypotMixin:
 
 def _honeypot():
     return forms.CharField(
-        label=_lazy("Leave this field empty"),
+        label=gettext_lazy("Leave this field empty"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
@@ -32,15 +32,15 @@ def _honeypot():
 class ParticipantFilterForm(forms.Form):
     """The filters of the participants list (GET); every one optional."""
 
-    status = forms.ChoiceField(label=_lazy("Status"), required=False)
-    session = forms.ChoiceField(label=_lazy("Session"), required=False)
-    organisation = forms.CharField(label=_lazy("Organisation"), required=False)
-    legal_form = forms.ChoiceField(label=_lazy("Kind of organisation"), required=False)
-    territory = forms.ChoiceField(label=_lazy("Département"), required=False)
-    workshop = forms.ChoiceField(label=_lazy("Workshop"), required=False)
-    payment = forms.ChoiceField(label=_lazy("Payment"), required=False)
-    question = forms.ChoiceField(label=_lazy("Question"), required=False)
-    answer = forms.CharField(label=_lazy("Answer contains"), required=False)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
+    session = forms.ChoiceField(label=gettext_lazy("Session"), required=False)
+    organisation = forms.CharField(label=gettext_lazy("Organisation"), required=False)
+    legal_form = forms.ChoiceField(label=gettext_lazy("Kind of organisation"), required=False)
+    territory = forms.ChoiceField(label=gettext_lazy("Département"), required=False)
+    workshop = forms.ChoiceField(label=gettext_lazy("Workshop"), required=False)
+    payment = forms.ChoiceField(label=gettext_lazy("Payment"), required=False)
+    question = forms.ChoiceField(label=gettext_lazy("Question"), required=False)
+    answer = forms.CharField(label=gettext_lazy("Answer contains"), required=False)
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,62 +70,66 @@ class ParticipantFilterForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
-    payment_status = forms.ChoiceField(label=_lazy("Payment"), choices=Registration.Payment.choices)
+    payment_status = forms.ChoiceField(
+        label=gettext_lazy("Payment"), choices=Registration.Payment.choices
+    )
 
 
 class DuplicateForm(forms.Form):
     first_day = forms.DateField(
-        label=_lazy("Date of the first session of the copy"),
+        label=gettext_lazy("Date of the first session of the copy"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     title = forms.CharField(
-        label=_lazy("Title of the copy"),
+        label=gettext_lazy("Title of the copy"),
         max_length=200,
         required=False,
-        help_text=_lazy("Empty: the same title."),
+        help_text=gettext_lazy("Empty: the same title."),
     )
 
 
 class RejectForm(forms.Form):
     reason = forms.CharField(
-        label=_lazy("Reason (sent to the proposer)"),
+        label=gettext_lazy("Reason (sent to the proposer)"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _lazy("Give the reason: it is sent to the proposer.")},
+        error_messages={"required": gettext_lazy("Give the reason: it is sent to the proposer.")},
     )
 
 
 class EventProposalForm(HoneypotMixin, forms.Form):
     """What a member organisation proposes for the agenda."""
 
-    organisation = forms.ModelChoiceField(label=_lazy("Organisation"), queryset=None)
-    title = forms.CharField(label=_lazy("Title"), max_length=200)
-    kind = forms.ModelChoiceField(label=_lazy("Kind"), queryset=EventKind.objects.all())
-    summary = forms.CharField(label=_lazy("Summary"), max_length=300, required=False)
+    organisation = forms.ModelChoiceField(label=gettext_lazy("Organisation"), queryset=None)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    kind = forms.ModelChoiceField(label=gettext_lazy("Kind"), queryset=EventKind.objects.all())
+    summary = forms.CharField(label=gettext_lazy("Summary"), max_length=300, required=False)
     description = forms.CharField(
-        label=_lazy("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+        label=gettext_lazy("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False
     )
     starts_at = forms.DateTimeField(
-        label=_lazy("Starts"),
+        label=gettext_lazy("Starts"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     ends_at = forms.DateTimeField(
-        label=_lazy("Ends"),
+        label=gettext_lazy("Ends"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    venue_name = forms.CharField(label=_lazy("Venue"), max_length=200, required=False)
-    address = forms.CharField(label=_lazy("Address"), max_length=250, required=False)
+    venue_name = forms.CharField(label=gettext_lazy("Venue"), max_length=200, required=False)
+    address = forms.CharField(label=gettext_lazy("Address"), max_length=250, required=False)
     commune = forms.CharField(
-        label=_lazy("Commune"),
+        label=gettext_lazy("Commune"),
         max_length=100,
         required=False,
-        help_text=_lazy("Name or postcode, e.g. Lille or 59000."),
+        help_text=gettext_lazy("Name or postcode, e.g. Lille or 59000."),
     )
-    online_url = forms.URLField(label=_lazy("Online link"), required=False, assume_scheme="https")
+    online_url = forms.URLField(
+        label=gettext_lazy("Online link"), required=False, assume_scheme="https"
+    )
     external_registration_url = forms.URLField(
-        label=_lazy("External registration link"),
+        label=gettext_lazy("External registration link"),
         required=False,
         assume_scheme="https",
-        help_text=_lazy("Where people register, if not here."),
+        help_text=gettext_lazy("Where people register, if not here."),
     )
     homepage = _honeypot()
 
@@ -163,15 +167,18 @@ class EventProposalForm(HoneypotMixin, forms.Form):
 
 
 class CallSubmissionForm(HoneypotMixin, forms.Form):
-    name = forms.CharField(label=_lazy("Your name"), max_length=200)
+    name = forms.CharField(label=gettext_lazy("Your name"), max_length=200)
     email = forms.EmailField(
-        label=_lazy("Your email"), help_text=_lazy("Only the team sees it, to answer you.")
+        label=gettext_lazy("Your email"),
+        help_text=gettext_lazy("Only the team sees it, to answer you."),
     )
-    organisation_name = forms.CharField(label=_lazy("Organisation"), max_length=200, required=False)
-    theme = forms.CharField(label=_lazy("Proposed theme"), max_length=300, required=False)
-    venue = forms.CharField(label=_lazy("Proposed venue"), max_length=300, required=False)
+    organisation_name = forms.CharField(
+        label=gettext_lazy("Organisation"), max_length=200, required=False
+    )
+    theme = forms.CharField(label=gettext_lazy("Proposed theme"), max_length=300, required=False)
+    venue = forms.CharField(label=gettext_lazy("Proposed venue"), max_length=300, required=False)
     message = forms.CharField(
-        label=_lazy("Message"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=gettext_lazy("Message"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
     homepage = _honeypot()
 
