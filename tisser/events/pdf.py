@@ -153,7 +153,7 @@ def attendance_sheet(event: Event, registrations, sessions: list[Session]) -> by
         pdf.cell(name_w, 7, pdf.text_of(_("Name")), border=1, fill=True)
         pdf.cell(org_w, 7, pdf.text_of(_("Organisation")), border=1, fill=True)
         for session in sessions:
-            label = _("Signature") + " " + _date(session)
+            label = _date(session) if sign_w < 36 else _("Signature") + " " + _date(session)
             pdf.cell(sign_w, 7, pdf.text_of(label), border=1, fill=True, align="C")
         pdf.ln()
 

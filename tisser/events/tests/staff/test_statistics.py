@@ -2,6 +2,7 @@
 département; a course counts each of its days."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -97,3 +98,8 @@ def test_statistics_page_draws_the_chart_and_the_table(staff_client, past_year):
     assert "<svg" in page and "8 inscrit·es, 6 présent·es, 2 absent·es." in page
     assert "<td>Pas-de-Calais</td>" not in page and "62 Pas-de-Calais" in page
     assert "Taux de présence 75 %." in page
+    # SVG numbers are not localised ("22,5" is no width in French pages).
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    numbers = re.findall(r' (?:x|y|width|height)="([^"]+)"', svg)
+    assert numbers and all(float(n) >= 0 for n in numbers)
+    assert any(float(n) > 0 for n in re.findall(r'class="no-show"[^>]* width="([^"]+)"', svg))
