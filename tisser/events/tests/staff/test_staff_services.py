@@ -92,3 +92,18 @@ def test_duplicate_a_course_keeps_the_gaps_between_days(course):
     assert [(d - new[0]).days for d in new] == [(d - days[0]).days for d in days]
     assert copy.min_participants == 8 and copy.max_participants == 12
     assert copy.registration_mode == "course"
+
+
+def test_duplicate_page_makes_a_hidden_copy(rencontre, role_users, client):
+    from django.urls import reverse
+
+    client.force_login(role_users["editor"])
+    url = reverse("events:staff_duplicate", args=[rencontre.pk])
+    response = client.post(url, {"first_day": "not a date"})
+    assert response.status_code == 200 and "first_day" in response.context["form"].errors
+    response = client.post(url, {"first_day": "2027-06-10"}, follow=True)
+    copy = Event.objects.exclude(pk=rencontre.pk).get()
+    assert response.redirect_chain[-1][0].endswith(f"/{copy.pk}/participants/")
+    assert "pas encore public" in response.content.decode()
+    assert timezone.localtime(copy.sessions_list[0].starts_at).date() == dt.date(2027, 6, 10)
+    assert client.get(copy.get_absolute_url()).status_code == 404
