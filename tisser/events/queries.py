@@ -68,8 +68,13 @@ def filter_agenda(
         open_session = Session.objects.filter(event=OuterRef("pk")).filter(
             Q(capacity__isnull=True) | Q(taken__lt=F("capacity"))
         )
-        events = events.filter(Exists(open_session)).filter(
-            Q(max_participants__isnull=True) | Q(taken__lt=F("max_participants"))
+        full_session = Session.objects.filter(
+            event=OuterRef("pk"), capacity__isnull=False, taken__gte=F("capacity")
+        )
+        events = (
+            events.filter(Exists(open_session))
+            .exclude(Q(registration_mode="course") & Exists(full_session))
+            .filter(Q(max_participants__isnull=True) | Q(taken__lt=F("max_participants")))
         )
         events = events.filter(external_registration_url="")
     return events

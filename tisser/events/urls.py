@@ -20,6 +20,15 @@ urlpatterns = [
     path("api/v1/events/<slug:slug>/", api.event, name="api_event"),
     path("gestion/evenements/", views_staff_events.staff_events, name="staff_events"),
     path(
+        "gestion/evenements/nouveau/", views_staff_events.staff_event_edit, name="staff_event_new"
+    ),
+    path(
+        "gestion/evenements/<int:pk>/modifier/",
+        views_staff_events.staff_event_edit,
+        name="staff_event_edit",
+    ),
+    path("gestion/evenements/types/", views_staff_events.staff_kinds, name="staff_kinds"),
+    path(
         "gestion/evenements/pointage/<str:token>/",
         views_staff_events.checkin,
         name="checkin",

@@ -18,6 +18,22 @@ COMMUNES = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_broker_pools():
+    """Even eager tasks borrow a producer from kombu's global pools, which a
+    `celery_worker_process` test closes on teardown ("Acquire on closed pool" in the
+    next test that queues an email): start each test with fresh pools."""
+    from kombu import pools
+
+    from tisser.celery import app
+
+    pools.reset()
+    app._pool = None
+    if "amqp" in app.__dict__:
+        app.amqp._producer_pool = None
+    yield
+
+
 @pytest.fixture
 def communes(db):
     region = Region.objects.create(code="32", name="Hauts-de-France", search_name="hauts de france")

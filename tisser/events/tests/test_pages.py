@@ -154,7 +154,7 @@ def test_manage_link_cancels_and_forged_or_expired_links_are_refused(client, fre
     assert "Confirmée" in client.get(url).content.decode()
     client.post(url, {"action": "cancel"})
     assert Registration.objects.get().status == Registration.Status.CANCELLED
-    forged = signing.dumps({"r": registration.pk}, salt="another")
+    forged = signing.Signer(salt="another").sign_object({"r": registration.pk})
     response = client.get(reverse("events:manage", args=[forged]))
     assert response.status_code == 400 and "pas valide" in response.content.decode()
     Session.objects.filter(event=fresque).update(starts_at=at(-5), ends_at=at(-5, 17))
