@@ -132,6 +132,8 @@ def call(rencontre):
 
 def test_call_for_proposals_form_and_staff_export(client, role_users, call, settings):
     url = reverse("events:call", args=[call.slug])
+    event_page = client.get(call.event.get_absolute_url()).content.decode()
+    assert f'href="{url}"' in event_page
     page = client.get(url).content.decode()
     assert "Vos propositions de thème et de lieu" in page
     response = client.post(url, {"name": "Zoé", "email": "zoe@example.org"})
