@@ -5,6 +5,8 @@ import csv
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -137,3 +139,29 @@ def test_pdf_without_a_unicode_font_still_prints_names(settings, filled, monkeyp
     rows = list(filled.registrations.select_related("person", "organisation"))
     text = _text(pdf.badges(filled, rows))
     assert "Hélène Dupré" in text
+
+
+def test_participants_page_and_export_do_not_query_per_row(
+    staff_client, course, register, orgs, django_assert_max_num_queries
+):
+    """As many queries for 12 participants as for 2 (everything prefetched)."""
+    diet = course.questions.get()
+    for i in range(2):
+        register(
+            course, f"a{i}@example.org", "A", f"N{i}", org=orgs["asso"], answers={diet.pk: "x"}
+        )
+    urls = [
+        reverse("events:staff_participants", args=[course.pk]),
+        reverse("events:staff_export", args=[course.pk, "xlsx"]),
+    ]
+    counts = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as few:
+            staff_client.get(url)
+        counts.append(len(few))
+    for i in range(2, 12):
+        org = orgs["scop"] if i % 2 else orgs["scic"]
+        register(course, f"a{i}@example.org", "A", f"N{i}", org=org, answers={diet.pk: "y"})
+    for url, count in zip(urls, counts, strict=True):
+        with django_assert_max_num_queries(count):
+            staff_client.get(url)
