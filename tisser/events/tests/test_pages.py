@@ -234,3 +234,20 @@ def test_openapi_document_is_valid_and_matches_the_data(client, rencontre):
     fields = schema["content"]["application/json"]["schema"]["properties"]["results"]["items"]
     event = client.get(reverse("events:api_events")).json()["results"][0]
     assert set(event) == set(fields["properties"])
+
+
+def test_agenda_list_is_cached_briefly_per_filter(client, settings, rencontre, fresque):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.TISSER_AGENDA_CACHE_SECONDS = 30
+    assert "Complet" not in client.get(reverse("events:agenda")).content.decode()
+    Session.objects.filter(event=fresque).update(taken=2)
+    # Within the delay the same list is served; another filter is computed afresh.
+    assert "Complet" not in client.get(reverse("events:agenda")).content.decode()
+    fresh = client.get(reverse("events:agenda"), {"kind": "fresque"}).content.decode()
+    assert "Complet" in fresh
+    bad = client.get(reverse("events:agenda"), {"month": "juin"}).content.decode()
+    assert "AAAA-MM" in bad
+    assert "AAAA-MM" in client.get(reverse("events:agenda"), {"month": "juin"}).content.decode()
+    cache.clear()
