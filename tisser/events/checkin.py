@@ -5,6 +5,7 @@ script) and tap "present". The QR code of the confirmation opens `events:checkin
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +13,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from tisser.core.middleware import PERMISSIONS_POLICY
 
 from . import queries_staff, services, services_staff
 from .models import Registration
@@ -34,6 +37,13 @@ def _session(request, event):
     return upcoming[0] if upcoming else (sessions[-1] if sessions else None)
 
 
+def _checkin_prefixes() -> str:
+    """Where a ticket's link starts: this site's address as the emails write it, and the
+    same path on whatever address the phone uses (the scanner accepts either)."""
+    path = reverse("events:checkin", args=["x"]).rsplit("x/", 1)[0]
+    return f"{path} {settings.SITE_URL}{path}"
+
+
 @staff_required
 def desk(request, pk):
     event = _event(pk)
@@ -47,10 +57,14 @@ def desk(request, pk):
         "q": text,
         "results": results,
         "present_count": session.attendances.filter(attended=True).count() if session else 0,
+        "checkin_prefixes": _checkin_prefixes(),
     }
     if request.htmx:
         return render(request, "events/staff/_checkin_results.html", context)
-    return render(request, "events/staff/checkin_desk.html", context)
+    response = render(request, "events/staff/checkin_desk.html", context)
+    # This page alone may use the camera, for the in-page scanner (same origin only).
+    response["Permissions-Policy"] = PERMISSIONS_POLICY.replace("camera=()", "camera=(self)")
+    return response
 
 
 @staff_required

@@ -42,7 +42,11 @@ def test_search_by_name_ignores_accents_and_case(staff_client, course, register,
     register(course, "helene@example.org", "Hélène", "Dupré", org=orgs["asso"])
     register(course, "omar@example.org", "Omar", "Benali", org=orgs["scop"])
     url = reverse("events:staff_checkin_desk", args=[course.pk])
-    page = staff_client.get(url, {"q": "HELENE dupre"}).content.decode()
+    response = staff_client.get(url, {"q": "HELENE dupre"})
+    # This page alone may use the camera (the in-page scanner), from this origin only.
+    assert "camera=(self)" in response["Permissions-Policy"]
+    assert "camera=()" in staff_client.get(reverse("events:staff_events"))["Permissions-Policy"]
+    page = response.content.decode()
     assert "Hélène Dupré" in page and "Omar" not in page
     page = staff_client.get(url, {"q": "energie"}).content.decode()  # Scop Énergie
     assert "Omar Benali" in page and "Hélène" not in page

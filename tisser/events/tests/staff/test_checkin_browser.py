@@ -65,3 +65,67 @@ def test_staff_check_a_participant_in_on_a_phone(
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         context.close()
+
+
+# The phone's camera and its QR decoder stand in for the device: a canvas stream as the
+# camera, a BarcodeDetector that "sees" the given text. The page's own script is real.
+FAKE_DEVICE = """
+window.__seen = %s;
+window.BarcodeDetector = class {
+  constructor(options) { window.__formats = options.formats; }
+  detect() { return Promise.resolve([{ rawValue: window.__seen }]); }
+};
+navigator.mediaDevices.getUserMedia = () => {
+  const canvas = document.createElement("canvas");
+  canvas.width = 64; canvas.height = 48;
+  canvas.getContext("2d").fillRect(0, 0, 64, 48);
+  return Promise.resolve(canvas.captureStream(5));
+};
+"""
+
+
+def test_in_page_scanner_opens_the_ticket_it_sees(
+    fresh_broker_pools, browser, live_server, make_user, settings, course
+):
+    import json
+
+    from tisser.events import tokens
+
+    settings.SITE_URL = live_server.url
+    make_user("accueil@example.org", staff_role="editor")
+    ana = services.register(
+        course,
+        Registrant(email="ana@example.org", first_name="Ana", last_name="Lopez"),
+        choices=Choices(),
+    )
+    desk = f"{live_server.url}/gestion/evenements/{course.pk}/accueil/"
+    context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    try:
+        page.goto(desk)
+        page.fill("#id_username", "accueil@example.org")
+        page.fill("#id_password", "motdepasse-solide-42")
+        page.click("form button[type=submit].primary")
+        page.wait_for_url(re.compile(r"/accueil/"))
+        # Without BarcodeDetector (this Chromium has none) the scanner stays hidden.
+        assert not page.is_visible("#scanner-start")
+        # A QR code that is not a ticket: said so, nothing opened.
+        context.add_init_script(FAKE_DEVICE % json.dumps("https://example.org/promo"))
+        page.goto(desk)
+        page.click("#scanner-start")
+        page.wait_for_function(
+            "() => document.getElementById('scanner-status').textContent.includes('pas un billet')"
+        )
+        assert page.url == desk
+        page.close()
+        # The ticket of the confirmation: the check-in page of that person opens.
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT)
+        page.add_init_script(FAKE_DEVICE % json.dumps(tokens.checkin_url(ana)))
+        page.goto(desk)
+        page.click("#scanner-start")
+        page.wait_for_url(re.compile(r"/gestion/evenements/pointage/"))
+        assert "Ana Lopez" in page.content()
+    finally:
+        context.close()
