@@ -99,18 +99,20 @@ def public_event(slug: str) -> Event | None:
 
 
 def event_for_registration(slug: str) -> Event | None:
-    """What the registration form and service read, in five queries."""
-    return (
-        Event.objects.filter(slug=slug, status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
-        .select_related("kind")
-        .prefetch_related(
-            Prefetch("sessions", queryset=Session.objects.select_related("commune")),
-            "programme__workshops",
-            "questions",
-            "eligible_categories",
+    """What the registration form and service read, in six queries (no ordering: one row)."""
+    try:
+        return (
+            Event.objects.select_related("kind")
+            .prefetch_related(
+                Prefetch("sessions", queryset=Session.objects.select_related("commune")),
+                "programme__workshops",
+                "questions",
+                "eligible_categories",
+            )
+            .get(slug=slug, status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
         )
-        .first()
-    )
+    except Event.DoesNotExist:
+        return None
 
 
 def agenda_departements():

@@ -347,9 +347,8 @@ def register(
         problem = eligibility_problem(event, org)
         if problem:
             raise NotEligible(problem)
-        existing = _existing(event, session, person)
-        if existing:
-            raise AlreadyRegistered(already_registered_message(existing), registration=existing)
+        # No look-up for an earlier registration here: the partial unique constraints
+        # refuse a second one (caught below), which also holds under concurrency.
         if org is not None:
             directory.affiliate(person, org)
         tier, price, payment = _price(event, org)
@@ -359,6 +358,9 @@ def register(
         elif event.waitlist_enabled:
             status = Status.WAITLISTED
         else:
+            existing = _existing(event, session, person)
+            if existing:
+                raise AlreadyRegistered(already_registered_message(existing), registration=existing)
             raise EventFull(_("This event is full."))
         try:
             with transaction.atomic():

@@ -334,3 +334,15 @@ def test_cancelled_event_tells_registrants(fresque, django_capture_on_commit_cal
     assert len(mail.outbox) == 1 and "annulé" in mail.outbox[0].subject.lower()
     with pytest.raises(services.RegistrationClosed):
         services.register(fresque, person(2), choices=Choices(session=lens))
+
+
+def test_already_registered_beats_full(fresque):
+    fresque.waitlist_enabled = False
+    fresque.save()
+    lens = fresque.sessions_list[0]
+    services.register(fresque, person(1), choices=Choices(session=lens))
+    services.register(fresque, person(2), choices=Choices(session=lens))
+    with pytest.raises(services.AlreadyRegistered):
+        services.register(fresque, person(1), choices=Choices(session=lens))
+    with pytest.raises(services.EventFull):
+        services.register(fresque, person(3), choices=Choices(session=lens))
