@@ -27,6 +27,7 @@ run: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py load_demo_memberships
 	$(PY) manage.py load_demo_events
+	$(PY) manage.py load_demo_events_staff
 	$(PY) manage.py load_demo_governance
 	$(PY) manage.py load_demo_publications
 	$(PY) manage.py load_demo_observatory

@@ -575,3 +575,6 @@ class SessionReminder(models.Model):
 
     def __str__(self):
         return f"{self.registration} · {self.session}"
+
+
+from .models_proposals import CallForProposals, CallSubmission, EventProposal  # noqa: E402,F401

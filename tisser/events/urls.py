@@ -1,12 +1,13 @@
 """The events app's URLs: the public agenda, the registrant's signed page, the feeds,
 the API, and the staff's list of events (the staff modules add their own)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import api, views, views_staff_events
 
 app_name = "events"
 urlpatterns = [
+    path("", include("tisser.events.urls_staff")),
     path("agenda/", views.agenda, name="agenda"),
     path("agenda/flux.ics", views.agenda_feed, name="feed"),
     path("agenda/flux/<slug:kind>.ics", views.agenda_feed, name="feed_kind"),
