@@ -78,21 +78,3 @@ def staff_client(role_users):
     client = Client()
     client.force_login(role_users["editor"])
     return client
-
-
-@pytest.fixture
-def fresh_broker_pools():
-    """A test that sends tasks after commit, run after a real-worker test: that test's
-    teardown closes the app's connection pool, but kombu's global producer registry keeps
-    a producer pool bound to it ("Acquire on closed pool"). Start from fresh pools."""
-    from kombu import pools
-
-    from tisser.celery import app
-
-    pools.reset()
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app._pool = None
-    if "amqp" in app.__dict__:
-        app.amqp._producer_pool = None
-    yield

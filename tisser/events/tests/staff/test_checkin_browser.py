@@ -15,9 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TIMEOUT = 15_000
 
 
-def test_staff_check_a_participant_in_on_a_phone(
-    fresh_broker_pools, browser, live_server, make_user, course, orgs
-):
+def test_staff_check_a_participant_in_on_a_phone(browser, live_server, make_user, course, orgs):
     make_user("accueil@example.org", staff_role="editor")
     helene = services.register(
         course,
@@ -85,7 +83,7 @@ navigator.mediaDevices.getUserMedia = () => {
 
 
 def test_in_page_scanner_opens_the_ticket_it_sees(
-    fresh_broker_pools, browser, live_server, make_user, settings, course
+    browser, live_server, make_user, settings, course
 ):
     import json
 
