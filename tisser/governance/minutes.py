@@ -89,7 +89,15 @@ def render_minutes(assembly: Assembly) -> bytes:
             body,
         ),
     ]
-    rows = [[_("Organisation"), _("Votes"), _("College"), _("Present"), _("Proxy given to")]]
+    rows = [
+        [
+            _("Organisation"),
+            _("Votes"),
+            _("College"),
+            pgettext("assembly", "Present"),
+            _("Proxy given to"),
+        ]
+    ]
     for v in queries.register_rows(assembly).filter(is_active=True):
         proxy = getattr(v, "proxy_given", None) if hasattr(v, "proxy_given") else None
         rows.append(

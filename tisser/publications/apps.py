@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class PublicationsConfig(AppConfig):
     name = "tisser.publications"
     verbose_name = _("Publications")
+
+    def ready(self):
+        from anymail.signals import tracking
+
+        from .sending.bounces import on_tracking_event
+
+        tracking.connect(on_tracking_event, dispatch_uid="tisser.publications.bounces")

@@ -95,21 +95,3 @@ def smtp_for_worker(smtp_server, monkeypatch):
     monkeypatch.setenv("TISSER_EMAIL_PORT", str(smtp_server.port))
     monkeypatch.setenv("TISSER_EMAIL_USE_TLS", "0")
     return smtp_server
-
-
-@pytest.fixture(autouse=True)
-def _fresh_broker_pools():
-    """Start each test with fresh kombu pools.
-
-    `celery_worker_process` closes the app's broker pool on teardown, but kombu keeps that
-    closed pool in its global registry and hands it back to the next eager `.delay()` made
-    after a commit (live-server and transactional tests): "Acquire on closed pool".
-    """
-    from kombu import pools
-
-    from tisser.celery import app
-
-    pools.reset()
-    app._pool = None
-    if "amqp" in app.__dict__:
-        app.amqp._producer_pool = None

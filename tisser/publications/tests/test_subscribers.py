@@ -1,0 +1,191 @@
+"""Signup with double opt-in (real SMTP), consent records, preferences, a signup flood,
+and the import of Brevo and Mailchimp exports (preview, line numbers, all or nothing)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import signing
+from django.urls import reverse
+
+from tisser.directory.models import Consent, Person
+from tisser.publications import imports
+from tisser.publications import services_subscribers as subscribers
+from tisser.publications.models import Subscription, Suppression
+
+
+def link_in(message) -> str:
+    body = message.get_body(("plain",)).get_content()
+    return re.search(r"http://\S+", body).group(0).replace("http://127.0.0.1:8000", "")
+
+
+def test_double_opt_in_then_consent_with_its_wording(
+    client, infolettre, smtp_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("publications:signup"),
+            {
+                "email": "Lea@Exemple.fr",
+                "first_name": "Léa",
+                "lists": [infolettre.pk],
+                "agree": "on",
+            },
+        )
+    assert response.status_code == 200
+    person = Person.objects.get(email="lea@exemple.fr")
+    subscription = Subscription.objects.get(person=person)
+    assert subscription.status == Subscription.Status.PENDING
+    assert not person.consents.exists()  # nothing before the link is followed
+    assert len(smtp_server.messages) == 1
+    assert smtp_server.messages[0]["Subject"] == "Confirmez votre abonnement"
+    page = client.get(link_in(smtp_server.messages[0]))
+    assert page.status_code == 200 and "Abonnement confirmé" in page.content.decode()
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.Status.ACTIVE
+    consent = subscription.consent
+    assert consent.method == Consent.Method.WEB_FORM and consent.purpose == "newsletter"
+    assert consent.wording == infolettre.consent_wording and consent.at is not None
+
+
+def test_signup_form_keeps_what_was_typed_and_explains(client, infolettre):
+    response = client.post(
+        reverse("publications:signup"), {"email": "pas-une-adresse", "first_name": "Léa"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="Léa"' in page and "Cochez la case" in page
+    assert not Person.objects.exists()
+
+
+def test_signup_twice_is_one_person(client, infolettre, db):
+    for _ in range(2):
+        subscribers.request_subscription(email="lea@exemple.fr", lists=[infolettre])
+    assert Person.objects.filter(email="lea@exemple.fr").count() == 1
+    assert Subscription.objects.count() == 1
+
+
+def test_signup_flood_is_stopped(client, infolettre, db):
+    for n in range(subscribers.SIGNUPS_PER_HOUR):
+        subscribers.request_subscription(
+            email=f"p{n}@exemple.fr", lists=[infolettre], client_hash="h"
+        )
+    with pytest.raises(subscribers.SignupRefused):
+        subscribers.request_subscription(
+            email="last@exemple.fr", lists=[infolettre], client_hash="h"
+        )
+    assert not Person.objects.filter(email="last@exemple.fr").exists()
+
+
+def test_a_suppressed_address_gets_no_confirmation_email(
+    infolettre, smtp_server, django_capture_on_commit_callbacks
+):
+    subscribers.suppress("banni@exemple.fr", reason=Suppression.Reason.HARD_BOUNCE)
+    with django_capture_on_commit_callbacks(execute=True):
+        subscribers.request_subscription(email="banni@exemple.fr", lists=[infolettre])
+    assert smtp_server.messages == []
+
+
+def test_forged_and_expired_confirmation_links(client, infolettre, db):
+    from tisser.publications import tokens
+
+    subscribers.request_subscription(email="lea@exemple.fr", lists=[infolettre])
+    token = tokens.confirm_token(list(Subscription.objects.values_list("pk", flat=True)))
+    forged = client.get(reverse("publications:confirm", kwargs={"token": token + "x"}))
+    assert forged.status_code == 400 and "pas valide" in forged.content.decode()
+    signer = signing.TimestampSigner(salt=tokens.CONFIRM_SALT)
+    old = signing.dumps([1], salt=tokens.CONFIRM_SALT)
+    import time
+    from unittest import mock
+
+    with mock.patch.object(time, "time", return_value=time.time() + tokens.CONFIRM_MAX_AGE + 60):
+        expired = client.get(reverse("publications:confirm", kwargs={"token": old}))
+    assert expired.status_code == 400 and "expiré" in expired.content.decode()
+    assert signer  # the salt is the one the tokens use
+    assert Subscription.objects.get().status == Subscription.Status.PENDING
+
+
+def test_preferences_page_unsubscribes_and_suppresses(client, infolettre, db):
+    from tisser.publications import tokens
+
+    from .conftest import make_subscribers
+
+    person = make_subscribers(infolettre, 1)[0]
+    url = reverse("publications:preferences", kwargs={"token": tokens.preferences_token(person.pk)})
+    assert client.get(url).status_code == 200
+    client.post(url, {"lists": [], "nothing": "on"})
+    assert Subscription.objects.get(person=person).status == Subscription.Status.UNSUBSCRIBED
+    assert Suppression.objects.filter(email=person.email).exists()
+
+
+BREVO = (
+    "EMAIL;NOM;PRENOM;DOUBLE_OPT-IN;ADDED_TIME\n"
+    "lea@exemple.fr;Martin;Léa;Yes;2025-03-02 10:15:00\n"
+    "marc@exemple.fr;Durand;Marc;Yes;2024-11-20 08:00:00\n"
+)
+MAILCHIMP = (
+    "Email Address,First Name,Last Name,OPTIN_TIME,OPTIN_IP,CONFIRM_TIME,CONFIRM_IP\n"
+    "sam@exemple.fr,Sam,Petit,2023-01-05 09:00:00,203.0.113.4,2023-01-05 09:05:00,203.0.113.4\n"
+)
+
+
+def test_brevo_import_keeps_the_consent_origin(infolettre, db):
+    preview = imports.check_file(BREVO.encode())
+    assert preview["source"] == "brevo" and not preview["errors"] and len(preview["rows"]) == 2
+    result = imports.run_import(BREVO.encode(), infolettre)
+    assert result == {"created": 2, "kept": 0, "suppressed": 0}
+    subscription = Subscription.objects.get(person__email="lea@exemple.fr")
+    assert subscription.origin == Subscription.Origin.BREVO
+    assert "DOUBLE_OPT-IN=Yes" in subscription.origin_detail
+    consent = subscription.consent
+    assert consent.method == Consent.Method.IMPORT and consent.source.startswith("brevo export")
+    assert consent.at.year == 2025 and consent.at.month == 3
+
+
+def test_mailchimp_import_uses_the_confirmation_time(infolettre, db):
+    Person.objects.create(email="sam@exemple.fr", first_name="Samuel")
+    imports.run_import(MAILCHIMP.encode(), infolettre)
+    assert Person.objects.filter(email="sam@exemple.fr").count() == 1  # never a duplicate
+    subscription = Subscription.objects.get(person__email="sam@exemple.fr")
+    assert subscription.origin == Subscription.Origin.MAILCHIMP
+    assert "OPTIN_IP=203.0.113.4" in subscription.origin_detail
+    assert subscription.consent.at.minute == 5
+
+
+def test_bad_rows_are_reported_by_line_and_nothing_is_imported(infolettre, db):
+    content = (BREVO + "pas-une-adresse;X;Y;Yes;\npostmaster@exemple.fr;;;Yes;\n").encode()
+    preview = imports.check_file(content)
+    assert [line for line, _message in preview["errors"]] == [4, 5]
+    assert "pas-une-adresse" in preview["errors"][0][1]
+    assert "générique" in preview["errors"][1][1]
+    with pytest.raises(imports.ImportRefused):
+        imports.run_import(content, infolettre)
+    assert not Subscription.objects.exists() and not Person.objects.exists()
+
+
+def test_no_import_overrides_the_suppression_list_or_an_unsubscribe(infolettre, db):
+    subscribers.suppress("lea@exemple.fr", reason=Suppression.Reason.COMPLAINT)
+    person = Person.objects.create(email="marc@exemple.fr")
+    Subscription.objects.create(
+        person=person, mailing_list=infolettre, status="unsubscribed", origin="form"
+    )
+    result = imports.run_import(BREVO.encode(), infolettre)
+    assert result == {"created": 0, "kept": 1, "suppressed": 1}
+    assert not Subscription.objects.filter(person__email="lea@exemple.fr").exists()
+    assert Subscription.objects.get(person=person).status == "unsubscribed"
+
+
+def test_import_pages_preview_then_commit(client, role_users, infolettre):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(role_users["editor"])
+    url = reverse("publications:subscriber_import")
+    upload = SimpleUploadedFile("export.csv", BREVO.encode(), content_type="text/csv")
+    page = client.post(url, {"mailing_list": infolettre.pk, "file": upload})
+    assert page.status_code == 200 and "lea@exemple.fr" in page.content.decode()
+    assert not Subscription.objects.exists()  # a preview only
+    token = re.search(r'name="token" value="([^"]+)"', page.content.decode()).group(1)
+    done = client.post(url, {"mailing_list": infolettre.pk, "token": token, "confirm": "1"})
+    assert done.status_code == 302
+    assert Subscription.objects.filter(status="active").count() == 2

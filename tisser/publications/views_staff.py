@@ -1,0 +1,394 @@
+"""Staff pages: home, the composer, preview, test send, campaigns with live progress,
+subscriber import. Thin: forms check, services write."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tisser.directory.views_proposals import staff_editor_required
+
+from . import queries, services, sources
+from .forms_staff import (
+    ArticleForm,
+    BlockForm,
+    ImportForm,
+    NewsletterForm,
+    ResourceForm,
+    TestSendForm,
+)
+from .models import Article, Block, Campaign, Newsletter, Resource
+from .rendering import newsletter_context, render_email, render_web
+
+
+def _errors(error: ValidationError) -> list[str]:
+    return error.messages
+
+
+@staff_editor_required
+def home(request):
+    return render(
+        request,
+        "publications/staff/home.html",
+        {
+            "newsletters": Newsletter.objects.select_related("mailing_list")[:30],
+            "campaigns": Campaign.objects.select_related("mailing_list")[:10],
+            "lists": queries.list_counts(),
+            "articles": Article.objects.select_related("rubric")[:30],
+            "resources": Resource.objects.select_related("category")[:30],
+        },
+    )
+
+
+@staff_editor_required
+def newsletter_create(request):
+    form = NewsletterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            newsletter = services.create_newsletter(
+                mailing_list=data.pop("mailing_list"),
+                title=data.pop("title"),
+                subject=data.pop("subject"),
+                **data,
+            )
+        except ValidationError as error:
+            for message in _errors(error):
+                form.add_error(None, message)
+        else:
+            return redirect("publications:composer", pk=newsletter.pk)
+    return render(request, "publications/staff/newsletter_form.html", {"form": form})
+
+
+def _event_choices(newsletter: Newsletter):
+    """Events of the agenda from the issue's date on (an issue announces what follows it)."""
+    try:
+        events = list(sources.upcoming_events(start=newsletter.issue_date)[:200])
+    except ImportError:
+        return []
+    return [
+        (
+            str(e.pk),
+            f"{e.title} — {formats.date_format(e.first_starts_at, 'j F Y') if getattr(e, 'first_starts_at', None) else ''}",
+        )
+        for e in events
+    ]
+
+
+def _block_items(form: BlockForm, block: Block | None, newsletter: Newsletter) -> list | None:
+    data = form.cleaned_data
+    kind = data["kind"]
+    if kind in (Block.Kind.EVENT, Block.Kind.AGENDA) and data.get("events"):
+        return sources.event_items([int(i) for i in data["events"]], start=newsletter.issue_date)
+    if kind == Block.Kind.ARTICLE and data.get("articles"):
+        return sources.article_items([a.pk for a in data["articles"]])
+    if kind == Block.Kind.RESOURCE and data.get("resources"):
+        return sources.resource_items([r.pk for r in data["resources"]])
+    if kind == Block.Kind.MEMBERS and data.get("members_since"):
+        return sources.new_member_items(data["members_since"])
+    return None if block is not None else []
+
+
+def _save_block(request, newsletter: Newsletter, block: Block | None):
+    form = BlockForm(request.POST or None, instance=block, event_choices=_event_choices(newsletter))
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in BlockForm.Meta.fields}
+        items = _block_items(form, block, newsletter)
+        if items is not None:
+            data["items"] = items
+        try:
+            if block is None:
+                services.add_block(newsletter, data)
+            else:
+                services.update_block(block, data)
+        except ValidationError as error:
+            for message in _errors(error):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The block is saved."))
+            return redirect("publications:composer", pk=newsletter.pk), form
+    return None, form
+
+
+@staff_editor_required
+def composer(request, pk):
+    newsletter = get_object_or_404(Newsletter.objects.select_related("mailing_list"), pk=pk)
+    form = NewsletterForm(request.POST or None, instance=newsletter)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_newsletter(newsletter, form.cleaned_data)
+        except ValidationError as error:
+            for message in _errors(error):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The newsletter is saved."))
+            return redirect("publications:composer", pk=newsletter.pk)
+    newsletter.refresh_from_db()
+    return render(
+        request,
+        "publications/staff/composer.html",
+        {
+            "newsletter": newsletter,
+            "form": form,
+            "block_form": BlockForm(event_choices=_event_choices(newsletter)),
+            "context": newsletter_context(newsletter),
+            "campaigns": newsletter.campaigns.all(),
+            "test_form": TestSendForm(),
+        },
+    )
+
+
+@staff_editor_required
+def block_add(request, pk):
+    newsletter = get_object_or_404(Newsletter, pk=pk)
+    response, form = _save_block(request, newsletter, None)
+    if response:
+        return response
+    return render(
+        request, "publications/staff/block_form.html", {"form": form, "newsletter": newsletter}
+    )
+
+
+@staff_editor_required
+def block_edit(request, pk):
+    block = get_object_or_404(Block.objects.select_related("newsletter"), pk=pk)
+    response, form = _save_block(request, block.newsletter, block)
+    if response:
+        return response
+    return render(
+        request,
+        "publications/staff/block_form.html",
+        {"form": form, "newsletter": block.newsletter, "block": block},
+    )
+
+
+@staff_editor_required
+@require_POST
+def block_move(request, pk):
+    block = get_object_or_404(Block, pk=pk)
+    services.move_block(block, -1 if request.POST.get("direction") == "up" else 1)
+    return redirect("publications:composer", pk=block.newsletter_id)
+
+
+@staff_editor_required
+@require_POST
+def block_delete(request, pk):
+    block = get_object_or_404(Block, pk=pk)
+    newsletter_id = block.newsletter_id
+    services.delete_block(block)
+    messages.success(request, _("The block is deleted."))
+    return redirect("publications:composer", pk=newsletter_id)
+
+
+@staff_editor_required
+def preview(request, pk):
+    newsletter = get_object_or_404(Newsletter, pk=pk)
+    parts = render_email(newsletter)
+    return render(
+        request,
+        "publications/staff/preview.html",
+        {"newsletter": newsletter, "text": parts["text"], "test_form": TestSendForm()},
+    )
+
+
+@staff_editor_required
+def preview_frame(request, pk):
+    newsletter = get_object_or_404(Newsletter, pk=pk)
+    response = HttpResponse(render_web(newsletter))
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@staff_editor_required
+@require_POST
+def test_send(request, pk):
+    newsletter = get_object_or_404(Newsletter, pk=pk)
+    form = TestSendForm(request.POST)
+    if form.is_valid():
+        try:
+            sent = services.send_test(newsletter, form.cleaned_data["addresses"])
+        except ValidationError as error:
+            for message in _errors(error):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Test sent to %(count)d address(es).") % {"count": sent})
+    else:
+        messages.error(request, _("Give the addresses to send the test to."))
+    return redirect("publications:preview", pk=newsletter.pk)
+
+
+@staff_editor_required
+@require_POST
+def campaign_start(request, pk):
+    newsletter = get_object_or_404(Newsletter, pk=pk)
+    campaign = services.create_campaign(newsletter, user=request.user)
+    try:
+        services.start_campaign(campaign)
+    except ValidationError as error:
+        for message in _errors(error):
+            messages.error(request, message)
+        return redirect("publications:composer", pk=newsletter.pk)
+    return redirect("publications:campaign", pk=campaign.pk)
+
+
+@staff_editor_required
+def campaign(request, pk):
+    item = get_object_or_404(Campaign.objects.select_related("mailing_list", "newsletter"), pk=pk)
+    return render(
+        request,
+        "publications/staff/campaign.html",
+        {"campaign": item, "stats": queries.campaign_stats(item)},
+    )
+
+
+@staff_editor_required
+def campaign_progress(request, pk):
+    item = get_object_or_404(Campaign, pk=pk)
+    return render(
+        request,
+        "publications/staff/_campaign_progress.html",
+        {"campaign": item, "stats": queries.campaign_stats(item)},
+    )
+
+
+@staff_editor_required
+@require_POST
+def campaign_action(request, pk):
+    item = get_object_or_404(Campaign, pk=pk)
+    action = request.POST.get("action")
+    if action == "pause":
+        services.pause_campaign(item)
+    elif action == "resume":
+        services.resume_campaign(item)
+    elif action == "cancel":
+        services.cancel_campaign(item)
+    return redirect("publications:campaign", pk=item.pk)
+
+
+@staff_editor_required
+def subscriber_import(request):
+    from . import imports
+
+    form = ImportForm(request.POST or None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        mailing_list = form.cleaned_data["mailing_list"]
+        upload = form.cleaned_data.get("file")
+        token = form.cleaned_data.get("token")
+        if upload is not None:
+            content = upload.read()
+            preview = imports.check_file(content)
+            preview["token"] = imports.stash(content) if not preview["errors"] else ""
+        elif token and request.POST.get("confirm"):
+            try:
+                content = imports.unstash(token)
+                result = imports.run_import(content, mailing_list)
+            except imports.ImportRefused as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "%(created)d subscription(s) added, %(kept)d already there, %(suppressed)d suppressed address(es) left out."
+                    )
+                    % result,
+                )
+                return redirect("publications:staff_home")
+        else:
+            form.add_error("file", _("Choose a file."))
+    return render(request, "publications/staff/import.html", {"form": form, "preview": preview})
+
+
+def _edit(request, form_class, save, instance, template_name, done_message):
+    form = form_class(request.POST or None, request.FILES or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in form_class.Meta.fields}
+        try:
+            save(data, instance)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    for e in errors:
+                        form.add_error(field if field in form.fields else None, e)
+            else:
+                for message in error.messages:
+                    form.add_error(None, message)
+        else:
+            messages.success(request, done_message)
+            return redirect("publications:staff_home")
+    return render(request, template_name, {"form": form, "object": instance})
+
+
+@staff_editor_required
+def article_edit(request, pk=None):
+    article = get_object_or_404(Article, pk=pk) if pk else None
+    return _edit(
+        request,
+        ArticleForm,
+        lambda data, obj: services.save_article(data, article=obj),
+        article,
+        "publications/staff/article_form.html",
+        _("The article is saved."),
+    )
+
+
+@staff_editor_required
+def resource_edit(request, pk=None):
+    resource = get_object_or_404(Resource, pk=pk) if pk else None
+    return _edit(
+        request,
+        ResourceForm,
+        lambda data, obj: services.save_resource(data, resource=obj),
+        resource,
+        "publications/staff/resource_form.html",
+        _("The resource is saved."),
+    )
+
+
+@staff_editor_required
+def suppressions(request):
+    """The suppression list: look up, add an address; lifting one is for administrators."""
+    from django.core.paginator import Paginator
+
+    from tisser.directory.permissions import is_staff_admin
+
+    from . import services_subscribers as subscribers
+    from .forms_staff import SuppressionForm
+    from .models import Suppression
+
+    form = SuppressionForm(request.POST or None)
+    if request.method == "POST":
+        if request.POST.get("lift"):
+            if not is_staff_admin(request.user):
+                messages.error(request, _("Only an administrator may lift a suppression."))
+            else:
+                row = Suppression.objects.filter(pk=request.POST["lift"]).first()
+                if row is not None:
+                    subscribers.lift_suppression(row)
+                    messages.success(
+                        request, _("%(email)s may receive emails again.") % {"email": row.email}
+                    )
+            return redirect("publications:suppressions")
+        if form.is_valid():
+            subscribers.suppress(
+                form.cleaned_data["email"],
+                reason=Suppression.Reason.MANUAL,
+                detail=form.cleaned_data["detail"],
+            )
+            messages.success(request, _("The address is on the suppression list."))
+            return redirect("publications:suppressions")
+    q = (request.GET.get("q") or "").strip().lower()
+    rows = Suppression.objects.all()
+    if q:
+        rows = rows.filter(email__contains=q)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "publications/staff/suppressions.html",
+        {"form": form, "page": page, "q": q, "can_lift": is_staff_admin(request.user)},
+    )
