@@ -25,6 +25,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_territories
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo_events
 	$(PY) manage.py load_demo_observatory
 	$(PY) manage.py serve --host $(HOST) --port $(PORT)
 

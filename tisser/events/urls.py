@@ -1,4 +1,35 @@
-"""The events app's URLs."""
+"""The events app's URLs: the public agenda, the registrant's signed page, the feeds,
+the API, and the staff's list of events (the staff modules add their own)."""
+
+from django.urls import path
+
+from . import api, views, views_staff_events
 
 app_name = "events"
-urlpatterns: list = []
+urlpatterns = [
+    path("agenda/", views.agenda, name="agenda"),
+    path("agenda/flux.ics", views.agenda_feed, name="feed"),
+    path("agenda/flux/<slug:kind>.ics", views.agenda_feed, name="feed_kind"),
+    path("agenda/integrer/", views.embed, name="embed"),
+    path("agenda/inscription/<str:token>/", views.manage, name="manage"),
+    path("agenda/<slug:slug>/", views.event_detail, name="event"),
+    path("agenda/<slug:slug>/inscription/", views.register, name="register"),
+    path("api/v1/events/", api.events, name="api_events"),
+    path("api/v1/events/openapi.json", api.openapi_document, name="api_openapi"),
+    path("api/v1/events/<slug:slug>/", api.event, name="api_event"),
+    path("gestion/evenements/", views_staff_events.staff_events, name="staff_events"),
+    path(
+        "gestion/evenements/nouveau/", views_staff_events.staff_event_edit, name="staff_event_new"
+    ),
+    path(
+        "gestion/evenements/<int:pk>/modifier/",
+        views_staff_events.staff_event_edit,
+        name="staff_event_edit",
+    ),
+    path("gestion/evenements/types/", views_staff_events.staff_kinds, name="staff_kinds"),
+    path(
+        "gestion/evenements/pointage/<str:token>/",
+        views_staff_events.checkin,
+        name="checkin",
+    ),
+]

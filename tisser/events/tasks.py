@@ -1,0 +1,51 @@
+"""Background work of the agenda: thin wrappers over services and emails, passed ids.
+
+The reminder and the expiry of places offered from the waiting list run periodically
+(declared here with `on_after_finalize`, run by the worker's scheduler)."""
+
+import smtplib
+
+from tisser.celery import app
+
+
+@app.task(
+    name="tisser.events.send_registration_email",
+    ignore_result=True,
+    autoretry_for=(OSError,),
+    dont_autoretry_for=(smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    max_retries=8,
+)
+def send_registration_email(registration_id: int, kind: str) -> int:
+    from .emails import build_message
+    from .models import Registration
+
+    registration = (
+        Registration.objects.select_related("event", "session", "person")
+        .filter(pk=registration_id)
+        .first()
+    )
+    if registration is None or not registration.person.email:
+        return 0
+    return build_message(registration, kind).send()
+
+
+@app.task(name="tisser.events.send_reminders", ignore_result=True)
+def send_reminders() -> int:
+    from .services import send_reminders as run
+
+    return run()
+
+
+@app.task(name="tisser.events.expire_promotions", ignore_result=True)
+def expire_promotions() -> int:
+    from .services import expire_promotions as run
+
+    return run()
+
+
+@app.on_after_finalize.connect
+def schedule(sender, **kwargs):
+    sender.add_periodic_task(3600.0, send_reminders.s(), name="events: reminders")
+    sender.add_periodic_task(900.0, expire_promotions.s(), name="events: expire offered places")

@@ -1,0 +1,167 @@
+"""The staff's minimal side of the agenda: the events with their fill rates, and the page
+the confirmation's QR code opens at the door (the rest is in the staff modules)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Min, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tisser.directory.permissions import is_staff_editor
+
+from . import services, services_editing, tokens
+from .forms_staff_events import (
+    EventForm,
+    EventKindForm,
+    ProgrammeFormSet,
+    QuestionFormSet,
+    SessionFormSet,
+)
+from .models import Event, EventKind, Registration
+
+
+def _staff_only(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not is_staff_editor(request.user):
+        raise PermissionDenied
+    return None
+
+
+def staff_events(request):
+    if refused := _staff_only(request):
+        return refused
+    live = ~Q(registrations__status=Registration.Status.CANCELLED)
+    events = (
+        Event.objects.select_related("kind", "commune")
+        .prefetch_related("sessions")
+        .annotate(
+            first_starts_at=Min("sessions__starts_at"),
+            confirmed=Count(
+                "registrations",
+                filter=Q(registrations__status__in=Registration.HOLDS_PLACE),
+                distinct=True,
+            ),
+            waitlisted=Count(
+                "registrations",
+                filter=Q(registrations__status=Registration.Status.WAITLISTED),
+                distinct=True,
+            ),
+            live=Count("registrations", filter=live, distinct=True),
+        )
+        .order_by("-first_starts_at", "pk")
+    )
+    rows = []
+    for event in events:
+        capacity = event.max_participants
+        sessions = event.sessions_list
+        if capacity is None and sessions and all(s.capacity is not None for s in sessions):
+            capacity = sum(s.capacity for s in sessions)
+            if event.registration_mode == "course":
+                capacity = min(s.capacity for s in sessions)
+        rate = round(100 * event.confirmed / capacity) if capacity else None
+        below_minimum = (
+            event.min_participants is not None and event.confirmed < event.min_participants
+        )
+        rows.append(
+            {
+                "event": event,
+                "capacity": capacity,
+                "rate": rate,
+                "below_minimum": below_minimum,
+            }
+        )
+    return render(request, "events/staff/events.html", {"rows": rows})
+
+
+def checkin(request, token):
+    """Opened by scanning the QR code of a confirmation: staff mark the person present."""
+    if refused := _staff_only(request):
+        return refused
+    try:
+        registration = tokens.registration_from_checkin_token(token)
+    except tokens.BadToken as error:
+        message = _("This ticket has expired.") if error.expired else _("This ticket is not valid.")
+        return render(request, "events/bad_link.html", {"message": message}, status=400)
+    sessions = registration.sessions
+    today = timezone.localdate()
+    current = next(
+        (s for s in sessions if timezone.localtime(s.starts_at).date() == today),
+        sessions[0] if sessions else None,
+    )
+    if request.method == "POST" and current is not None:
+        if not registration.holds_place:
+            messages.error(request, _("This registration is not confirmed."))
+        else:
+            services.mark_attendance(registration, current, attended=True)
+            messages.success(request, _("%(name)s is checked in.") % {"name": registration.person})
+        return redirect("events:checkin", token=token)
+    attended = registration.attendances.filter(session=current, attended=True).exists()
+    return render(
+        request,
+        "events/staff/checkin.html",
+        {"registration": registration, "session": current, "attended": attended},
+    )
+
+
+def staff_event_edit(request, pk=None):
+    """Create or edit an event with its sessions, programme (workshops) and questions."""
+    if refused := _staff_only(request):
+        return refused
+    event = get_object_or_404(Event, pk=pk) if pk else Event()
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    form = EventForm(data, files, instance=event)
+    sessions = SessionFormSet(data, instance=event, prefix="sessions")
+    programme = ProgrammeFormSet(data, instance=event, prefix="programme")
+    questions = QuestionFormSet(data, instance=event, prefix="questions")
+    formsets = (sessions, programme, questions)
+    if data is not None and form.is_valid() and all(f.is_valid() for f in formsets):
+        try:
+            saved = services_editing.save_event_forms(form, sessions, programme, questions)
+        except services_editing.StillRegistered as error:
+            form.add_error(
+                None,
+                _(
+                    "“%(name)s” has registrants: it cannot be removed or made smaller than "
+                    "the places taken. Nothing was saved."
+                )
+                % {"name": error},
+            )
+        else:
+            messages.success(request, _("The event is saved."))
+            return redirect("events:staff_event_edit", pk=saved.pk)
+    status = 400 if data is not None else 200
+    return render(
+        request,
+        "events/staff/event_form.html",
+        {
+            "event": event if event.pk else None,
+            "form": form,
+            "sessions": sessions,
+            "programme": programme,
+            "questions": questions,
+        },
+        status=status,
+    )
+
+
+def staff_kinds(request):
+    """The kinds of event the network uses; add one."""
+    if refused := _staff_only(request):
+        return refused
+    form = EventKindForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services_editing.save_kind(form)
+        messages.success(request, _("The kind of event is added."))
+        return redirect("events:staff_kinds")
+    return render(
+        request,
+        "events/staff/kinds.html",
+        {"kinds": EventKind.objects.all(), "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
