@@ -350,11 +350,8 @@ def populations_of(level: str) -> dict[str, int]:
     return populations(level)
 
 
-def territory_events(territory_code: str) -> list:
-    """Events held in the territory, for its page.
+def territory_events(territory_code: str) -> list[dict]:
+    """Upcoming published events held in the territory, for its page."""
+    from .events_link import upcoming_events
 
-    Extension point: the events app is built apart from this one; once merged, return its
-    upcoming events whose venue commune is inside `territory_code` (observatory may import
-    events). Until then the territory page says the agenda is not available.
-    """
-    return []
+    return upcoming_events(territory_code)
