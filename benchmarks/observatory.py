@@ -98,6 +98,7 @@ def measure_pages(indicator) -> tuple[dict, dict]:
         cache.clear()
         queries._RANKED.clear()
         queries._MEMO.clear()
+        queries._FOLDED.clear()
 
     def both():
         first = client.get(page)

@@ -3,9 +3,8 @@ actors per 10,000 inhabitants, member organisations, actors of each category.
 
 Each is a `LiveIndicator` with the same reading surface as a stored indicator
 (`queries.IndicatorInfo`); the year is the current one, since the directory holds the
-present state only. Event participants join this list once the events app has landed:
-add an entry to `live_indicators()` that counts registrations by the organisation's
-commune (observatory may import events; events never imports observatory).
+present state only — except event participants, counted by the year and the commune of
+the sessions they registered for (`events_link.participants`).
 """
 
 from __future__ import annotations
@@ -35,7 +34,7 @@ class LiveIndicator:
     slug: str
     name: str
     unit: str
-    kind: str  # "count", "per10k", "members", "category"
+    kind: str  # "count", "per10k", "members", "participants", "category"
     category_id: int | None = None
     decimals: int = 0
     theme: str = Theme.ESS
@@ -55,9 +54,18 @@ class LiveIndicator:
         return str(Theme(self.theme).label)
 
     def years(self, level: str) -> list[int]:
+        if self.kind == "participants":
+            from .events_link import participants_by
+
+            return sorted({y for _c, y in participants_by(level)}) or [timezone.localdate().year]
         return [timezone.localdate().year]
 
     def values(self, level: str, year: int | None = None) -> dict[str, float]:
+        if self.kind == "participants":
+            from .events_link import participants_by
+
+            year = year or self.years(level)[-1]
+            return {c: float(n) for (c, y), n in participants_by(level).items() if y == year}
         field = TERRITORY_FIELD[level]
         qs = Organisation.objects.filter(status=Organisation.Status.PUBLISHED).exclude(
             **{f"{field}__isnull": True}
@@ -103,6 +111,14 @@ def live_indicators() -> list[LiveIndicator]:
             f"{PREFIX}adherents", _("Member organisations of the network"), _("members"), "members"
         ),
     ]
+    found.append(
+        LiveIndicator(
+            f"{PREFIX}participants-evenements",
+            _("Participants in the network's events"),
+            _("participants"),
+            "participants",
+        )
+    )
     for category in Category.objects.all():
         found.append(
             LiveIndicator(

@@ -218,3 +218,26 @@ class Shortlist(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ShortlistInvitation(models.Model):
+    """The suppliers of a shortlist invited (by email, to their public address) to an
+    event of the agenda — a sourcing day where buyers meet them."""
+
+    shortlist = models.ForeignKey(Shortlist, on_delete=models.CASCADE, related_name="invitations")
+    event = models.ForeignKey(
+        "events.Event", on_delete=models.CASCADE, related_name="shortlist_invitations"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    recipients = models.PositiveIntegerField(_("suppliers invited"), default=0)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("invitation of a shortlist")
+        verbose_name_plural = _("invitations of shortlists")
+
+    def __str__(self):
+        return f"{self.shortlist} → {self.event}"

@@ -262,6 +262,25 @@ def ranked(indicator, level: str, year: int) -> list[tuple[str, float, int]]:
     return found
 
 
+_FOLDED: dict[str, tuple[float, dict]] = {}  # per process: level → (when, {code: folded name})
+FOLDED_SECONDS = 3600
+
+
+def folded_names(level: str) -> dict[str, str]:
+    """`{code: fold(name)}` of a level, kept an hour in this process (sorting and filtering
+    by name fold 35,000 names otherwise)."""
+    import time
+
+    from tisser.core.text import fold
+
+    found = _FOLDED.get(level)
+    if found is None or time.monotonic() - found[0] > FOLDED_SECONDS:
+        names = territory_names(level)
+        found = (time.monotonic(), {code: fold(name) for code, (name, _d) in names.items()})
+        _FOLDED[level] = found
+    return found[1]
+
+
 def table_rows(
     indicator, level: str, year: int, *, sort: str = "-value", q: str = "", departement: str = ""
 ) -> Rows:
@@ -275,14 +294,13 @@ def table_rows(
     unknown = ("", "")
     if departement:
         rows = [r for r in rows if names.get(r[0], unknown)[1] == departement]
+    folded = folded_names(level) if (text or key == "name") else {}
     if text:
         code = q.strip().upper()
-        rows = [
-            r for r in rows if r[0].startswith(code) or text in fold(names.get(r[0], unknown)[0])
-        ]
+        rows = [r for r in rows if r[0].startswith(code) or text in folded.get(r[0], "")]
     by_value = rows
     if key == "name":
-        rows = sorted(rows, key=lambda r: fold(names.get(r[0], unknown)[0]), reverse=reverse)
+        rows = sorted(rows, key=lambda r: folded.get(r[0], ""), reverse=reverse)
     elif key == "code":
         rows = sorted(rows, key=lambda r: r[0], reverse=reverse)
     elif key == "rank":
@@ -350,11 +368,8 @@ def populations_of(level: str) -> dict[str, int]:
     return populations(level)
 
 
-def territory_events(territory_code: str) -> list:
-    """Events held in the territory, for its page.
+def territory_events(territory_code: str) -> list[dict]:
+    """Upcoming published events held in the territory, for its page."""
+    from .events_link import upcoming_events
 
-    Extension point: the events app is built apart from this one; once merged, return its
-    upcoming events whose venue commune is inside `territory_code` (observatory may import
-    events). Until then the territory page says the agenda is not available.
-    """
-    return []
+    return upcoming_events(territory_code)

@@ -275,3 +275,52 @@ def create_shortlist(name: str, organisation_ids, *, owner=None, query: str = ""
     shortlist = Shortlist.objects.create(name=name, owner=owner, query=query[:1000])
     shortlist.organisations.set(organisations)
     return shortlist
+
+
+@transaction.atomic
+def invite_shortlist(shortlist: Shortlist, event, *, sender, message: str = ""):
+    """Email each supplier of `shortlist` (its public address) an invitation to `event`,
+    an upcoming published event of the agenda; sent by the task queue after commit."""
+    from django.utils import formats
+
+    from tisser.core.mail import send_templated_mail
+
+    from .events_link import events_to_invite_to
+    from .models import ShortlistInvitation
+
+    pk = str(getattr(event, "pk", event) or "")
+    chosen = events_to_invite_to().filter(pk=pk).first() if pk.isdigit() else None
+    if chosen is None:
+        raise ValidationError({"event": [_("Choose a published event still to come.")]})
+    addresses = sorted(
+        {
+            org.email.strip().lower()
+            for org in shortlist.organisations.filter(status=Organisation.Status.PUBLISHED)
+            if org.email
+        }
+    )
+    if not addresses:
+        raise ValidationError(_("None of these suppliers has a public email address."))
+    from django.conf import settings
+
+    url = settings.SITE_URL.rstrip("/") + chosen.get_absolute_url()
+    place = chosen.commune.name if chosen.commune_id else ""
+    for address in addresses:  # one message each: suppliers never see one another
+        send_templated_mail(
+            to=[address],
+            subject=_("Invitation: %(title)s") % {"title": chosen.title},
+            template="observatory/emails/invitation",
+            context={
+                "title": chosen.title,
+                "when": formats.date_format(chosen.start, "DATETIME_FORMAT")
+                if chosen.start
+                else "",
+                "place": place,
+                "url": url,
+                "message": (message or "").strip()[:2000],
+            },
+            reply_to=[sender.email] if getattr(sender, "email", "") else None,
+        )
+    return ShortlistInvitation.objects.create(
+        shortlist=shortlist, event=chosen, sent_by=sender, recipients=len(addresses)
+    )

@@ -21,6 +21,11 @@ urlpatterns = [
     path("sourcing/selections/mes/<int:pk>/", views_sourcing.shortlist_mine, name="shortlist_mine"),
     path("sourcing/selection/<str:token>/", views_sourcing.shortlist_detail, name="shortlist"),
     path(
+        "sourcing/selection/<str:token>/inviter/",
+        views_sourcing.shortlist_invite,
+        name="shortlist_invite",
+    ),
+    path(
         "sourcing/selection/<str:token>/export.<str:fmt>",
         views_sourcing.shortlist_export,
         name="shortlist_export",

@@ -125,6 +125,20 @@ def _organisations(shortlist):
     )
 
 
+def _staff(request) -> bool:
+    from tisser.directory.permissions import is_staff_editor
+
+    return is_staff_editor(request.user)
+
+
+def _invitable_events(request):
+    if not _staff(request):
+        return []
+    from .events_link import events_to_invite_to
+
+    return list(events_to_invite_to()[:50])
+
+
 def shortlist_detail(request, token):
     shortlist = _shortlist_from_token(token)
     return render(
@@ -137,6 +151,8 @@ def shortlist_detail(request, token):
                 reverse("observatory:shortlist", kwargs={"token": token})
             ),
             "suppliers": [(org, sourcing.statuses_of(org)) for org in _organisations(shortlist)],
+            "events": _invitable_events(request),
+            "invitations": shortlist.invitations.select_related("event") if _staff(request) else [],
         },
     )
 
@@ -170,3 +186,34 @@ def shortlist_mine(request, pk):
     if shortlist is None:
         raise Http404
     return redirect("observatory:shortlist", token=shortlist_token(shortlist))
+
+
+@require_POST
+def shortlist_invite(request, token):
+    """Staff invite a shortlist's suppliers to an upcoming event (a sourcing day)."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.core.exceptions import PermissionDenied
+
+    from tisser.directory.permissions import is_staff_editor
+
+    shortlist = _shortlist_from_token(token)
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("observatory:shortlist", kwargs={"token": token}))
+    if not is_staff_editor(request.user):
+        raise PermissionDenied
+    try:
+        invitation = services.invite_shortlist(
+            shortlist,
+            request.POST.get("event", ""),
+            sender=request.user,
+            message=request.POST.get("message", ""),
+        )
+    except (ValidationError, ValueError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [])) or _("Choose an event."))
+    else:
+        messages.success(
+            request,
+            _("%(count)s suppliers invited to “%(event)s”.")
+            % {"count": invitation.recipients, "event": invitation.event.title},
+        )
+    return redirect("observatory:shortlist", token=token)

@@ -97,8 +97,8 @@ def empty_cache():
 
     from tisser.observatory import queries
 
-    for clear in (cache.clear, queries._RANKED.clear, queries._MEMO.clear):
+    for clear in (cache.clear, queries._RANKED.clear, queries._MEMO.clear, queries._FOLDED.clear):
         clear()
     yield
-    for clear in (cache.clear, queries._RANKED.clear, queries._MEMO.clear):
+    for clear in (cache.clear, queries._RANKED.clear, queries._MEMO.clear, queries._FOLDED.clear):
         clear()

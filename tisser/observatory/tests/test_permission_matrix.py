@@ -59,6 +59,7 @@ ROWS = [
         "get",
         EVERYONE,
     ),
+    ("invite", "observatory:shortlist_invite", {"token": "TOKEN"}, "", "post", STAFF_POST),
     ("staff home", "observatory:staff_home", {}, "", "get", STAFF_ONLY),
     ("staff new indicator", "observatory:staff_indicator_create", {}, "", "get", STAFF_ONLY),
     ("staff indicator", "observatory:staff_indicator", {"pk": "INDICATOR"}, "", "get", STAFF_ONLY),
