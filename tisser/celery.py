@@ -10,9 +10,12 @@ import sys
 
 from celery import Celery
 
+from tisser.core.broker import install as install_folder_broker
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tisser.settings")
 
 _path_before = list(sys.path)
+install_folder_broker()
 app = Celery("tisser")
 # Celery's Django fix-up puts the current directory first on sys.path. Run from an app
 # folder (as `makemessages` is), that makes `tisser/core/html.py` shadow the standard
