@@ -1,8 +1,9 @@
 """The task queue. Tasks are thin wrappers over services, queued after commit, passed ids.
 
 Periodic work (reminders, scheduled publishing) is declared by each app in its own
-`tasks.py`, with Celery's `on_after_finalize` signal and `sender.add_periodic_task(...)`,
-so no shared schedule lists every app; `make run` runs the scheduler inside its worker.
+`tasks.py` with `app.add_periodic_task(...)` at module level (not in an
+`on_after_finalize` receiver, which never fires for a module imported after the app is
+finalised), so no shared schedule lists every app; `make run` runs the scheduler inside its worker.
 """
 
 import os

@@ -45,12 +45,16 @@ def fold_map_totals() -> None:
     fold_deltas()
 
 
-@current_app.on_after_finalize.connect
-def schedule_periodic_tasks(sender, **kwargs) -> None:
+def _schedule_periodic_tasks() -> None:
     from django.db import connection
 
     if connection.vendor != "postgresql":
         return  # SQLite's triggers update the totals in place: nothing to fold
-    sender.add_periodic_task(
+    current_app.add_periodic_task(
         FOLD_SECONDS, fold_map_totals.s(), name="directory: fold the map's cell totals"
     )
+
+
+# Declared when the module is imported (autodiscovery imports it in the worker and the
+# scheduler): a signal connected after the app is finalised would never fire.
+_schedule_periodic_tasks()

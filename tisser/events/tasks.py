@@ -1,7 +1,7 @@
 """Background work of the agenda: thin wrappers over services and emails, passed ids.
 
 The reminder and the expiry of places offered from the waiting list run periodically
-(declared here with `on_after_finalize`, run by the worker's scheduler)."""
+(declared here when the module is imported, run by the worker's scheduler)."""
 
 import smtplib
 
@@ -45,7 +45,7 @@ def expire_promotions() -> int:
     return run()
 
 
-@app.on_after_finalize.connect
-def schedule(sender, **kwargs):
-    sender.add_periodic_task(3600.0, send_reminders.s(), name="events: reminders")
-    sender.add_periodic_task(900.0, expire_promotions.s(), name="events: expire offered places")
+# Declared on import (the worker and the scheduler import every tasks module): a signal
+# connected after the app is finalised would never fire.
+app.add_periodic_task(3600.0, send_reminders.s(), name="events: reminders")
+app.add_periodic_task(900.0, expire_promotions.s(), name="events: expire offered places")

@@ -29,7 +29,7 @@ def send_renewal_reminders(today: str | None = None) -> dict:
     return send_due_reminders(datetime.date.fromisoformat(today) if today else None)
 
 
-@app.on_after_finalize.connect
-def _schedule(sender, **kwargs):
-    sender.add_periodic_task(DAY, refresh_member_flags.s(), name="memberships.refresh_flags")
-    sender.add_periodic_task(DAY, send_renewal_reminders.s(), name="memberships.reminders")
+# Declared on import (the worker and the scheduler import every tasks module): a signal
+# connected after the app is finalised would never fire.
+app.add_periodic_task(DAY, refresh_member_flags.s(), name="memberships.refresh_flags")
+app.add_periodic_task(DAY, send_renewal_reminders.s(), name="memberships.reminders")
