@@ -239,13 +239,13 @@ def eager_tasks(request):
     if "worker_factory" in request.fixturenames or "celery_worker_process" in request.fixturenames:
         yield
         return
-    from tisser.celery import app
-
     # Celery acquires a producer even for an eager call: a worker fixture that closed the
     # broker pool without dropping the producer pool built on it leaves every later
     # `.delay()` failing with "Acquire on closed pool" (kombu keeps the closed pool in its
     # global registry). Start from fresh pools.
     from kombu import pools
+
+    from tisser.celery import app
 
     pools.reset()
     app._pool = None
