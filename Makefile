@@ -27,7 +27,10 @@ run: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py load_demo_memberships
 	$(PY) manage.py load_demo_events
+	$(PY) manage.py load_demo_events_staff
+	$(PY) manage.py load_demo_governance
 	$(PY) manage.py load_demo_publications
+	$(PY) manage.py load_demo_observatory
 	$(PY) manage.py serve --host $(HOST) --port $(PORT)
 
 ## make test: the whole suite (tests needing PostgreSQL or Chromium skip with a reason).

@@ -50,13 +50,16 @@ def run_per_database(script: Path) -> int:
 
 
 class BenchDatabase:
-    """A throw-away database: a SQLite file in a temporary folder, or `tisser_bench` on
-    the local PostgreSQL, created on enter and dropped on exit."""
+    """A throw-away database: a SQLite file in a temporary folder, or `pg_name`
+    (`tisser_bench` by default) on the local PostgreSQL, created on enter and dropped on
+    exit. Benchmarks that may run at the same time as others name their own database."""
 
     PG_NAME = "tisser_bench"
 
-    def __init__(self, vendor: str):
+    def __init__(self, vendor: str, pg_name: str | None = None):
         self.vendor = vendor
+        if pg_name:
+            self.PG_NAME = pg_name
         self.tmp = tempfile.TemporaryDirectory(prefix=f"tisser-bench-{vendor}-")
 
     def __enter__(self) -> BenchDatabase:

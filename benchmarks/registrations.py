@@ -137,6 +137,38 @@ def request(port, method, path, body=None, headers=None):
         conn.close()
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+
+
+def worker_pids(master: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def database_pids() -> list[int]:
+    import psycopg
+
+    with psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres") as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", [EventsBenchDatabase.PG_NAME]
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def cpu_of(pids: list[int]) -> dict[int, float]:
+    return {pid: _cpu_seconds(pid) for pid in pids}
+
+
 def csrf_session(port) -> tuple[str, str]:
     """Fetch the form like a browser: its CSRF cookie and the token in the page."""
     status, body, headers = request(port, "GET", f"/agenda/{SLUG}/inscription/")
@@ -260,15 +292,26 @@ def main() -> int:
         env["TISSER_TASKS_EAGER"] = "0"  # emails are queued on the broker, as in production
         server = start_server(port, env)
         try:
+            # Every worker opens its persistent database connection before the rush.
+            for _ in range(WORKERS * 4):
+                request(port, "GET", f"/agenda/{SLUG}/inscription/")
+            web_before = cpu_of(worker_pids(server.pid))
+            db_before = cpu_of(database_pids())
             rushed = rush(port, ids["question_id"])
+            web_after = cpu_of(list(web_before))
+            db_after = cpu_of(list(db_before) + database_pids())
             listed = agenda(port)
         finally:
             server.terminate()
             server.wait(timeout=30)
         outcome = check(ids["event_id"])
         connections.close_all()
+    web_ms = 1000 * sum(web_after[p] - web_before.get(p, 0) for p in web_after) / ATTEMPTS
+    db_ms = 1000 * sum(db_after[p] - db_before.get(p, 0) for p in db_after) / ATTEMPTS
     metrics = {
         "rush_registrations_per_s": round(rushed["per_s"], 1),
+        "rush_web_cpu_ms_per_registration": round(web_ms, 2),
+        "rush_db_cpu_ms_per_registration": round(db_ms, 2),
         "rush_p50_ms": round(rushed["p50"], 1),
         "rush_p99_ms": round(rushed["p99"], 1),
         "overbooked": outcome["overbooked"],
@@ -293,6 +336,10 @@ def main() -> int:
         "duplicates": outcome["duplicates"],
         "agenda_errors": listed["errors"],
         "machine": "2 cores shared with other work; client, server and PostgreSQL on one host",
+        "cpu_bound_estimate_per_s": round(2000 / (web_ms + db_ms), 1) if web_ms + db_ms else None,
+        "cpu_note": "CPU time of the gunicorn workers and of the PostgreSQL backends per "
+        "attempt, read from /proc: independent of how busy the machine is; "
+        "cpu_bound_estimate_per_s = 2 cores / (web + db CPU per attempt), client excluded.",
     }
     path = write_result("registrations", "postgresql", params, metrics, notes)
     for key, value in metrics.items():

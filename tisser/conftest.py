@@ -137,6 +137,11 @@ def _reset_broker_pools(app):
     app._pool = None
     if "amqp" in app.__dict__:
         app.amqp._producer_pool = None
+    # kombu keeps its own registry of pools: a closed one left there fails the next send
+    # ("Acquire on closed pool"), even an eager task's, in a later test.
+    from kombu import pools
+
+    pools.reset()
 
 
 @pytest.fixture

@@ -13,6 +13,12 @@ class DirectoryConfig(AppConfig):
 
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="directory_search_index")
 
+        from . import map_totals
+
+        post_migrate.connect(
+            map_totals.on_post_migrate, sender=self, dispatch_uid="directory_map_totals"
+        )
+
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from .indexing import categories_changed

@@ -60,8 +60,9 @@ def filter_tags_for(org: Organisation, category_ids=None) -> str:
     """The words of `Organisation.filter_tags`: the public filters as index words.
 
     The full-text index holds them beside `search_text` (SQLite: a second FTS5 column;
-    PostgreSQL: a second GIN index), so that "a word + a category" is one intersection
-    inside the index instead of visiting every match of the word. `category_ids` spares
+    PostgreSQL: the weight-A words of the stored `search_vector`), so that "a word + a
+    category" is one intersection inside the index instead of visiting every match of
+    the word. `category_ids` spares
     a query when the caller knows them (the demo loader); else they are read from the
     database (none for an organisation not saved yet: the m2m signal fills them)."""
     if category_ids is None:

@@ -27,6 +27,7 @@ from .indexing import (
     member_tag,
     region_tag,
 )
+from .map_totals import whole_map_totals
 from .models import Category, Organisation
 from .search import search, search_words
 
@@ -294,6 +295,10 @@ def whole_map_clusters(params, column: str) -> list[list]:
 
 
 def whole_map_aggregate(params, column: str) -> list[list]:
+    """[latitude, longitude, count, cell] of every cell: without filters, from the per-cell
+    totals where the database keeps them (SQLite, see map_totals.py), else one GROUP BY."""
+    if not public_params(params) and (totals := whole_map_totals(column)) is not None:
+        return [[round(lat, 5), round(lon, 5), n, cell] for cell, lat, lon, n in totals]
     found = (
         public_organisations(params)
         .filter(**{f"{column}__isnull": False})

@@ -5,12 +5,18 @@ accents, words of [a-z0-9] separated by one space), so both databases index plai
 
 - SQLite: an FTS5 table with external content (`directory_organisation_fts`) kept in sync
   by triggers;
-- PostgreSQL: a GIN index on `to_tsvector('simple', search_text)`.
+- PostgreSQL: a stored generated column `search_vector` (the words of `search_text` with
+  weight D, those of `filter_tags` with weight A) and one GIN index on it.
 
-Both also use `filter_tags` (the public filters as words, see `indexing.filter_tags_for`):
-on SQLite a second FTS5 column, so a search narrowed by a category or a territory is one
-intersection inside the index; on PostgreSQL a word test on the rows the GIN index found
-(a second GIN index was slower for big filters).
+Both hold `filter_tags` (the public filters as words, see `indexing.filter_tags_for`)
+beside the text: on SQLite a second FTS5 column, on PostgreSQL the weight-A words of the
+same vector, so a search narrowed by a category or a territory is one intersection inside
+the index (`velo:*D & d59:A`) instead of a test of the filter on every row a word matches.
+The column is PostgreSQL's own work (`GENERATED ALWAYS … STORED`), so every write that
+changes `search_text` or `filter_tags` (save, `update()`, `bulk_update`, COPY) keeps it in
+step; Django does not know it and never reads it. A migration that alters the type of
+`search_text` or `filter_tags` must drop it first (`remove_search_vector`) and call
+`install_search_index` after.
 
 A query is folded the same way and every word must match as a prefix ("econ solid"
 finds "Économie solidaire"; a single letter only as a whole word), so both give the
@@ -20,15 +26,24 @@ a table when a later migration alters it, which drops the triggers.
 """
 
 from django.db import connection as default_connection
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
+from django.db.models import BooleanField, F, Func, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 from tisser.core.text import fold
 
 TABLE = "directory_organisation"
 FTS_TABLE = "directory_organisation_fts"
-PG_INDEX = "directory_organisation_search_gin"
-PG_FILTER_INDEX = "directory_organisation_filter_gin"
+PG_VECTOR = "search_vector"
+PG_VECTOR_INDEX = "directory_organisation_search_vector_gin"
+PG_OLD_INDEXES = (  # built until 2026-12-01: the text alone, then the filter words apart
+    "directory_organisation_search_gin",
+    "directory_organisation_filter_gin",
+)
+# Text words weigh D, filter words A: a text word never matches a filter word, and back.
+PG_VECTOR_SQL = (
+    "setweight(to_tsvector('simple', search_text), 'D') || "
+    "setweight(to_tsvector('simple', filter_tags), 'A')"
+)
 MAX_WORDS = 8
 MIN_PREFIX = 2  # a single letter matches a whole word only: "a*" would match everything
 
@@ -86,18 +101,23 @@ def install_search_index(connection=None) -> None:
             # Rows written while the triggers were missing: index everything again.
             cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
         elif connection.vendor == "postgresql":
+            if PG_VECTOR not in {column.name for column in columns}:
+                # Computes the column for every existing row (one rewrite of the table).
+                cursor.execute(
+                    f"ALTER TABLE {TABLE} ADD COLUMN {PG_VECTOR} tsvector "
+                    f"GENERATED ALWAYS AS ({PG_VECTOR_SQL}) STORED"
+                )
+            # Only what is missing or left over: DDL on a table with pending trigger events
+            # (deferred foreign keys earlier in the transaction) is refused.
             cursor.execute(
-                "SELECT indexname FROM pg_indexes WHERE indexname IN (%s, %s)",
-                [PG_INDEX, PG_FILTER_INDEX],
+                "SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexname = ANY(%s)",
+                [TABLE, [PG_VECTOR_INDEX, *PG_OLD_INDEXES]],
             )
             present = {row[0] for row in cursor.fetchall()}
-            for index, column in ((PG_INDEX, "search_text"),):
-                if index in present:
-                    continue
-                cursor.execute(
-                    f"CREATE INDEX IF NOT EXISTS {index} ON {TABLE} "
-                    f"USING gin (to_tsvector('simple', {column}))"
-                )
+            for name in present & set(PG_OLD_INDEXES):
+                cursor.execute(f"DROP INDEX {name}")
+            if PG_VECTOR_INDEX not in present:
+                cursor.execute(f"CREATE INDEX {PG_VECTOR_INDEX} ON {TABLE} USING gin ({PG_VECTOR})")
 
 
 def remove_search_index(connection=None) -> None:
@@ -108,8 +128,18 @@ def remove_search_index(connection=None) -> None:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
             cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
         elif connection.vendor == "postgresql":
-            cursor.execute(f"DROP INDEX IF EXISTS {PG_INDEX}")
-            cursor.execute(f"DROP INDEX IF EXISTS {PG_FILTER_INDEX}")  # built until 2026-11-23
+            # The column stays: PostgreSQL fills it row by row during a bulk load, and the
+            # index is built once afterwards (`install_search_index`).
+            for name in (PG_VECTOR_INDEX, *PG_OLD_INDEXES):
+                cursor.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+def remove_search_vector(connection=None) -> None:
+    """Drop PostgreSQL's generated column (and its index with it)."""
+    connection = connection or default_connection
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS {PG_VECTOR}")
 
 
 def search_words(text: str) -> list[str]:
@@ -142,20 +172,13 @@ def search(qs: QuerySet, text: str, *, tags=()) -> QuerySet:
         sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
         return qs.filter(pk__in=RawSQL(sql, [match]))
     if default_connection.vendor == "postgresql":
-        tsquery = " & ".join(word + (":*" if len(word) >= MIN_PREFIX else "") for word in words)
+        # Words are folded ([a-z0-9]) and tags alphanumeric: no tsquery operator gets in.
+        terms = [word + (":*D" if len(word) >= MIN_PREFIX else ":D") for word in words]
+        terms += ["(" + " | ".join(f"{tag}:A" for tag in group) + ")" for group in tags]
         # The match is a condition on the row itself: the planner starts from the GIN
-        # index(es) and applies the other filters to those rows (an `id IN (…)` made it
+        # index and applies the other filters to those rows (an `id IN (…)` made it
         # hash-join every row of a big filter, e.g. a département, to the matches).
-        qs = qs.filter(_TextMatch(F("search_text"), Value(tsquery)))
-        # The filter words are tested on the rows the GIN index found: measured on 200,000
-        # actors, faster than a second GIN bitmap, which for a big filter (a département
-        # with 44 % of the actors, the members) holds tens of thousands of rows.
-        for group in tags:
-            condition = Q()
-            for tag in group:
-                condition |= Q(_HasWord(F("filter_tags"), Value(f"% {tag} %")))
-            qs = qs.filter(condition)
-        return qs
+        return qs.filter(_VectorMatch(F("search_text"), Value(" & ".join(terms))))
     # Any other database: the same meaning (word prefixes) without an index.
     for word in words:
         qs = qs.filter(search_text__regex=rf"(^| ){word}")
@@ -164,26 +187,21 @@ def search(qs: QuerySet, text: str, *, tags=()) -> QuerySet:
     return qs
 
 
-class _TextMatch(Func):
-    """`to_tsvector('simple', <search_text>) @@ to_tsquery('simple', <query>)`: the very
-    expression of the GIN index, with the column compiled by Django (right alias in any
-    subquery)."""
+class _VectorMatch(Func):
+    """`<table>.search_vector @@ to_tsquery('simple', <query>)`. The column is not a Django
+    field: it is named after the alias Django gives `search_text` (`F("search_text")`), so
+    it is right in any subquery."""
 
-    template = "to_tsvector('simple', %(expressions)s)"
-    arg_joiner = ") @@ to_tsquery('simple', "
     output_field = BooleanField()
 
     def as_sql(self, compiler, connection, **extra):
-        sql, params = super().as_sql(compiler, connection, **extra)
-        return f"({sql})", params
-
-
-class _HasWord(Func):
-    """`(' ' || <filter_tags> || ' ') LIKE '% word %'`: one whole word of the column."""
-
-    template = "((' ' || %(expressions)s)"
-    arg_joiner = " || ' ') LIKE "
-    output_field = BooleanField()
+        column, query = self.get_source_expressions()
+        quote = compiler.quote_name_unless_alias
+        vector = quote(PG_VECTOR)
+        if getattr(column, "alias", None):
+            vector = f"{quote(column.alias)}.{vector}"
+        query_sql, params = compiler.compile(query)
+        return f"({vector} @@ to_tsquery('simple', {query_sql}))", params
 
 
 def on_post_migrate(sender, using="default", **kwargs) -> None:

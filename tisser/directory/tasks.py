@@ -1,6 +1,6 @@
 """Background work of the contacts base: thin wrappers over services, passed ids."""
 
-from celery import shared_task
+from celery import current_app, shared_task
 
 
 @shared_task(ignore_result=True)
@@ -32,3 +32,25 @@ def check_import_job(job_id: int) -> None:
     from .imports.running import check_import
 
     check_import(job_id)
+
+
+FOLD_SECONDS = 60.0
+
+
+@shared_task(ignore_result=True)
+def fold_map_totals() -> None:
+    """PostgreSQL: move the whole map's per-cell deltas into the totals (map_totals.py)."""
+    from .map_totals import fold_deltas
+
+    fold_deltas()
+
+
+@current_app.on_after_finalize.connect
+def schedule_periodic_tasks(sender, **kwargs) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return  # SQLite's triggers update the totals in place: nothing to fold
+    sender.add_periodic_task(
+        FOLD_SECONDS, fold_map_totals.s(), name="directory: fold the map's cell totals"
+    )

@@ -108,3 +108,6 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+from . import admin_proposals  # noqa: E402,F401  (calls for proposals, event proposals)

@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from tisser.directory.services import find_commune
 from tisser.territories.models import Commune
@@ -21,15 +21,15 @@ MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 class AgendaFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_lazy("Kind"), required=False)
-    territory = forms.ChoiceField(label=_lazy("Département"), required=False)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), required=False)
+    territory = forms.ChoiceField(label=gettext_lazy("Département"), required=False)
     month = forms.CharField(
-        label=_lazy("Month"),
+        label=gettext_lazy("Month"),
         required=False,
         widget=forms.DateInput(attrs={"type": "month"}),
-        help_text=_lazy("For example 2026-06."),
+        help_text=gettext_lazy("For example 2026-06."),
     )
-    free = forms.BooleanField(label=_lazy("With free places only"), required=False)
+    free = forms.BooleanField(label=gettext_lazy("With free places only"), required=False)
 
     def __init__(self, *args, departements=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -189,22 +189,24 @@ class EventChoicesMixin:
 
 
 class RegistrationForm(EventChoicesMixin, forms.Form):
-    first_name = forms.CharField(label=_lazy("First name"), max_length=100)
-    last_name = forms.CharField(label=_lazy("Last name"), max_length=100)
-    email = forms.EmailField(label=_lazy("Email"))
-    phone = forms.CharField(label=_lazy("Phone"), max_length=30, required=False)
-    organisation = forms.CharField(label=_lazy("Organisation"), max_length=200, required=False)
+    first_name = forms.CharField(label=gettext_lazy("First name"), max_length=100)
+    last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=100)
+    email = forms.EmailField(label=gettext_lazy("Email"))
+    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=30, required=False)
+    organisation = forms.CharField(
+        label=gettext_lazy("Organisation"), max_length=200, required=False
+    )
     commune = forms.CharField(
-        label=_lazy("Commune of the organisation"),
+        label=gettext_lazy("Commune of the organisation"),
         max_length=100,
         required=False,
-        help_text=_lazy("Name or postcode, e.g. Lille or 59000."),
+        help_text=gettext_lazy("Name or postcode, e.g. Lille or 59000."),
     )
     colleagues = forms.CharField(
-        label=_lazy("Register colleagues too"),
+        label=gettext_lazy("Register colleagues too"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_lazy(
+        help_text=gettext_lazy(
             "Optional, one a line: first name; last name; email. They must be of the same "
             "organisation; each gets their own confirmation."
         ),

@@ -191,12 +191,15 @@ class Event(models.Model):
 
     @property
     def is_full(self) -> bool:
-        """No place left: the event's own limit reached, or every session full."""
+        """No place left: the event's own limit reached, or every session full (for a
+        course, one full session is enough)."""
         if self.max_participants is not None and self.taken >= self.max_participants:
             return True
         sessions = self.sessions_list
         if not sessions:
             return False
+        if self.registration_mode == RegistrationMode.WHOLE_COURSE:
+            return any(s.is_full for s in sessions)  # one registration takes them all
         return all(s.is_full for s in sessions)
 
     @property
@@ -549,3 +552,29 @@ class EventAttachment(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class SessionReminder(models.Model):
+    """A reminder sent to one registrant before one session: a course reminds before
+    each of its days, and never twice for the same one."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="reminders"
+    )
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="reminders")
+    sent_at = models.DateTimeField(_("sent"))
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "session"], name="reminder_once_per_session"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.registration} · {self.session}"
+
+
+from .models_proposals import CallForProposals, CallSubmission, EventProposal  # noqa: E402,F401

@@ -68,8 +68,13 @@ def filter_agenda(
         open_session = Session.objects.filter(event=OuterRef("pk")).filter(
             Q(capacity__isnull=True) | Q(taken__lt=F("capacity"))
         )
-        events = events.filter(Exists(open_session)).filter(
-            Q(max_participants__isnull=True) | Q(taken__lt=F("max_participants"))
+        full_session = Session.objects.filter(
+            event=OuterRef("pk"), capacity__isnull=False, taken__gte=F("capacity")
+        )
+        events = (
+            events.filter(Exists(open_session))
+            .exclude(Q(registration_mode="course") & Exists(full_session))
+            .filter(Q(max_participants__isnull=True) | Q(taken__lt=F("max_participants")))
         )
         events = events.filter(external_registration_url="")
     return events
@@ -94,18 +99,20 @@ def public_event(slug: str) -> Event | None:
 
 
 def event_for_registration(slug: str) -> Event | None:
-    """What the registration form and service read, in five queries."""
-    return (
-        Event.objects.filter(slug=slug, status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
-        .select_related("kind")
-        .prefetch_related(
-            Prefetch("sessions", queryset=Session.objects.select_related("commune")),
-            "programme__workshops",
-            "questions",
-            "eligible_categories",
+    """What the registration form and service read, in six queries (no ordering: one row)."""
+    try:
+        return (
+            Event.objects.select_related("kind")
+            .prefetch_related(
+                Prefetch("sessions", queryset=Session.objects.select_related("commune")),
+                "programme__workshops",
+                "questions",
+                "eligible_categories",
+            )
+            .get(slug=slug, status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
         )
-        .first()
-    )
+    except Event.DoesNotExist:
+        return None
 
 
 def agenda_departements():

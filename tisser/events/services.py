@@ -22,7 +22,6 @@ from django.db.models import F, Q
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from tisser.core.html import sanitize_html
 from tisser.directory import services as directory
 from tisser.directory.models import Organisation, OrganisationRevision
 
@@ -218,34 +217,29 @@ def _counted_sessions(event: Event, session: Session | None) -> list[Session]:
     return sorted(event.sessions_list, key=lambda s: s.pk)
 
 
+def _take_one(model, pk: int, limit: str) -> bool:
+    """`UPDATE … SET taken = taken + 1 WHERE id = pk AND (limit IS NULL OR taken < limit)`."""
+    rows = model.objects.filter(pk=pk).filter(
+        Q(**{f"{limit}__isnull": True}) | Q(taken__lt=F(limit))
+    )
+    return rows.update(taken=F("taken") + 1) == 1
+
+
 def _take_places(event: Event, sessions: list[Session], workshops: list[Workshop]) -> bool:
-    """Take one place on every counter, or none (savepoint); False when one is full."""
+    """Take one place on every counter, or none; False when one is full.
+
+    Several counters are taken in a savepoint, rolled back if one of them is full; a single
+    counter needs none (its one conditional UPDATE either happens or not)."""
+    counters = []
+    if event.max_participants is not None:
+        counters.append((Event, event.pk, "max_participants"))
+    counters += [(Session, s.pk, "capacity") for s in sessions]
+    counters += [(Workshop, w.pk, "capacity") for w in sorted(workshops, key=lambda w: w.pk)]
+    if len(counters) == 1:
+        return _take_one(*counters[0])
     with transaction.atomic():
-        if event.max_participants is not None:
-            taken = (
-                Event.objects.filter(pk=event.pk, taken__lt=F("max_participants")).update(
-                    taken=F("taken") + 1
-                )
-            ) == 1
-            if not taken:
-                transaction.set_rollback(True)
-                return False
-        for session in sessions:
-            taken = (
-                Session.objects.filter(pk=session.pk)
-                .filter(Q(capacity__isnull=True) | Q(taken__lt=F("capacity")))
-                .update(taken=F("taken") + 1)
-            ) == 1
-            if not taken:
-                transaction.set_rollback(True)
-                return False
-        for workshop in sorted(workshops, key=lambda w: w.pk):
-            taken = (
-                Workshop.objects.filter(pk=workshop.pk)
-                .filter(Q(capacity__isnull=True) | Q(taken__lt=F("capacity")))
-                .update(taken=F("taken") + 1)
-            ) == 1
-            if not taken:
+        for counter in counters:
+            if not _take_one(*counter):
                 transaction.set_rollback(True)
                 return False
     return True
@@ -353,9 +347,8 @@ def register(
         problem = eligibility_problem(event, org)
         if problem:
             raise NotEligible(problem)
-        existing = _existing(event, session, person)
-        if existing:
-            raise AlreadyRegistered(already_registered_message(existing), registration=existing)
+        # No look-up for an earlier registration here: the partial unique constraints
+        # refuse a second one (caught below), which also holds under concurrency.
         if org is not None:
             directory.affiliate(person, org)
         tier, price, payment = _price(event, org)
@@ -365,6 +358,9 @@ def register(
         elif event.waitlist_enabled:
             status = Status.WAITLISTED
         else:
+            existing = _existing(event, session, person)
+            if existing:
+                raise AlreadyRegistered(already_registered_message(existing), registration=existing)
             raise EventFull(_("This event is full."))
         try:
             with transaction.atomic():
@@ -604,88 +600,13 @@ def change_registration(registration: Registration, choices: Choices, *, now=Non
 
 def _take_places_partial(sessions: list[Session], workshops: list[Workshop]) -> bool:
     with transaction.atomic():
-        for session in sorted(sessions, key=lambda s: s.pk):
-            ok = (
-                Session.objects.filter(pk=session.pk)
-                .filter(Q(capacity__isnull=True) | Q(taken__lt=F("capacity")))
-                .update(taken=F("taken") + 1)
-            ) == 1
-            if not ok:
-                transaction.set_rollback(True)
-                return False
-        for workshop in sorted(workshops, key=lambda w: w.pk):
-            ok = (
-                Workshop.objects.filter(pk=workshop.pk)
-                .filter(Q(capacity__isnull=True) | Q(taken__lt=F("capacity")))
-                .update(taken=F("taken") + 1)
-            ) == 1
-            if not ok:
+        counters = [(Session, s.pk, "capacity") for s in sorted(sessions, key=lambda s: s.pk)]
+        counters += [(Workshop, w.pk, "capacity") for w in sorted(workshops, key=lambda w: w.pk)]
+        for counter in counters:
+            if not _take_one(*counter):
                 transaction.set_rollback(True)
                 return False
     return True
-
-
-# --- staff edits ---------------------------------------------------------------------------
-
-
-def save_event(event: Event, *, changed_fields=None, notify: bool = True) -> Event:
-    """Save an event edited by staff: description sanitised; registrants told when what
-    they signed up for (dates, place, link) changed."""
-    event.description = sanitize_html(event.description)
-    with transaction.atomic():
-        event.save()
-        if notify and changed_fields and set(changed_fields) & NOTIFIED_FIELDS:
-            notify_event_changed(event)
-    return event
-
-
-NOTIFIED_FIELDS = {"venue_name", "address", "commune", "online_url", "accessibility", "title"}
-
-
-def notify_event_changed(event: Event) -> int:
-    """Tell every live registrant that the event changed (date, place, link…)."""
-    registrations = list(Registration.objects.filter(event=event).exclude(status=Status.CANCELLED))
-    for registration in registrations:
-        _notify(registration, "event_changed")
-    return len(registrations)
-
-
-def cancel_event(event: Event) -> int:
-    """Cancel the event and tell every live registrant; places are left as they were."""
-    with transaction.atomic():
-        event.status = Event.Status.CANCELLED
-        event.save(update_fields=["status", "updated_at"])
-        registrations = list(
-            Registration.objects.filter(event=event).exclude(status=Status.CANCELLED)
-        )
-        for registration in registrations:
-            _notify(registration, "event_cancelled")
-    return len(registrations)
-
-
-def recount_places(event: Event) -> None:
-    """Recompute the counters from the registrations (after a staff correction)."""
-    with transaction.atomic():
-        live = Registration.objects.filter(event=event, status__in=Registration.HOLDS_PLACE)
-        Event.objects.filter(pk=event.pk).update(taken=live.count())
-        for session in event.sessions.all():
-            count = live.filter(Q(session=session) | Q(session__isnull=True)).count()
-            Session.objects.filter(pk=session.pk).update(taken=count)
-        for workshop in Workshop.objects.filter(item__event=event):
-            count = live.filter(workshop_choices__workshop=workshop).count()
-            Workshop.objects.filter(pk=workshop.pk).update(taken=count)
-
-
-def mark_attendance(registration: Registration, session: Session, attended: bool = True):
-    """Check a registrant in (or out) for one session."""
-    from .models import Attendance
-
-    attendance, _created = Attendance.objects.update_or_create(
-        registration=registration,
-        session=session,
-        defaults={"attended": attended, "checked_at": timezone.now() if attended else None},
-    )
-    return attendance
 
 
 # --- emails --------------------------------------------------------------------------------
@@ -700,38 +621,47 @@ def _notify(registration: Registration, kind: str) -> None:
 
 
 def send_reminders(*, now=None) -> int:
-    """Remind confirmed registrants of the sessions starting within their event's
-    reminder delay; each registration is reminded once."""
+    """Remind confirmed registrants of each session starting within their event's
+    reminder delay (before every day of a course), once per registrant and session."""
+    from .models import SessionReminder
+
     now = now or timezone.now()
     count = 0
-    horizon = now + dt.timedelta(days=31)
-    upcoming = (
-        Registration.objects.filter(
-            status=Status.CONFIRMED,
-            reminded_at__isnull=True,
-            event__status=Event.Status.PUBLISHED,
-            event__reminder_days__gt=0,
-        )
-        .filter(
-            Q(session__starts_at__gt=now, session__starts_at__lte=horizon)
-            | Q(session__isnull=True, event__sessions__starts_at__gt=now)
-        )
-        .select_related("event", "session")
-        .distinct()
-    )
-    for registration in upcoming:
-        if registration.session_id:
-            starts = registration.session.starts_at
-        else:
-            future = [s.starts_at for s in registration.event.sessions_list if s.starts_at > now]
-            starts = min(future) if future else None
-        if starts is None or starts - now > dt.timedelta(days=registration.event.reminder_days):
+    sessions = Session.objects.filter(
+        starts_at__gt=now,
+        starts_at__lte=now + dt.timedelta(days=31),
+        event__status=Event.Status.PUBLISHED,
+        event__reminder_days__gt=0,
+    ).select_related("event")
+    for session in sessions:
+        if session.starts_at - now > dt.timedelta(days=session.event.reminder_days):
             continue
-        with transaction.atomic():
-            updated = Registration.objects.filter(
-                pk=registration.pk, reminded_at__isnull=True
-            ).update(reminded_at=now)
-            if updated:
+        due = (
+            Registration.objects.filter(event=session.event, status=Status.CONFIRMED)
+            .filter(Q(session=session) | Q(session__isnull=True))
+            .exclude(reminders__session=session)
+        )
+        for registration in due:
+            with transaction.atomic():
+                try:
+                    with transaction.atomic():
+                        SessionReminder.objects.create(
+                            registration=registration, session=session, sent_at=now
+                        )
+                except IntegrityError:
+                    continue  # another scheduler run sent it meanwhile
+                Registration.objects.filter(pk=registration.pk).update(reminded_at=now)
                 _notify(registration, "reminder")
                 count += 1
     return count
+
+
+# Staff edits of events live in their own module; public here too.
+from .services_editing import (  # noqa: E402,F401
+    NOTIFIED_FIELDS,
+    cancel_event,
+    mark_attendance,
+    notify_event_changed,
+    recount_places,
+    save_event,
+)

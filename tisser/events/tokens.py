@@ -20,7 +20,9 @@ GRACE = dt.timedelta(days=1)
 
 
 def _token(registration: Registration, salt: str) -> str:
-    return signing.dumps({"r": registration.pk}, salt=salt, compress=True)
+    # No timestamp: the link is valid until the event is over, and the same registration
+    # always gets the same link (each email repeats it).
+    return signing.Signer(salt=salt).sign_object({"r": registration.pk}, compress=True)
 
 
 def manage_token(registration: Registration) -> str:
@@ -49,7 +51,7 @@ class BadToken(Exception):
 
 def _load(token: str, salt: str, now=None) -> Registration:
     try:
-        data = signing.loads(token, salt=salt)
+        data = signing.Signer(salt=salt).unsign_object(token)
         pk = int(data["r"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise BadToken() from None

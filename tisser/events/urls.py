@@ -1,12 +1,13 @@
 """The events app's URLs: the public agenda, the registrant's signed page, the feeds,
 the API, and the staff's list of events (the staff modules add their own)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import api, views, views_staff_events
 
 app_name = "events"
 urlpatterns = [
+    path("", include("tisser.events.urls_staff")),
     path("agenda/", views.agenda, name="agenda"),
     path("agenda/flux.ics", views.agenda_feed, name="feed"),
     path("agenda/flux/<slug:kind>.ics", views.agenda_feed, name="feed_kind"),
@@ -18,6 +19,15 @@ urlpatterns = [
     path("api/v1/events/openapi.json", api.openapi_document, name="api_openapi"),
     path("api/v1/events/<slug:slug>/", api.event, name="api_event"),
     path("gestion/evenements/", views_staff_events.staff_events, name="staff_events"),
+    path(
+        "gestion/evenements/nouveau/", views_staff_events.staff_event_edit, name="staff_event_new"
+    ),
+    path(
+        "gestion/evenements/<int:pk>/modifier/",
+        views_staff_events.staff_event_edit,
+        name="staff_event_edit",
+    ),
+    path("gestion/evenements/types/", views_staff_events.staff_kinds, name="staff_kinds"),
     path(
         "gestion/evenements/pointage/<str:token>/",
         views_staff_events.checkin,

@@ -4,14 +4,17 @@ page to manage a registration, the iCalendar feeds and the embeddable widget."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -58,20 +61,43 @@ def _agenda_events(params):
     return events, form
 
 
+def _cache_seconds() -> int:
+    """How long a rendered agenda list is kept (per process): places left may lag that
+    much, registration itself always checks the counters. 0 turns it off."""
+    return int(getattr(settings, "TISSER_AGENDA_CACHE_SECONDS", 10))
+
+
 @require_GET
 def agenda(request):
-    events, form = _agenda_events(request.GET)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    seconds = _cache_seconds()
+    key = (
+        "events:agenda:"
+        + hashlib.sha1(f"{get_language()}|{request.GET.urlencode()}".encode()).hexdigest()
+    )
+    cached = cache.get(key) if seconds else None
+    if cached is None:
+        events, form = _agenda_events(request.GET)
+        page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        listing = render_to_string(
+            "events/_agenda_list.html",
+            {"page": page, "events": page.object_list, "query": query.urlencode()},
+            request=request,
+        )
+        if seconds:
+            cache.set(key, (listing, form.fields["territory"].choices), seconds)
+    else:
+        listing, territories = cached
+        form = AgendaFilterForm(request.GET or None, departements=())
+        form.fields["territory"].choices = territories
+        form.is_valid()
     return render(
         request,
         "events/agenda.html",
         {
-            "page": page,
-            "events": page.object_list,
+            "listing": mark_safe(listing),
             "form": form,
-            "query": query.urlencode(),
             "kinds": EventKind.objects.all(),
             "embed_code": _embed_code(request),
         },
@@ -79,7 +105,12 @@ def agenda(request):
 
 
 def _embed_code(request) -> str:
+    """The iframe to copy, keeping the filters chosen on the agenda."""
+    query = request.GET.copy()
+    query.pop("page", None)
     src = request.build_absolute_uri(reverse("events:embed"))
+    if query:
+        src += "?" + query.urlencode()
     return (
         f'<iframe src="{src}" title="{_("Agenda")}" width="100%" height="600" '
         'style="border:0" loading="lazy"></iframe>'

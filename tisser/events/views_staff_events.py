@@ -7,14 +7,21 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Min, Q
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tisser.directory.permissions import is_staff_editor
 
-from . import services, tokens
-from .models import Event, Registration
+from . import services, services_editing, tokens
+from .forms_staff_events import (
+    EventForm,
+    EventKindForm,
+    ProgrammeFormSet,
+    QuestionFormSet,
+    SessionFormSet,
+)
+from .models import Event, EventKind, Registration
 
 
 def _staff_only(request):
@@ -98,4 +105,63 @@ def checkin(request, token):
         request,
         "events/staff/checkin.html",
         {"registration": registration, "session": current, "attended": attended},
+    )
+
+
+def staff_event_edit(request, pk=None):
+    """Create or edit an event with its sessions, programme (workshops) and questions."""
+    if refused := _staff_only(request):
+        return refused
+    event = get_object_or_404(Event, pk=pk) if pk else Event()
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    form = EventForm(data, files, instance=event)
+    sessions = SessionFormSet(data, instance=event, prefix="sessions")
+    programme = ProgrammeFormSet(data, instance=event, prefix="programme")
+    questions = QuestionFormSet(data, instance=event, prefix="questions")
+    formsets = (sessions, programme, questions)
+    if data is not None and form.is_valid() and all(f.is_valid() for f in formsets):
+        try:
+            saved = services_editing.save_event_forms(form, sessions, programme, questions)
+        except services_editing.StillRegistered as error:
+            form.add_error(
+                None,
+                _(
+                    "“%(name)s” has registrants: it cannot be removed or made smaller than "
+                    "the places taken. Nothing was saved."
+                )
+                % {"name": error},
+            )
+        else:
+            messages.success(request, _("The event is saved."))
+            return redirect("events:staff_event_edit", pk=saved.pk)
+    status = 400 if data is not None else 200
+    return render(
+        request,
+        "events/staff/event_form.html",
+        {
+            "event": event if event.pk else None,
+            "form": form,
+            "sessions": sessions,
+            "programme": programme,
+            "questions": questions,
+        },
+        status=status,
+    )
+
+
+def staff_kinds(request):
+    """The kinds of event the network uses; add one."""
+    if refused := _staff_only(request):
+        return refused
+    form = EventKindForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services_editing.save_kind(form)
+        messages.success(request, _("The kind of event is added."))
+        return redirect("events:staff_kinds")
+    return render(
+        request,
+        "events/staff/kinds.html",
+        {"kinds": EventKind.objects.all(), "form": form},
+        status=400 if request.method == "POST" else 200,
     )

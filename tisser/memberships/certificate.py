@@ -6,11 +6,12 @@ DejaVu Sans (Debian's fonts-dejavu) is used when present, for every character of
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
@@ -18,6 +19,8 @@ from .models import Membership
 from .queries import amount_paid
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+# fpdf2 subsets fonts with fontTools, which logs every table at INFO: not worth a log line.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 class _Pdf(FPDF):
@@ -96,7 +99,9 @@ def certificate_pdf(membership: Membership) -> bytes:
         pdf.multi_cell(
             0,
             7,
-            pdf.text_of(_("Membership fee paid: %(amount)s €.") % {"amount": paid}),
+            pdf.text_of(
+                _("Membership fee paid: %(amount)s €.") % {"amount": number_format(paid, 2)}
+            ),
             new_x="LMARGIN",
             new_y="NEXT",
         )

@@ -130,7 +130,7 @@ def load_demo_memberships(seed: int = 1) -> dict:
             if org.slug == "les-cabanes-inspirees":  # "Nouvel adhérent", June 2025
                 day = datetime.date(previous.year, 6, 2)
             _paid(old, day, rng, index)
-            services.validate_membership(old, at=_aware(day))
+            services.validate_membership(old, at=_aware(day), notify=False)
         if org.slug == "les-cabanes-inspirees" and previous is not None:
             continue_day = current.starts_on + datetime.timedelta(days=20)
         else:
@@ -140,7 +140,7 @@ def load_demo_memberships(seed: int = 1) -> dict:
             org, current, college=college, representative=rep, source="helloasso"
         )
         _paid(membership, continue_day, rng, index)
-        services.validate_membership(membership, at=_aware(continue_day))
+        services.validate_membership(membership, at=_aware(continue_day), notify=False)
     # Former members: members last year, not this year; a few have asked to renew.
     picker = random.Random(seed)
     former = picker.sample(non_members, min(len(non_members), 12)) if previous else []
@@ -152,7 +152,7 @@ def load_demo_memberships(seed: int = 1) -> dict:
         old, _ = services.request_membership(org, previous, college=college, representative=rep)
         day = previous.starts_on + datetime.timedelta(days=30 + rng.randrange(200))
         _paid(old, day, rng, 1000 + index)
-        services.validate_membership(old, at=_aware(day))
+        services.validate_membership(old, at=_aware(day), notify=False)
         if index % 3 == 0:
             services.request_membership(
                 org, current, college=college, representative=rep, source="form"

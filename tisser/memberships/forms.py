@@ -87,6 +87,15 @@ class JoinForm(forms.Form):
         help_text=_("Only for the fees that leave the amount free; leave empty otherwise."),
     )
     consent = forms.BooleanField(label=CONSENT_WORDING)
+    # A trap for robots: people never see it (off screen, skipped by keyboard and readers).
+    homepage = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def is_robot(self) -> bool:
+        return bool((self.data.get("homepage") or "").strip())
 
     def __init__(self, *args, years=None, **kwargs):
         super().__init__(*args, **kwargs)

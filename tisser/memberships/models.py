@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tisser.directory.models import LegalForm, Organisation, Person, WorkforceBand
 
@@ -117,7 +118,7 @@ class Membership(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         VALIDATED = "validated", _("Validated")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("membership status", "Cancelled")
 
     class Source(models.TextChoices):
         FORM = "form", _("Online form")
@@ -231,7 +232,8 @@ class Payment(models.Model):
         blank=True,
         related_name="+",
     )
-    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    recorded_at = models.DateTimeField(pgettext_lazy("payment", "recorded"), auto_now_add=True)
+    refunded_on = models.DateField(_("refunded on"), null=True, blank=True)
 
     class Meta:
         ordering = ["-paid_on", "-id"]

@@ -77,6 +77,23 @@ def is_member(organisation, on=None) -> bool:
     return _validated_on(on).filter(organisation_id=org_id).exists()
 
 
+def vote_weight_of(organisation, on=None) -> int:
+    """The organisation's votes at an assembly on that day: its college's weight when it
+    is a member in good standing (1 without a college), 0 otherwise."""
+    found = _validated_on(on).filter(organisation=organisation).select_related("college").first()
+    if found is None:
+        return 0
+    return found.college.vote_weight if found.college_id else 1
+
+
+def user_is_member(user, on=None) -> bool:
+    """Whether a user belongs (any affiliation) to a member organisation on that day:
+    what member-only resources and member prices ask."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return _validated_on(on).filter(organisation__affiliations__person__user=user).exists()
+
+
 def new_members(since) -> QuerySet[Organisation]:
     """Organisations whose first ever validated membership was validated on/after `since`."""
     if isinstance(since, datetime.date) and not isinstance(since, datetime.datetime):
@@ -116,7 +133,7 @@ def fee_for(year: MembershipYear, *, legal_form: str = "", workforce: str = "") 
 
 
 def amount_paid(membership: Membership) -> Decimal:
-    return sum((p.amount for p in membership.payments.all()), Decimal("0"))
+    return sum((p.amount for p in membership.payments.all() if p.refunded_on is None), Decimal("0"))
 
 
 def memberships_of_all() -> QuerySet[Membership]:

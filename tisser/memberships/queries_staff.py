@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tisser.core.text import fold
 from tisser.directory.filters import territory_q
 from tisser.directory.models import Organisation
 
-from .models import College, Membership, MembershipYear
+from .models import College, Membership, MembershipYear, Payment
 
 
 def _prefixed(q: Q, prefix: str) -> Q:
@@ -50,9 +51,16 @@ def memberships(params: Mapping) -> QuerySet[Membership]:
             Q(organisation__search_text__contains=text)
             | Q(organisation__name__icontains=params.get("q", "").strip())
         )
-    return qs.annotate(paid=Sum("payments__amount")).order_by(
-        "-year__year", "organisation__name", "pk"
+    # A subquery, not a GROUP BY: the paginator's count then skips it, and only the rows
+    # of the page compute their sum.
+    paid = (
+        Payment.objects.filter(membership=OuterRef("pk"), refunded_on__isnull=True)
+        .order_by()
+        .values("membership")
+        .annotate(total=Sum("amount"))
+        .values("total")
     )
+    return qs.annotate(paid=Subquery(paid)).order_by("-year__year", "organisation__name", "pk")
 
 
 def export_rows(qs) -> tuple[list[str], object]:
@@ -117,13 +125,15 @@ def statistics() -> dict:
             "year": year.year,
             "members": members_by_year.get(year.pk, 0),
             "pending": Membership.objects.filter(year=year, status="pending").count(),
-            "amount": validated.filter(year=year).aggregate(s=Sum("payments__amount"))["s"]
+            "amount": validated.filter(year=year, payments__refunded_on__isnull=True).aggregate(
+                s=Sum("payments__amount")
+            )["s"]
             or Decimal("0"),
             "renewed": None,
             "new": None,
             "retention": None,
         }
-        if previous is not None:
+        if previous is not None and year.starts_on <= timezone.localdate():
             before = sets[previous.pk]
             row["renewed"] = len(members & before)
             row["new"] = len(members - before)

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -115,7 +116,7 @@ def amount_for(
             raise ValidationError(
                 {
                     "free_amount": _("The minimum for this fee is %(amount)s €.")
-                    % {"amount": rule.amount}
+                    % {"amount": number_format(rule.amount, 2)}
                 }
             )
         return rule, amount
@@ -193,8 +194,11 @@ def _sync_flag(org_id: int) -> None:
 
 
 @transaction.atomic
-def validate_membership(membership: Membership, by=None, *, at=None) -> Membership:
-    """Staff accept a membership (idempotent); the organisation's member flag follows.
+def validate_membership(
+    membership: Membership, by=None, *, at=None, notify: bool = True
+) -> Membership:
+    """Staff accept a membership (idempotent); the organisation's member flag follows and
+    the representative is told (`notify`), once, after the commit.
 
     `at`: when it was validated, for memberships recorded after the fact (imports, demo).
     """
@@ -206,9 +210,43 @@ def validate_membership(membership: Membership, by=None, *, at=None) -> Membersh
         locked.validated_at = at or timezone.now()
         locked.validated_by = by if getattr(by, "pk", None) else None
         locked.save(update_fields=["status", "validated_at", "validated_by"])
+        if notify:
+            _tell_validated(locked)
     _sync_flag(locked.organisation_id)
     membership.refresh_from_db()
     return membership
+
+
+def _tell_validated(membership: Membership) -> None:
+    from django.conf import settings
+    from django.urls import reverse
+
+    from tisser.core.mail import send_templated_mail
+
+    from .reminders import recipient
+
+    org = membership.organisation
+    email = recipient(org, membership)
+    if not email:
+        return
+    send_templated_mail(
+        to=[email],
+        subject=_("Your membership of %(year)s is validated") % {"year": membership.year.year},
+        template="memberships/email/validated",
+        context={
+            "heading": _("Welcome to %(network)s") % {"network": settings.NETWORK_NAME},
+            "lines": [
+                _("The membership of %(org)s for %(year)s is validated. Thank you!")
+                % {"org": org.name, "year": membership.year.year},
+                _(
+                    "Your organisation now appears as a member on the map. Its representatives "
+                    "can download the membership certificate from their account."
+                ),
+            ],
+            "action_url": settings.SITE_URL + reverse("memberships:mine"),
+            "action_label": _("Our memberships"),
+        },
+    )
 
 
 @transaction.atomic
@@ -293,3 +331,20 @@ def record_payment(
     if validate and membership.status == Membership.Status.PENDING:
         validate_membership(membership, by)
     return payment, True
+
+
+@transaction.atomic
+def refund_payment(payment: Payment, *, on: datetime.date | None = None, note: str = "") -> bool:
+    """Mark a payment refunded (idempotent); a membership left with nothing paid that
+    was paid online is cancelled, and the member flag follows. True if it changed."""
+    locked = Payment.objects.select_for_update().get(pk=payment.pk)
+    if locked.refunded_on is not None:
+        return False
+    locked.refunded_on = on or timezone.localdate()
+    locked.save(update_fields=["refunded_on"])
+    membership = locked.membership
+    still_paid = membership.payments.filter(refunded_on__isnull=True).exists()
+    if not still_paid and membership.status != Membership.Status.CANCELLED:
+        cancel_membership(membership, note=note or _("Payment refunded."))
+    payment.refresh_from_db()
+    return True

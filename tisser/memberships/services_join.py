@@ -78,6 +78,9 @@ def apply_for_membership(
     Returns (membership, created); a second application for the same year returns the
     first one (a renewal already recorded, a double submit).
     """
+    # Two applications for one organisation at once (a double click, HelloAsso retrying)
+    # must not both create it: applications for a year queue on the year's row.
+    MembershipYear.objects.select_for_update().filter(pk=year.pk).first()
     org, created_org = directory_services.find_or_create_organisation(
         applicant.organisation_data(),
         author=author,

@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -91,7 +92,12 @@ def _initial(request, years) -> tuple[dict, object]:
 def join(request):
     years = open_years()
     initial, org = _initial(request, years)
-    form = JoinForm(request.POST or None, years=years, initial=initial)
+    form = JoinForm(
+        request.POST if request.method == "POST" else None, years=years, initial=initial
+    )
+    if request.method == "POST" and form.is_robot():
+        # Say nothing a robot could learn from; store nothing.
+        return redirect(f"{reverse('memberships:join_done')}?m=")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         applicant = Applicant(
@@ -136,7 +142,7 @@ def join(request):
                             _(
                                 "Amount due: %(amount)s €. Our team validates it on receipt of payment."
                             )
-                            % {"amount": membership.amount_due},
+                            % {"amount": number_format(membership.amount_due, 2)},
                         ],
                     },
                 )
@@ -155,12 +161,16 @@ def join(request):
 
 
 def join_done(request):
+    """The summary of the request just sent (named by a signed, one-hour token); without
+    a valid token, a plain thank-you (what a robot caught by the trap sees)."""
     try:
         pk = signing.loads(request.GET.get("m", ""), salt=DONE_SALT, max_age=3600)
     except signing.BadSignature:
-        raise Http404 from None
-    membership = get_object_or_404(
-        queries.memberships_of_all().select_related("organisation", "year"), pk=pk
+        pk = None
+    membership = (
+        queries.memberships_of_all().select_related("organisation", "year").filter(pk=pk).first()
+        if pk
+        else None
     )
     return render(
         request,

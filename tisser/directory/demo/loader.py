@@ -18,6 +18,7 @@ from django.utils import timezone
 from tisser.territories.models import Commune
 
 from ..indexing import refresh_derived_fields
+from ..map_totals import install_map_totals, remove_map_totals
 from ..models import Affiliation, Category, Consent, Organisation, Person
 from ..search import install_search_index, remove_search_index
 from .bulk import BulkInserter, DeferredIndexes, lock_tables, next_id, reset_sequences
@@ -243,6 +244,7 @@ def build_demo_network(size: int = 300, seed: int = 1) -> dict:
                 # Big load: indexes are built once at the end rather than row by row,
                 # the full-text ones too (SQLite's FTS5 table and its triggers, the GINs).
                 remove_search_index()
+                remove_map_totals()  # SQLite's per-cell totals: counted once at the end
                 indexes.drop()
                 deferred = True
             writer.write(batch)
@@ -250,6 +252,7 @@ def build_demo_network(size: int = 300, seed: int = 1) -> dict:
         if deferred:
             indexes.restore()
             install_search_index()
+            install_map_totals()
         users = ensure_demo_users()
     if writer.counts["organisations"] >= 1000:
         analyze()

@@ -18,6 +18,12 @@ COMMUNES = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _no_agenda_cache(settings):
+    """Tests change places and reload the agenda at once: no per-process cache."""
+    settings.TISSER_AGENDA_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def communes(db):
     region = Region.objects.create(code="32", name="Hauts-de-France", search_name="hauts de france")

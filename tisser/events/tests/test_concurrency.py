@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection, connections
@@ -28,15 +27,38 @@ def _postgres_only():
         pytest.skip("concurrency is tested against PostgreSQL (set DATABASE_URL=postgres://…)")
 
 
+def _in_threads(items: list, work, threads: int = THREADS) -> list:
+    """Run `work(item)` for every item from `threads` threads started together, each with
+    its own database connection (closed when the thread is done); results in order."""
+    results = [None] * len(items)
+    queue = list(enumerate(items))
+    lock = threading.Lock()
+    start = threading.Barrier(threads)
+
+    def worker():
+        start.wait()
+        try:
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    index, item = queue.pop()
+                results[index] = work(item)
+        finally:
+            connections.close_all()
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return results
+
+
 def _rush(attempts: list, event_id: int, choose) -> Counter:
     """Run every attempt through the service from THREADS threads; count the outcomes."""
-    start = threading.Barrier(THREADS)
-    local = threading.local()
 
     def attempt(email: str):
-        if not getattr(local, "ready", False):
-            local.ready = True
-            start.wait()  # every thread starts together
         try:
             event = Event.objects.get(pk=event_id)
             registration = services.register(
@@ -50,16 +72,8 @@ def _rush(attempts: list, event_id: int, choose) -> Counter:
             return "already"
         except Exception as error:  # any other outcome is a defect the test reports
             return f"error: {type(error).__name__}: {error}"
-        finally:
-            pass
 
-    def close(_):
-        connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        results = list(pool.map(attempt, attempts))
-        list(pool.map(close, range(THREADS * 4)))
-    return Counter(results)
+    return Counter(_in_threads(attempts, attempt))
 
 
 def _no_live_duplicates(event):
@@ -122,13 +136,9 @@ def test_concurrent_cancellations_promote_exactly_as_many(kinds, communes):
     confirmed = list(Registration.objects.filter(status="confirmed")[:10])
 
     def cancel(registration):
-        try:
-            return len(services.cancel_registration(registration, notify=False))
-        finally:
-            connections.close_all()
+        return len(services.cancel_registration(registration, notify=False))
 
-    with ThreadPoolExecutor(max_workers=10) as pool:
-        promoted = sum(pool.map(cancel, confirmed))
+    promoted = sum(_in_threads(confirmed, cancel, threads=10))
     assert promoted == 10
     session.refresh_from_db()
     assert session.taken == 20

@@ -154,7 +154,7 @@ def test_manage_link_cancels_and_forged_or_expired_links_are_refused(client, fre
     assert "Confirmée" in client.get(url).content.decode()
     client.post(url, {"action": "cancel"})
     assert Registration.objects.get().status == Registration.Status.CANCELLED
-    forged = signing.dumps({"r": registration.pk}, salt="another")
+    forged = signing.Signer(salt="another").sign_object({"r": registration.pk})
     response = client.get(reverse("events:manage", args=[forged]))
     assert response.status_code == 400 and "pas valide" in response.content.decode()
     Session.objects.filter(event=fresque).update(starts_at=at(-5), ends_at=at(-5, 17))
@@ -181,6 +181,10 @@ def test_widget_may_be_framed_anywhere(client, rencontre):
     assert "frame-ancestors *" not in client.get(reverse("events:agenda")).get(
         "Content-Security-Policy", ""
     )
+    page = client.get(reverse("events:agenda"), {"kind": "fresque"}).content.decode()
+    assert "/agenda/integrer/?kind=fresque" in page
+    only_fresque = client.get(reverse("events:embed"), {"kind": "fresque"}).content.decode()
+    assert "Rencontre des Solidaires" not in only_fresque
 
 
 def test_api(client, rencontre, fresque):
@@ -234,3 +238,20 @@ def test_openapi_document_is_valid_and_matches_the_data(client, rencontre):
     fields = schema["content"]["application/json"]["schema"]["properties"]["results"]["items"]
     event = client.get(reverse("events:api_events")).json()["results"][0]
     assert set(event) == set(fields["properties"])
+
+
+def test_agenda_list_is_cached_briefly_per_filter(client, settings, rencontre, fresque):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.TISSER_AGENDA_CACHE_SECONDS = 30
+    assert "Complet" not in client.get(reverse("events:agenda")).content.decode()
+    Session.objects.filter(event=fresque).update(taken=2)
+    # Within the delay the same list is served; another filter is computed afresh.
+    assert "Complet" not in client.get(reverse("events:agenda")).content.decode()
+    fresh = client.get(reverse("events:agenda"), {"kind": "fresque"}).content.decode()
+    assert "Complet" in fresh
+    bad = client.get(reverse("events:agenda"), {"month": "juin"}).content.decode()
+    assert "AAAA-MM" in bad
+    assert "AAAA-MM" in client.get(reverse("events:agenda"), {"month": "juin"}).content.decode()
+    cache.clear()

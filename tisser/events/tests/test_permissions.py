@@ -41,6 +41,9 @@ def _urls(rencontre, fresque, registration):
         (reverse("events:api_events"), EVERYONE),
         (reverse("events:manage", args=[tokens.manage_token(registration)]), EVERYONE),
         (reverse("events:staff_events"), STAFF_ONLY),
+        (reverse("events:staff_event_new"), STAFF_ONLY),
+        (reverse("events:staff_event_edit", args=[fresque.pk]), STAFF_ONLY),
+        (reverse("events:staff_kinds"), STAFF_ONLY),
         (reverse("events:checkin", args=[tokens.checkin_token(registration)]), STAFF_ONLY),
     ]
 

@@ -66,3 +66,16 @@ def test_filters_territory_and_free_places(rencontre, fresque):
     assert set(queries.filter_agenda(events, territory="59350")) == {rencontre, fresque}
     Session.objects.filter(event=fresque).update(taken=2)
     assert list(queries.filter_agenda(events, free_places=True)) == [rencontre]
+
+
+def test_a_course_is_full_when_one_of_its_sessions_is(kinds):
+    course = Event.objects.create(
+        title="Parcours", slug="parcours", kind=kinds["formation"], registration_mode="course"
+    )
+    first = Session.objects.create(event=course, starts_at=at(5), ends_at=at(5, 17), capacity=2)
+    Session.objects.create(event=course, starts_at=at(9), ends_at=at(9, 17), capacity=3)
+    assert not Event.objects.get(pk=course.pk).is_full
+    Session.objects.filter(pk=first.pk).update(taken=2)
+    assert Event.objects.get(pk=course.pk).is_full
+    events = queries.upcoming_public_events()
+    assert list(queries.filter_agenda(events, free_places=True)) == []

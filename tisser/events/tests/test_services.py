@@ -313,6 +313,18 @@ def test_reminders_once_within_the_delay(fresque):
     assert services.send_reminders(now=at(11, 15)) == 1
 
 
+def test_a_course_is_reminded_before_each_of_its_days(kinds):
+    course = Event.objects.create(
+        title="Parcours", slug="parcours", kind=kinds["formation"], registration_mode="course"
+    )
+    for days in (10, 40):
+        Session.objects.create(event=course, starts_at=at(days), ends_at=at(days, 17))
+    services.register(course, person(1))
+    assert services.send_reminders(now=at(8, 10)) == 1
+    assert services.send_reminders(now=at(8, 11)) == 0
+    assert services.send_reminders(now=at(38, 10)) == 1
+
+
 def test_cancelled_event_tells_registrants(fresque, django_capture_on_commit_callbacks):
     lens = fresque.sessions_list[0]
     services.register(fresque, person(1), choices=Choices(session=lens))
@@ -322,3 +334,15 @@ def test_cancelled_event_tells_registrants(fresque, django_capture_on_commit_cal
     assert len(mail.outbox) == 1 and "annulé" in mail.outbox[0].subject.lower()
     with pytest.raises(services.RegistrationClosed):
         services.register(fresque, person(2), choices=Choices(session=lens))
+
+
+def test_already_registered_beats_full(fresque):
+    fresque.waitlist_enabled = False
+    fresque.save()
+    lens = fresque.sessions_list[0]
+    services.register(fresque, person(1), choices=Choices(session=lens))
+    services.register(fresque, person(2), choices=Choices(session=lens))
+    with pytest.raises(services.AlreadyRegistered):
+        services.register(fresque, person(1), choices=Choices(session=lens))
+    with pytest.raises(services.EventFull):
+        services.register(fresque, person(3), choices=Choices(session=lens))

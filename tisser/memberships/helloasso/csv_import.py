@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from tisser.core.text import fold
 from tisser.directory.siret import is_valid_siret
 
+from .. import services
+from ..models import Payment
 from . import recording
 from .recording import HelloAssoPayment
 
@@ -47,7 +49,8 @@ COLUMNS = {
 }
 REQUIRED = ("order_id", "date", "email", "amount")
 PAID = {"valide", "validee", "paye", "payee", "authorized", "autorise", "effectue"}
-SKIPPED = {"rembourse", "refunded", "annule", "canceled", "cancelled", "refuse", "refused"}
+REFUNDED = {"rembourse", "refunded"}
+SKIPPED = REFUNDED | {"annule", "canceled", "cancelled", "refuse", "refused"}
 DATE_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
 
 
@@ -58,6 +61,7 @@ class Row:
     errors: list[str] = field(default_factory=list)
     skipped: str = ""
     duplicate: bool = False
+    refund: Payment | None = None  # a recorded payment this export says was refunded
 
 
 @dataclass
@@ -71,7 +75,16 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        return not self.errors and not self.bad_rows and bool(self.to_record)
+        return not self.errors and not self.bad_rows and bool(self.to_record or self.refunds)
+
+    @property
+    def actions(self) -> int:
+        """Rows the import will act on: payments to record, refunds to mark."""
+        return len(self.to_record) + len(self.refunds)
+
+    @property
+    def refunds(self) -> list[Row]:
+        return [r for r in self.rows if r.refund is not None]
 
     @property
     def to_record(self) -> list[Row]:
@@ -151,6 +164,19 @@ def check(raw: bytes) -> Report:
         status = fold(get("status"))
         if status and status in SKIPPED:
             row.skipped = _("status “%(status)s”: not a payment") % {"status": get("status")}
+            if status in REFUNDED and get("order_id"):
+                known = recording.already_recorded(
+                    HelloAssoPayment(
+                        payment_id=get("payment_id"),
+                        order_id=get("order_id"),
+                        amount=Decimal("0"),
+                        paid_on=datetime.date.today(),
+                        email="",
+                    )
+                )
+                if known is not None and known.refunded_on is None:
+                    row.refund = known
+                    row.skipped = _("refunded: the recorded payment will be marked refunded")
             continue
         if status and status not in PAID:
             row.errors.append(_("Unknown status “%(status)s”.") % {"status": get("status")})
@@ -225,15 +251,18 @@ def commit(raw: bytes) -> dict:
     with transaction.atomic():
         for row in report.to_record:
             try:
-                _membership, new = recording.record(row.payment)
+                _membership, new = recording.record(row.payment, source="import")
             except ValidationError as error:
                 row.errors.extend(error.messages)
                 transaction.set_rollback(True)
                 raise ImportRefused(report) from error
             created += int(new)
             existing += int(not new)
+        for row in report.refunds:
+            services.refund_payment(row.refund, note=_("Refunded (HelloAsso export)."))
     return {
         "created": created,
         "existing": existing,
         "skipped": len(report.rows) - len(report.to_record),
+        "refunded": len(report.refunds),
     }

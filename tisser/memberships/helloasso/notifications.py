@@ -25,6 +25,7 @@ from .recording import HelloAssoPayment
 
 SIGNATURE_HEADER = "X-Ha-Signature"
 PAID_STATES = {"Authorized", "Registered"}
+REFUNDED_STATES = {"Refunded"}
 MEMBERSHIP_TYPES = {"Membership", "Donation", "Payment"}
 ORGANISATION_FIELDS = ("structure", "organisation", "organization", "raison sociale", "société")
 
@@ -87,14 +88,15 @@ def _is_membership(order: dict, items: list) -> bool:
     return form_type == "Membership" or any(i.get("type") == "Membership" for i in items)
 
 
-def payments_in(notification: dict) -> list[HelloAssoPayment]:
-    """The paid membership payments a notification (eventType Order or Payment) tells of."""
+def payments_in(notification: dict, states=PAID_STATES) -> list[HelloAssoPayment]:
+    """The membership payments in `states` (paid, by default) a notification (eventType
+    Order or Payment) tells of."""
     event = notification.get("eventType")
     data = notification.get("data") or {}
     if event == "Payment":
         order = data.get("order") or {}
         items = data.get("items") or []
-        if not _is_membership(order, items) or data.get("state") not in PAID_STATES:
+        if not _is_membership(order, items) or data.get("state") not in states:
             return []
         return [_payment(data, order=order, payer=data.get("payer") or {}, items=items)]
     if event == "Order":
@@ -110,21 +112,37 @@ def payments_in(notification: dict) -> list[HelloAssoPayment]:
         return [
             _payment(p, order=order, payer=data.get("payer") or {}, items=items)
             for p in data.get("payments") or []
-            if p.get("state") in PAID_STATES and p.get("id")
+            if p.get("state") in states and p.get("id")
         ]
     return []
 
 
-def confirm(payment: HelloAssoPayment, client) -> HelloAssoPayment | None:
-    """The payment as HelloAsso's API tells it (None: not a paid membership payment)."""
+def _api_state(payment: HelloAssoPayment, client) -> dict:
     from .client import HelloAssoNotFound
 
     try:
-        data = client.payment(payment.payment_id)
+        return client.payment(payment.payment_id)
     except HelloAssoNotFound as error:
         raise NotificationRefused(f"unknown payment {payment.payment_id}") from error
+
+
+def confirm(payment: HelloAssoPayment, client) -> HelloAssoPayment | None:
+    """The payment as HelloAsso's API tells it (None: not a paid membership payment; if
+    the API says it was refunded meanwhile, a recorded one is refunded here)."""
+    data = _api_state(payment, client)
     found = payments_in({"eventType": "Payment", "data": data})
+    if not found and data.get("state") in REFUNDED_STATES:
+        _refund(payment)
     return found[0] if found else None
+
+
+def _refund(payment: HelloAssoPayment) -> None:
+    from .. import services
+    from .recording import already_recorded
+
+    recorded = already_recorded(payment)
+    if recorded is not None:
+        services.refund_payment(recorded, note="HelloAsso: remboursé")
 
 
 def handle(body: bytes, signature: str, *, client=None) -> list:
@@ -144,6 +162,14 @@ def handle(body: bytes, signature: str, *, client=None) -> list:
         payments = payments_in(notification)
     except (KeyError, TypeError, ValueError, ArithmeticError) as error:
         raise NotificationRefused(f"unreadable notification: {error}") from error
+    try:
+        refunds = payments_in(notification, REFUNDED_STATES)
+    except (KeyError, TypeError, ValueError, ArithmeticError) as error:
+        raise NotificationRefused(f"unreadable notification: {error}") from error
+    for refund in refunds:
+        if client is not None and _api_state(refund, client).get("state") not in REFUNDED_STATES:
+            continue  # the API does not confirm the refund
+        _refund(refund)
     memberships = []
     for payment in payments:
         if client is not None:

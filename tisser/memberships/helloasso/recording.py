@@ -73,8 +73,13 @@ def _commune(payment: HelloAssoPayment):
 
 
 @transaction.atomic
-def record(payment: HelloAssoPayment) -> tuple[Membership, bool]:
-    """Record the payment and validate the membership it pays for; (membership, new?)."""
+def record(
+    payment: HelloAssoPayment, *, source: str = Membership.Source.HELLOASSO
+) -> tuple[Membership, bool]:
+    """Record the payment and validate the membership it pays for; (membership, new?).
+
+    `source`: how a new membership came in (the webhook or API: helloasso; a CSV export
+    uploaded by staff: import)."""
     year = services.ensure_year(payment.membership_year())
     # Concurrent deliveries of one payment (HelloAsso retries while the first is still
     # being recorded) queue here, on the year's row; the second then finds the first's.
@@ -93,7 +98,7 @@ def record(payment: HelloAssoPayment) -> tuple[Membership, bool]:
         postcode=payment.postcode,
         commune=_commune(payment),
     )
-    membership, _created = apply_for_membership(applicant, year, source=Membership.Source.HELLOASSO)
+    membership, _created = apply_for_membership(applicant, year, source=source)
     if membership.amount_due == 0 and payment.amount:
         Membership.objects.filter(pk=membership.pk).update(amount_due=payment.amount)
     _payment, created = services.record_payment(

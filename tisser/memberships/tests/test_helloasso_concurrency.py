@@ -50,3 +50,52 @@ def test_concurrent_deliveries_make_one_membership(live_server, helloasso_secret
     assert Payment.objects.count() == 1
     assert Organisation.objects.count() == 1
     assert Person.objects.count() == 1
+
+
+def test_a_double_submitted_membership_form_makes_one_of_each(live_server, years, colleges):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (SQLite serialises whole transactions)")
+    barrier = threading.Barrier(CLIENTS)
+    statuses = []
+
+    def submit():
+        with httpx.Client(base_url=live_server.url, timeout=30) as browser:
+            page = browser.get("/adhesion/")
+            token = page.cookies["csrftoken"]
+            data = {
+                "csrfmiddlewaretoken": token,
+                "year": str(years["current"].pk),
+                "name": "Bazaar St So",
+                "postcode": "59000",
+                "commune": "Lille",
+                "college": str(colleges["ess"].pk),
+                "first_name": "Sam",
+                "last_name": "So",
+                "email": "sam@bazaar.example.org",
+                "consent": "on",
+            }
+            barrier.wait()
+            response = browser.post("/adhesion/", data=data, headers={"Referer": live_server.url})
+            statuses.append(response.status_code)
+
+    from tisser.territories.models import Commune, Departement, Region
+
+    region = Region.objects.create(code="32", name="Hauts-de-France")
+    nord = Departement.objects.create(code="59", name="Nord", region=region)
+    Commune.objects.create(
+        code="59350",
+        name="Lille",
+        search_name="lille",
+        departement=nord,
+        region=region,
+        postcodes="59000",
+    )
+    threads = [threading.Thread(target=submit) for _ in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert statuses == [302] * CLIENTS
+    assert Organisation.objects.count() == 1
+    assert Person.objects.count() == 1
+    assert Membership.objects.count() == 1

@@ -38,15 +38,17 @@ def test_a_good_export_is_previewed_then_recorded():
     assert report.rows[2].skipped  # refunded: not a payment, not an error
     assert not Membership.objects.exists()  # checking writes nothing
     result = csv_import.commit(raw)
-    assert result == {"created": 2, "existing": 0, "skipped": 1}
+    assert result == {"created": 2, "existing": 0, "skipped": 1, "refunded": 0}
     assert sorted(Organisation.objects.values_list("name", flat=True)) == [
         "APRR - Aide pour la Réinsertion",
         "Les Anges Gardins",
     ]
-    assert set(Membership.objects.values_list("status", "year__year")) == {("validated", 2026)}
+    assert set(Membership.objects.values_list("status", "year__year", "source")) == {
+        ("validated", 2026, "import")
+    }
     assert Payment.objects.get(reference="helloasso-order:8802").amount == Decimal("120.00")
     # the same file again: nothing new
-    assert csv_import.commit(raw) == {"created": 0, "existing": 2, "skipped": 1}
+    assert csv_import.commit(raw) == {"created": 0, "existing": 2, "skipped": 1, "refunded": 0}
     assert Membership.objects.count() == 2
 
 
@@ -94,7 +96,12 @@ def test_what_the_webhook_recorded_is_not_imported_twice(client, helloasso_secre
     client.post("/webhooks/helloasso/", body, content_type="application/json", **signed(body))
     report = csv_import.check(export(GOOD[0]))
     assert report.rows[0].duplicate
-    assert csv_import.commit(export(GOOD[0])) == {"created": 0, "existing": 1, "skipped": 0}
+    assert csv_import.commit(export(GOOD[0])) == {
+        "created": 0,
+        "existing": 1,
+        "skipped": 0,
+        "refunded": 0,
+    }
     assert Payment.objects.count() == 1
 
 
@@ -127,3 +134,15 @@ def test_staff_import_page_shows_bad_lines_and_offers_no_import(client, role_use
     # confirming anyway (a forged post) records nothing
     client.post(reverse("memberships:staff_import"), {"confirm": "1", "digest": "x"})
     assert not Membership.objects.exists()
+
+
+def test_an_export_saying_a_recorded_payment_was_refunded_refunds_it():
+    csv_import.commit(export(GOOD[0]))
+    refunded = GOOD[0].replace(";Validé;", ";Remboursé;")
+    report = csv_import.check(export(refunded))
+    assert report.ok and report.rows[0].refund is not None and "remboursé" in report.rows[0].skipped
+    assert csv_import.commit(export(refunded))["refunded"] == 1
+    assert Membership.objects.get().status == "cancelled"
+    assert Payment.objects.get().refunded_on is not None
+    # the same export again: nothing more to do
+    assert not csv_import.check(export(refunded)).ok

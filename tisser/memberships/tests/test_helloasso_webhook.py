@@ -170,3 +170,54 @@ def test_api_down_answers_503_so_helloasso_retries(client, helloasso_secret, fak
     fake_helloasso.payments[5201] = payment_data()
     assert post(client, body, signed(body)).status_code == 200  # the retry
     assert Membership.objects.count() == 1
+
+
+# --- refunds -------------------------------------------------------------------------
+
+
+def test_a_refund_cancels_the_membership_once(client, helloasso_secret):
+    paid = notification("Payment", payment_data())
+    post(client, paid, signed(paid))
+    org = Membership.objects.get().organisation
+    org.refresh_from_db()
+    assert org.is_member
+    refunded = notification("Payment", payment_data(state="Refunded"))
+    for _ in range(2):
+        assert post(client, refunded, signed(refunded)).status_code == 200
+    membership = Membership.objects.get()
+    assert membership.status == "cancelled"
+    assert Payment.objects.get().refunded_on is not None
+    org.refresh_from_db()
+    assert not org.is_member
+    # the paid notification replayed after the refund does not bring it back
+    post(client, paid, signed(paid))
+    assert Membership.objects.get().status == "cancelled"
+    assert Membership.objects.count() == 1
+
+
+def test_a_refund_of_an_unknown_payment_changes_nothing(client, helloasso_secret):
+    refunded = notification("Payment", payment_data(state="Refunded"))
+    assert post(client, refunded, signed(refunded)).status_code == 200
+    assert not Membership.objects.exists()
+
+
+def test_a_forged_refund_is_refused(client, helloasso_secret):
+    paid = notification("Payment", payment_data())
+    post(client, paid, signed(paid))
+    refunded = notification("Payment", payment_data(state="Refunded"))
+    assert post(client, refunded, signed(refunded, "autre-cle")).status_code == 403
+    assert Membership.objects.get().status == "validated"
+
+
+def test_with_the_api_a_refund_it_does_not_confirm_is_ignored(
+    client, helloasso_secret, fake_helloasso
+):
+    fake_helloasso.payments[5201] = payment_data()
+    paid = notification("Payment", payment_data())
+    post(client, paid, signed(paid))
+    refunded = notification("Payment", payment_data(state="Refunded"))
+    assert post(client, refunded, signed(refunded)).status_code == 200
+    assert Membership.objects.get().status == "validated"  # the API still says Authorized
+    fake_helloasso.payments[5201] = payment_data(state="Refunded")
+    post(client, paid, signed(paid))  # a late "paid" notification: the API says refunded
+    assert Membership.objects.get().status == "cancelled"

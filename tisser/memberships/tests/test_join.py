@@ -180,3 +180,18 @@ def test_staff_recording_a_membership_marks_it_as_staff(
     client.force_login(make_user("staff@example.org", staff_role="editor"))
     post(client, colleges, year_field)
     assert Membership.objects.get().source == "staff"
+
+
+def test_an_empty_post_shows_every_required_field(client, colleges, year_field):
+    response = client.post(URL, {})
+    assert response.status_code == 200
+    assert {"name", "postcode", "commune", "email", "consent"} <= set(
+        response.context["form"].errors
+    )
+
+
+def test_a_robot_filling_the_trap_stores_nothing(client, colleges, fees, communes, year_field):
+    response = post(client, colleges, year_field, homepage="https://spam.example")
+    assert response.status_code == 302
+    assert not Organisation.objects.exists() and not Membership.objects.exists()
+    assert not Person.objects.exists()

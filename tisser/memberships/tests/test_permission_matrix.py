@@ -50,6 +50,7 @@ def staff_action(target: str):
 
 ROWS = [
     Row("join", "memberships:join", everyone(200)),
+    Row("join done (no token)", "memberships:join_done", everyone(200)),
     Row("my memberships", "memberships:mine", {**everyone(200), "anonymous": LOGIN}),
     Row(
         "certificate (own)",

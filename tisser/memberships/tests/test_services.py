@@ -157,3 +157,19 @@ def test_payment_rejects_bad_amounts(years, org):
             services.record_payment(membership, amount=bad, method="cheque")
     with pytest.raises(ValidationError):
         services.record_payment(membership, amount="10", method="bitcoin")
+
+
+def test_vote_weight_and_user_membership(years, colleges, role_users):
+    own = role_users["own_organisation"]
+    assert queries.vote_weight_of(own) == 0
+    assert not queries.user_is_member(role_users["member"])
+    membership, _ = services.request_membership(own, years["current"], college=colleges["reseaux"])
+    services.validate_membership(membership)
+    assert queries.vote_weight_of(own) == 2  # "Réseaux et fédérations" weighs 2 here
+    services.set_college(membership, None)
+    assert queries.vote_weight_of(own) == 1
+    assert queries.user_is_member(role_users["member"])
+    assert queries.user_is_member(role_users["representative"])
+    assert not queries.user_is_member(role_users["public"])
+    assert not queries.user_is_member(None)
+    assert not queries.user_is_member(role_users["member"], on=years["next"].starts_on)

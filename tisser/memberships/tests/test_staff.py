@@ -217,3 +217,50 @@ def test_the_map_shows_the_member_badge(client, memberships):
     response = client.get(reverse("directory:map_list"))
     assert "badge member" in response.content.decode()
     assert Membership.objects.filter(organisation=org, status="validated").exists()
+
+
+def test_validating_tells_the_representative_once_over_smtp(
+    client, staff, years, smtp_server, django_capture_on_commit_callbacks
+):
+    from tisser.directory.models import Person
+
+    org = create_organisation({"name": "La Manufacture du Coquelicot"})
+    rep = Person.objects.create(first_name="Lou", email="lou@coquelicot.example.org")
+    membership, _ = services.request_membership(org, years["current"], representative=rep)
+    url = reverse("memberships:staff_validate", args=[membership.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)  # validating again tells nobody
+    assert [e.rcpt_tos for e in smtp_server.envelopes] == [["lou@coquelicot.example.org"]]
+    message = smtp_server.messages[0]
+    assert "validée" in message["Subject"]
+    assert "/adhesion/mes-adhesions/" in message.get_body(("plain",)).get_content()
+
+
+def test_certificate_without_dejavu_fonts_still_renders(memberships, monkeypatch, tmp_path):
+    from tisser.memberships import certificate
+
+    monkeypatch.setattr(certificate, "FONT_DIR", tmp_path)  # no fonts there
+    membership = memberships["arras"]
+    Organisation.objects.filter(pk=membership.organisation_id).update(name="Cœur d’Artois")
+    membership.refresh_from_db()
+    pdf = certificate.certificate_pdf(membership)
+    assert pdf.startswith(b"%PDF-") and b"Helvetica" in pdf
+
+
+def test_admin_lists_memberships_read_only(client, memberships, role_users):
+    from tisser.accounts.models import User
+
+    User.objects.filter(pk=role_users["admin"].pk).update(is_superuser=True, is_staff=True)
+    client.force_login(User.objects.get(pk=role_users["admin"].pk))
+    for model in ("college", "membershipyear", "feerule", "membership", "payment", "reminder"):
+        response = client.get(f"/admin/memberships/{model}/")
+        assert response.status_code == 200, model
+    membership = memberships["lille"]
+    response = client.post(
+        f"/admin/memberships/membership/{membership.pk}/change/", {"status": "validated"}
+    )
+    assert response.status_code == 403
+    membership.refresh_from_db()
+    assert membership.status == "pending"

@@ -1,0 +1,102 @@
+"""Check-in at the door on a phone: staff pick the session, type a few letters of a name
+(accents and case ignored; htmx updates the list as they type, a plain form without
+script) and tap "present". The QR code of the confirmation opens `events:checkin`
+(views_staff_events), which marks the same attendance."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tisser.core.middleware import PERMISSIONS_POLICY
+
+from . import queries_staff, services, services_staff
+from .models import Registration
+from .views_staff import _event, staff_required
+
+
+def _session(request, event):
+    """The session asked for, else today's, else the next one, else the last."""
+    sessions = event.sessions_list
+    value = request.GET.get("session") or request.POST.get("session") or ""
+    for session in sessions:
+        if value.isdigit() and session.pk == int(value):
+            return session
+    today = timezone.localdate()
+    for session in sessions:
+        if timezone.localtime(session.starts_at).date() == today:
+            return session
+    now = timezone.now()
+    upcoming = [s for s in sessions if s.ends_at >= now]
+    return upcoming[0] if upcoming else (sessions[-1] if sessions else None)
+
+
+def _checkin_prefixes() -> str:
+    """Where a ticket's link starts: this site's address as the emails write it, and the
+    same path on whatever address the phone uses (the scanner accepts either)."""
+    path = reverse("events:checkin", args=["x"]).rsplit("x/", 1)[0]
+    return f"{path} {settings.SITE_URL}{path}"
+
+
+@staff_required
+def desk(request, pk):
+    event = _event(pk)
+    session = _session(request, event)
+    text = request.GET.get("q", "").strip()
+    results = queries_staff.search_for_checkin(event, session, text) if session and text else []
+    context = {
+        "event": event,
+        "session": session,
+        "sessions": event.sessions_list,
+        "q": text,
+        "results": results,
+        "present_count": session.attendances.filter(attended=True).count() if session else 0,
+        "checkin_prefixes": _checkin_prefixes(),
+    }
+    if request.htmx:
+        return render(request, "events/staff/_checkin_results.html", context)
+    response = render(request, "events/staff/checkin_desk.html", context)
+    # This page alone may use the camera, for the in-page scanner (same origin only).
+    response["Permissions-Policy"] = PERMISSIONS_POLICY.replace("camera=()", "camera=(self)")
+    return response
+
+
+@staff_required
+@require_POST
+def mark(request, pk, registration_pk):
+    event = _event(pk)
+    registration = get_object_or_404(
+        Registration.objects.select_related("person", "organisation", "session", "event"),
+        pk=registration_pk,
+        event=event,
+    )
+    session = _session(request, event)
+    attended = request.POST.get("attended", "1") == "1"
+    error = ""
+    try:
+        services_staff.check_in(registration, session, attended=attended)
+    except services.RegistrationError as problem:
+        error = problem.message
+    registration.is_present = session.pk in {
+        a.session_id for a in registration.attendances.filter(attended=True)
+    }
+    if request.htmx:
+        return render(
+            request,
+            "events/staff/_checkin_row.html",
+            {"r": registration, "event": event, "session": session, "q": "", "error": error},
+        )
+    if error:
+        messages.error(request, error)
+    elif attended:
+        messages.success(request, _("%(name)s is checked in.") % {"name": registration.person})
+    else:
+        messages.info(request, _("%(name)s is marked absent.") % {"name": registration.person})
+    url = reverse("events:staff_checkin_desk", args=[event.pk])
+    return redirect(f"{url}?{urlencode({'session': session.pk, 'q': request.POST.get('q', '')})}")

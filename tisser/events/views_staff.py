@@ -1,0 +1,220 @@
+"""Staff pages of one event: participants with filters, exports, badges and signature
+sheet, actions on a registration, duplication; and the year's attendance statistics.
+Thin: reads in queries_staff, writes in services / services_staff."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tisser.directory.permissions import is_staff_editor
+
+from . import exports, pdf, queries_staff, services, services_staff
+from .forms_staff import DuplicateForm, ParticipantFilterForm, PaymentForm
+from .models import Registration
+
+
+def staff_required(view):
+    """Anonymous visitors are sent to log in; logged-in non-staff get 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_staff_editor(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _event(pk):
+    event = queries_staff.staff_event(pk)
+    if event is None:
+        raise Http404
+    return event
+
+
+def _filtered(request, event):
+    form = ParticipantFilterForm(request.GET or None, event=event)
+    filters = queries_staff.ParticipantFilters.from_query(request.GET)
+    return form, queries_staff.participants(event, filters)
+
+
+@staff_required
+def participants(request, pk):
+    event = _event(pk)
+    form, rows = _filtered(request, event)
+    rows = list(rows)
+    questions = list(event.questions.all())
+    for r in rows:
+        r.answer_values = [queries_staff.answer_of(r, q) for q in questions]
+        r.workshops_label = queries_staff.workshops_of(r)
+        r.present = queries_staff.attended_sessions(r)
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "events/staff/participants.html",
+        {
+            "event": event,
+            "form": form,
+            "rows": rows,
+            "questions": questions,
+            "counts": queries_staff.counts(event),
+            "query": query,
+            "payment_choices": Registration.Payment.choices,
+            "sessions": event.sessions_list,
+        },
+    )
+
+
+@staff_required
+def export(request, pk, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    event = _event(pk)
+    _form, rows = _filtered(request, event)
+    stamp = timezone.localdate().isoformat()
+    name = f"participants-{event.slug}-{stamp}"
+    if fmt == "csv":
+        response = HttpResponse(exports.to_csv(event, rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    response = HttpResponse(exports.to_xlsx(event, rows), content_type=exports.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+def _sheet_session(request, event):
+    value = request.GET.get("session", "")
+    if value.isdigit():
+        for session in event.sessions_list:
+            if session.pk == int(value):
+                return session
+    return None
+
+
+@staff_required
+def badges(request, pk):
+    event = _event(pk)
+    session = _sheet_session(request, event)
+    content = pdf.badges(event, queries_staff.sheet_rows(event, session))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="badges-{event.slug}.pdf"'
+    return response
+
+
+@staff_required
+def attendance_sheet(request, pk):
+    """A course's sheet has one signature column per day; a per-session event, one
+    column for the session asked for (or each session when none is)."""
+    event = _event(pk)
+    session = _sheet_session(request, event)
+    sessions = [session] if session else event.sessions_list
+    content = pdf.attendance_sheet(event, queries_staff.sheet_rows(event, session), sessions)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="emargement-{event.slug}.pdf"'
+    return response
+
+
+@staff_required
+@require_POST
+def registration_action(request, pk, registration_pk):
+    event = _event(pk)
+    registration = get_object_or_404(Registration, pk=registration_pk, event=event)
+    action = request.POST.get("action", "")
+    try:
+        if action == "cancel":
+            promoted = services.cancel_registration(registration)
+            messages.success(
+                request,
+                _("The registration of %(name)s is cancelled.") % {"name": registration.person},
+            )
+            for other in promoted:
+                messages.info(
+                    request,
+                    _("%(name)s was offered the place from the waiting list.")
+                    % {"name": other.person},
+                )
+        elif action == "promote":
+            services_staff.promote_registration(registration)
+            messages.success(
+                request,
+                _("%(name)s now has a place and was sent the confirmation.")
+                % {"name": registration.person},
+            )
+        elif action == "payment":
+            form = PaymentForm(request.POST)
+            if not form.is_valid():
+                raise services.RegistrationError(_("Choose a payment status."))
+            services_staff.record_payment(registration, form.cleaned_data["payment_status"])
+            messages.success(
+                request,
+                _("Payment of %(name)s recorded: %(status)s.")
+                % {
+                    "name": registration.person,
+                    "status": registration.get_payment_status_display(),
+                },
+            )
+        else:
+            raise services.RegistrationError(_("Unknown action."))
+    except services.RegistrationError as error:
+        messages.error(request, error.message)
+    back = reverse("events:staff_participants", args=[event.pk])
+    query = request.POST.get("next_query", "")
+    return redirect(f"{back}?{query}" if query else back)
+
+
+@staff_required
+def duplicate(request, pk):
+    event = _event(pk)
+    form = DuplicateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        copy = services_staff.duplicate_event(
+            event, form.cleaned_data["first_day"], title=form.cleaned_data["title"]
+        )
+        messages.success(
+            request,
+            _("“%(title)s” was copied; the copy is not public until you publish it.")
+            % {"title": copy.title},
+        )
+        return redirect("events:staff_participants", pk=copy.pk)
+    return render(request, "events/staff/duplicate.html", {"event": event, "form": form})
+
+
+@staff_required
+def statistics(request):
+    this_year = timezone.localdate().year
+    value = request.GET.get("year", "")
+    year = int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else this_year
+    stats = queries_staff.attendance_stats(year)
+    return render(
+        request,
+        "events/staff/statistics.html",
+        {
+            "stats": stats,
+            "years": range(this_year - 4, this_year + 2),
+            "groups": [
+                (_("By event"), stats.by_event, queries_staff.bar_chart(stats.by_event)),
+                (
+                    _("By kind of organisation"),
+                    stats.by_legal_form,
+                    queries_staff.bar_chart(stats.by_legal_form),
+                ),
+                (
+                    _("By département"),
+                    stats.by_territory,
+                    queries_staff.bar_chart(stats.by_territory),
+                ),
+            ],
+        },
+    )

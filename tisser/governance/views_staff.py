@@ -1,0 +1,238 @@
+"""Staff pages of the assemblies: preparation, register, convocation, live attendance,
+votes (open, close, show of hands), the audit of who voted, and the minutes."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tisser.directory.views_staff import posted_data, staff_required
+
+from . import minutes, queries, services, services_ballot
+from .forms import AgendaItemForm, AssemblyDocumentForm, AssemblyForm, CandidacyForm, MotionForm
+from .models import Assembly, Motion, Voter
+from .services import GovernanceError
+
+
+@staff_required
+def assembly_list(request):
+    form = AssemblyForm(*posted_data(request)[:1])
+    if request.method == "POST" and form.is_valid():
+        assembly = services.create_assembly(**form.cleaned_data)
+        messages.success(request, _("The assembly is created: add its agenda and votes."))
+        return redirect("governance:staff_assembly", pk=assembly.pk)
+    return render(
+        request,
+        "governance/staff/assembly_list.html",
+        {"assemblies": queries.staff_assembly_list(), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _detail_context(assembly, **forms):
+    return {
+        "assembly": assembly,
+        "agenda": assembly.agenda.all(),
+        "documents": assembly.documents.all(),
+        "motions": assembly.motions.prefetch_related("candidacies__organisation"),
+        "stats": queries.attendance(assembly),
+        "edit_form": forms.get("edit_form") or AssemblyForm(instance=assembly),
+        "agenda_form": forms.get("agenda_form") or AgendaItemForm(),
+        "document_form": forms.get("document_form") or AssemblyDocumentForm(),
+        "motion_form": forms.get("motion_form") or MotionForm(),
+        "candidacy_form": forms.get("candidacy_form")
+        or CandidacyForm(organisations=_candidates(assembly)),
+    }
+
+
+def _candidates(assembly):
+    from tisser.directory.models import Organisation
+
+    return Organisation.objects.filter(
+        assembly_voters__assembly=assembly, assembly_voters__is_active=True
+    ).order_by("name")
+
+
+@staff_required
+def assembly_detail(request, pk):
+    assembly = get_object_or_404(Assembly, pk=pk)
+    forms = {}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "edit":
+                forms["edit_form"] = form = AssemblyForm(request.POST, instance=assembly)
+                if form.is_valid():
+                    form.save()
+                    messages.success(request, _("Saved."))
+                    return redirect("governance:staff_assembly", pk=pk)
+            elif action == "agenda":
+                forms["agenda_form"] = form = AgendaItemForm(request.POST)
+                if form.is_valid():
+                    services.add_agenda_item(assembly, **form.cleaned_data)
+                    return redirect("governance:staff_assembly", pk=pk)
+            elif action == "document":
+                forms["document_form"] = form = AssemblyDocumentForm(request.POST, request.FILES)
+                if form.is_valid():
+                    form.instance.assembly = assembly
+                    form.save()
+                    return redirect("governance:staff_assembly", pk=pk)
+            elif action == "motion":
+                forms["motion_form"] = form = MotionForm(request.POST)
+                if form.is_valid():
+                    services_ballot.add_motion(assembly, **form.cleaned_data)
+                    return redirect("governance:staff_assembly", pk=pk)
+            elif action == "candidacy":
+                motion = get_object_or_404(Motion, pk=request.POST.get("motion"), assembly=assembly)
+                forms["candidacy_form"] = form = CandidacyForm(
+                    request.POST, organisations=_candidates(assembly)
+                )
+                if form.is_valid():
+                    services_ballot.add_candidacy(motion, **form.cleaned_data)
+                    return redirect("governance:staff_assembly", pk=pk)
+            elif action == "register":
+                report = services.draw_up_register(assembly)
+                messages.success(
+                    request,
+                    _(
+                        "Register drawn up: %(total)s members in good standing (%(added)s added, "
+                        "%(removed)s no longer in good standing)."
+                    )
+                    % report,
+                )
+                return redirect("governance:staff_assembly", pk=pk)
+            elif action == "convene":
+                sent = services.convene(assembly, by=request.user)
+                messages.success(
+                    request, _("Convocation queued for %(n)s recipients.") % {"n": sent}
+                )
+                return redirect("governance:staff_assembly", pk=pk)
+            elif action in {"open", "close"}:
+                motion = get_object_or_404(Motion, pk=request.POST.get("motion"), assembly=assembly)
+                if action == "open":
+                    sent = services_ballot.open_motion(motion)
+                    messages.success(
+                        request,
+                        _("Vote open; %(n)s emails with voting links queued.") % {"n": sent},
+                    )
+                else:
+                    services_ballot.close_motion(motion)
+                    messages.success(request, _("Vote closed and counted."))
+                return redirect("governance:staff_assembly", pk=pk)
+            elif action == "close_assembly":
+                services_ballot.close_assembly(assembly)
+                messages.success(request, _("The assembly is closed."))
+                return redirect("governance:staff_assembly", pk=pk)
+        except GovernanceError as error:
+            messages.error(request, error.message)
+            return redirect("governance:staff_assembly", pk=pk)
+    status = 400 if any(f.errors for f in forms.values()) else 200
+    return render(
+        request,
+        "governance/staff/assembly_detail.html",
+        _detail_context(assembly, **forms),
+        status=status,
+    )
+
+
+@staff_required
+def attendance(request, pk):
+    """The register with sign-in buttons, and the live quorum (htmx polls the fragment)."""
+    assembly = get_object_or_404(Assembly, pk=pk)
+    if request.method == "POST":
+        voter = get_object_or_404(Voter, pk=request.POST.get("voter"), assembly=assembly)
+        services.sign_in(voter, present=request.POST.get("present") == "1")
+        if request.htmx:
+            return render(
+                request,
+                "governance/staff/_attendance_row.html",
+                {"v": queries.register_rows(assembly).get(pk=voter.pk), "assembly": assembly},
+            )
+        return redirect("governance:staff_attendance", pk=pk)
+    return render(
+        request,
+        "governance/staff/attendance.html",
+        {
+            "assembly": assembly,
+            "rows": queries.register_rows(assembly),
+            "stats": queries.attendance(assembly),
+        },
+    )
+
+
+@staff_required
+def attendance_live(request, pk):
+    assembly = get_object_or_404(Assembly, pk=pk)
+    return render(
+        request,
+        "governance/staff/_quorum.html",
+        {"assembly": assembly, "stats": queries.attendance(assembly)},
+    )
+
+
+@staff_required
+def room_vote(request, pk, motion_pk):
+    """Record a show of hands: one choice per organisation signed in (and proxies held)."""
+    assembly = get_object_or_404(Assembly, pk=pk)
+    motion = get_object_or_404(Motion, pk=motion_pk, assembly=assembly, kind=Motion.Kind.RESOLUTION)
+    voted = set(motion.participations.values_list("voter_id", flat=True))
+    present = [
+        v
+        for v in queries.register_rows(assembly).filter(is_active=True)
+        if services_ballot.caster_of(v).present_at is not None
+    ]
+    if request.method == "POST":
+        answers = {v.pk: request.POST.get(f"v{v.pk}", "") for v in present if v.pk not in voted}
+        report = services_ballot.record_room_votes(motion, answers, by=request.user)
+        messages.success(request, _("%(n)s votes recorded.") % {"n": report["recorded"]})
+        for refused in report["refused"]:
+            messages.error(request, refused)
+        return redirect("governance:staff_room_vote", pk=pk, motion_pk=motion.pk)
+    return render(
+        request,
+        "governance/staff/room_vote.html",
+        {
+            "assembly": assembly,
+            "motion": motion,
+            "present": present,
+            "voted": voted,
+            "choices": services_ballot.Choice.choices,
+        },
+    )
+
+
+@staff_required
+def audit(request, pk, motion_pk):
+    """Who voted, how (online, in the room, by proxy) — never what."""
+    assembly = get_object_or_404(Assembly, pk=pk)
+    motion = get_object_or_404(Motion, pk=motion_pk, assembly=assembly)
+    return render(
+        request,
+        "governance/staff/audit.html",
+        {
+            "assembly": assembly,
+            "motion": motion,
+            "participations": queries.participations(motion),
+            "ballots": motion.ballots.count(),
+        },
+    )
+
+
+@staff_required
+def minutes_pdf(request, pk):
+    assembly = get_object_or_404(Assembly, pk=pk)
+    response = HttpResponse(minutes.render_minutes(assembly), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="proces-verbal-{assembly.slug}.pdf"'
+    return response
+
+
+@staff_required
+@require_POST
+def resend_links(request, pk, motion_pk):
+    """Email the voting links of an open vote again (same links: they stay single-use)."""
+    assembly = get_object_or_404(Assembly, pk=pk)
+    motion = get_object_or_404(Motion, pk=motion_pk, assembly=assembly, status=Motion.Status.OPEN)
+    sent = services_ballot.send_vote_links(motion)
+    messages.success(request, _("%(n)s emails with voting links queued.") % {"n": sent})
+    return redirect("governance:staff_assembly", pk=pk)

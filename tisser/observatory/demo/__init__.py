@@ -1,0 +1,1 @@
+"""Demo data of the observatory, on top of `manage.py load_demo` (see `load_demo_observatory`)."""

@@ -1,0 +1,277 @@
+"""Every write of the observatory: indicators and their imports, supplier profiles,
+shortlists. Business rules live here; views and tasks call these."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from tisser.directory.models import LegalForm, Organisation
+
+from .imports import ProgressReporter, check_rows, read_rows
+from .models import (
+    Indicator,
+    IndicatorImport,
+    IndicatorValue,
+    Level,
+    Shortlist,
+    SupplierProfile,
+)
+
+logger = logging.getLogger(__name__)
+
+# Up to this many rows the check runs while the upload is answered; beyond, in the worker.
+SYNC_CHECK_ROWS = 2000
+BATCH = 2000
+INDICATOR_FIELDS = ("name", "theme", "unit", "source", "licence", "description", "decimals")
+
+
+# --- indicators ----------------------------------------------------------------------
+
+
+def _unique_slug(name: str, exclude_pk=None) -> str:
+    base = slugify(name)[:100] or "indicateur"
+    slug, n = base, 2
+    while Indicator.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def save_indicator(data: dict, indicator: Indicator | None = None) -> Indicator:
+    """Create or change an indicator's description (name, theme, unit, source, licence…)."""
+    indicator = indicator or Indicator()
+    for field in INDICATOR_FIELDS + ("is_demo", "is_published", "slug"):
+        if field in data:
+            setattr(indicator, field, data[field])
+    if not (indicator.name or "").strip():
+        raise ValidationError({"name": [_("The name is required.")]})
+    if not indicator.slug:
+        indicator.slug = _unique_slug(indicator.name, indicator.pk)
+    indicator.full_clean()
+    indicator.save()
+    return indicator
+
+
+@transaction.atomic
+def set_values(indicator: Indicator, level: str, values: dict[tuple[str, int], float]) -> int:
+    """Replace the values of `indicator` at `level` for the given (code, year) keys."""
+    years = {year for _code, year in values}
+    for year in years:
+        codes = [code for code, y in values if y == year]
+        for start in range(0, len(codes), 900):
+            IndicatorValue.objects.filter(
+                indicator=indicator, level=level, year=year, code__in=codes[start : start + 900]
+            ).delete()
+    IndicatorValue.objects.bulk_create(
+        [
+            IndicatorValue(indicator=indicator, level=level, code=code, year=year, value=value)
+            for (code, year), value in values.items()
+        ],
+        batch_size=BATCH,
+    )
+    Indicator.objects.filter(pk=indicator.pk).update(updated_at=timezone.now())
+    return len(values)
+
+
+# --- imports -------------------------------------------------------------------------
+
+
+def start_import(indicator: Indicator, filename: str, raw: bytes, *, author=None):
+    """Read a file and check its rows (now, or in the worker when the file is large).
+
+    Raises `imports.ImportFileError` when the file as a whole cannot be read.
+    """
+    rows = read_rows(filename, raw)
+    author = author if getattr(author, "is_authenticated", False) else None
+    job = IndicatorImport(
+        indicator=indicator, filename=filename[:255], created_by=author, rows=rows, total=len(rows)
+    )
+    if len(rows) <= SYNC_CHECK_ROWS:
+        _store_check(job, check_rows(indicator, rows))
+        job.save()
+        return job
+    job.status = IndicatorImport.Status.CHECKING
+    job.save()
+    from .tasks import check_indicator_import
+
+    transaction.on_commit(lambda: check_indicator_import.delay(job.pk))
+    return job
+
+
+def _store_check(job: IndicatorImport, results: list[dict]) -> None:
+    job.errors = [r for r in results if "messages" in r]
+    job.rows = [r for r in results if "messages" not in r] if not job.errors else job.rows
+    job.status = IndicatorImport.Status.CHECKED
+    job.done = 0
+
+
+def check_import(job_id: int) -> IndicatorImport | None:
+    """The worker's side of a large file's check, with progress on the job row."""
+    job = IndicatorImport.objects.filter(pk=job_id, status=IndicatorImport.Status.CHECKING).first()
+    if job is None:
+        return None
+    step = max(500, job.total // 100)
+
+    def progress(done: int) -> None:
+        if done % step == 0:
+            IndicatorImport.objects.filter(pk=job.pk).update(done=done)
+
+    _store_check(job, check_rows(job.indicator, job.rows, progress=progress))
+    job.save()
+    return job
+
+
+def preview(job: IndicatorImport) -> dict:
+    """What confirming would do: values added, values replaced, by level and year."""
+    if job.errors or job.status != IndicatorImport.Status.CHECKED:
+        return {"new": 0, "replace": 0, "levels": {}, "years": []}
+    existing = set(
+        IndicatorValue.objects.filter(indicator=job.indicator).values_list("level", "code", "year")
+    )
+    replace = sum(1 for r in job.rows if (r["level"], r["code"], r["year"]) in existing)
+    levels: dict[str, int] = {}
+    for r in job.rows:
+        levels[r["level"]] = levels.get(r["level"], 0) + 1
+    return {
+        "new": len(job.rows) - replace,
+        "replace": replace,
+        "levels": {Level(k).label: v for k, v in levels.items()},
+        "years": sorted({r["year"] for r in job.rows}),
+    }
+
+
+@transaction.atomic
+def confirm_import(job: IndicatorImport) -> IndicatorImport:
+    job = IndicatorImport.objects.select_for_update().get(pk=job.pk)
+    if job.status != IndicatorImport.Status.CHECKED:
+        raise ValidationError(_("This import has already been confirmed."))
+    if job.errors:
+        raise ValidationError(_("Correct the rows with errors and send the file again."))
+    job.status = IndicatorImport.Status.QUEUED
+    job.save(update_fields=["status"])
+    from .tasks import run_indicator_import
+
+    job_id = job.pk
+    transaction.on_commit(lambda: run_indicator_import.delay(job_id))
+    return job
+
+
+def run_import(job_id: int) -> IndicatorImport | None:
+    """Write every checked value of a queued import in one transaction: all or none."""
+    with transaction.atomic():
+        job = IndicatorImport.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status != IndicatorImport.Status.QUEUED:
+            return None  # already run: a re-delivered task does nothing
+        job.status = IndicatorImport.Status.RUNNING
+        job.save(update_fields=["status"])
+    progress = ProgressReporter(job.pk)
+    try:
+        with transaction.atomic():
+            by_level: dict[str, dict] = {}
+            for row in job.rows:
+                by_level.setdefault(row["level"], {})[(row["code"], row["year"])] = row["value"]
+            existing = set(
+                IndicatorValue.objects.filter(indicator=job.indicator).values_list(
+                    "level", "code", "year"
+                )
+            )
+            replaced = sum(1 for r in job.rows if (r["level"], r["code"], r["year"]) in existing)
+            done = 0
+            for level, values in by_level.items():
+                items = list(values.items())
+                for start in range(0, len(items), BATCH):
+                    set_values(job.indicator, level, dict(items[start : start + BATCH]))
+                    done += len(items[start : start + BATCH])
+                    progress.report(done)
+            IndicatorImport.objects.filter(pk=job.pk).update(
+                status=IndicatorImport.Status.DONE,
+                done=job.total,
+                created_count=job.total - replaced,
+                updated_count=replaced,
+                finished_at=timezone.now(),
+            )
+    except Exception:
+        logger.exception("Indicator import %s failed", job.pk)
+        IndicatorImport.objects.filter(pk=job.pk).update(
+            status=IndicatorImport.Status.FAILED,
+            done=0,
+            finished_at=timezone.now(),
+            message=_("The import failed unexpectedly. Nothing was imported."),
+        )
+    finally:
+        progress.close()
+    job.refresh_from_db()
+    return job
+
+
+# --- supplier profiles ---------------------------------------------------------------
+
+PROFILE_FIELDS = ("naf_code", "is_siae", "is_ea", "is_esat", "is_esus", "is_ess", "offer")
+STATUS_OF_LEGAL_FORM = {
+    LegalForm.SIAE: "is_siae",
+    LegalForm.EA: "is_ea",
+    LegalForm.ESAT: "is_esat",
+    LegalForm.ESUS: "is_esus",
+}
+
+
+def normalise_naf(code: str) -> str:
+    """ "3811z", "38.11 Z", "38.11Z" → "38.11Z"; "" when it is not a NAF rev. 2 code."""
+    text = (code or "").upper().replace(" ", "").replace(".", "")
+    if len(text) == 5 and text[:4].isdigit() and text[4].isalpha():
+        return f"{text[:2]}.{text[2:4]}{text[4]}"
+    return ""
+
+
+@transaction.atomic
+def set_supplier_profile(org: Organisation, data: dict) -> SupplierProfile:
+    """Create or update the supplier profile of `org`; a status implied by the legal form
+    (SIAE, EA, ESAT, ESUS) is always set."""
+    unknown = set(data) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a supplier profile field: {sorted(unknown)}")
+    profile, _created = SupplierProfile.objects.select_for_update().get_or_create(organisation=org)
+    if "naf_code" in data:
+        naf = normalise_naf(data["naf_code"])
+        if data["naf_code"] and not naf:
+            raise ValidationError(
+                {"naf_code": [_("A NAF code looks like 38.11Z (four digits and a letter).")]}
+            )
+        profile.naf_code = naf
+    for field in PROFILE_FIELDS[1:]:
+        if field in data:
+            setattr(profile, field, data[field])
+    if implied := STATUS_OF_LEGAL_FORM.get(org.legal_form):
+        setattr(profile, implied, True)
+    profile.save()
+    return profile
+
+
+# --- shortlists ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_shortlist(name: str, organisation_ids, *, owner=None, query: str = "") -> Shortlist:
+    """Save a buyer's selection: published organisations only, at least one."""
+    name = (name or "").strip()[:200]
+    ids = {int(i) for i in organisation_ids if str(i).isdigit()}
+    organisations = list(
+        Organisation.objects.filter(pk__in=ids, status=Organisation.Status.PUBLISHED)
+    )
+    errors = {}
+    if not name:
+        errors["name"] = [_("Give the shortlist a name.")]
+    if not organisations:
+        errors["organisations"] = [_("Tick at least one supplier.")]
+    if errors:
+        raise ValidationError(errors)
+    owner = owner if getattr(owner, "is_authenticated", False) else None
+    shortlist = Shortlist.objects.create(name=name, owner=owner, query=query[:1000])
+    shortlist.organisations.set(organisations)
+    return shortlist

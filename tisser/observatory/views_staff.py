@@ -1,0 +1,236 @@
+"""Staff pages of the observatory under /gestion/observatoire/: indicators, their imports
+(upload, preview, confirm, progress) and Sirene imports. Staff editors and admins only."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tisser.directory.views_staff import posted_data, staff_required
+
+from . import services
+from .forms import IndicatorForm, SireneForm, ValuesFileForm, sirene_folder
+from .imports import ImportFileError, current_progress, template_csv
+from .models import Indicator, IndicatorImport, SireneImport
+from .sirene.running import communes_of, start_sirene_import
+
+
+@staff_required
+def staff_home(request):
+    return render(
+        request,
+        "observatory/staff/home.html",
+        {
+            "indicators": Indicator.objects.all(),
+            "imports": IndicatorImport.objects.select_related("indicator")[:10],
+            "sirene_imports": SireneImport.objects.all()[:10],
+        },
+    )
+
+
+@staff_required
+def indicator_form(request, pk=None):
+    indicator = get_object_or_404(Indicator, pk=pk) if pk else None
+    form = IndicatorForm(*posted_data(request)[:1], instance=indicator)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_indicator(form.cleaned_data, indicator)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Indicator saved."))
+            return redirect("observatory:staff_indicator", pk=saved.pk)
+    return render(
+        request,
+        "observatory/staff/indicator_form.html",
+        {"form": form, "indicator": indicator},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required
+def indicator_detail(request, pk):
+    indicator = get_object_or_404(Indicator, pk=pk)
+    form = ValuesFileForm(*posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = services.start_import(indicator, upload.name, upload.read(), author=request.user)
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect("observatory:staff_import", pk=job.pk)
+    return render(
+        request,
+        "observatory/staff/indicator_detail.html",
+        {
+            "indicator": indicator,
+            "form": form,
+            "value_count": indicator.values.count(),
+            "imports": indicator.imports.all()[:10],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _job_context(job):
+    done = current_progress(job)
+    return {
+        "job": job,
+        "done": done,
+        "percent": int(100 * done / job.total) if job.total else 100,
+        "preview": services.preview(job),
+    }
+
+
+@staff_required
+def import_detail(request, pk):
+    job = get_object_or_404(IndicatorImport.objects.select_related("indicator"), pk=pk)
+    context = _job_context(job)
+    context["sample"] = job.rows[:20] if not job.errors else []
+    return render(request, "observatory/staff/import_detail.html", context)
+
+
+@staff_required
+def import_progress(request, pk):
+    job = get_object_or_404(IndicatorImport, pk=pk)
+    response = render(request, "observatory/staff/_import_progress.html", _job_context(job))
+    if not job.in_progress and request.htmx:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@staff_required
+@require_POST
+def import_confirm(request, pk):
+    job = get_object_or_404(IndicatorImport, pk=pk)
+    try:
+        services.confirm_import(job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The import has started."))
+    return redirect("observatory:staff_import", pk=job.pk)
+
+
+@staff_required
+def import_template(request):
+    response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="modele-indicateur.csv"'
+    return response
+
+
+def _store_upload(upload) -> str:
+    folder = sirene_folder() / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = ".zip" if upload.name.lower().endswith(".zip") else ".csv"
+    path = folder / f"{uuid.uuid4().hex}{suffix}"
+    with open(path, "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return str(path)
+
+
+@staff_required
+def sirene_form(request):
+    form = SireneForm(*posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not communes_of(data["territory"]):
+            form.add_error(
+                "territory", _("Unknown territory: write dep-80, reg-32, epci-… or an INSEE code.")
+            )
+        else:
+            paths = {}
+            for name in ("units", "establishments"):
+                upload = data.get(f"{name}_upload")
+                paths[name] = _store_upload(upload) if upload else str(sirene_folder() / data[name])
+            job = start_sirene_import(
+                paths["units"],
+                paths["establishments"],
+                data["territory"],
+                data["naf"],
+                publish=data["publish"],
+                author=request.user,
+            )
+            return redirect("observatory:staff_sirene_detail", pk=job.pk)
+    return render(
+        request,
+        "observatory/staff/sirene_form.html",
+        {"form": form, "folder": sirene_folder()},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required
+def sirene_detail(request, pk):
+    job = get_object_or_404(SireneImport, pk=pk)
+    template = (
+        "observatory/staff/_sirene_progress.html"
+        if request.htmx
+        else "observatory/staff/sirene_detail.html"
+    )
+    response = render(request, template, {"job": job})
+    if request.htmx and not job.in_progress:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@staff_required
+def supplier_list(request):
+    """Organisations and their supplier profiles, searched by name (staff edit them here:
+    the directory knows nothing of the observatory)."""
+    from django.core.paginator import Paginator
+
+    from tisser.core.text import fold
+    from tisser.directory.models import Organisation
+
+    qs = Organisation.objects.exclude(status=Organisation.Status.ARCHIVED).select_related(
+        "commune", "supplier_profile"
+    )
+    q = request.GET.get("q", "")[:100]
+    if text := fold(q):
+        qs = qs.filter(match_key__contains=text)
+    if request.GET.get("profil") == "1":
+        qs = qs.filter(supplier_profile__isnull=False)
+    page = Paginator(qs.order_by("name", "pk"), 50).get_page(request.GET.get("page"))
+    return render(request, "observatory/staff/supplier_list.html", {"page": page, "q": q})
+
+
+@staff_required
+def supplier_edit(request, pk):
+    from tisser.directory.models import Organisation
+
+    from .forms import SupplierProfileForm
+    from .models import SupplierProfile
+
+    org = get_object_or_404(Organisation, pk=pk)
+    profile = SupplierProfile.objects.filter(organisation=org).first()
+    initial = (
+        {f: getattr(profile, f) for f in services.PROFILE_FIELDS if f != "is_ess"}
+        if profile
+        else {}
+    )
+    form = SupplierProfileForm(*posted_data(request)[:1], initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_supplier_profile(org, form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Supplier profile saved."))
+            return redirect("observatory:staff_suppliers")
+    return render(
+        request,
+        "observatory/staff/supplier_form.html",
+        {"form": form, "organisation": org, "profile": profile},
+        status=400 if form.errors else 200,
+    )
