@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tisser.directory.models import Consent, Person
 
@@ -210,7 +211,7 @@ class Resource(models.Model):
 
     class Kind(models.TextChoices):
         GUIDE = "guide", _("Guide")
-        REPORT = "report", _("Report")
+        REPORT = "report", pgettext_lazy("resource", "Report")
         POSTER = "poster", _("Poster")
         MOOC = "mooc", _("Online course")
         TOOL = "tool", _("Tool")

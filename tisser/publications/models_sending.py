@@ -174,7 +174,7 @@ class Delivery(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
         CLAIMED = "claimed", _("Being sent")
-        SENT = "sent", _("Sent")
+        SENT = "sent", pgettext_lazy("delivery", "Sent")
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Not sent (unsubscribed or suppressed)")
         BOUNCED = "bounced", _("Bounced")

@@ -156,11 +156,13 @@ def worker_factory(transactional_db, tmp_path):
 
 
 def _reset(app):
+    from kombu import pools
+
     if app._pool is not None:
         app._pool.force_close_all()
+    pools.reset()  # the closed pool would stay in kombu's registry otherwise
     app._pool = None
-    if "amqp" in app.__dict__:
-        app.amqp._producer_pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.fixture
@@ -228,3 +230,29 @@ def simple_newsletter(infolettre):
         },
     )
     return newsletter
+
+
+@pytest.fixture(autouse=True)
+def eager_tasks(request):
+    """Tasks run in this process, as `settings_test` says, whatever an earlier test left in
+    the Celery app; the worker tests (which need a real broker) are left alone."""
+    if "worker_factory" in request.fixturenames or "celery_worker_process" in request.fixturenames:
+        yield
+        return
+    # Celery acquires a producer even for an eager call: a worker fixture that closed the
+    # broker pool without dropping the producer pool built on it leaves every later
+    # `.delay()` failing with "Acquire on closed pool" (kombu keeps the closed pool in its
+    # global registry). Start from fresh pools.
+    from kombu import pools
+
+    from tisser.celery import app
+
+    pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = saved

@@ -50,13 +50,28 @@ def test_scheduled_article_is_hidden_until_the_periodic_task_publishes_it(client
 
 
 def test_the_periodic_task_is_declared_with_the_scheduler():
-    from tisser.celery import app
+    """As `celery worker --beat` starts: a fresh process, modules imported, app finalized."""
+    import subprocess
+    import sys
+    from pathlib import Path
 
-    app.loader.import_default_modules()
-    app.finalize()
-    names = {entry.get("task") for entry in app.conf.beat_schedule.values()}
-    assert "tisser.publications.publish_scheduled" in names
-    assert "tisser.publications.resume_campaigns" in names
+    code = (
+        "import django; django.setup()\n"
+        "from tisser.celery import app\n"
+        "app.loader.import_default_modules(); app.finalize()\n"
+        "print(sorted(v['task'] for v in app.conf.beat_schedule.values()))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[3],
+        env={"DJANGO_SETTINGS_MODULE": "tisser.settings", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    assert "tisser.publications.publish_scheduled" in out
+    assert "tisser.publications.resume_campaigns" in out
 
 
 def test_articles_page_filters_by_rubric_and_feeds_list_them(client, rubric):
