@@ -3,7 +3,7 @@
 Sending a campaign is one task that runs for a while (`TISSER_NEWSLETTER_TASK_SECONDS`)
 and queues its successor; if a worker dies, `resume_campaigns` (queued when any worker
 starts, and every minute by the scheduler) picks the campaign up again. Scheduled
-articles are published by a periodic task declared here (`on_after_finalize`).
+articles are published by a periodic task declared here.
 """
 
 import smtplib
@@ -81,7 +81,7 @@ def _resume_on_start(sender=None, **kwargs):
     resume_campaigns.delay(force=True)
 
 
-@app.on_after_finalize.connect
-def _schedule(sender, **kwargs):
-    sender.add_periodic_task(60.0, publish_scheduled.s(), name="publications: scheduled articles")
-    sender.add_periodic_task(60.0, resume_campaigns.s(), name="publications: resume campaigns")
+# Declared on import (the worker and the scheduler import every tasks module): a signal
+# connected after the app is finalised would never fire.
+app.add_periodic_task(60.0, publish_scheduled.s(), name="publications: scheduled articles")
+app.add_periodic_task(60.0, resume_campaigns.s(), name="publications: resume campaigns")
