@@ -16,12 +16,7 @@ from tisser.publications import demo, services
 from tisser.publications.models import Newsletter, Subscription
 from tisser.publications.rendering import newsletter_context, render_email
 
-SEED = (
-    Path(__file__).resolve().parents[3].parent
-    / "shared"
-    / "seeds"
-    / "001_39c56f19a64757e2.txt"
-)
+SEED = Path(__file__).resolve().parents[3].parent / "shared" / "seeds" / "001_39c56f19a64757e2.txt"
 
 
 @pytest.fixture
