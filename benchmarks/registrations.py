@@ -10,7 +10,13 @@ network and the seeds' agenda, then an event of 150 places. The app runs under g
   organisation found or created in the contacts base, answer saved, email queued after
   commit. Throughput (attempts/s), latency p50/p99, and `overbooked` (confirmed beyond
   the 150 places, or a counter that disagrees with the rows: must be 0).
-- agenda: 50 concurrent clients load `/agenda/`; p95 latency.
+- agenda: 50 concurrent clients load `/agenda/` for `TISSER_BENCH_AGENDA_SECONDS` (10) with
+  wrk (`apt-get install wrk`); without wrk, `TISSER_BENCH_AGENDA_REQUESTS` (1000) from
+  Python threads, said on the output and in `params.agenda_client`. p95 latency.
+
+The clients share the cores with gunicorn and PostgreSQL, so they are kept cheap (the rush
+sends requests built before the clock starts) and their own CPU is reported
+(`*_client_cpu_ms_*`), next to the web workers' and PostgreSQL's CPU per request.
 
 Writes benchmarks/results/registrations-postgresql.json. SQLite is not measured: the
 issue asks for PostgreSQL, and SQLite serialises writers (tested for correctness only).
@@ -313,6 +319,7 @@ def agenda_wrk(port) -> dict:
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     return {
         "client": "wrk",
+        "requests": int(requests),
         "p50": float(p50),
         "p95": float(p95),
         "per_s": int(requests) / AGENDA_SECONDS,
@@ -335,6 +342,7 @@ def agenda_threads(port) -> dict:
     latencies = [ms for _s, ms in results]
     return {
         "client": "python-threads",
+        "requests": AGENDA_REQUESTS,
         "p50": statistics.median(latencies),
         "p95": percentile(latencies, 0.95),
         "per_s": AGENDA_REQUESTS / elapsed,
@@ -389,7 +397,9 @@ def main() -> int:
             rushed = rush(port, ids["question_id"])
             web_after = cpu_of(list(web_before))
             db_after = cpu_of(list(db_before) + database_pids())
+            agenda_before = cpu_of(list(web_before))
             listed = agenda(port)
+            agenda_after = cpu_of(list(web_before))
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -397,6 +407,11 @@ def main() -> int:
         connections.close_all()
     web_ms = 1000 * sum(web_after[p] - web_before.get(p, 0) for p in web_after) / ATTEMPTS
     db_ms = 1000 * sum(db_after[p] - db_before.get(p, 0) for p in db_after) / ATTEMPTS
+    agenda_web_ms = (
+        1000
+        * sum(agenda_after[p] - agenda_before.get(p, 0) for p in agenda_after)
+        / max(1, listed["requests"])
+    )
     metrics = {
         "rush_registrations_per_s": round(rushed["per_s"], 1),
         "rush_web_cpu_ms_per_registration": round(web_ms, 2),
@@ -407,6 +422,7 @@ def main() -> int:
         "agenda_p95_ms": round(listed["p95"], 1),
         "agenda_p50_ms": round(listed["p50"], 1),
         "agenda_requests_per_s": round(listed["per_s"], 1),
+        "agenda_web_cpu_ms_per_request": round(agenda_web_ms, 2),
         "rush_client_cpu_ms_per_registration": round(rushed["client_cpu_ms"], 2),
         "agenda_client_cpu_ms_per_request": round(listed["client_cpu_ms"], 3),
     }
