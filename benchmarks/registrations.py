@@ -10,7 +10,13 @@ network and the seeds' agenda, then an event of 150 places. The app runs under g
   organisation found or created in the contacts base, answer saved, email queued after
   commit. Throughput (attempts/s), latency p50/p99, and `overbooked` (confirmed beyond
   the 150 places, or a counter that disagrees with the rows: must be 0).
-- agenda: 50 concurrent clients load `/agenda/`; p95 latency.
+- agenda: 50 concurrent clients load `/agenda/` for `TISSER_BENCH_AGENDA_SECONDS` (10) with
+  wrk (`apt-get install wrk`); without wrk, `TISSER_BENCH_AGENDA_REQUESTS` (1000) from
+  Python threads, said on the output and in `params.agenda_client`. p95 latency.
+
+The clients share the cores with gunicorn and PostgreSQL, so they are kept cheap (the rush
+sends requests built before the clock starts) and their own CPU is reported
+(`*_client_cpu_ms_*`), next to the web workers' and PostgreSQL's CPU per request.
 
 Writes benchmarks/results/registrations-postgresql.json. SQLite is not measured: the
 issue asks for PostgreSQL, and SQLite serialises writers (tested for correctness only).
@@ -23,10 +29,13 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import resource
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -48,7 +57,8 @@ ATTEMPTS = int(os.environ.get("TISSER_BENCH_ATTEMPTS", "1500"))
 CLIENTS = int(os.environ.get("TISSER_BENCH_CLIENTS", "16"))
 WORKERS = int(os.environ.get("TISSER_BENCH_WORKERS", "4"))
 AGENDA_CLIENTS = 50
-AGENDA_REQUESTS = int(os.environ.get("TISSER_BENCH_AGENDA_REQUESTS", "1000"))
+AGENDA_REQUESTS = int(os.environ.get("TISSER_BENCH_AGENDA_REQUESTS", "1000"))  # threads
+AGENDA_SECONDS = int(os.environ.get("TISSER_BENCH_AGENDA_SECONDS", "10"))  # wrk
 PLACES = 150
 ORGANISATIONS = 60  # registrants come from this many organisations (found after the first)
 SLUG = "rush"
@@ -137,6 +147,20 @@ def request(port, method, path, body=None, headers=None):
         conn.close()
 
 
+def send_raw(port: int, data: bytes) -> int:
+    """One pre-built HTTP/1.1 request on its own connection; the status code.
+
+    The leanest client Python has (no header building or parsing): gunicorn's sync workers
+    close every connection after the response anyway, so keep-alive would not hold."""
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as sock:
+        sock.sendall(data)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    head = b"".join(chunks[:1])
+    return int(head[9:12]) if head.startswith(b"HTTP/1.") else 0
+
+
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -182,44 +206,52 @@ def csrf_session(port) -> tuple[str, str]:
 def rush(port, question_id) -> dict:
     sessions = [csrf_session(port) for _ in range(CLIENTS)]
     local = threading.local()
-    counter = iter(range(10**9))
-    lock = threading.Lock()
     barrier = threading.Barrier(CLIENTS)
 
+    path = f"/agenda/{SLUG}/inscription/"
+    referer = f"http://127.0.0.1:{port}{path}"
+    # Every request is built before the clock starts: the client only sends and reads.
+    prepared = [
+        (
+            urlencode(
+                {
+                    "csrfmiddlewaretoken": token,
+                    "first_name": f"Prénom{n}",
+                    "last_name": "Rush",
+                    "email": f"rush{n}@example.org",
+                    "organisation": f"Structure {n % ORGANISATIONS}",
+                    f"question_{question_id}": "Végétarien" if n % 3 else "Aucun",
+                }
+            ).encode(),
+            cookie,
+        )
+        for n, (cookie, token) in ((n, sessions[n % CLIENTS]) for n in range(ATTEMPTS))
+    ]
+    prepared = [
+        (
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(body)}\r\nCookie: {cookie}\r\nReferer: {referer}\r\n"
+            "Connection: close\r\n\r\n"
+        ).encode()
+        + body
+        for body, cookie in prepared
+    ]
+
     def attempt(n: int):
-        if not hasattr(local, "session"):
-            with lock:
-                local.session = sessions[next(counter)]
+        if not hasattr(local, "ready"):
+            local.ready = True
             barrier.wait()
-        cookie, token = local.session
-        body = urlencode(
-            {
-                "csrfmiddlewaretoken": token,
-                "first_name": f"Prénom{n}",
-                "last_name": "Rush",
-                "email": f"rush{n}@example.org",
-                "organisation": f"Structure {n % ORGANISATIONS}",
-                f"question_{question_id}": "Végétarien" if n % 3 else "Aucun",
-            }
-        )
         started = time.perf_counter()
-        status, _data, _headers = request(
-            port,
-            "POST",
-            f"/agenda/{SLUG}/inscription/",
-            body=body,
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Cookie": cookie,
-                "Referer": f"http://127.0.0.1:{port}/agenda/{SLUG}/inscription/",
-            },
-        )
+        status = send_raw(port, prepared[n])
         return status, (time.perf_counter() - started) * 1000
 
+    cpu_before = time.process_time()
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
         results = list(pool.map(attempt, range(ATTEMPTS)))
     elapsed = time.perf_counter() - started
+    client_cpu = time.process_time() - cpu_before
     latencies = [ms for _status, ms in results]
     statuses = {}
     for status, _ms in results:
@@ -230,27 +262,92 @@ def rush(port, question_id) -> dict:
         "p50": statistics.median(latencies),
         "p99": percentile(latencies, 0.99),
         "statuses": statuses,
+        "client_cpu_ms": 1000 * client_cpu / ATTEMPTS,
     }
 
 
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("TISSER %d %d %d %f %f\\n", summary.requests,
+    e.connect + e.read + e.write + e.timeout, e.status, latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000))
+end
+"""
+
+
 def agenda(port) -> dict:
+    """50 concurrent clients on /agenda/: wrk (C, event loop) when installed, else threads."""
+    for _ in range(10):
+        request(port, "GET", "/agenda/")
+    if shutil.which("wrk"):
+        return agenda_wrk(port)
+    print(
+        "wrk is not installed (apt-get install wrk): the agenda is loaded by Python threads, "
+        "whose own CPU competes with the server; agenda_client is 'python-threads'."
+    )
+    return agenda_threads(port)
+
+
+def agenda_wrk(port) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(WRK_SCRIPT)
+        script.flush()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        output = subprocess.run(
+            [
+                "wrk",
+                "--threads",
+                "2",
+                "--connections",
+                str(AGENDA_CLIENTS),
+                "--duration",
+                f"{AGENDA_SECONDS}s",
+                "--timeout",
+                "10s",
+                "--script",
+                script.name,
+                f"http://127.0.0.1:{port}/agenda/",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    line = next(line for line in output.splitlines() if line.startswith("TISSER "))
+    requests, errors, bad_status, p50, p95 = line.split()[1:]
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return {
+        "client": "wrk",
+        "requests": int(requests),
+        "p50": float(p50),
+        "p95": float(p95),
+        "per_s": int(requests) / AGENDA_SECONDS,
+        "errors": int(errors) + int(bad_status),
+        "client_cpu_ms": 1000 * cpu / max(1, int(requests)),
+    }
+
+
+def agenda_threads(port) -> dict:
     def load(_):
         started = time.perf_counter()
         status, _body, _headers = request(port, "GET", "/agenda/")
         return status, (time.perf_counter() - started) * 1000
 
-    for _ in range(10):
-        load(None)
+    cpu_before = time.process_time()
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=AGENDA_CLIENTS) as pool:
         results = list(pool.map(load, range(AGENDA_REQUESTS)))
     elapsed = time.perf_counter() - started
     latencies = [ms for _s, ms in results]
     return {
+        "client": "python-threads",
+        "requests": AGENDA_REQUESTS,
         "p50": statistics.median(latencies),
         "p95": percentile(latencies, 0.95),
         "per_s": AGENDA_REQUESTS / elapsed,
         "errors": sum(1 for s, _ms in results if s != 200),
+        "client_cpu_ms": 1000 * (time.process_time() - cpu_before) / AGENDA_REQUESTS,
     }
 
 
@@ -300,7 +397,9 @@ def main() -> int:
             rushed = rush(port, ids["question_id"])
             web_after = cpu_of(list(web_before))
             db_after = cpu_of(list(db_before) + database_pids())
+            agenda_before = cpu_of(list(web_before))
             listed = agenda(port)
+            agenda_after = cpu_of(list(web_before))
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -308,6 +407,11 @@ def main() -> int:
         connections.close_all()
     web_ms = 1000 * sum(web_after[p] - web_before.get(p, 0) for p in web_after) / ATTEMPTS
     db_ms = 1000 * sum(db_after[p] - db_before.get(p, 0) for p in db_after) / ATTEMPTS
+    agenda_web_ms = (
+        1000
+        * sum(agenda_after[p] - agenda_before.get(p, 0) for p in agenda_after)
+        / max(1, listed["requests"])
+    )
     metrics = {
         "rush_registrations_per_s": round(rushed["per_s"], 1),
         "rush_web_cpu_ms_per_registration": round(web_ms, 2),
@@ -318,13 +422,19 @@ def main() -> int:
         "agenda_p95_ms": round(listed["p95"], 1),
         "agenda_p50_ms": round(listed["p50"], 1),
         "agenda_requests_per_s": round(listed["per_s"], 1),
+        "agenda_web_cpu_ms_per_request": round(agenda_web_ms, 2),
+        "rush_client_cpu_ms_per_registration": round(rushed["client_cpu_ms"], 2),
+        "agenda_client_cpu_ms_per_request": round(listed["client_cpu_ms"], 3),
     }
     params = {
         "attempts": ATTEMPTS,
         "places": PLACES,
         "rush_clients": CLIENTS,
         "agenda_clients": AGENDA_CLIENTS,
-        "agenda_requests": AGENDA_REQUESTS,
+        "agenda_client": listed["client"],
+        "agenda_load": f"{AGENDA_SECONDS} s"
+        if listed["client"] == "wrk"
+        else f"{AGENDA_REQUESTS} requests",
         "gunicorn_workers": WORKERS,
     }
     notes = {
@@ -339,7 +449,9 @@ def main() -> int:
         "cpu_bound_estimate_per_s": round(2000 / (web_ms + db_ms), 1) if web_ms + db_ms else None,
         "cpu_note": "CPU time of the gunicorn workers and of the PostgreSQL backends per "
         "attempt, read from /proc: independent of how busy the machine is; "
-        "cpu_bound_estimate_per_s = 2 cores / (web + db CPU per attempt), client excluded.",
+        "cpu_bound_estimate_per_s = 2 cores / (web + db CPU per attempt), client excluded. "
+        "The clients' own CPU (rush: this process's threads sending pre-built requests; "
+        "agenda: wrk) is reported apart: it shares the same cores.",
     }
     path = write_result("registrations", "postgresql", params, metrics, notes)
     for key, value in metrics.items():

@@ -33,8 +33,9 @@ class AgendaFilterForm(forms.Form):
 
     def __init__(self, *args, departements=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.kinds = list(EventKind.objects.all())
         self.fields["kind"].choices = [("", _("All kinds"))] + [
-            (k.slug, k.name) for k in EventKind.objects.all()
+            (k.slug, k.name) for k in self.kinds
         ]
         self.fields["territory"].choices = [("", _("Everywhere"))] + [
             (d.code, f"{d.name} ({d.code})") for d in departements

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
 from .models import Event, EventKind, Registration, Session
@@ -99,20 +109,38 @@ def public_event(slug: str) -> Event | None:
 
 
 def event_for_registration(slug: str) -> Event | None:
-    """What the registration form and service read, in six queries (no ordering: one row)."""
+    """What the registration form and service read: the event (with whether it has a
+    programme, questions, eligible categories), its sessions, and only the relations
+    that are not empty (a simple event: three queries instead of five)."""
+    from .models import ProgrammeItem, Question
+
+    categories = Event.eligible_categories.through.objects.filter(event=OuterRef("pk"))
     try:
-        return (
+        event = (
             Event.objects.select_related("kind")
-            .prefetch_related(
-                Prefetch("sessions", queryset=Session.objects.select_related("commune")),
-                "programme__workshops",
-                "questions",
-                "eligible_categories",
+            .annotate(
+                has_programme=Exists(ProgrammeItem.objects.filter(event=OuterRef("pk"))),
+                has_questions=Exists(Question.objects.filter(event=OuterRef("pk"))),
+                has_categories=Exists(categories),
             )
             .get(slug=slug, status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
         )
     except Event.DoesNotExist:
         return None
+    lookups = [Prefetch("sessions", queryset=Session.objects.select_related("commune"))]
+    empty = {}
+    for flag, lookup, model in (
+        ("has_programme", "programme__workshops", ProgrammeItem),
+        ("has_questions", "questions", Question),
+        ("has_categories", "eligible_categories", Event.eligible_categories.field.related_model),
+    ):
+        if getattr(event, flag):
+            lookups.append(lookup)
+        else:
+            empty[lookup.split("__")[0]] = model.objects.none()
+    prefetch_related_objects([event], *lookups)
+    event._prefetched_objects_cache.update(empty)  # read as empty, without a query
+    return event
 
 
 def agenda_departements():

@@ -69,13 +69,18 @@ def _cache_seconds() -> int:
 
 @require_GET
 def agenda(request):
+    """The agenda page. Everything but the site's chrome (filters, list, feeds, embed
+    code) depends only on the language, the host and the query, so it is rendered once per
+    process every few seconds; a hit runs no query and touches no session."""
     seconds = _cache_seconds()
     key = (
         "events:agenda:"
-        + hashlib.sha1(f"{get_language()}|{request.GET.urlencode()}".encode()).hexdigest()
+        + hashlib.sha1(
+            f"{get_language()}|{request.get_host()}|{request.GET.urlencode()}".encode()
+        ).hexdigest()
     )
-    cached = cache.get(key) if seconds else None
-    if cached is None:
+    content = cache.get(key) if seconds else None
+    if content is None:
         events, form = _agenda_events(request.GET)
         page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
         query = request.GET.copy()
@@ -83,25 +88,19 @@ def agenda(request):
         listing = render_to_string(
             "events/_agenda_list.html",
             {"page": page, "events": page.object_list, "query": query.urlencode()},
-            request=request,
+        )
+        content = render_to_string(
+            "events/_agenda_content.html",
+            {
+                "listing": mark_safe(listing),
+                "form": form,
+                "kinds": [(kind.slug, kind.name) for kind in form.kinds],
+                "embed_code": _embed_code(request),
+            },
         )
         if seconds:
-            cache.set(key, (listing, form.fields["territory"].choices), seconds)
-    else:
-        listing, territories = cached
-        form = AgendaFilterForm(request.GET or None, departements=())
-        form.fields["territory"].choices = territories
-        form.is_valid()
-    return render(
-        request,
-        "events/agenda.html",
-        {
-            "listing": mark_safe(listing),
-            "form": form,
-            "kinds": EventKind.objects.all(),
-            "embed_code": _embed_code(request),
-        },
-    )
+            cache.set(key, content, seconds)
+    return render(request, "events/agenda.html", {"content": mark_safe(content)})
 
 
 def _embed_code(request) -> str:

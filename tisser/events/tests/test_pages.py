@@ -255,3 +255,24 @@ def test_agenda_list_is_cached_briefly_per_filter(client, settings, rencontre, f
     assert "AAAA-MM" in bad
     assert "AAAA-MM" in client.get(reverse("events:agenda"), {"month": "juin"}).content.decode()
     cache.clear()
+
+
+def test_agenda_cache_hit_runs_no_query_and_sets_no_session(
+    client, settings, rencontre, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.TISSER_AGENDA_CACHE_SECONDS = 30
+    first = client.get(reverse("events:agenda"), {"kind": "rencontre"})
+    with django_assert_num_queries(0):
+        again = client.get(reverse("events:agenda"), {"kind": "rencontre"})
+    page = again.content.decode()
+    # The same page, but for the CSRF token of the language switch (masked per request).
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert token.sub("", page) == token.sub("", first.content.decode())
+    assert rencontre.title in page
+    assert 'value="rencontre" selected' in page
+    assert "/agenda/flux/rencontre.ics" in page
+    assert settings.SESSION_COOKIE_NAME not in again.cookies
+    cache.clear()

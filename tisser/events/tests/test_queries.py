@@ -79,3 +79,34 @@ def test_a_course_is_full_when_one_of_its_sessions_is(kinds):
     assert Event.objects.get(pk=course.pk).is_full
     events = queries.upcoming_public_events()
     assert list(queries.filter_agenda(events, free_places=True)) == []
+
+
+def test_event_for_registration_reads_only_what_is_not_empty(
+    rencontre, fresque, django_assert_num_queries
+):
+    from tisser.directory.models import Category
+    from tisser.events.models import Question
+
+    sessions = fresque.sessions.count()
+    # The fresque has no programme, question or category: event and sessions only.
+    with django_assert_num_queries(2):
+        event = queries.event_for_registration(fresque.slug)
+        assert list(event.programme.all()) == []
+        assert list(event.questions.all()) == []
+        assert list(event.eligible_categories.all()) == []
+        assert len(event.sessions_list) == sessions > 0
+    question = Question.objects.create(event=rencontre, text="Régime", kind="text")
+    category = Category.objects.create(name="Alimentation", slug="alimentation")
+    rencontre.eligible_categories.add(category)
+    # event, sessions, programme, workshops, questions, categories
+    with django_assert_num_queries(6):
+        event = queries.event_for_registration(rencontre.slug)
+        assert [i.title for i in event.programme.all()] == ["Accueil", "Ateliers"]
+        assert [w.title for w in event.programme.all()[1].workshops.all()] == [
+            "Coopérer",
+            "Financer",
+            "Essaimer",
+        ]
+        assert list(event.questions.all()) == [question]
+        assert list(event.eligible_categories.all()) == [category]
+    assert queries.event_for_registration("nope") is None
