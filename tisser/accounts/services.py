@@ -150,6 +150,20 @@ def update_profile(user: User, *, first_name: str, last_name: str, language: str
     return user
 
 
+def save_language_preference(user: User, language: str) -> bool:
+    """The header switch chose `language`: keep it on the account so emails follow it.
+
+    Unknown codes are ignored (Django's own switch ignores them too); returns whether the
+    stored preference changed.
+    """
+    codes = {code for code, _name in settings.LANGUAGES}
+    if language not in codes or user.language == language:
+        return False
+    user.language = language
+    user.save(update_fields=["language"])
+    return True
+
+
 @transaction.atomic
 def set_staff_role(*, actor: User, user: User, role: str) -> User:
     """Give or take a staff role. Only staff administrators may; nobody demotes themself,

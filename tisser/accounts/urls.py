@@ -11,6 +11,7 @@ urlpatterns = [
     path("verification/renvoyer/", views.resend_verification, name="resend_verification"),
     path("verification/<str:token>/", views.verify_email, name="verify_email"),
     path("profil/", views.profile, name="profile"),
+    path("langue/", views.set_language, name="set_language"),
     path("equipe/", views.staff_roles, name="staff_roles"),
     path("mot-de-passe/oublie/", views.password_reset, name="password_reset"),
     path("mot-de-passe/envoye/", views.password_reset_done, name="password_reset_done"),

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 
 from . import queries, roles, services
 from .forms import (
@@ -137,6 +139,17 @@ def resend_verification(request):
     else:
         form = ResendVerificationForm()
     return render(request, "accounts/resend_verification.html", {"form": form})
+
+
+@require_POST
+def set_language(request):
+    """The header language switch: Django's `set_language`, and the account remembers it.
+
+    Same POST interface (`language`, `next`); the cookie and redirect stay Django's.
+    """
+    if request.user.is_authenticated:
+        services.save_language_preference(request.user, request.POST.get("language", ""))
+    return django_set_language(request)
 
 
 @login_required
