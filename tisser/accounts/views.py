@@ -155,8 +155,9 @@ def set_language(request):
 @login_required
 def profile(request):
     user = request.user
+    staff = roles.is_staff_editor(user)
     if request.method == "POST":
-        form = ProfileForm(request.POST)
+        form = ProfileForm(request.POST, staff=staff)
         if form.is_valid():
             try:
                 services.update_profile(user, **form.cleaned_data)
@@ -167,11 +168,13 @@ def profile(request):
                 return _with_language_cookie(redirect("accounts:profile"), user)
     else:
         form = ProfileForm(
+            staff=staff,
             initial={
                 "first_name": user.first_name,
                 "last_name": user.last_name,
                 "language": user.language,
-            }
+                "notify_new_proposals": user.wants_proposal_emails,
+            },
         )
     return render(
         request,
