@@ -12,6 +12,7 @@ urlpatterns = [
     path("verification/<str:token>/", views.verify_email, name="verify_email"),
     path("profil/", views.profile, name="profile"),
     path("langue/", views.set_language, name="set_language"),
+    path("mes-donnees.json", views.my_data, name="my_data"),
     path("equipe/", views.staff_roles, name="staff_roles"),
     path("mot-de-passe/oublie/", views.password_reset, name="password_reset"),
     path("mot-de-passe/envoye/", views.password_reset_done, name="password_reset_done"),

@@ -1,5 +1,7 @@
 """Account pages. Thin: forms check input, services write."""
 
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -7,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from . import queries, roles, services
+from . import personal_data, queries, roles, services
 from .forms import (
     EmailAuthenticationForm,
     PasswordResetForm,
@@ -181,6 +183,17 @@ def profile(request):
         "accounts/profile.html",
         {"form": form, "staff_role": roles.staff_role(user), "Role": roles.Role},
     )
+
+
+@login_required
+def my_data(request):
+    """ "Download my data": everything Tisser holds about the logged-in user, as JSON."""
+    data = personal_data.data_of(request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="mes-donnees.json"'
+    return response
 
 
 @login_required

@@ -194,6 +194,8 @@ class Person(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    #: set when the person's data was erased (GDPR): the row stays so links to it hold
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -206,7 +208,37 @@ class Person(models.Model):
         ]
 
     def __str__(self):
+        if self.erased_at:
+            return str(_("Erased person #%(id)s") % {"id": self.pk})
         return f"{self.first_name} {self.last_name}".strip() or self.email
+
+
+class PersonEvent(models.Model):
+    """What was done to a person's data and by whom: kept after erasure, with no name."""
+
+    class Action(models.TextChoices):
+        EXPORTED = "exported", _("Data exported")
+        ERASED = "erased", _("Data erased")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("person history entry")
+        verbose_name_plural = _("person history entries")
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d}"
 
 
 class Affiliation(models.Model):
