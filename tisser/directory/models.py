@@ -319,6 +319,16 @@ class OrganisationRevision(models.Model):
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     changes = models.JSONField(_("changes"), default=dict)
     note = models.CharField(_("note"), max_length=300, blank=True, default="")
+    #: a note written by the system is stored as a code and its values, and translated when
+    #: shown (in the reader's language); `note` holds what people typed, and older notes
+    note_code = models.CharField(_("note code"), max_length=30, blank=True, default="")
+    note_params = models.JSONField(_("note values"), default=dict, blank=True)
+
+    #: the system's notes, by code; each takes the named values of `note_params`
+    NOTES = {
+        "geocoded": _("Geocoding: %(label)s"),
+        "merged": _("Merged with “%(name)s”"),
+    }
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -327,6 +337,20 @@ class OrganisationRevision(models.Model):
 
     def __str__(self):
         return f"{self.organisation} · {self.get_source_display()} · {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def display_note(self) -> str:
+        """The note in the current language: the coded part translated now, then any text."""
+        parts = []
+        wording = self.NOTES.get(self.note_code)
+        if wording is not None:
+            try:
+                parts.append(str(wording) % self.note_params)
+            except (KeyError, TypeError, ValueError):
+                parts.append(str(wording))
+        if self.note:
+            parts.append(self.note)
+        return " — ".join(parts)
 
 
 from .models_imports import ImportJob  # noqa: E402,F401
