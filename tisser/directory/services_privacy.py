@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Person, PersonEvent
+from .models_proposals import Proposal
 
 
 def _when(value):
@@ -66,6 +67,17 @@ def person_data(person: Person) -> dict:
             }
             for consent in person.consents.order_by("at", "pk")
         ],
+        "proposals": [
+            {
+                "id": proposal.pk,
+                "kind": proposal.kind,
+                "status": proposal.status,
+                "actor": proposal.display_name,
+                "proposer_name": proposal.proposer_name,
+                "at": _when(proposal.created_at),
+            }
+            for proposal in _proposals_of(person).order_by("created_at", "pk")
+        ],
         "history": [
             {
                 "action": event.action,
@@ -75,6 +87,16 @@ def person_data(person: Person) -> dict:
             for event in person.events.select_related("author").order_by("at", "pk")
         ],
     }
+
+
+def _proposals_of(person: Person):
+    """The map proposals this person sent: by their address, or from their account."""
+    query = Proposal.objects.none()
+    if person.email:
+        query = Proposal.objects.filter(proposer_email__iexact=person.email)
+    if person.user_id:
+        query = query | Proposal.objects.filter(submitted_by_id=person.user_id)
+    return query.select_related("organisation")
 
 
 def export_person(person: Person, *, actor) -> dict:
@@ -91,6 +113,10 @@ def erase_person(person_id: int, *, actor) -> Person:
         person = Person.objects.select_for_update().get(pk=person_id)
         if person.erased_at:
             return person
+        # Their proposals stay (the moderation history), without who sent them.
+        Proposal.objects.filter(pk__in=[p.pk for p in _proposals_of(person)]).update(
+            proposer_name="", proposer_email="", submitted_by=None, contact_consent=False
+        )
         person.first_name = person.last_name = person.email = person.phone = ""
         person.erased_at = timezone.now()
         person.save(

@@ -118,6 +118,35 @@ def test_erasure_asks_first_then_anonymises_and_keeps_the_row(client, role_users
     assert "Camille" not in exported and "camille@example.org" not in exported
 
 
+def test_the_persons_proposals_are_exported_then_lose_their_sender(role_users, camille):
+    from tisser.directory.services_proposals import submit_proposal
+
+    proposal = submit_proposal(
+        kind="new",
+        data={"name": "Ressourcerie du Centre"},
+        proposer_name="Camille Martin",
+        proposer_email="Camille@example.org",
+        ip_hash="h",
+    )
+    other = submit_proposal(
+        kind="new",
+        data={"name": "Autre"},
+        proposer_name="Quelqu’un",
+        proposer_email="autre@example.org",
+        ip_hash="h2",
+    )
+    data = services_privacy.person_data(camille)
+    assert [(p["id"], p["actor"]) for p in data["proposals"]] == [
+        (proposal.pk, "Ressourcerie du Centre")
+    ]
+    services_privacy.erase_person(camille.pk, actor=role_users["admin"])
+    proposal.refresh_from_db()
+    other.refresh_from_db()
+    assert proposal.proposer_name == proposal.proposer_email == ""
+    assert proposal.data["name"] == "Ressourcerie du Centre"  # the proposal itself stays
+    assert other.proposer_email == "autre@example.org"  # somebody else's is untouched
+
+
 def test_erasing_twice_records_one_erasure(role_users, camille):
     services_privacy.erase_person(camille.pk, actor=role_users["admin"])
     services_privacy.erase_person(camille.pk, actor=role_users["admin"])
