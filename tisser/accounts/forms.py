@@ -130,6 +130,18 @@ class ProfileForm(NameFields):
         required=False,
         help_text=_("The language of the pages and of the emails you receive."),
     )
+    notify_new_proposals = forms.BooleanField(
+        label=_("Notify me of new proposals"),
+        required=False,
+        help_text=_(
+            "An email for each actor or change proposed on the map, with a link to moderate it."
+        ),
+    )
+
+    def __init__(self, *args, staff: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not staff:  # only staff moderate, so only they may ask for these emails
+            del self.fields["notify_new_proposals"]
 
 
 class StaffRoleForm(forms.Form):

@@ -44,6 +44,10 @@ class User(AbstractUser):
         _("staff role"), max_length=16, choices=StaffRole.choices, blank=True, default=""
     )
     language = models.CharField(_("language"), max_length=8, blank=True, default="")
+    #: staff only; None = the role's default (on for administrators, off for editors)
+    notify_new_proposals = models.BooleanField(
+        _("notify me of new proposals"), null=True, blank=True, default=None
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -65,6 +69,15 @@ class User(AbstractUser):
     @property
     def is_staff_admin(self) -> bool:
         return self.is_active and (self.staff_role == self.StaffRole.ADMIN or self.is_superuser)
+
+    @property
+    def wants_proposal_emails(self) -> bool:
+        """Staff who asked to hear of new proposals; administrators unless they said no."""
+        if not self.is_staff_editor and not self.is_staff_admin:
+            return False
+        if self.notify_new_proposals is None:
+            return self.is_staff_admin
+        return self.notify_new_proposals
 
 
 class LoginFailure(models.Model):

@@ -141,13 +141,39 @@ def resend_verification(email: str) -> None:
 
 
 @transaction.atomic
-def update_profile(user: User, *, first_name: str, last_name: str, language: str) -> User:
+def update_profile(
+    user: User,
+    *,
+    first_name: str,
+    last_name: str,
+    language: str,
+    notify_new_proposals: bool | None = None,
+) -> User:
+    """Save the profile; `notify_new_proposals` is kept only for staff (None = unchanged)."""
     codes = {code for code, _name in settings.LANGUAGES}
     if language and language not in codes:
         raise ValidationError(_("Unknown language."))
     user.first_name, user.last_name, user.language = first_name.strip(), last_name.strip(), language
-    user.save(update_fields=["first_name", "last_name", "language"])
+    fields = ["first_name", "last_name", "language"]
+    if notify_new_proposals is not None and roles.is_staff_editor(user):
+        user.notify_new_proposals = bool(notify_new_proposals)
+        fields.append("notify_new_proposals")
+    user.save(update_fields=fields)
     return user
+
+
+def save_language_preference(user: User, language: str) -> bool:
+    """The header switch chose `language`: keep it on the account so emails follow it.
+
+    Unknown codes are ignored (Django's own switch ignores them too); returns whether the
+    stored preference changed.
+    """
+    codes = {code for code, _name in settings.LANGUAGES}
+    if language not in codes or user.language == language:
+        return False
+    user.language = language
+    user.save(update_fields=["language"])
+    return True
 
 
 @transaction.atomic

@@ -1,5 +1,7 @@
 """Account pages. Thin: forms check input, services write."""
 
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -7,13 +9,15 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 
-from . import queries, roles, services
+from . import personal_data, queries, roles, services
 from .forms import (
     EmailAuthenticationForm,
     PasswordResetForm,
@@ -139,11 +143,23 @@ def resend_verification(request):
     return render(request, "accounts/resend_verification.html", {"form": form})
 
 
+@require_POST
+def set_language(request):
+    """The header language switch: Django's `set_language`, and the account remembers it.
+
+    Same POST interface (`language`, `next`); the cookie and redirect stay Django's.
+    """
+    if request.user.is_authenticated:
+        services.save_language_preference(request.user, request.POST.get("language", ""))
+    return django_set_language(request)
+
+
 @login_required
 def profile(request):
     user = request.user
+    staff = roles.is_staff_editor(user)
     if request.method == "POST":
-        form = ProfileForm(request.POST)
+        form = ProfileForm(request.POST, staff=staff)
         if form.is_valid():
             try:
                 services.update_profile(user, **form.cleaned_data)
@@ -154,17 +170,30 @@ def profile(request):
                 return _with_language_cookie(redirect("accounts:profile"), user)
     else:
         form = ProfileForm(
+            staff=staff,
             initial={
                 "first_name": user.first_name,
                 "last_name": user.last_name,
                 "language": user.language,
-            }
+                "notify_new_proposals": user.wants_proposal_emails,
+            },
         )
     return render(
         request,
         "accounts/profile.html",
         {"form": form, "staff_role": roles.staff_role(user), "Role": roles.Role},
     )
+
+
+@login_required
+def my_data(request):
+    """ "Download my data": everything Tisser holds about the logged-in user, as JSON."""
+    data = personal_data.data_of(request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="mes-donnees.json"'
+    return response
 
 
 @login_required

@@ -54,7 +54,7 @@ class AffiliationInline(admin.TabularInline):
 class RevisionInline(admin.TabularInline):
     model = OrganisationRevision
     extra = 0
-    fields = ["at", "author", "source", "changes", "note"]
+    fields = ["at", "author", "source", "changes", "display_note"]
     readonly_fields = fields
     can_delete = False
 
@@ -103,7 +103,7 @@ class ConsentAdmin(ReadOnlyAdmin):
 
 @admin.register(OrganisationRevision)
 class OrganisationRevisionAdmin(ReadOnlyAdmin):
-    list_display = ["organisation", "at", "author", "source", "note"]
+    list_display = ["organisation", "at", "author", "source", "display_note"]
     list_filter = ["source"]
     search_fields = ["organisation__name", "note"]
     date_hierarchy = "at"

@@ -7,6 +7,12 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self):
+        from tisser.accounts import personal_data
+
+        from .services_privacy import own_data
+
+        personal_data.register("contacts", own_data)
+
         from django.db.models.signals import post_migrate
 
         from .search import on_post_migrate

@@ -171,6 +171,7 @@ def merge_organisations(keep: Organisation, duplicate: Organisation, *, author) 
         author=author,
         source=OrganisationRevision.Source.MERGE,
         changes=changes,
-        note=(_("Merged with “%(name)s”") % {"name": name})[:300],
+        note_code="merged",
+        note_params={"name": name},
     )
     return keep

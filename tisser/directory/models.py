@@ -194,6 +194,8 @@ class Person(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    #: set when the person's data was erased (GDPR): the row stays so links to it hold
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -206,7 +208,37 @@ class Person(models.Model):
         ]
 
     def __str__(self):
+        if self.erased_at:
+            return str(_("Erased person #%(id)s") % {"id": self.pk})
         return f"{self.first_name} {self.last_name}".strip() or self.email
+
+
+class PersonEvent(models.Model):
+    """What was done to a person's data and by whom: kept after erasure, with no name."""
+
+    class Action(models.TextChoices):
+        EXPORTED = "exported", _("Data exported")
+        ERASED = "erased", _("Data erased")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("person history entry")
+        verbose_name_plural = _("person history entries")
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d}"
 
 
 class Affiliation(models.Model):
@@ -287,6 +319,16 @@ class OrganisationRevision(models.Model):
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     changes = models.JSONField(_("changes"), default=dict)
     note = models.CharField(_("note"), max_length=300, blank=True, default="")
+    #: a note written by the system is stored as a code and its values, and translated when
+    #: shown (in the reader's language); `note` holds what people typed, and older notes
+    note_code = models.CharField(_("note code"), max_length=30, blank=True, default="")
+    note_params = models.JSONField(_("note values"), default=dict, blank=True)
+
+    #: the system's notes, by code; each takes the named values of `note_params`
+    NOTES = {
+        "geocoded": _("Geocoding: %(label)s"),
+        "merged": _("Merged with “%(name)s”"),
+    }
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -295,6 +337,20 @@ class OrganisationRevision(models.Model):
 
     def __str__(self):
         return f"{self.organisation} · {self.get_source_display()} · {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def display_note(self) -> str:
+        """The note in the current language: the coded part translated now, then any text."""
+        parts = []
+        wording = self.NOTES.get(self.note_code)
+        if wording is not None:
+            try:
+                parts.append(str(wording) % self.note_params)
+            except (KeyError, TypeError, ValueError):
+                parts.append(str(wording))
+        if self.note:
+            parts.append(self.note)
+        return " — ".join(parts)
 
 
 from .models_imports import ImportJob  # noqa: E402,F401

@@ -92,12 +92,22 @@ def _current(org: Organisation, field: str):
     return getattr(org, field)
 
 
-def _record(org, changes: dict, *, author, source, note="") -> OrganisationRevision | None:
+def _record(
+    org, changes: dict, *, author, source, note="", note_code="", note_params=None
+) -> OrganisationRevision | None:
+    """Keep one revision; a system note goes as `note_code` + `note_params` (translated
+    when shown, see `OrganisationRevision.NOTES`)."""
     if not changes:
         return None
     author = author if getattr(author, "is_authenticated", False) else None
     return OrganisationRevision.objects.create(
-        organisation=org, author=author, source=source, changes=changes, note=note[:300]
+        organisation=org,
+        author=author,
+        source=source,
+        changes=changes,
+        note=note[:300],
+        note_code=note_code,
+        note_params=note_params or {},
     )
 
 
@@ -340,6 +350,7 @@ def store_location(org_id: int, location) -> Organisation | None:
         changes,
         author=None,
         source=OrganisationRevision.Source.SYSTEM,
-        note=_("Geocoding: %(label)s") % {"label": location.label},
+        note_code="geocoded",
+        note_params={"label": location.label},
     )
     return org

@@ -20,6 +20,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from tisser.accounts import queries
 from tisser.core.mail import send_templated_mail
 
 from . import services
@@ -124,7 +125,42 @@ def submit_proposal(
         if logo:
             proposal.logo = logo
         proposal.save()
+        tell_staff_of_proposal(proposal)
     return proposal
+
+
+def tell_staff_of_proposal(proposal: Proposal) -> None:
+    """Email each staff member who opted in, in their language, once the proposal is saved.
+
+    One email per recipient: each is rendered in that person's language, and nobody sees
+    the other recipients' addresses.
+    """
+    recipients = list(queries.proposal_notification_recipients())
+    if not recipients:
+        return
+    review_url = settings.SITE_URL + reverse(
+        "directory:moderation_detail", kwargs={"pk": proposal.pk}
+    )
+    context = {
+        "proposal": proposal,
+        "name": proposal.display_name,
+        "review_url": review_url,
+        "queue_url": settings.SITE_URL + reverse("directory:moderation"),
+        "profile_url": settings.SITE_URL + reverse("accounts:profile"),
+        "pending": Proposal.objects.filter(status=Proposal.Status.PENDING).count(),
+    }
+    if proposal.kind == Proposal.Kind.CHANGE:
+        subject = format_lazy(_("New proposal: a change to {name}"), name=proposal.display_name)
+    else:
+        subject = format_lazy(_("New proposal: {name}"), name=proposal.display_name)
+    for user in recipients:
+        send_templated_mail(
+            to=[user.email],
+            subject=subject,
+            template="directory/emails/proposal_new",
+            language=user.language or settings.LANGUAGE_CODE,
+            context=context,
+        )
 
 
 def organisation_data(proposal: Proposal) -> dict:

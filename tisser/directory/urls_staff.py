@@ -30,6 +30,12 @@ urlpatterns = [
     path("personnes/<int:pk>/", views_staff_people.person_detail, name="staff_person_detail"),
     path("personnes/<int:pk>/modifier/", views_staff_people.person_form, name="staff_person_edit"),
     path(
+        "personnes/<int:pk>/donnees.json",
+        views_staff_people.person_export_data,
+        name="staff_person_export_data",
+    ),
+    path("personnes/<int:pk>/effacer/", views_staff_people.person_erase, name="staff_person_erase"),
+    path(
         "personnes/<int:pk>/consentements/",
         views_staff_people.person_consent,
         name="staff_person_consent",

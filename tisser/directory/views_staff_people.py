@@ -1,15 +1,20 @@
 """Staff pages for people: list and search, detail with roles and consents, add, edit."""
 
+import json
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import queries_staff, services
+from . import queries_staff, services, services_privacy
 from .forms import AffiliationForm, ConsentForm, PersonForm, apply_errors
 from .models import Affiliation, Person
+from .permissions import is_staff_admin
 from .views_staff import PAGE_SIZE, posted_data, query_without_page, staff_required
 
 
@@ -33,6 +38,7 @@ def _detail_context(person, **forms):
         "person": person,
         "affiliations": person.affiliations.select_related("organisation"),
         "consents": person.consents.all(),
+        "events": person.events.select_related("author"),
         "consent_form": forms.get("consent_form") or ConsentForm(),
     }
 
@@ -117,4 +123,52 @@ def affiliation_edit(request, pk):
             return redirect("directory:staff_person_detail", pk=affiliation.person_id)
     return render(
         request, "directory/staff/affiliation_form.html", {"form": form, "affiliation": affiliation}
+    )
+
+
+def staff_admin_required(view):
+    """Anonymous visitors go to the login page; everybody but staff administrators gets 403."""
+
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_staff_admin(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__, wrapper.__doc__ = view.__name__, view.__doc__
+    return wrapper
+
+
+def json_download(data: dict, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@staff_admin_required
+def person_export_data(request, pk):
+    """A person's data as JSON (a GDPR access request); the export is recorded."""
+    person = get_object_or_404(Person, pk=pk)
+    data = services_privacy.export_person(person, actor=request.user)
+    return json_download(data, f"personne-{person.pk}.json")
+
+
+@staff_admin_required
+def person_erase(request, pk):
+    """Confirmation page, then erasure (a GDPR erasure request)."""
+    person = get_object_or_404(Person, pk=pk)
+    if request.method == "POST":
+        services_privacy.erase_person(person.pk, actor=request.user)
+        messages.success(
+            request,
+            _("The person's data has been erased. The record stays, anonymised, so counts hold."),
+        )
+        return redirect("directory:staff_person_detail", pk=person.pk)
+    return render(
+        request,
+        "directory/staff/person_erase.html",
+        {"person": person, "affiliations": person.affiliations.select_related("organisation")},
     )

@@ -9,7 +9,7 @@ def test_language_switch_keeps_the_page(client):
     page = reverse("accounts:login") + "?next=/carte/"
     html = client.get(page).content.decode()
     assert f'name="next" type="hidden" value="{page}"' in html.replace("&amp;", "&")
-    response = client.post(reverse("set_language"), {"language": "en", "next": page})
+    response = client.post(reverse("accounts:set_language"), {"language": "en", "next": page})
     assert response.status_code == 302 and response["Location"] == page
     english = client.get(page).content.decode()
     assert 'lang="en"' in english and "<h1>Log in</h1>" in english

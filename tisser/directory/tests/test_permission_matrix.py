@@ -56,6 +56,7 @@ STAFF_ACTION = {
     "admin": redirect_to("directory:moderation"),
 }
 LOGGED_IN = {**everyone(200), "anonymous": LOGIN}
+ADMIN_ONLY = {**STAFF_ONLY, "editor": 403}
 
 ROWS = [
     # The public map and open data.
@@ -139,6 +140,26 @@ ROWS = [
         STAFF_ONLY,
         kwargs={"pk": "rep_person.pk"},
     ),
+    Row(
+        "staff person data export",
+        "directory:staff_person_export_data",
+        ADMIN_ONLY,
+        kwargs={"pk": "rep_person.pk"},
+    ),
+    Row(
+        "staff person erase (confirm)",
+        "directory:staff_person_erase",
+        ADMIN_ONLY,
+        kwargs={"pk": "rep_person.pk"},
+    ),
+    Row(
+        "staff person erase",
+        "directory:staff_person_erase",
+        {**ADMIN_ONLY, "admin": redirect_to("directory:staff_person_detail", pk="rep_person.pk")},
+        kwargs={"pk": "rep_person.pk"},
+        method="post",
+    ),
+    Row("my data download", "accounts:my_data", LOGGED_IN),
     Row("staff import", "directory:staff_import", STAFF_ONLY),
     Row("staff export CSV", "directory:staff_export", STAFF_ONLY, kwargs={"fmt": "csv"}),
     Row("staff people export", "directory:staff_people_export", STAFF_ONLY, kwargs={"fmt": "csv"}),
