@@ -228,7 +228,7 @@ def test_a_damaged_archive_changes_nothing(network, media_root, tmp_path):
 
 
 @pytest.mark.django_db
-def test_restore_explains_what_is_wrong_with_the_file(tmp_path):
+def test_restore_explains_what_is_wrong_with_the_file(media_root, tmp_path):
     not_tar = tmp_path / "notes.txt"
     not_tar.write_text("bonjour")
     with pytest.raises(CommandError, match="not a readable tar.gz"):
