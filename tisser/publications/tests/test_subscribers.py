@@ -254,3 +254,22 @@ def test_import_page_shows_each_bad_row_with_its_line(client, role_users, infole
     page = client.get(sent["Location"]).content.decode()
     assert "Ligne 4" in page and "pas-une-adresse" in page
     assert "/confirmer/" not in page  # nothing to confirm while a row is bad
+
+
+def test_a_big_file_is_checked_by_the_task_and_reports_its_bad_line(
+    infolettre, db, django_capture_on_commit_callbacks
+):
+    lines = [f"abonne{n}@exemple.fr;Nom;Prénom;Yes;" for n in range(imports.SYNC_CHECK_ROWS + 10)]
+    lines[300] = "pas-une-adresse;Nom;Prénom;Yes;"  # line 302 of the file (after the header)
+    content = ("EMAIL;NOM;PRENOM;DOUBLE_OPT-IN;ADDED_TIME\n" + "\n".join(lines) + "\n").encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = imports.start_import("export.csv", content, infolettre)
+        assert job.status == "checking"  # the upload is answered before the check
+    job.refresh_from_db()
+    assert job.status == "checked"
+    assert [line for line, _m in job.errors] == [302]
+    assert "pas-une-adresse" in job.errors[0][1]
+    assert job.total == imports.SYNC_CHECK_ROWS + 9
+    with pytest.raises(ValidationError):
+        imports.confirm_import(job)
+    assert not Subscription.objects.exists()
