@@ -107,7 +107,6 @@ class TestSendForm(forms.Form):
 class ImportForm(forms.Form):
     mailing_list = forms.ModelChoiceField(label=_("List"), queryset=MailingList.objects.all())
     file = forms.FileField(label=_("CSV export (Brevo or Mailchimp)"), required=False)
-    token = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class ArticleForm(forms.ModelForm):

@@ -5,18 +5,19 @@ Each address keeps where its consent came from: the export's own opt-in columns
 `directory.Consent` (method "import", source naming the tool) and the subscription's
 `origin_detail`. Subscribers are people of the contacts base (found or created, never
 duplicated). An address on the suppression list is left out, whatever the file says.
+
+As the directory's import: upload → preview (small files checked at once, large ones in
+the worker) → confirm → the commit runs in the task queue, in one transaction, with its
+progress reported through the directory's generic `ProgressReporter`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import uuid
+import logging
 from datetime import datetime
-from pathlib import Path
 
-from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -24,9 +25,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tisser.directory import services as directory_services
+from tisser.directory.imports.progress import ProgressReporter
 from tisser.directory.models import Consent
 
-from .models import MailingList, Subscription, Suppression
+from .models import Subscription, Suppression
+from .models_imports import SubscriberImport
+
+logger = logging.getLogger(__name__)
+
+# Up to this many lines the check runs while the upload is answered; beyond, in the worker.
+SYNC_CHECK_ROWS = 500
 
 ROLE_LOCAL_PARTS = {
     "postmaster",
@@ -47,11 +55,17 @@ CONSENT_COLUMNS = {
     "mailchimp": ["OPTIN_TIME", "OPTIN_IP", "CONFIRM_TIME", "CONFIRM_IP"],
     "brevo": ["DOUBLE_OPT-IN", "OPT_IN", "ADDED_TIME", "DATE_AJOUT", "Date d'ajout", "CONSENT"],
 }
-STASH_SALT = "tisser.publications.import"
 
 
 class ImportRefused(Exception):
     pass
+
+
+class RowError(Exception):
+    def __init__(self, line: int, message: str):
+        super().__init__(line, message)
+        self.line = line
+        self.message = message
 
 
 def _decode(content: bytes) -> str:
@@ -110,6 +124,24 @@ def check_file(content: bytes) -> dict:
         text = _decode(content)
     except ImportRefused as error:
         return {"rows": [], "errors": [(0, str(error))], "source": "", "duplicates": 0}
+    return check_text(text)
+
+
+def _row_error(email: str) -> str | None:
+    """Why an address cannot be imported, or None."""
+    if not email:
+        return _("No email address.")
+    try:
+        validate_email(email)
+    except ValidationError:
+        return _("“%(value)s” is not a valid email address.") % {"value": email}
+    if email.split("@")[0] in ROLE_LOCAL_PARTS:
+        return _("“%(value)s” is a role address (no person reads it).") % {"value": email}
+    return None
+
+
+def check_text(text: str, progress=None) -> dict:
+    """Check every line of a decoded export; `progress(done)` is called along the way."""
     reader = _reader(text)
     headers = reader.fieldnames or []
     email_col = _column(headers, COLUMNS["email"])
@@ -126,19 +158,12 @@ def check_file(content: bytes) -> dict:
     consent_cols = [h for h in headers if h.strip() in CONSENT_COLUMNS[source]]
     rows, errors, seen, duplicates = [], [], set(), 0
     for line, record in enumerate(reader, start=2):
+        if progress is not None:
+            progress(line - 1)
         email = (record.get(email_col) or "").strip().lower()
-        if not email:
-            errors.append((line, _("No email address.")))
-            continue
-        try:
-            validate_email(email)
-        except ValidationError:
-            errors.append((line, _("“%(value)s” is not a valid email address.") % {"value": email}))
-            continue
-        if email.split("@")[0] in ROLE_LOCAL_PARTS:
-            errors.append(
-                (line, _("“%(value)s” is a role address (no person reads it).") % {"value": email})
-            )
+        problem = _row_error(email)
+        if problem:
+            errors.append((line, problem))
             continue
         if email in seen:
             duplicates += 1
@@ -164,76 +189,176 @@ def check_file(content: bytes) -> dict:
     return {"rows": rows, "errors": errors, "source": source, "duplicates": duplicates}
 
 
-def run_import(content: bytes, mailing_list: MailingList) -> dict:
-    """Commit the file: every row or none (a bad row refuses the whole file)."""
-    checked = check_file(content)
-    if checked["errors"]:
-        raise ImportRefused(
+def start_import(filename: str, content: bytes, mailing_list, *, author=None):
+    """Keep the file on a job and check it: now if small, in the worker if large."""
+    text = _decode(content)  # ImportRefused if unreadable
+    lines = max(text.count("\n") - 1, 0)
+    author = author if getattr(author, "is_authenticated", False) else None
+    job = SubscriberImport(
+        filename=filename[:255], mailing_list=mailing_list, created_by=author, content=text
+    )
+    if lines <= SYNC_CHECK_ROWS:
+        _store_check(job, check_text(text))
+        job.save()
+        return job
+    job.status = SubscriberImport.Status.CHECKING
+    job.total = lines
+    job.save()
+    from .tasks import check_subscriber_import
+
+    job_id = job.pk
+    transaction.on_commit(lambda: check_subscriber_import.delay(job_id))
+    return job
+
+
+def _store_check(job, checked: dict) -> None:
+    job.rows = checked["rows"]
+    job.errors = [list(e) for e in checked["errors"]]
+    job.source = checked["source"]
+    job.duplicates = checked["duplicates"]
+    job.total = len(checked["rows"])
+    job.done = 0
+
+
+def check_import(job_id: int):
+    """Check a large file in the worker, the job's `done` following the lines read."""
+    job = SubscriberImport.objects.filter(pk=job_id, status=SubscriberImport.Status.CHECKING)
+    job = job.first()
+    if job is None:
+        return None
+    step = max(50, job.total // 100)
+
+    def progress(done: int) -> None:
+        if done % step == 0:
+            SubscriberImport.objects.filter(pk=job.pk).update(done=done)
+
+    _store_check(job, check_text(job.content, progress=progress))
+    job.status = SubscriberImport.Status.CHECKED
+    job.save()
+    return job
+
+
+@transaction.atomic
+def confirm_import(job):
+    """Queue the commit of a checked job that has no errors."""
+    job = SubscriberImport.objects.select_for_update().get(pk=job.pk)
+    if job.status != SubscriberImport.Status.CHECKED:
+        raise ValidationError(_("This import has already been confirmed."))
+    if job.errors:
+        raise ValidationError(
             _("The file has %(count)d bad row(s): nothing was imported.")
-            % {"count": len(checked["errors"])}
+            % {"count": len(job.errors)}
         )
-    source = checked["source"]
+    if not job.rows:
+        raise ValidationError(_("The file has no address to import."))
+    job.status = SubscriberImport.Status.QUEUED
+    job.save(update_fields=["status"])
+    from .tasks import run_subscriber_import
+
+    job_id = job.pk
+    transaction.on_commit(lambda: run_subscriber_import.delay(job_id))
+    return job
+
+
+def _claim(job_id: int):
+    with transaction.atomic():
+        job = SubscriberImport.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status != SubscriberImport.Status.QUEUED:
+            return None  # already run (a re-delivered task does nothing)
+        job.status = SubscriberImport.Status.RUNNING
+        job.started_at = timezone.now()
+        job.done = 0
+        job.save(update_fields=["status", "started_at", "done"])
+        return job
+
+
+def _write_rows(job, progress: ProgressReporter) -> dict:
+    """Every row, inside the caller's transaction; a bad row raises RowError."""
+    mailing_list, source = job.mailing_list, job.source
     origin = Subscription.Origin.MAILCHIMP if source == "mailchimp" else Subscription.Origin.BREVO
     created = kept = suppressed = 0
-    with transaction.atomic():
-        for row in checked["rows"]:
-            if row["suppressed"] or Suppression.objects.filter(email=row["email"]).exists():
-                suppressed += 1
-                continue
+    for done, row in enumerate(job.rows, start=1):
+        problem = _row_error(row.get("email", ""))
+        if problem:
+            raise RowError(row["line"], problem)
+        if Suppression.objects.filter(email=row["email"]).exists():
+            suppressed += 1
+            progress.report(done)
+            continue
+        try:
             person, _new = directory_services.find_or_create_person(
                 email=row["email"], first_name=row["first_name"], last_name=row["last_name"]
             )
-            existing = Subscription.objects.filter(person=person, mailing_list=mailing_list).first()
-            if existing is not None:
-                kept += 1  # an unsubscribe is never undone by an import
-                continue
-            consent_at = None
-            for key in ("CONFIRM_TIME", "OPTIN_TIME", "ADDED_TIME", "DATE_AJOUT", "Date d'ajout"):
-                if row["consent"].get(key):
-                    consent_at = _parse_time(row["consent"][key])
-                    if consent_at:
-                        break
-            detail = "; ".join(f"{k}={v}" for k, v in row["consent"].items())[:300]
-            consent = directory_services.record_consent(
-                person,
-                purpose=Consent.Purpose.NEWSLETTER,
-                method=Consent.Method.IMPORT,
-                wording=mailing_list.consent_wording,
-                source=f"{source} export: {detail}"[:200],
-                at=consent_at,
-            )
-            Subscription.objects.create(
-                person=person,
-                mailing_list=mailing_list,
-                status=Subscription.Status.ACTIVE,
-                origin=origin,
-                origin_detail=detail,
-                consent=consent,
-                confirmed_at=consent_at or timezone.now(),
-            )
-            created += 1
-    return {"created": created, "kept": kept, "suppressed": suppressed}
+        except ValidationError as error:
+            raise RowError(row["line"], "; ".join(error.messages)) from error
+        existing = Subscription.objects.filter(person=person, mailing_list=mailing_list).first()
+        if existing is not None:
+            kept += 1  # an unsubscribe is never undone by an import
+            progress.report(done)
+            continue
+        consent_at = None
+        for key in ("CONFIRM_TIME", "OPTIN_TIME", "ADDED_TIME", "DATE_AJOUT", "Date d'ajout"):
+            if row["consent"].get(key):
+                consent_at = _parse_time(row["consent"][key])
+                if consent_at:
+                    break
+        detail = "; ".join(f"{k}={v}" for k, v in row["consent"].items())[:300]
+        consent = directory_services.record_consent(
+            person,
+            purpose=Consent.Purpose.NEWSLETTER,
+            method=Consent.Method.IMPORT,
+            wording=mailing_list.consent_wording,
+            source=f"{source} export: {detail}"[:200],
+            at=consent_at,
+        )
+        Subscription.objects.create(
+            person=person,
+            mailing_list=mailing_list,
+            status=Subscription.Status.ACTIVE,
+            origin=origin,
+            origin_detail=detail,
+            consent=consent,
+            confirmed_at=consent_at or timezone.now(),
+        )
+        created += 1
+        progress.report(done)
+    progress.report(len(job.rows), force=True)
+    return {"created_count": created, "kept_count": kept, "suppressed_count": suppressed}
 
 
-def _stash_dir() -> Path:
-    path = Path(settings.DATA_DIR) / "publications-imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def stash(content: bytes) -> str:
-    """Keep the checked file between the preview and the confirmation; a signed name."""
-    name = uuid.uuid4().hex
-    (_stash_dir() / name).write_bytes(content)
-    return signing.dumps(name, salt=STASH_SALT)
-
-
-def unstash(token: str) -> bytes:
+def run_import(job_id: int):
+    """Commit every row of a queued job in one transaction: all rows or none."""
+    job = _claim(job_id)
+    if job is None:
+        return None
+    progress = ProgressReporter(job.pk, model=SubscriberImport)
+    jobs = SubscriberImport.objects.filter(pk=job.pk)
+    failed = {"status": SubscriberImport.Status.FAILED, "done": 0}
     try:
-        name = signing.loads(token, salt=STASH_SALT, max_age=3600)
-    except signing.BadSignature:
-        raise ImportRefused(_("The preview has expired: choose the file again.")) from None
-    path = _stash_dir() / name
-    if not path.exists():
-        raise ImportRefused(_("The preview has expired: choose the file again."))
-    return path.read_bytes()
+        with transaction.atomic():
+            counts = _write_rows(job, progress)
+            jobs.update(
+                status=SubscriberImport.Status.DONE,
+                done=job.total,
+                finished_at=timezone.now(),
+                message="",
+                **counts,
+            )
+    except RowError as error:
+        jobs.update(
+            **failed,
+            finished_at=timezone.now(),
+            message=_("Line %(line)s: %(message)s. Nothing was imported.")
+            % {"line": error.line, "message": error.message},
+        )
+    except Exception:
+        logger.exception("Subscriber import %s failed", job.pk)
+        jobs.update(
+            **failed,
+            finished_at=timezone.now(),
+            message=_("The import failed unexpectedly. Nothing was imported."),
+        )
+    finally:
+        progress.close()
+    job.refresh_from_db()
+    return job

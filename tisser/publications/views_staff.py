@@ -23,6 +23,7 @@ from .forms_staff import (
     TestSendForm,
 )
 from .models import Article, Block, Campaign, Newsletter, Resource
+from .models_imports import SubscriberImport
 from .rendering import newsletter_context, render_email, render_web
 
 
@@ -272,36 +273,79 @@ def campaign_action(request, pk):
 
 @staff_editor_required
 def subscriber_import(request):
+    """Upload: the file is kept on a job and checked; the preview is the job's page."""
     from . import imports
 
     form = ImportForm(request.POST or None, request.FILES or None)
-    preview = None
     if request.method == "POST" and form.is_valid():
-        mailing_list = form.cleaned_data["mailing_list"]
         upload = form.cleaned_data.get("file")
-        token = form.cleaned_data.get("token")
-        if upload is not None:
-            content = upload.read()
-            preview = imports.check_file(content)
-            preview["token"] = imports.stash(content) if not preview["errors"] else ""
-        elif token and request.POST.get("confirm"):
-            try:
-                content = imports.unstash(token)
-                result = imports.run_import(content, mailing_list)
-            except imports.ImportRefused as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "%(created)d subscription(s) added, %(kept)d already there, %(suppressed)d suppressed address(es) left out."
-                    )
-                    % result,
-                )
-                return redirect("publications:staff_home")
-        else:
+        if upload is None:
             form.add_error("file", _("Choose a file."))
-    return render(request, "publications/staff/import.html", {"form": form, "preview": preview})
+        else:
+            try:
+                job = imports.start_import(
+                    upload.name,
+                    upload.read(),
+                    form.cleaned_data["mailing_list"],
+                    author=request.user,
+                )
+            except imports.ImportRefused as error:
+                form.add_error("file", str(error))
+            else:
+                return redirect("publications:subscriber_import_detail", pk=job.pk)
+    recent = SubscriberImport.objects.select_related("mailing_list")[:10]
+    return render(
+        request,
+        "publications/staff/import.html",
+        {"form": form, "recent": recent},
+        status=400 if form.errors else 200,
+    )
+
+
+def _import_context(job):
+    from tisser.directory.imports.progress import current_progress
+
+    done = current_progress(job)
+    return {
+        "job": job,
+        "done": done,
+        "percent": int(100 * done / job.total) if job.total else 100,
+        "suppressed": sum(1 for r in job.rows if r.get("suppressed")),
+    }
+
+
+@staff_editor_required
+def subscriber_import_detail(request, pk):
+    """The preview (each bad row with its line), then the progress and the report."""
+    job = get_object_or_404(SubscriberImport, pk=pk)
+    context = _import_context(job)
+    context["rows"] = job.rows[:200]
+    return render(request, "publications/staff/import_detail.html", context)
+
+
+@staff_editor_required
+def subscriber_import_progress(request, pk):
+    """The fragment the job's page polls (htmx) while it is checked or committed."""
+    job = get_object_or_404(SubscriberImport, pk=pk)
+    response = render(request, "publications/staff/_import_progress.html", _import_context(job))
+    if not job.in_progress and request.htmx:
+        response["HX-Refresh"] = "true"  # show the next page: the preview, or the report
+    return response
+
+
+@staff_editor_required
+@require_POST
+def subscriber_import_confirm(request, pk):
+    from . import imports
+
+    job = get_object_or_404(SubscriberImport, pk=pk)
+    try:
+        imports.confirm_import(job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The import has started."))
+    return redirect("publications:subscriber_import_detail", pk=job.pk)
 
 
 def _edit(request, form_class, save, instance, template_name, done_message):

@@ -4,7 +4,8 @@ Rows written inside the import's transaction are invisible to other connections 
 commits, so progress goes through a side channel: on PostgreSQL a second connection that
 updates the job row in autocommit (works whatever machine the worker runs on); on SQLite,
 whose writer holds the database lock, a small file beside the database (SQLite means one
-machine, so the web process sees it).
+machine, so the web process sees it). Generic: any job model with `status` ("running"
+while it commits) and `done` fields may use it (the newsletter's subscriber import does).
 """
 
 import time
@@ -18,17 +19,19 @@ from ..models import ImportJob
 MIN_INTERVAL_S = 0.2
 
 
-def _progress_file(job_id: int) -> Path:
+def _progress_file(job_id: int, model=ImportJob) -> Path:
     folder = Path(settings.DATA_DIR) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"job-{job_id}.progress"
+    prefix = "job" if model is ImportJob else model._meta.label_lower
+    return folder / f"{prefix}-{job_id}.progress"
 
 
 class ProgressReporter:
     """Reports `done` for one job at most every MIN_INTERVAL_S seconds."""
 
-    def __init__(self, job_id: int):
+    def __init__(self, job_id: int, model=ImportJob):
         self.job_id = job_id
+        self.model = model
         self.last = 0.0
         self.side = None
 
@@ -38,7 +41,7 @@ class ProgressReporter:
             return
         self.last = now
         if connection.vendor == "sqlite":
-            path = _progress_file(self.job_id)
+            path = _progress_file(self.job_id, self.model)
             tmp = path.with_suffix(".tmp")
             tmp.write_text(str(done))
             tmp.replace(path)
@@ -46,7 +49,7 @@ class ProgressReporter:
         if self.side is None:
             self.side = connection.get_new_connection(connection.get_connection_params())
             self.side.autocommit = True
-        table = connection.ops.quote_name(ImportJob._meta.db_table)
+        table = connection.ops.quote_name(self.model._meta.db_table)
         with self.side.cursor() as cursor:
             cursor.execute(f"UPDATE {table} SET done = %s WHERE id = %s", [done, self.job_id])
 
@@ -54,14 +57,14 @@ class ProgressReporter:
         if self.side is not None:
             self.side.close()
             self.side = None
-        _progress_file(self.job_id).unlink(missing_ok=True)
+        _progress_file(self.job_id, self.model).unlink(missing_ok=True)
 
 
-def current_progress(job: ImportJob) -> int:
+def current_progress(job) -> int:
     """Rows done so far, as the web process can see them."""
     if job.status == ImportJob.Status.RUNNING and connection.vendor == "sqlite":
         try:
-            return int(_progress_file(job.pk).read_text() or 0)
+            return int(_progress_file(job.pk, type(job)).read_text() or 0)
         except (OSError, ValueError):
             return job.done
     return job.done

@@ -30,8 +30,11 @@ def objects(infolettre, simple_newsletter):
     draft = services.save_article({"title": "Brouillon", "rubric": rubric})
     block = simple_newsletter.blocks.first()
     campaign = services.create_campaign(simple_newsletter)
+    from tisser.publications.imports import start_import
+
+    job = start_import("export.csv", b"EMAIL\nlea@exemple.fr\n", infolettre)
     return {"article": article, "draft": draft, "newsletter": simple_newsletter, "block": block,
-            "campaign": campaign}  # fmt: skip
+            "campaign": campaign, "import": job}  # fmt: skip
 
 
 ROWS = [
@@ -53,6 +56,8 @@ ROWS = [
     ("publications:campaign", {"pk": ("campaign", "pk")}, STAFF),
     ("publications:campaign_progress", {"pk": ("campaign", "pk")}, STAFF),
     ("publications:subscriber_import", {}, STAFF),
+    ("publications:subscriber_import_detail", {"pk": ("import", "pk")}, STAFF),
+    ("publications:subscriber_import_progress", {"pk": ("import", "pk")}, STAFF),
     ("publications:article_create", {}, STAFF),
     ("publications:article_edit", {"pk": ("article", "pk")}, STAFF),
     ("publications:resource_create", {}, STAFF),
@@ -80,11 +85,14 @@ def test_staff_actions_are_refused_to_non_staff(client, role_users, objects):
     client.force_login(role_users["member"])
     newsletter = objects["newsletter"]
     for route, pk in (("publications:campaign_start", newsletter.pk), ("publications:test_send", newsletter.pk),
-                      ("publications:block_delete", objects["block"].pk)):  # fmt: skip
+                      ("publications:block_delete", objects["block"].pk),
+                      ("publications:subscriber_import_confirm", objects["import"].pk)):  # fmt: skip
         assert client.post(reverse(route, args=[pk])).status_code == 403
     assert (
         newsletter.blocks.count() == 1 and not newsletter.campaigns.exclude(status="draft").exists()
     )
+    objects["import"].refresh_from_db()
+    assert objects["import"].status == "checked"  # a member cannot confirm an import
 
 
 def test_public_pages_never_show_subscribers_addresses(client, objects, infolettre):

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tisser.directory.models import Consent, Person
@@ -130,10 +131,24 @@ MAILCHIMP = (
 )
 
 
-def test_brevo_import_keeps_the_consent_origin(infolettre, db):
+def _import(content: bytes, mailing_list, capture) -> dict:
+    """Upload, confirm, and follow the job to its end (tasks are eager in these tests)."""
+    job = imports.start_import("export.csv", content, mailing_list)
+    with capture(execute=True):
+        imports.confirm_import(job)
+    job.refresh_from_db()
+    assert job.status == "done", job.message
+    return {
+        "created": job.created_count,
+        "kept": job.kept_count,
+        "suppressed": job.suppressed_count,
+    }
+
+
+def test_brevo_import_keeps_the_consent_origin(infolettre, db, django_capture_on_commit_callbacks):
     preview = imports.check_file(BREVO.encode())
     assert preview["source"] == "brevo" and not preview["errors"] and len(preview["rows"]) == 2
-    result = imports.run_import(BREVO.encode(), infolettre)
+    result = _import(BREVO.encode(), infolettre, django_capture_on_commit_callbacks)
     assert result == {"created": 2, "kept": 0, "suppressed": 0}
     subscription = Subscription.objects.get(person__email="lea@exemple.fr")
     assert subscription.origin == Subscription.Origin.BREVO
@@ -143,9 +158,11 @@ def test_brevo_import_keeps_the_consent_origin(infolettre, db):
     assert consent.at.year == 2025 and consent.at.month == 3
 
 
-def test_mailchimp_import_uses_the_confirmation_time(infolettre, db):
+def test_mailchimp_import_uses_the_confirmation_time(
+    infolettre, db, django_capture_on_commit_callbacks
+):
     Person.objects.create(email="sam@exemple.fr", first_name="Samuel")
-    imports.run_import(MAILCHIMP.encode(), infolettre)
+    _import(MAILCHIMP.encode(), infolettre, django_capture_on_commit_callbacks)
     assert Person.objects.filter(email="sam@exemple.fr").count() == 1  # never a duplicate
     subscription = Subscription.objects.get(person__email="sam@exemple.fr")
     assert subscription.origin == Subscription.Origin.MAILCHIMP
@@ -159,33 +176,100 @@ def test_bad_rows_are_reported_by_line_and_nothing_is_imported(infolettre, db):
     assert [line for line, _message in preview["errors"]] == [4, 5]
     assert "pas-une-adresse" in preview["errors"][0][1]
     assert "générique" in preview["errors"][1][1]
-    with pytest.raises(imports.ImportRefused):
-        imports.run_import(content, infolettre)
+    job = imports.start_import("export.csv", content, infolettre)
+    assert [line for line, _message in job.errors] == [4, 5]
+    with pytest.raises(ValidationError):
+        imports.confirm_import(job)  # refused: nothing is queued
+    job.refresh_from_db()
+    assert job.status == "checked"
     assert not Subscription.objects.exists() and not Person.objects.exists()
 
 
-def test_no_import_overrides_the_suppression_list_or_an_unsubscribe(infolettre, db):
+def test_a_row_failing_at_commit_time_rolls_back_every_row(
+    infolettre, db, django_capture_on_commit_callbacks
+):
+    """All or nothing: a row that turns out bad while committing undoes the rows before it."""
+    job = imports.start_import("export.csv", BREVO.encode(), infolettre)
+    assert not job.errors
+    # The third row is bad by the time the worker writes it (the rows are kept on the job).
+    job.rows = job.rows + [dict(job.rows[0], line=4, email="pas-une-adresse")]
+    job.total = len(job.rows)
+    job.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        imports.confirm_import(job)
+    job.refresh_from_db()
+    assert job.status == "failed" and job.done == 0
+    assert "4" in job.message and "pas-une-adresse" in job.message
+    assert not Subscription.objects.exists() and not Person.objects.exists()
+    assert not Consent.objects.exists()
+
+
+def test_no_import_overrides_the_suppression_list_or_an_unsubscribe(
+    infolettre, db, django_capture_on_commit_callbacks
+):
     subscribers.suppress("lea@exemple.fr", reason=Suppression.Reason.COMPLAINT)
     person = Person.objects.create(email="marc@exemple.fr")
     Subscription.objects.create(
         person=person, mailing_list=infolettre, status="unsubscribed", origin="form"
     )
-    result = imports.run_import(BREVO.encode(), infolettre)
+    result = _import(BREVO.encode(), infolettre, django_capture_on_commit_callbacks)
     assert result == {"created": 0, "kept": 1, "suppressed": 1}
     assert not Subscription.objects.filter(person__email="lea@exemple.fr").exists()
     assert Subscription.objects.get(person=person).status == "unsubscribed"
 
 
-def test_import_pages_preview_then_commit(client, role_users, infolettre):
+def test_import_pages_preview_then_commit(
+    client, role_users, infolettre, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(role_users["editor"])
     url = reverse("publications:subscriber_import")
     upload = SimpleUploadedFile("export.csv", BREVO.encode(), content_type="text/csv")
-    page = client.post(url, {"mailing_list": infolettre.pk, "file": upload})
+    sent = client.post(url, {"mailing_list": infolettre.pk, "file": upload})
+    assert sent.status_code == 302
+    page = client.get(sent["Location"])
     assert page.status_code == 200 and "lea@exemple.fr" in page.content.decode()
     assert not Subscription.objects.exists()  # a preview only
-    token = re.search(r'name="token" value="([^"]+)"', page.content.decode()).group(1)
-    done = client.post(url, {"mailing_list": infolettre.pk, "token": token, "confirm": "1"})
+    confirm = re.search(r'action="([^"]+/confirmer/)"', page.content.decode()).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(confirm)
     assert done.status_code == 302
     assert Subscription.objects.filter(status="active").count() == 2
+    report = client.get(done["Location"]).content.decode()
+    assert "2 abonnement(s) ajouté(s)" in report
+    progress = client.get(done["Location"] + "progression/")
+    assert 'value="2"' in progress.content.decode()  # the bar: 2 rows of 2
+
+
+def test_import_page_shows_each_bad_row_with_its_line(client, role_users, infolettre):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(role_users["editor"])
+    content = (BREVO + "pas-une-adresse;X;Y;Yes;\n").encode()
+    upload = SimpleUploadedFile("export.csv", content, content_type="text/csv")
+    sent = client.post(
+        reverse("publications:subscriber_import"), {"mailing_list": infolettre.pk, "file": upload}
+    )
+    page = client.get(sent["Location"]).content.decode()
+    assert "Ligne 4" in page and "pas-une-adresse" in page
+    assert "/confirmer/" not in page  # nothing to confirm while a row is bad
+
+
+def test_a_big_file_is_checked_by_the_task_and_reports_its_bad_line(
+    infolettre, db, django_capture_on_commit_callbacks
+):
+    lines = [f"abonne{n}@exemple.fr;Nom;Prénom;Yes;" for n in range(imports.SYNC_CHECK_ROWS + 10)]
+    lines[300] = "pas-une-adresse;Nom;Prénom;Yes;"  # line 302 of the file (after the header)
+    content = ("EMAIL;NOM;PRENOM;DOUBLE_OPT-IN;ADDED_TIME\n" + "\n".join(lines) + "\n").encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = imports.start_import("export.csv", content, infolettre)
+        assert job.status == "checking"  # the upload is answered before the check
+    job.refresh_from_db()
+    assert job.status == "checked"
+    assert [line for line, _m in job.errors] == [302]
+    assert "pas-une-adresse" in job.errors[0][1]
+    assert job.total == imports.SYNC_CHECK_ROWS + 9
+    with pytest.raises(ValidationError):
+        imports.confirm_import(job)
+    assert not Subscription.objects.exists()
