@@ -18,17 +18,22 @@ from ..models import ImportJob
 MIN_INTERVAL_S = 0.2
 
 
-def _progress_file(job_id: int) -> Path:
+def _progress_file(job_id: int, model=ImportJob) -> Path:
     folder = Path(settings.DATA_DIR) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"job-{job_id}.progress"
+    prefix = "job" if model is ImportJob else model._meta.db_table
+    return folder / f"{prefix}-{job_id}.progress"
 
 
 class ProgressReporter:
-    """Reports `done` for one job at most every MIN_INTERVAL_S seconds."""
+    """Reports `done` for one job at most every MIN_INTERVAL_S seconds.
 
-    def __init__(self, job_id: int):
+    `model` is any job model with a `done` column (other apps' imports reuse this).
+    """
+
+    def __init__(self, job_id: int, model=ImportJob):
         self.job_id = job_id
+        self.model = model
         self.last = 0.0
         self.side = None
 
@@ -38,7 +43,7 @@ class ProgressReporter:
             return
         self.last = now
         if connection.vendor == "sqlite":
-            path = _progress_file(self.job_id)
+            path = _progress_file(self.job_id, self.model)
             tmp = path.with_suffix(".tmp")
             tmp.write_text(str(done))
             tmp.replace(path)
@@ -46,7 +51,7 @@ class ProgressReporter:
         if self.side is None:
             self.side = connection.get_new_connection(connection.get_connection_params())
             self.side.autocommit = True
-        table = connection.ops.quote_name(ImportJob._meta.db_table)
+        table = connection.ops.quote_name(self.model._meta.db_table)
         with self.side.cursor() as cursor:
             cursor.execute(f"UPDATE {table} SET done = %s WHERE id = %s", [done, self.job_id])
 
@@ -54,14 +59,16 @@ class ProgressReporter:
         if self.side is not None:
             self.side.close()
             self.side = None
-        _progress_file(self.job_id).unlink(missing_ok=True)
+        _progress_file(self.job_id, self.model).unlink(missing_ok=True)
 
 
-def current_progress(job: ImportJob) -> int:
-    """Rows done so far, as the web process can see them."""
-    if job.status == ImportJob.Status.RUNNING and connection.vendor == "sqlite":
+def current_progress(job) -> int:
+    """Rows done so far, as the web process can see them (`job`: any such model)."""
+    if job.status == "running" and connection.vendor == "sqlite":
         try:
-            return int(_progress_file(job.pk).read_text() or 0)
+            return int(_progress_file(job.pk, type(job)).read_text() or 0)
         except (OSError, ValueError):
-            return job.done
+            # The run just ended (its file is gone): the committed row has the count.
+            done = type(job).objects.filter(pk=job.pk).values_list("done", flat=True).first()
+            return job.done if done is None else done
     return job.done
