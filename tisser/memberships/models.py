@@ -273,3 +273,6 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.organisation} · {self.year} · {self.get_kind_display()}"
+
+
+from .models_imports import PaymentImport  # noqa: E402, F401

@@ -53,5 +53,20 @@ urlpatterns = [
         name="staff_fee_copy",
     ),
     path("gestion/adhesions/import-helloasso/", views_staff.helloasso_import, name="staff_import"),
+    path(
+        "gestion/adhesions/import-helloasso/<int:pk>/",
+        views_staff.helloasso_import_detail,
+        name="staff_import_detail",
+    ),
+    path(
+        "gestion/adhesions/import-helloasso/<int:pk>/progression/",
+        views_staff.helloasso_import_progress,
+        name="staff_import_progress",
+    ),
+    path(
+        "gestion/adhesions/import-helloasso/<int:pk>/confirmer/",
+        views_staff.helloasso_import_confirm,
+        name="staff_import_confirm",
+    ),
     path("gestion/adhesions/statistiques/", views_staff.statistics, name="staff_statistics"),
 ]

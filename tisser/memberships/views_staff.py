@@ -4,9 +4,6 @@ fee schedule, HelloAsso imports and statistics. Thin: writes go through `service
 
 from __future__ import annotations
 
-import base64
-import hashlib
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -19,15 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tisser.directory.exports_staff import csv_response, xlsx_response
+from tisser.directory.imports.progress import current_progress
 from tisser.directory.views_staff import posted_data, query_without_page, staff_required
 
 from . import queries, queries_staff, services
 from .forms import CollegeChoiceForm, FeeRuleForm, ImportForm, PaymentForm, apply_errors
-from .helloasso import csv_import
-from .models import College, FeeRule, Membership, MembershipYear
+from .helloasso import csv_import, importing
+from .models import College, FeeRule, Membership, MembershipYear, PaymentImport
 
 PAGE_SIZE = 50
-IMPORT_SESSION_KEY = "memberships_helloasso_import"
 
 
 @staff_required
@@ -237,55 +234,62 @@ def year_create(request):
 
 @staff_required
 def helloasso_import(request):
-    """Upload → preview (every row checked, bad ones with line numbers) → confirm."""
-    data, files = posted_data(request)
-    stored = request.session.get(IMPORT_SESSION_KEY)
-    if data is not None and data.get("confirm") and stored:
-        raw = base64.b64decode(stored["raw"])
-        if hashlib.sha256(raw).hexdigest() != data.get("digest"):
-            messages.error(request, _("This preview is out of date: upload the file again."))
-            return redirect("memberships:staff_import")
-        try:
-            result = csv_import.commit(raw)
-        except csv_import.ImportRefused as refused:
-            return render(
-                request,
-                "memberships/staff/import.html",
-                {"form": ImportForm(), "report": refused.report, "name": stored["name"]},
-            )
-        request.session.pop(IMPORT_SESSION_KEY, None)
-        messages.success(
-            request,
-            _(
-                "Import done: %(created)s payments recorded, %(existing)s already known, "
-                "%(skipped)s rows skipped."
-            )
-            % result,
-        )
-        return redirect("memberships:staff_memberships")
-    form = ImportForm(data, files)
-    report = None
-    digest = ""
-    if data is not None and form.is_valid():
+    """Upload: the file becomes a job, checked at once (small) or in the worker (large)."""
+    form = ImportForm(*posted_data(request))
+    if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        raw = upload.read()
-        report = csv_import.check(raw)
-        digest = hashlib.sha256(raw).hexdigest()
-        request.session[IMPORT_SESSION_KEY] = {
-            "raw": base64.b64encode(raw).decode(),
-            "name": upload.name,
-        }
+        job = importing.start_import(upload.name, upload.read(), author=request.user)
+        return redirect("memberships:staff_import_detail", pk=job.pk)
     return render(
         request,
         "memberships/staff/import.html",
         {
             "form": form,
-            "report": report,
-            "digest": digest,
-            "name": report and request.session[IMPORT_SESSION_KEY]["name"],
             "columns": csv_import.COLUMNS,
+            "recent": PaymentImport.objects.select_related("created_by")[:10],
         },
+        status=400 if form.errors else 200,
     )
+
+
+def _import_context(job):
+    done = current_progress(job)
+    return {
+        "job": job,
+        "done": done,
+        "percent": int(100 * done / job.total) if job.total else 100,
+        "report": job.report,
+    }
+
+
+@staff_required
+def helloasso_import_detail(request, pk):
+    """Preview (each bad row with its line), then the live progress, then the report."""
+    job = get_object_or_404(PaymentImport, pk=pk)
+    return render(request, "memberships/staff/import_detail.html", _import_context(job))
+
+
+@staff_required
+def helloasso_import_progress(request, pk):
+    """The fragment the detail page polls (htmx) while the job is checked or committed."""
+    job = get_object_or_404(PaymentImport, pk=pk)
+    response = render(request, "memberships/staff/_import_progress.html", _import_context(job))
+    if not job.in_progress and request.htmx:
+        response["HX-Refresh"] = "true"  # show the preview, or the result
+    return response
+
+
+@staff_required
+@require_POST
+def helloasso_import_confirm(request, pk):
+    job = get_object_or_404(PaymentImport, pk=pk)
+    try:
+        importing.confirm_import(job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The import has started."))
+    return redirect("memberships:staff_import_detail", pk=job.pk)
 
 
 # --- statistics ---------------------------------------------------------------------

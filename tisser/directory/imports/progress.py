@@ -4,8 +4,7 @@ Rows written inside the import's transaction are invisible to other connections 
 commits, so progress goes through a side channel: on PostgreSQL a second connection that
 updates the job row in autocommit (works whatever machine the worker runs on); on SQLite,
 whose writer holds the database lock, a small file beside the database (SQLite means one
-machine, so the web process sees it). Generic: any job model with `status` ("running"
-while it commits) and `done` fields may use it (the newsletter's subscriber import does).
+machine, so the web process sees it).
 """
 
 import time
@@ -22,12 +21,15 @@ MIN_INTERVAL_S = 0.2
 def _progress_file(job_id: int, model=ImportJob) -> Path:
     folder = Path(settings.DATA_DIR) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
-    prefix = "job" if model is ImportJob else model._meta.label_lower
+    prefix = "job" if model is ImportJob else model._meta.db_table
     return folder / f"{prefix}-{job_id}.progress"
 
 
 class ProgressReporter:
-    """Reports `done` for one job at most every MIN_INTERVAL_S seconds."""
+    """Reports `done` for one job at most every MIN_INTERVAL_S seconds.
+
+    `model` is any job model with a `done` column (other apps' imports reuse this).
+    """
 
     def __init__(self, job_id: int, model=ImportJob):
         self.job_id = job_id
@@ -61,10 +63,12 @@ class ProgressReporter:
 
 
 def current_progress(job) -> int:
-    """Rows done so far, as the web process can see them."""
-    if job.status == ImportJob.Status.RUNNING and connection.vendor == "sqlite":
+    """Rows done so far, as the web process can see them (`job`: any such model)."""
+    if job.status == "running" and connection.vendor == "sqlite":
         try:
             return int(_progress_file(job.pk, type(job)).read_text() or 0)
         except (OSError, ValueError):
-            return job.done
+            # The run just ended (its file is gone): the committed row has the count.
+            done = type(job).objects.filter(pk=job.pk).values_list("done", flat=True).first()
+            return job.done if done is None else done
     return job.done

@@ -4,7 +4,8 @@ HelloAsso exports are `;`-separated, UTF-8 (often with a BOM), French dates
 ("12/01/2026 10:40") and decimal commas ("50,00"). Column names vary a little between
 export kinds and years, so each field accepts the names seen in real exports
 (`COLUMNS`). `check` reads every row and reports each bad one with its line number;
-`commit` records all rows in one transaction, or none.
+`commit` records all rows in one transaction, or none. The staff page runs them through
+`importing` (a `PaymentImport` job; the commit in the task queue, with progress).
 """
 
 from __future__ import annotations
@@ -130,8 +131,11 @@ def _date(text: str) -> datetime.date:
     raise ValueError(text)
 
 
-def check(raw: bytes) -> Report:
-    """Read and check every row (nothing written); duplicates of recorded payments noted."""
+def check(raw: bytes, progress=None) -> Report:
+    """Read and check every row (nothing written); duplicates of recorded payments noted.
+
+    `progress(rows_read)` is called after each row when given.
+    """
     report = Report()
     text = _decode(raw)
     first = text.splitlines()[0] if text.strip() else ""
@@ -161,6 +165,8 @@ def check(raw: bytes) -> Report:
 
         row = Row(line=line)
         report.rows.append(row)
+        if progress is not None:
+            progress(len(report.rows))
         status = fold(get("status"))
         if status and status in SKIPPED:
             row.skipped = _("status “%(status)s”: not a payment") % {"status": get("status")}
@@ -242,12 +248,16 @@ class ImportRefused(Exception):
         self.report = report
 
 
-def commit(raw: bytes) -> dict:
-    """Record every row, all in one transaction; refuses a file with any bad row."""
+def commit(raw: bytes, progress=None) -> dict:
+    """Record every row, all in one transaction; refuses a file with any bad row.
+
+    `progress(actions_done)` is called after each payment recorded or refund marked.
+    """
     report = check(raw)
     if not report.ok:
         raise ImportRefused(report)
     created = existing = 0
+    done = 0
     with transaction.atomic():
         for row in report.to_record:
             try:
@@ -258,11 +268,43 @@ def commit(raw: bytes) -> dict:
                 raise ImportRefused(report) from error
             created += int(new)
             existing += int(not new)
+            done += 1
+            if progress is not None:
+                progress(done)
         for row in report.refunds:
             services.refund_payment(row.refund, note=_("Refunded (HelloAsso export)."))
+            done += 1
+            if progress is not None:
+                progress(done)
     return {
         "created": created,
         "existing": existing,
         "skipped": len(report.rows) - len(report.to_record),
         "refunded": len(report.refunds),
+    }
+
+
+def preview(report: Report) -> dict:
+    """The report as JSON, for the job row and the preview page."""
+    rows = []
+    for row in report.rows:
+        payment = row.payment
+        rows.append(
+            {
+                "line": row.line,
+                "name": (payment.organisation or payment.last_name) if payment else "",
+                "email": payment.email if payment else "",
+                "amount": str(payment.amount) if payment else "",
+                "date": payment.paid_on.isoformat() if payment else "",
+                "errors": row.errors,
+                "skipped": row.skipped,
+                "duplicate": row.duplicate,
+            }
+        )
+    return {
+        "ok": report.ok,
+        "errors": report.errors,
+        "actions": report.actions,
+        "bad_rows": len(report.bad_rows),
+        "rows": rows,
     }

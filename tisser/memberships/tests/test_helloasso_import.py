@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from tisser.directory.models import Organisation
-from tisser.memberships.helloasso import csv_import
-from tisser.memberships.models import Membership, Payment
+from tisser.memberships.helloasso import csv_import, importing
+from tisser.memberships.models import Membership, Payment, PaymentImport
 
 pytestmark = pytest.mark.django_db
 
@@ -105,20 +105,38 @@ def test_what_the_webhook_recorded_is_not_imported_twice(client, helloasso_secre
     assert Payment.objects.count() == 1
 
 
-def test_staff_import_page_preview_then_confirm(client, role_users):
+def test_staff_import_page_preview_then_confirm_queues_the_commit(client, role_users):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(role_users["editor"])
     url = reverse("memberships:staff_import")
     upload = SimpleUploadedFile("export-helloasso.csv", export(*GOOD), content_type="text/csv")
     response = client.post(url, {"file": upload})
-    body = response.content.decode()
-    assert response.status_code == 200 and "export-helloasso.csv" in body
+    job = PaymentImport.objects.get()
+    assert response.status_code == 302 and response.url == reverse(
+        "memberships:staff_import_detail", args=[job.pk]
+    )
+    assert job.status == "checked" and job.total == 3 and job.error_count == 0
+    body = client.get(response.url).content.decode()
+    assert "export-helloasso.csv" in body and "Les Anges Gardins" in body
     assert not Membership.objects.exists()
-    digest = response.context["digest"]
-    response = client.post(url, {"confirm": "1", "digest": digest})
-    assert response.status_code == 302
+    confirm = reverse("memberships:staff_import_confirm", args=[job.pk])
+    assert client.post(confirm).status_code == 302
+    job.refresh_from_db()
+    assert job.status == "queued" and job.total == 2
+    assert not Membership.objects.exists()  # the commit runs in the worker, not here
+    # a second confirmation (double click) queues nothing more
+    client.post(confirm)
+    importing.run_import(job.pk)  # what the worker does
+    job.refresh_from_db()
+    assert job.status == "done" and job.done == 2
+    assert job.result == {"created": 2, "existing": 0, "skipped": 1, "refunded": 0}
     assert Membership.objects.count() == 2
+    assert importing.run_import(job.pk) is None  # a re-delivered task does nothing
+    fragment = client.get(reverse("memberships:staff_import_progress", args=[job.pk]))
+    assert "2 payments recorded" in fragment.content.decode() or "2 paiements" in (
+        fragment.content.decode()
+    )
 
 
 def test_staff_import_page_shows_bad_lines_and_offers_no_import(client, role_users):
@@ -127,13 +145,50 @@ def test_staff_import_page_shows_bad_lines_and_offers_no_import(client, role_use
     client.force_login(role_users["editor"])
     bad = GOOD[1].replace("120,00", "-5")
     upload = SimpleUploadedFile("x.csv", export(GOOD[0], bad), content_type="text/csv")
-    response = client.post(reverse("memberships:staff_import"), {"file": upload})
+    response = client.post(reverse("memberships:staff_import"), {"file": upload}, follow=True)
     body = response.content.decode()
     assert "Ligne 3" in body and "-5" in body
-    assert 'name="confirm"' not in body
-    # confirming anyway (a forged post) records nothing
-    client.post(reverse("memberships:staff_import"), {"confirm": "1", "digest": "x"})
+    assert "confirmer" not in body
+    job = PaymentImport.objects.get()
+    assert job.error_count == 1
+    # confirming anyway (a forged post) queues and records nothing
+    client.post(reverse("memberships:staff_import_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == "checked"
     assert not Membership.objects.exists()
+
+
+def test_a_large_file_is_checked_in_the_worker(monkeypatch):
+    monkeypatch.setattr(importing, "SYNC_CHECK_ROWS", 1)
+    job = importing.start_import("big.csv", export(*GOOD))
+    assert job.status == "checking" and not job.report
+    job = importing.check_import(job.pk)  # what the worker does
+    assert job.status == "checked" and job.total == 3 and job.report["actions"] == 2
+
+
+def test_a_row_failing_at_commit_time_commits_nothing(monkeypatch):
+    """The preview was good, but a row fails while recording: the whole job rolls back."""
+    from tisser.memberships.helloasso import recording
+
+    job = importing.start_import("x.csv", export(*GOOD))
+    importing.confirm_import(job)
+    real = recording.record
+    calls = []
+
+    def record(payment, **kwargs):
+        calls.append(payment.order_id)
+        if payment.order_id == "8802":
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError("refused on purpose")
+        return real(payment, **kwargs)
+
+    monkeypatch.setattr(recording, "record", record)
+    job = importing.run_import(job.pk)
+    assert calls == ["8801", "8802"]  # the first row was written, then rolled back
+    assert job.status == "failed" and "3" in job.message and "refused on purpose" in job.message
+    assert not Membership.objects.exists() and not Payment.objects.exists()
+    assert not Organisation.objects.exists()
 
 
 def test_an_export_saying_a_recorded_payment_was_refunded_refunds_it():

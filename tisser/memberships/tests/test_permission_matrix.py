@@ -14,7 +14,8 @@ from django.urls import reverse
 
 from tisser.directory.models import Person
 from tisser.memberships import services
-from tisser.memberships.models import Membership
+from tisser.memberships.helloasso import importing
+from tisser.memberships.models import Membership, PaymentImport
 
 ROLES = ("anonymous", "public", "representative", "member", "editor", "admin")
 LOGIN = "login"
@@ -127,6 +128,15 @@ ROWS = [
         method="post",
     ),
     Row("staff import", "memberships:staff_import", STAFF_ONLY),
+    Row("staff import detail", "memberships:staff_import_detail", STAFF_ONLY, {"pk": "job"}),
+    Row("staff import progress", "memberships:staff_import_progress", STAFF_ONLY, {"pk": "job"}),
+    Row(
+        "staff import confirm",
+        "memberships:staff_import_confirm",
+        staff_action("import detail"),
+        kwargs={"pk": "job"},
+        method="post",
+    ),
     Row("staff statistics", "memberships:staff_statistics", STAFF_ONLY),
 ]
 
@@ -142,7 +152,11 @@ def world(role_users, years, fees, colleges):
     services.validate_membership(other_membership)
     pending_org = type(own).objects.create(name="En Attente", slug="en-attente")
     pending, _ = services.request_membership(pending_org, year)
+    from .test_helloasso_import import GOOD, export
+
+    job = importing.start_import("export.csv", export(*GOOD))
     return {
+        "job": job.pk,
         **role_users,
         "own_membership": own_membership.pk,
         "other_membership": other_membership.pk,
@@ -183,6 +197,8 @@ def test_only_staff_validate(client, world, role):
     client.post(reverse("memberships:staff_cancel", kwargs={"pk": world["other_membership"]}))
     assert Membership.objects.get(pk=world["pending_membership"]).status == "pending"
     assert Membership.objects.get(pk=world["other_membership"]).status == "validated"
+    client.post(reverse("memberships:staff_import_confirm", kwargs={"pk": world["job"]}))
+    assert PaymentImport.objects.get(pk=world["job"]).status == "checked"
 
 
 def test_public_pages_never_show_a_representatives_email(client, world):
