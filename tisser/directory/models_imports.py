@@ -10,7 +10,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class ImportJob(models.Model):
+class ImportJobBase(models.Model):
+    """What every import job shares (the directory's, and other apps' imports): its steps,
+    who started it when, and the progress the page polls."""
+
     class Status(models.TextChoices):
         CHECKING = "checking", _("Checking the rows")
         CHECKED = "checked", _("Checked, waiting for confirmation")
@@ -32,21 +35,15 @@ class ImportJob(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.CHECKED
     )
-    rows = models.JSONField(_("rows read"), default=list)
-    report = models.JSONField(_("check report"), default=list)
     total = models.PositiveIntegerField(_("rows"), default=0)
     done = models.PositiveIntegerField(_("rows done"), default=0)
-    error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
-    created_count = models.PositiveIntegerField(_("created"), default=0)
-    updated_count = models.PositiveIntegerField(_("updated"), default=0)
     message = models.TextField(_("message"), blank=True, default="")
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at", "-id"]
-        verbose_name = _("import")
-        verbose_name_plural = _("imports")
 
     def __str__(self):
         return f"{self.filename} ({self.get_status_display()})"
@@ -59,3 +56,15 @@ class ImportJob(models.Model):
     def in_progress(self) -> bool:
         """Checking or committing: the page polls for progress."""
         return self.status in {self.Status.CHECKING, self.Status.QUEUED, self.Status.RUNNING}
+
+
+class ImportJob(ImportJobBase):
+    rows = models.JSONField(_("rows read"), default=list)
+    report = models.JSONField(_("check report"), default=list)
+    error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+
+    class Meta(ImportJobBase.Meta):
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")

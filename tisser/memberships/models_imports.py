@@ -1,60 +1,22 @@
 """A HelloAsso CSV import: the file, its checked preview, then the commit in the worker."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tisser.directory.models import ImportJobBase
 
-class PaymentImport(models.Model):
+
+class PaymentImport(ImportJobBase):
     """One uploaded export; `report` is the preview, `done`/`total` the live progress."""
 
-    class Status(models.TextChoices):
-        CHECKING = "checking", _("Checking the rows")
-        CHECKED = "checked", _("Checked, waiting for confirmation")
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
-    filename = models.CharField(_("file name"), max_length=255)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("imported by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.CHECKED
-    )
     raw = models.BinaryField(_("file"))
     report = models.JSONField(_("check report"), default=dict)
-    total = models.PositiveIntegerField(_("rows"), default=0)
-    done = models.PositiveIntegerField(_("rows done"), default=0)
     error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
     result = models.JSONField(_("result"), default=dict)
-    message = models.TextField(_("message"), blank=True, default="")
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(ImportJobBase.Meta):
         verbose_name = _("HelloAsso import")
         verbose_name_plural = _("HelloAsso imports")
-
-    def __str__(self):
-        return f"{self.filename} ({self.get_status_display()})"
-
-    @property
-    def finished(self) -> bool:
-        return self.status in {self.Status.DONE, self.Status.FAILED}
-
-    @property
-    def in_progress(self) -> bool:
-        """Checking or committing: the page polls for progress."""
-        return self.status in {self.Status.CHECKING, self.Status.QUEUED, self.Status.RUNNING}
 
     @property
     def can_confirm(self) -> bool:
