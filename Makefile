@@ -49,7 +49,7 @@ bench: install
 
 ## make messages: refresh the translation catalogues after changing strings (needs gettext).
 messages: install
-	$(PY) manage.py makemessages -l fr -l en --no-obsolete -i '.venv/*' -i 'var/*' -i '*/tests/*' -i 'benchmarks/*'
+	$(PY) manage.py makemessages -l fr --no-obsolete --no-location -i '.venv/*' -i 'var/*' -i '*/tests/*' -i 'benchmarks/*'
 
 clean:
 	rm -rf $(VENV) var/static
