@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_prose_editor",  # the rich-text editor's ProseMirror bundle (static files only)
     "tisser.core",
     "tisser.accounts",
     "tisser.territories",

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tisser.core.richtext import RichTextField
 from tisser.directory.forms_proposals import HONEYPOT_FIELD
 from tisser.directory.models import LegalForm
 from tisser.territories.models import Departement
@@ -103,9 +104,7 @@ class EventProposalForm(HoneypotMixin, forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     kind = forms.ModelChoiceField(label=gettext_lazy("Kind"), queryset=EventKind.objects.all())
     summary = forms.CharField(label=gettext_lazy("Summary"), max_length=300, required=False)
-    description = forms.CharField(
-        label=gettext_lazy("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False
-    )
+    description = RichTextField(label=gettext_lazy("Description"), required=False, uploads=False)
     starts_at = forms.DateTimeField(
         label=gettext_lazy("Starts"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
