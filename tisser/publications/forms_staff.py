@@ -58,6 +58,7 @@ class BlockForm(forms.ModelForm):
         ]
         widgets = {"body": RichTextarea()}
         field_classes = {"body": RichTextField}
+        help_texts = {"body": ""}
 
     def __init__(self, *args, event_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,6 +125,7 @@ class ArticleForm(forms.ModelForm):
             "body": RichTextarea(attrs={"rows": 14}),
         }
         field_classes = {"body": RichTextField}
+        help_texts = {"body": ""}
 
 
 class ResourceForm(forms.ModelForm):
