@@ -76,6 +76,39 @@ class PaymentForm(forms.Form):
     )
 
 
+class WalkInForm(forms.Form):
+    """Someone who walks in at the door, typed by staff on a phone."""
+
+    first_name = forms.CharField(
+        label=gettext_lazy("First name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "words"}),
+    )
+    last_name = forms.CharField(
+        label=gettext_lazy("Last name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "words"}),
+    )
+    email = forms.EmailField(
+        label=gettext_lazy("Email"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "inputmode": "email"}),
+    )
+    organisation = forms.CharField(
+        label=gettext_lazy("Organisation"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=gettext_lazy("As the person says it: it is not checked."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str) and "\x00" in value:
+                self.add_error(name, _("This field contains a character that is not allowed."))
+        return cleaned
+
+
 class DuplicateForm(forms.Form):
     first_day = forms.DateField(
         label=gettext_lazy("Date of the first session of the copy"),
