@@ -12,10 +12,12 @@ from __future__ import annotations
 import json
 
 from django import forms
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .html import has_paragraphs, rich_text_html, text_to_html
+from .uploads import max_bytes
 
 # The toolbar's buttons, named in the reader's language (the package names them in English).
 MENU_LABELS = {
@@ -52,6 +54,7 @@ class RichTextarea(forms.Textarea):
             config["upload"] = reverse("core:upload_image")
         context["widget"]["attrs"]["data-rich-text"] = json.dumps(config)
         context["widget"]["menu_labels"] = json.dumps({k: str(v) for k, v in MENU_LABELS.items()})
+        context["widget"]["max_size"] = filesizeformat(max_bytes())
         return context
 
     def format_value(self, value):
