@@ -60,8 +60,9 @@ def test_write_an_event_description_with_the_editor(
         login(page, live_server.url, "agenda@example.org", edit)
         editor = page.locator(".tiptap.ProseMirror")
         editor.wait_for()
-        # The toolbar speaks the page's language.
+        # The toolbar speaks the page's language; the area is named by the field's label.
         assert page.locator("button[data-name=bold]").get_attribute("aria-label") == "Gras"
+        assert editor.get_attribute("aria-label") == "Description"
         # The textarea is behind the editor, which shows what was stored.
         assert "rendez-vous" in editor.inner_text()
         editor.click()

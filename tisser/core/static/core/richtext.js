@@ -142,6 +142,14 @@ async function start(box) {
   ]);
   relabel(box);
   editor.on("transaction", () => relabel(box));
+  // The field's label and help text name the editable area for screen readers.
+  const area = box.querySelector("[contenteditable]");
+  const fieldLabel = textarea.id && document.querySelector(`label[for="${textarea.id}"]`);
+  if (area && fieldLabel) area.setAttribute("aria-label", fieldLabel.textContent.replace(/\s*:\s*$/, "").trim());
+  if (area && textarea.getAttribute("aria-describedby")) {
+    area.setAttribute("aria-describedby", textarea.getAttribute("aria-describedby"));
+  }
+  area?.setAttribute("aria-multiline", "true");
   box.classList.add("rich-text-ready");
   if (config.upload) imagePanel(box, textarea, editor, config.upload);
   textarea.dispatchEvent(new CustomEvent("rich-text:ready", { bubbles: true, detail: { editor } }));
