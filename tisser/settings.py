@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_prose_editor",  # the rich-text editor's ProseMirror bundle (static files only)
     "tisser.core",
     "tisser.accounts",
     "tisser.territories",
@@ -218,6 +219,11 @@ TISSER_MAP_TILES_ATTRIBUTION = env(
 # Cooperative map: proposals accepted per client address per hour, and the request header
 # (e.g. HTTP_X_REAL_IP) in which a trusted reverse proxy passes the client address.
 TISSER_PROPOSALS_PER_HOUR = int(env("TISSER_PROPOSALS_PER_HOUR", "5"))
+
+# Images put into texts with the editor: largest upload, largest side kept, uploads a day.
+TISSER_EDITOR_IMAGE_MAX_BYTES = int(env("TISSER_EDITOR_IMAGE_MAX_BYTES", str(10 * 1024 * 1024)))
+TISSER_EDITOR_IMAGE_MAX_SIDE = int(env("TISSER_EDITOR_IMAGE_MAX_SIDE", "1600"))
+TISSER_EDITOR_IMAGES_PER_DAY = int(env("TISSER_EDITOR_IMAGES_PER_DAY", "100"))
 TISSER_CLIENT_IP_HEADER = env("TISSER_CLIENT_IP_HEADER")
 
 # Security. Production values pass `manage.py check --deploy`.

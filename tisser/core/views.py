@@ -1,6 +1,8 @@
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from .health import check_broker, check_database
 
@@ -26,4 +28,26 @@ def health(request):
             "broker": {True: "ok", False: "unreachable", None: "not checked"}[broker_ok],
             "broker_detail": broker,
         }
+    )
+
+
+@require_POST
+def upload_image(request):
+    """The editor's "insert an image": JSON in, JSON out ({url, width, height, alt}, or
+    {error} with a message for the person). Refused (403) to whoever may not upload."""
+    from django.core.exceptions import ValidationError
+
+    from . import uploads
+
+    if not uploads.may_upload(request.user):
+        return JsonResponse({"error": _("You may not upload images.")}, status=403)
+    try:
+        image = uploads.store_image(
+            request.FILES.get("image"), alt=request.POST.get("alt", ""), user=request.user
+        )
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    return JsonResponse(
+        {"url": image.file.url, "width": image.width, "height": image.height, "alt": image.alt},
+        status=201,
     )

@@ -13,6 +13,12 @@ class DirectoryConfig(AppConfig):
 
         personal_data.register("contacts", own_data)
 
+        from tisser.core.uploads import allow_uploads
+
+        from .permissions import may_upload_images
+
+        allow_uploads(may_upload_images)
+
         from django.db.models.signals import post_migrate
 
         from .search import on_post_migrate

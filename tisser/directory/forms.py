@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from tisser.core.richtext import RichTextarea
+
 from . import services
 from .models import Category, Consent, LegalForm, Organisation, WorkforceBand
 
@@ -71,9 +73,9 @@ class OrganisationForm(forms.Form):
     description = forms.CharField(
         label=_("Description"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=RichTextarea(),
         help_text=_(
-            "Simple formatting is kept (paragraphs, bold, lists, links); "
+            "Simple formatting is kept (headings, bold, lists, links, images); "
             "scripts and styles are removed."
         ),
     )

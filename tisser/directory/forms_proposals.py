@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from tisser.core.html import sanitize_html
+from tisser.core.html import rich_text_html, same_rich_text
+from tisser.core.richtext import RichTextarea
 from tisser.core.text import fold
 from tisser.territories.queries import find_commune
 
@@ -109,7 +110,8 @@ class ActorFieldsForm(forms.Form):
         label=_("Description"),
         max_length=5000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        # Anonymous proposers upload no image: nobody has checked who they are.
+        widget=RichTextarea(uploads=False),
         help_text=_("What the actor does, for whom, where. Simple formatting only."),
     )
     logo = forms.FileField(
@@ -170,7 +172,7 @@ class ActorFieldsForm(forms.Form):
 
     def clean_description(self) -> str:
         typed = (self.cleaned_data.get("description") or "").replace("\r\n", "\n")
-        cleaned = sanitize_html(typed)
+        cleaned = rich_text_html(typed)
         if _ACTIVE_CONTENT.search(typed):
             # Show what would be kept, and ask the person to check it before sending.
             self.data = self.data.copy()
@@ -282,8 +284,8 @@ class ChangeProposalForm(ActorFieldsForm, ProposerFieldsMixin):
         for field, value in self.proposed_values().items():
             current = current_value(self.organisation, field)
             if field == "description":
-                current = sanitize_html((current or "").replace("\r\n", "\n"))
-            if field in {"latitude", "longitude"}:
+                same = same_rich_text(value or "", current or "")
+            elif field in {"latitude", "longitude"}:
                 same = (value is None and current in (None, "")) or value == current
             else:
                 same = value == (current if current is not None else "")

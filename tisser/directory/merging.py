@@ -135,7 +135,9 @@ def merge_organisations(keep: Organisation, duplicate: Organisation, *, author) 
     if keep.pk == duplicate.pk:
         raise ValidationError(_("An organisation cannot be merged with itself."))
     keep = Organisation.objects.select_for_update().get(pk=keep.pk)
-    duplicate = Organisation.objects.select_for_update().get(pk=duplicate.pk)
+    duplicate = Organisation.objects.select_for_update().filter(pk=duplicate.pk).first()
+    if duplicate is None:  # merged meanwhile by a concurrent request
+        raise ValidationError(_("These two records are already one: nothing more was done."))
     preview = merge_preview(keep, duplicate)
     changes: dict = {}
     for row in preview["fields"]:

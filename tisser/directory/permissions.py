@@ -19,6 +19,12 @@ def is_staff_admin(user) -> bool:
     return _authenticated(user) and bool(user.is_staff_admin)
 
 
+def may_upload_images(user) -> bool:
+    """Images in texts: staff, and verified representatives for their entry's
+    description. Anonymous proposers may not: nobody has checked who they are."""
+    return is_staff_editor(user) or represented_organisations(user).exists()
+
+
 def represented_organisations(user) -> QuerySet:
     """The organisations this user may edit as their representative (not archived)."""
     if not _authenticated(user):

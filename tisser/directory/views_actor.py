@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from tisser.core.html import sanitize_html
+from tisser.core.html import rich_text_html, sanitize_html
 
 from .models import GeoPrecision, Organisation
 from .views_map import url_or
@@ -91,7 +91,7 @@ def organisation_detail(request, slug: str):
         "organisation": org,
         "page_url": page_url,
         "categories": list(org.categories.all()),
-        "description_html": mark_safe(sanitize_html(org.description)),
+        "description_html": mark_safe(rich_text_html(org.description)),
         "precision_text": PRECISION_TEXT.get(org.geo_precision, PRECISION_TEXT[""]),
         "jsonld": jsonld_script_body(organisation_jsonld(org, page_url)),
         "map_config": {

@@ -241,7 +241,11 @@ def merge(request):
         messages.error(request, _("Choose the two organisations to merge."))
         return redirect("directory:staff_duplicates")
     keep = get_object_or_404(Organisation.objects.select_related("commune"), pk=keep_id)
-    duplicate = get_object_or_404(Organisation.objects.select_related("commune"), pk=dup_id)
+    duplicate = Organisation.objects.select_related("commune").filter(pk=dup_id).first()
+    if duplicate is None:
+        # Merged already (a second click, the back button): say so rather than a 404.
+        messages.info(request, _("These two records are already one: nothing more was done."))
+        return redirect("directory:staff_detail", pk=keep.pk)
     if keep.pk == duplicate.pk:
         messages.error(request, _("An organisation cannot be merged with itself."))
         return redirect("directory:staff_detail", pk=keep.pk)

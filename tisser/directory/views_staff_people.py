@@ -161,6 +161,9 @@ def person_erase(request, pk):
     """Confirmation page, then erasure (a GDPR erasure request)."""
     person = get_object_or_404(Person, pk=pk)
     if request.method == "POST":
+        if person.erased_at:
+            messages.info(request, _("This person's data has already been erased."))
+            return redirect("directory:staff_person_detail", pk=person.pk)
         services_privacy.erase_person(person.pk, actor=request.user)
         messages.success(
             request,

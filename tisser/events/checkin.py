@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,8 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tisser.core.middleware import PERMISSIONS_POLICY
+from tisser.directory.forms import apply_errors
 
 from . import queries_staff, services, services_staff
+from .forms_staff import WalkInForm
 from .models import Registration
 from .views_staff import _event, staff_required
 
@@ -44,10 +47,7 @@ def _checkin_prefixes() -> str:
     return f"{path} {settings.SITE_URL}{path}"
 
 
-@staff_required
-def desk(request, pk):
-    event = _event(pk)
-    session = _session(request, event)
+def _desk(request, event, session, *, walk_in_form=None, status=200):
     text = request.GET.get("q", "").strip()
     results = queries_staff.search_for_checkin(event, session, text) if session and text else []
     context = {
@@ -58,13 +58,57 @@ def desk(request, pk):
         "results": results,
         "present_count": session.attendances.filter(attended=True).count() if session else 0,
         "checkin_prefixes": _checkin_prefixes(),
+        "walk_in_form": walk_in_form or WalkInForm(),
+        "walk_in_open": walk_in_form is not None or (text and not results),
     }
     if request.htmx:
         return render(request, "events/staff/_checkin_results.html", context)
-    response = render(request, "events/staff/checkin_desk.html", context)
+    response = render(request, "events/staff/checkin_desk.html", context, status=status)
     # This page alone may use the camera, for the in-page scanner (same origin only).
     response["Permissions-Policy"] = PERMISSIONS_POLICY.replace("camera=()", "camera=(self)")
     return response
+
+
+@staff_required
+def desk(request, pk):
+    event = _event(pk)
+    return _desk(request, event, _session(request, event))
+
+
+@staff_required
+@require_POST
+def walk_in(request, pk):
+    """Someone who walks in: registered and checked in at once, then back to the desk."""
+    event = _event(pk)
+    session = _session(request, event)
+    form = WalkInForm(request.POST)
+    if session is not None and form.is_valid():
+        data = form.cleaned_data
+        registrant = services.Registrant(
+            email=data["email"], first_name=data["first_name"], last_name=data["last_name"]
+        )
+        try:
+            registration, new = services_staff.register_walk_in(
+                event, session, registrant, organisation_name=data["organisation"]
+            )
+        except services.RegistrationError as problem:
+            form.add_error(None, problem.message)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            name = registration.person
+            if new:
+                messages.success(
+                    request, _("%(name)s is registered and checked in.") % {"name": name}
+                )
+            else:
+                messages.info(
+                    request, _("%(name)s was already registered: checked in.") % {"name": name}
+                )
+            url = reverse("events:staff_checkin_desk", args=[event.pk])
+            query = urlencode({"session": session.pk, "q": data["last_name"]})
+            return redirect(f"{url}?{query}")
+    return _desk(request, event, session, walk_in_form=form, status=400)
 
 
 @staff_required

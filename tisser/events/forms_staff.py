@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tisser.core.richtext import RichTextField
 from tisser.directory.forms_proposals import HONEYPOT_FIELD
 from tisser.directory.models import LegalForm
 from tisser.territories.models import Departement
@@ -75,6 +76,39 @@ class PaymentForm(forms.Form):
     )
 
 
+class WalkInForm(forms.Form):
+    """Someone who walks in at the door, typed by staff on a phone."""
+
+    first_name = forms.CharField(
+        label=gettext_lazy("First name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "words"}),
+    )
+    last_name = forms.CharField(
+        label=gettext_lazy("Last name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "words"}),
+    )
+    email = forms.EmailField(
+        label=gettext_lazy("Email"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "inputmode": "email"}),
+    )
+    organisation = forms.CharField(
+        label=gettext_lazy("Organisation"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=gettext_lazy("As the person says it: it is not checked."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str) and "\x00" in value:
+                self.add_error(name, _("This field contains a character that is not allowed."))
+        return cleaned
+
+
 class DuplicateForm(forms.Form):
     first_day = forms.DateField(
         label=gettext_lazy("Date of the first session of the copy"),
@@ -103,9 +137,7 @@ class EventProposalForm(HoneypotMixin, forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     kind = forms.ModelChoiceField(label=gettext_lazy("Kind"), queryset=EventKind.objects.all())
     summary = forms.CharField(label=gettext_lazy("Summary"), max_length=300, required=False)
-    description = forms.CharField(
-        label=gettext_lazy("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False
-    )
+    description = RichTextField(label=gettext_lazy("Description"), required=False, uploads=False)
     starts_at = forms.DateTimeField(
         label=gettext_lazy("Starts"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

@@ -9,6 +9,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tisser.core.richtext import RichTextarea, RichTextField
 from tisser.directory.services import find_commune
 
 from .models import Event, EventKind, ProgrammeItem, Question, Session
@@ -91,9 +92,10 @@ class EventForm(forms.ModelForm):
             "registration_opens_at": DATETIME,
             "registration_closes_at": DATETIME,
             "eligible_categories": forms.CheckboxSelectMultiple,
-            "description": forms.Textarea(attrs={"rows": 6}),
+            "description": RichTextarea(),
             "accessibility": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {"description": RichTextField}
 
     def clean_max_participants(self):
         value = self.cleaned_data.get("max_participants")

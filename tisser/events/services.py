@@ -130,6 +130,16 @@ def registration_problem(event: Event, now=None) -> str | None:
     return None
 
 
+def door_problem(event: Event) -> str | None:
+    """Why nobody can be let in at the door (translated): the registration dates do not
+    apply there, only a cancelled or unpublished event refuses."""
+    if event.status == Event.Status.CANCELLED:
+        return _("This event is cancelled.")
+    if event.status != Event.Status.PUBLISHED:
+        return _("This event is not open for registration.")
+    return None
+
+
 def eligibility_problem(event: Event, organisation: Organisation | None) -> str | None:
     """Why this organisation may not register (translated), or None."""
     if event.members_only and not (organisation and organisation.is_member):
@@ -148,8 +158,9 @@ def eligibility_problem(event: Event, organisation: Organisation | None) -> str 
     return None
 
 
-def _validate_choices(event: Event, choices: Choices, now) -> Session | None:
-    """The session to register for (None for a whole course); raise on a bad choice."""
+def _validate_choices(event: Event, choices: Choices, now, *, at_door=False) -> Session | None:
+    """The session to register for (None for a whole course); raise on a bad choice. At
+    the door nobody is asked to pick a workshop or answer the questions."""
     sessions = event.sessions_list
     session = choices.session
     if event.registration_mode == RegistrationMode.WHOLE_COURSE:
@@ -177,7 +188,7 @@ def _validate_choices(event: Event, choices: Choices, now) -> Session | None:
         and item.workshops.all()
     ]
     missing = [item.title for item in required if item.pk not in items]
-    if missing:
+    if missing and not at_door:
         raise ValidationError(
             {"workshops": _("Choose a workshop for: %(items)s.") % {"items": ", ".join(missing)}}
         )
@@ -188,7 +199,7 @@ def _validate_choices(event: Event, choices: Choices, now) -> Session | None:
             raise ValidationError(_("Unknown question."))
     for question in questions.values():
         value = (choices.answers.get(question.pk) or "").strip()
-        if question.required and not value:
+        if question.required and not value and not at_door:
             errors[f"question_{question.pk}"] = _("This question needs an answer.")
         if value and question.kind == Question.Kind.CHOICE and value not in question.choice_list:
             errors[f"question_{question.pk}"] = _("Choose one of the answers offered.")
@@ -324,17 +335,21 @@ def register(
     language: str | None = None,
     now=None,
     notify: bool = True,
+    at_door: bool = False,
 ) -> Registration:
     """Register one person: a place if there is one, else the waiting list (if the event
     has one), else EventFull. Raises RegistrationError subclasses and ValidationError with
-    messages for the person; in that case nothing is saved."""
+    messages for the person; in that case nothing is saved.
+
+    `at_door`: staff let in someone who walks in; the registration dates, the required
+    choices and the waiting list do not apply (a full event refuses)."""
     now = now or timezone.now()
     choices = choices or Choices()
     with transaction.atomic():
-        problem = registration_problem(event, now)
+        problem = door_problem(event) if at_door else registration_problem(event, now)
         if problem:
             raise RegistrationClosed(problem)
-        session = _validate_choices(event, choices, now)
+        session = _validate_choices(event, choices, now, at_door=at_door)
         person, _created = directory.find_or_create_person(
             email=registrant.email,
             first_name=registrant.first_name,
@@ -355,7 +370,7 @@ def register(
         # Last, so that the counters' row locks are held for as short a time as possible.
         if _take_places(event, _counted_sessions(event, session), choices.workshops):
             status = Status.CONFIRMED
-        elif event.waitlist_enabled:
+        elif event.waitlist_enabled and not at_door:
             status = Status.WAITLISTED
         else:
             existing = _existing(event, session, person)

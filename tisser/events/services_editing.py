@@ -42,11 +42,20 @@ def notify_event_changed(event: Event) -> int:
     return len(registrations)
 
 
-def cancel_event(event: Event) -> int:
-    """Cancel the event and tell every live registrant; places are left as they were."""
+def cancel_event(event: Event) -> int | None:
+    """Cancel the event and tell every live registrant; places are left as they were.
+
+    Returns how many were told, or None when the event was already cancelled (a second
+    click, a replay): nobody is told twice."""
     with transaction.atomic():
+        changed = (
+            Event.objects.filter(pk=event.pk)
+            .exclude(status=Event.Status.CANCELLED)
+            .update(status=Event.Status.CANCELLED, updated_at=timezone.now())
+        )
         event.status = Event.Status.CANCELLED
-        event.save(update_fields=["status", "updated_at"])
+        if not changed:
+            return None
         registrations = list(
             Registration.objects.filter(event=event).exclude(status=Status.CANCELLED)
         )

@@ -72,6 +72,45 @@ def check_in(registration: Registration, session: Session, attended: bool = True
     return services.mark_attendance(registration, session, attended=attended)
 
 
+def register_walk_in(
+    event: Event,
+    session: Session,
+    registrant: services.Registrant,
+    *,
+    organisation_name: str = "",
+    language: str | None = None,
+) -> tuple[Registration, bool]:
+    """Someone who walks in at the door: registered through the registration service
+    (found or created in the contacts base; the organisation they name is only what they
+    say, linked the way the public form links it) and checked in at once.
+
+    Returns (registration, new). Someone already registered is checked in (a second tap,
+    a replayed form do nothing more). Raises RegistrationError when the event is full or
+    closed, ValidationError for a bad address."""
+    organisation = None
+    if organisation_name.strip():
+        organisation = services.OrganisationInfo(name=organisation_name.strip())
+    choices = services.Choices(session=session if session.event_id == event.pk else None)
+    with transaction.atomic():
+        try:
+            registration = services.register(
+                event,
+                registrant,
+                organisation=organisation,
+                choices=choices,
+                language=language,
+                at_door=True,
+            )
+            new = True
+        except services.AlreadyRegistered as already:
+            registration = already.registration
+            if registration is None or not registration.holds_place:
+                raise
+            new = False
+        check_in(registration, session)
+    return registration, new
+
+
 def _unique_slug(title: str, day: dt.date) -> str:
     base = slugify(f"{title} {day:%Y}")[:200] or "evenement"
     slug, n = base, 2

@@ -27,6 +27,11 @@ urlpatterns = [
         views_staff_events.staff_event_edit,
         name="staff_event_edit",
     ),
+    path(
+        "gestion/evenements/<int:pk>/annuler/",
+        views_staff_events.staff_event_cancel,
+        name="staff_event_cancel",
+    ),
     path("gestion/evenements/types/", views_staff_events.staff_kinds, name="staff_kinds"),
     path(
         "gestion/evenements/pointage/<str:token>/",

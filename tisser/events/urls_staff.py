@@ -41,6 +41,7 @@ urlpatterns = [
     path(S + "<int:pk>/emargement.pdf", views_staff.attendance_sheet, name="staff_sheet"),
     path(S + "<int:pk>/dupliquer/", views_staff.duplicate, name="staff_duplicate"),
     path(S + "<int:pk>/accueil/", checkin.desk, name="staff_checkin_desk"),
+    path(S + "<int:pk>/accueil/sur-place/", checkin.walk_in, name="staff_checkin_walk_in"),
     path(
         S + "<int:pk>/accueil/<int:registration_pk>/",
         checkin.mark,

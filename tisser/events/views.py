@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
-from tisser.core.html import sanitize_html
+from tisser.core.html import rich_text_html, sanitize_html
 from tisser.core.middleware import build_policy
 
 from . import ical, queries, services, tokens
@@ -215,7 +215,7 @@ def event_detail(request, slug):
             "event": event,
             "page_url": page_url,
             "jsonld": mark_safe(jsonld.translate(_SCRIPT_ESCAPES)),
-            "description_html": mark_safe(sanitize_html(event.description)),
+            "description_html": mark_safe(rich_text_html(event.description)),
             "problem": services.registration_problem(event),
             "programme": list(event.programme.all()),
         },

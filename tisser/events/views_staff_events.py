@@ -10,6 +10,7 @@ from django.db.models import Count, Min, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tisser.directory.permissions import is_staff_editor
 
@@ -147,6 +148,40 @@ def staff_event_edit(request, pk=None):
             "questions": questions,
         },
         status=status,
+    )
+
+
+def staff_event_cancel(request, pk):
+    """Cancelling an event says what will happen (who is told, that registration closes)
+    and asks to confirm; confirming twice tells nobody twice."""
+    if refused := _staff_only(request):
+        return refused
+    event = get_object_or_404(Event, pk=pk)
+    if request.method == "POST":
+        told = services_editing.cancel_event(event)
+        if told is None:
+            messages.info(request, _("This event was already cancelled: nobody was told again."))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "The event is cancelled; %(n)d registrant is told by email.",
+                    "The event is cancelled; %(n)d registrants are told by email.",
+                    told,
+                )
+                % {"n": told},
+            )
+        return redirect("events:staff_event_edit", pk=event.pk)
+    live = Registration.objects.filter(event=event).exclude(status=Registration.Status.CANCELLED)
+    return render(
+        request,
+        "events/staff/event_cancel.html",
+        {
+            "event": event,
+            "confirmed": live.filter(status__in=Registration.HOLDS_PLACE).count(),
+            "waiting": live.filter(status=Registration.Status.WAITLISTED).count(),
+            "live": live.count(),
+        },
     )
 
 

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tisser.core.richtext import RichTextarea, RichTextField
+
 from .models import AgendaItem, Assembly, AssemblyDocument, Motion
 from .models_groups import GroupDocument
 
@@ -50,6 +52,8 @@ class AssemblyForm(forms.ModelForm):
             "quorum_percent",
             "max_proxies",
         ]
+        widgets = {"introduction": RichTextarea()}
+        field_classes = {"introduction": RichTextField}
 
 
 class AgendaItemForm(forms.ModelForm):
@@ -72,7 +76,8 @@ class MotionForm(forms.ModelForm):
     class Meta:
         model = Motion
         fields = ["kind", "title", "text", "majority", "seats", "tie_rule", "online"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"text": RichTextarea()}
+        field_classes = {"text": RichTextField}
         help_texts = {
             "majority": _("For resolutions."),
             "seats": _("For elections: the most seats to fill (the statutes say 24)."),

@@ -48,6 +48,12 @@ urlpatterns = [
         name="staff_room_vote",
     ),
     path(
+        "gestion/assemblees/<int:pk>/votes/<int:motion_pk>/clore/",
+        views_staff.close_motion,
+        name="staff_close_motion",
+    ),
+    path("gestion/assemblees/<int:pk>/clore/", views_staff.close_assembly, name="staff_close"),
+    path(
         "gestion/assemblees/<int:pk>/votes/<int:motion_pk>/participation/",
         views_staff.audit,
         name="staff_audit",

@@ -108,21 +108,13 @@ def assembly_detail(request, pk):
                     request, _("Convocation queued for %(n)s recipients.") % {"n": sent}
                 )
                 return redirect("governance:staff_assembly", pk=pk)
-            elif action in {"open", "close"}:
+            elif action == "open":
                 motion = get_object_or_404(Motion, pk=request.POST.get("motion"), assembly=assembly)
-                if action == "open":
-                    sent = services_ballot.open_motion(motion)
-                    messages.success(
-                        request,
-                        _("Vote open; %(n)s emails with voting links queued.") % {"n": sent},
-                    )
-                else:
-                    services_ballot.close_motion(motion)
-                    messages.success(request, _("Vote closed and counted."))
-                return redirect("governance:staff_assembly", pk=pk)
-            elif action == "close_assembly":
-                services_ballot.close_assembly(assembly)
-                messages.success(request, _("The assembly is closed."))
+                sent = services_ballot.open_motion(motion)
+                messages.success(
+                    request,
+                    _("Vote open; %(n)s emails with voting links queued.") % {"n": sent},
+                )
                 return redirect("governance:staff_assembly", pk=pk)
         except GovernanceError as error:
             messages.error(request, error.message)
@@ -133,6 +125,51 @@ def assembly_detail(request, pk):
         "governance/staff/assembly_detail.html",
         _detail_context(assembly, **forms),
         status=status,
+    )
+
+
+@staff_required
+def close_motion(request, pk, motion_pk):
+    """Closing a vote says what will happen (no vote after, results counted and shown)
+    with the participation and quorum so far, and asks to confirm. Closing twice (a second
+    click, the back button) counts once."""
+    assembly = get_object_or_404(Assembly, pk=pk)
+    motion = get_object_or_404(Motion, pk=motion_pk, assembly=assembly)
+    if request.method == "POST":
+        try:
+            services_ballot.close_motion(motion)
+        except GovernanceError:
+            messages.info(request, _("This vote was already closed: nothing changed."))
+        else:
+            messages.success(request, _("Vote closed and counted."))
+        return redirect("governance:staff_assembly", pk=pk)
+    return render(
+        request,
+        "governance/staff/close_motion.html",
+        {
+            "assembly": assembly,
+            "motion": motion,
+            "voted": motion.participations.count(),
+            "stats": queries.attendance(assembly),
+        },
+    )
+
+
+@staff_required
+def close_assembly(request, pk):
+    """Closing the assembly closes every open vote: the page lists them and asks first."""
+    assembly = get_object_or_404(Assembly, pk=pk)
+    if request.method == "POST":
+        if assembly.status == Assembly.Status.CLOSED:
+            messages.info(request, _("The assembly was already closed: nothing changed."))
+        else:
+            services_ballot.close_assembly(assembly)
+            messages.success(request, _("The assembly is closed."))
+        return redirect("governance:staff_assembly", pk=pk)
+    return render(
+        request,
+        "governance/staff/close_assembly.html",
+        {"assembly": assembly, "open_motions": assembly.motions.filter(status=Motion.Status.OPEN)},
     )
 
 

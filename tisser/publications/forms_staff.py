@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tisser.core.richtext import RichTextarea, RichTextField
+
 from .models import Article, Block, MailingList, Newsletter, Resource
 
 
@@ -54,7 +56,9 @@ class BlockForm(forms.ModelForm):
             "in_toc",
             "toc_label",
         ]
-        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+        widgets = {"body": RichTextarea()}
+        field_classes = {"body": RichTextField}
+        help_texts = {"body": ""}
 
     def __init__(self, *args, event_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,8 +122,10 @@ class ArticleForm(forms.ModelForm):
             "published_at": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
             ),
-            "body": forms.Textarea(attrs={"rows": 10}),
+            "body": RichTextarea(attrs={"rows": 14}),
         }
+        field_classes = {"body": RichTextField}
+        help_texts = {"body": ""}
 
 
 class ResourceForm(forms.ModelForm):
@@ -135,6 +141,8 @@ class ResourceForm(forms.ModelForm):
             "members_only",
             "is_published",
         ]
+        widgets = {"description": RichTextarea()}
+        field_classes = {"description": RichTextField}
 
 
 class SuppressionForm(forms.Form):

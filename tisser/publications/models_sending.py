@@ -157,11 +157,24 @@ class Campaign(models.Model):
     # Touched at each claimed batch: a campaign "sending" without activity for longer than
     # a claim lives has lost its worker, and the scheduler resumes it.
     last_activity_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The one-time key of the confirmation page it was started from: the same
+    # confirmation posted again (second click, back button, replay) starts nothing.
+    confirmation_key = models.CharField(max_length=40, blank=True, default="", editable=False)
+
+    # Statuses in which a campaign still has (or may have) messages to send.
+    ACTIVE = (Status.QUEUED, Status.SENDING, Status.PAUSED)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["confirmation_key"],
+                condition=~models.Q(confirmation_key=""),
+                name="campaign_unique_confirmation",
+            )
+        ]
 
     def __str__(self):
         return self.subject

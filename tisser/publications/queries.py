@@ -79,3 +79,30 @@ def list_counts():
         active=Count("subscriptions", filter=Q(subscriptions__status=Subscription.Status.ACTIVE)),
         pending=Count("subscriptions", filter=Q(subscriptions__status=Subscription.Status.PENDING)),
     )
+
+
+def send_overview(newsletter: Newsletter) -> dict:
+    """What the send confirmation shows: the list, how many subscribers, those not
+    written to (unsubscribed, suppressed, already received this issue), the recipients
+    left, the sender and the subject, and the campaigns of the issue so far."""
+    from . import conf
+    from .models import Suppression
+    from .sending.engine import audience, received_by
+
+    mailing_list = newsletter.mailing_list
+    subscriptions = Subscription.objects.filter(mailing_list=mailing_list)
+    active = subscriptions.filter(status=Subscription.Status.ACTIVE).exclude(person__email="")
+    reachable = active.exclude(person__email__in=Suppression.objects.values("email"))
+    campaigns = list(newsletter.campaigns.order_by("created_at", "id"))
+    return {
+        "mailing_list": mailing_list,
+        "subscribed": active.count(),
+        "unsubscribed": subscriptions.filter(status=Subscription.Status.UNSUBSCRIBED).count(),
+        "suppressed": active.count() - reachable.count(),
+        "already_received": reachable.filter(person__email__in=received_by(newsletter.pk)).count(),
+        "recipients": audience(mailing_list, newsletter_id=newsletter.pk).count(),
+        "sender": conf.from_email(),
+        "subject": newsletter.subject,
+        "earlier": [c for c in campaigns if c.status not in Campaign.ACTIVE and c.started_at],
+        "in_progress": next((c for c in campaigns if c.status in Campaign.ACTIVE), None),
+    }

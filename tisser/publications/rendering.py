@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.dateparse import parse_datetime
 
+from tisser.core.html import absolute_media_urls
 from tisser.core.mail import _render_plain
 
 from . import conf, mergetags
@@ -140,7 +141,9 @@ def render_email(newsletter: Newsletter, *, language: str | None = None, web=Fal
         context["web"] = web
         html = render_to_string("publications/newsletter/email.html", context)
         text = _render_plain("publications/newsletter/email.txt", context)
-    return {"subject": newsletter.subject, "html": _INLINER.inline(html), "text": text}
+    # Images of the texts are this site's uploads: a mail program needs their full address.
+    html = absolute_media_urls(_INLINER.inline(html), settings.SITE_URL)
+    return {"subject": newsletter.subject, "html": html, "text": text}
 
 
 def render_web(newsletter: Newsletter) -> str:

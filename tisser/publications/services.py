@@ -48,7 +48,7 @@ def unique_slug(model, text: str, *, exclude_pk=None) -> str:
 
 
 def check_merge_tags(*texts: str) -> None:
-    unknown = [tag for text in texts for tag in mergetags.unknown_tags(text)]
+    unknown = list(dict.fromkeys(tag for text in texts for tag in mergetags.unknown_tags(text)))
     if unknown:
         raise ValidationError(
             _("Unknown merge tags: %(tags)s. Known: %(known)s.")
@@ -161,6 +161,53 @@ def create_campaign(
         messages_per_second=messages_per_second,
         created_by=user,
     )
+
+
+def send_newsletter(
+    newsletter: Newsletter,
+    *,
+    user=None,
+    confirmation_key: str = "",
+    messages_per_second: float = 0,
+) -> tuple[Campaign, bool]:
+    """Send an issue, as confirmed by staff: create the campaign and start it in one
+    transaction, so a refusal (an unknown merge tag) leaves nothing behind.
+
+    Returns (campaign, started). Nothing new is started, and the campaign already there
+    is returned, when this confirmation was already used (a second click, the back
+    button, a replay) or when the issue is being sent. A later send of an issue goes only
+    to the addresses that have not received it (`sending.engine.audience`)."""
+    from .rendering import render_email
+    from .tasks import prepare_and_send
+
+    parts = render_email(newsletter)
+    check_merge_tags(parts["subject"], parts["html"], parts["text"])
+    confirmation_key = (confirmation_key or "")[:40]
+    with transaction.atomic():
+        newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
+        if confirmation_key:
+            used = Campaign.objects.filter(confirmation_key=confirmation_key).first()
+            if used is not None:
+                return used, False
+        running = newsletter.campaigns.filter(status__in=Campaign.ACTIVE).first()
+        if running is not None:
+            return running, False
+        campaign = Campaign.objects.create(
+            newsletter=newsletter,
+            mailing_list=newsletter.mailing_list,
+            subject=newsletter.subject,
+            status=Campaign.Status.QUEUED,
+            html_template=parts["html"],
+            text_template=parts["text"],
+            started_at=timezone.now(),
+            messages_per_second=messages_per_second,
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+            confirmation_key=confirmation_key,
+        )
+        publish_newsletter(newsletter)
+        campaign_id = campaign.pk
+        transaction.on_commit(lambda: prepare_and_send.delay(campaign_id))
+    return campaign, True
 
 
 def start_campaign(campaign: Campaign) -> None:

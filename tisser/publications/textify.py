@@ -23,6 +23,8 @@ class _Text(HTMLParser):
             self.out.append("\n\n")
         elif tag == "a":
             self.links.append(dict(attrs).get("href") or "")
+        elif tag == "img" and (alt := (dict(attrs).get("alt") or "").strip()):
+            self.out.append(f"[{alt}]")
 
     def handle_endtag(self, tag):
         if tag == "a" and self.links:

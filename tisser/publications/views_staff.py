@@ -3,6 +3,8 @@ subscriber import. Thin: forms check, services write."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -224,17 +226,50 @@ def test_send(request, pk):
 
 
 @staff_editor_required
-@require_POST
 def campaign_start(request, pk):
-    newsletter = get_object_or_404(Newsletter, pk=pk)
-    campaign = services.create_campaign(newsletter, user=request.user)
+    """Send an issue: first the confirmation (audience, count, sender, subject), then,
+    when its form is posted, the campaign. The form's one-time key makes a second post of
+    the same confirmation start nothing."""
+    newsletter = get_object_or_404(Newsletter.objects.select_related("mailing_list"), pk=pk)
+    key = request.POST.get("confirmation_key", "") if request.method == "POST" else ""
+    if key:
+        try:
+            campaign, started = services.send_newsletter(
+                newsletter, user=request.user, confirmation_key=key
+            )
+        except ValidationError as error:
+            for message in _errors(error):
+                messages.error(request, message)
+        else:
+            if started:
+                messages.success(request, _("The campaign has started."))
+            else:
+                messages.info(
+                    request,
+                    _(
+                        "This issue is already being sent, or this confirmation was already "
+                        "used: nothing more was sent."
+                    ),
+                )
+            return redirect("publications:campaign", pk=campaign.pk)
+    overview = queries.send_overview(newsletter)
+    problems = []
     try:
-        services.start_campaign(campaign)
+        parts = render_email(newsletter)
+        services.check_merge_tags(parts["subject"], parts["html"], parts["text"])
     except ValidationError as error:
-        for message in _errors(error):
-            messages.error(request, message)
-        return redirect("publications:composer", pk=newsletter.pk)
-    return redirect("publications:campaign", pk=campaign.pk)
+        problems = _errors(error)
+    return render(
+        request,
+        "publications/staff/campaign_confirm.html",
+        {
+            "newsletter": newsletter,
+            "overview": overview,
+            "problems": problems,
+            "confirmation_key": secrets.token_urlsafe(24),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @staff_editor_required

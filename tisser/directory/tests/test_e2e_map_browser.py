@@ -152,7 +152,10 @@ def test_map_filter_search_propose_and_moderate(browser, live_server, network, s
         page.fill("#id_postcode", "59800")
         page.fill("#id_commune", "lille")
         page.get_by_label("Tiers-lieux").check()
-        page.fill("#id_description", "Réemploi et réparation d’objets du quotidien.")
+        # The description is written in the rich-text editor (no image for a proposer).
+        page.locator(".tiptap.ProseMirror").click()
+        page.keyboard.type("Réemploi et réparation d’objets du quotidien.")
+        assert page.locator(".rich-text-image").count() == 0
         page.fill("#id_proposer_name", "Camille Martin")
         page.fill("#id_proposer_email", "camille@example.org")
         page.check("#id_contact_consent")

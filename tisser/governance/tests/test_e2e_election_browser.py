@@ -155,6 +155,9 @@ def test_renew_validate_vote_and_see_the_elected_collectif(browser, live_server,
         # 4. Staff close the vote; the results page shows the elected Collectif.
         page = staff.pages[0]
         page.goto(f"{base}/gestion/assemblees/{a.pk}/")
+        # The button leads to a page that says what closing does, then asks to confirm.
+        page.get_by_role("link", name="Clore et dépouiller").click()
+        page.wait_for_selector("text=plus aucun vote n’est accepté")
         page.get_by_role("button", name="Clore et dépouiller").click()
         page.wait_for_selector("text=Vote clos et dépouillé")
         page = rep.pages[0]

@@ -82,7 +82,7 @@ def test_prepare_open_show_of_hands_close_and_audit(staff_client, mailoutbox):
     v = {o.pk: Voter.objects.get(assembly=assembly, organisation=o).pk for o in orgs}
     staff_client.post(room, {f"v{v[orgs[0].pk]}": "for", f"v{v[orgs[1].pk]}": "against"})
     assert Participation.objects.filter(motion=motion, channel="room").count() == 2
-    staff_client.post(url, {"action": "close", "motion": motion.pk})
+    staff_client.post(reverse("governance:staff_close_motion", args=[assembly.pk, motion.pk]))
     motion.refresh_from_db()
     assert motion.status == "closed" and motion.results["tally"]["for"] == 1
     audit = staff_client.get(

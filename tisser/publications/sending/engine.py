@@ -53,17 +53,47 @@ log = logging.getLogger(__name__)
 # --- preparation ------------------------------------------------------------------------
 
 
-def recipients(mailing_list: MailingList):
-    """Active subscribers of the list with an address, minus the suppression list."""
+RECEIVED = (
+    Delivery.Status.SENT,
+    Delivery.Status.BOUNCED,
+    Delivery.Status.PENDING,
+    Delivery.Status.CLAIMED,
+)
+
+
+def received_by(newsletter_id: int, *, exclude_campaign: int | None = None):
+    """The addresses an issue has gone (or is going) to, through any of its campaigns."""
+    rows = Delivery.objects.filter(campaign__newsletter_id=newsletter_id, status__in=RECEIVED)
+    if exclude_campaign is not None:
+        rows = rows.exclude(campaign_id=exclude_campaign)
+    return rows.values("email")
+
+
+def audience(mailing_list: MailingList, *, newsletter_id: int | None = None, campaign_id=None):
+    """Who a send reaches: the list's active subscribers with an address, minus the
+    suppression list, minus (for an issue) whoever already received that issue. The one
+    place the audience is decided; the confirmation page counts it, preparation reads it."""
+    rows = (
+        Subscription.objects.filter(mailing_list=mailing_list, status=Subscription.Status.ACTIVE)
+        .exclude(person__email="")
+        .exclude(person__email__in=Suppression.objects.values("email"))
+    )
+    if newsletter_id is not None:
+        rows = rows.exclude(
+            person__email__in=received_by(newsletter_id, exclude_campaign=campaign_id)
+        )
+    return rows
+
+
+def recipients(mailing_list: MailingList, *, newsletter_id: int | None = None, campaign_id=None):
+    """The audience with what each message needs (merge-tag values), in a stable order."""
     organisation = Subquery(
         Affiliation.objects.filter(person=OuterRef("person"))
         .order_by("-is_representative", "id")
         .values("organisation__name")[:1]
     )
     return (
-        Subscription.objects.filter(mailing_list=mailing_list, status=Subscription.Status.ACTIVE)
-        .exclude(person__email="")
-        .exclude(person__email__in=Suppression.objects.values("email"))
+        audience(mailing_list, newsletter_id=newsletter_id, campaign_id=campaign_id)
         .annotate(organisation_name=organisation)
         .order_by("person_id")
         .values_list(
@@ -89,9 +119,10 @@ def prepare_campaign(campaign_id: int, *, html: str | None = None, text: str | N
             campaign.html_template, campaign.text_template = html, text or ""
         batch: list[Delivery] = []
         total = 0
-        for person_id, email, first, last, org in recipients(campaign.mailing_list).iterator(
-            chunk_size=5000
-        ):
+        rows = recipients(
+            campaign.mailing_list, newsletter_id=campaign.newsletter_id, campaign_id=campaign.pk
+        )
+        for person_id, email, first, last, org in rows.iterator(chunk_size=5000):
             batch.append(
                 Delivery(
                     campaign=campaign,

@@ -73,14 +73,33 @@ def test_compose_preview_test_send_campaign_and_unsubscribe(
         assert {m["To"] for m in tests} == {"relecture@exemple.fr", "equipe@exemple.fr"}
 
         page.get_by_role("link", name="Retour à la composition").click()
-        page.get_by_role("button", name="Envoyer la campagne").click()
+        page.get_by_role("link", name="Envoyer la campagne").click()
+        # The confirmation: list, count, sender and subject; nothing sent yet.
+        page.wait_for_url("**/gestion/publications/infolettres/*/envoyer/")
+        assert page.locator(".send-recipients").inner_text() == "3"
+        assert page.locator(".send-subject").inner_text() == "Ce mois de juin sera solidaire !"
+        assert page.locator(".send-sender").inner_text()
+        assert counting_smtp.total() == len(tests) and not Campaign.objects.exists()
+        confirm = page.get_by_role("button", name="Envoyer à 3 destinataires")
+        # An impatient double click posts the confirmation twice.
+        confirm.dblclick()
         page.wait_for_url("**/gestion/publications/campagnes/*/")
         page.wait_for_selector(".campaign-status:text('Envoyée')")
         assert page.locator(".stat-sent").inner_text() == "3"
+        # The back button, then the same confirmation sent again: nothing more.
+        page.go_back()
+        page.wait_for_url("**/envoyer/")
+        if page.get_by_role("button", name="Envoyer à 3 destinataires").count():
+            page.get_by_role("button", name="Envoyer à 3 destinataires").click()
+            page.wait_for_selector("text=rien de plus n’a été envoyé")
+        else:  # the browser fetched the page again: nobody is left to send it to
+            assert page.get_by_text("Il ne reste personne").count() == 1
         campaign = Campaign.objects.get()
         assert campaign.status == Campaign.Status.SENT
         received = [m for m in counting_smtp.messages if m not in tests]
+        assert len(received) == 3
         assert {m["To"].addresses[0].addr_spec for m in received} == {p.email for p in people}
+        page.goto(live_server.url + reverse("publications:campaign", args=[campaign.pk]))
 
         # The subscriber's side: the link of the email, one button.
         message = next(m for m in received if people[0].email in str(m["To"]))
