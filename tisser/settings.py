@@ -219,6 +219,10 @@ TISSER_MAP_TILES_ATTRIBUTION = env(
 # (e.g. HTTP_X_REAL_IP) in which a trusted reverse proxy passes the client address.
 TISSER_PROPOSALS_PER_HOUR = int(env("TISSER_PROPOSALS_PER_HOUR", "5"))
 TISSER_CLIENT_IP_HEADER = env("TISSER_CLIENT_IP_HEADER")
+# Claims to represent an organisation: how long the links emailed to its representatives
+# work, and how many claims on one organisation are emailed to them in 24 hours.
+TISSER_CLAIM_LINK_DAYS = int(env("TISSER_CLAIM_LINK_DAYS", "14"))
+TISSER_CLAIM_EMAILS_PER_DAY = int(env("TISSER_CLAIM_EMAILS_PER_DAY", "5"))
 
 # Security. Production values pass `manage.py check --deploy`.
 SESSION_COOKIE_HTTPONLY = True
