@@ -76,6 +76,23 @@ def update_person(person: Person, data: dict) -> Person:
     return person
 
 
+def link_verified_account(user) -> Person | None:
+    """Link an account to the contact with the same address, once its owner proved the
+    address (`accounts.signals.email_verified`): never before, when anyone could have typed
+    it, and never over another account. The person's verified links then give their
+    rights; their claims still give none."""
+    email = (getattr(user, "email", "") or "").strip().lower()
+    if not email or not getattr(user, "email_verified", False):
+        return None
+    with transaction.atomic():
+        person = Person.objects.select_for_update().filter(email=email, user=None).first()
+        if person is None or Person.objects.filter(user=user).exists():
+            return None
+        person.user = user
+        person.save(update_fields=["user", "updated_at"])
+    return person
+
+
 def find_or_create_person(
     *, email: str, first_name: str = "", last_name: str = "", phone: str = ""
 ) -> tuple[Person, bool]:

@@ -347,3 +347,26 @@ def test_merging_two_records_keeps_the_verified_link(coop, claimant, make_user):
     link = Affiliation.objects.get(person=claimant)
     assert link.organisation == coop and link.is_representative and link.status == "verified"
     assert not link.claims_representation
+
+
+def test_a_proven_address_links_the_account_to_its_contact(make_user):
+    from tisser.accounts.models import User
+    from tisser.accounts.signals import email_verified
+
+    person = Person.objects.create(first_name="Nadia", email="nadia@example.org")
+    unverified = make_user("nadia@example.org", email_verified=False)
+    email_verified.send(sender=User, user=unverified)
+    person.refresh_from_db()
+    assert person.user is None  # anyone could have typed the address
+    unverified.email_verified = True
+    unverified.save()
+    email_verified.send(sender=User, user=unverified)
+    person.refresh_from_db()
+    assert person.user == unverified
+    # Never over another account.
+    earlier = make_user("ancienne.adresse@example.org")
+    other = Person.objects.create(first_name="Autre", email="autre@example.org", user=earlier)
+    newcomer = make_user("autre@example.org")
+    email_verified.send(sender=User, user=newcomer)
+    other.refresh_from_db()
+    assert other.user == earlier
