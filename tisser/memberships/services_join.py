@@ -15,6 +15,7 @@ from django.utils import translation
 from tisser.directory import services as directory_services
 from tisser.directory import services_claims
 from tisser.directory.models import Affiliation, Consent, Organisation, OrganisationRevision
+from tisser.directory.permissions import represented_organisations
 
 from . import services
 from .models import College, Membership, MembershipYear
@@ -109,8 +110,9 @@ def apply_for_membership(
 
     Returns (membership, created); a second application for the same year returns the
     first one (a renewal already recorded, a double submit). The applicant only claims to
-    represent the organisation (unless staff entered it): an existing organisation's data
-    is filled from the request only when a verified representative sent it. Raises
+    represent the organisation (unless staff entered it): an existing organisation's empty
+    fields are filled from the request only when staff, or its verified representative
+    logged in as `author`, sent it. Raises
     `ClaimError` (a ValidationError) for an archived organisation named in the form.
     """
     # Two applications for one organisation at once (a double click, HelloAsso retrying)
@@ -127,8 +129,10 @@ def apply_for_membership(
         last_name=applicant.last_name,
         phone=applicant.phone,
     )
-    affiliation = _link_applicant(person, org, applicant, year, source, author)
-    if not created_org and affiliation is not None and affiliation.is_representative:
+    _link_applicant(person, org, applicant, year, source, author)
+    if not created_org and (
+        source not in CLAIM_SOURCES or represented_organisations(author).filter(pk=org.pk).exists()
+    ):
         org = _fill_empty(org, applicant, author)
     if consent_wording:
         directory_services.record_consent(
