@@ -126,3 +126,30 @@ def test_member_rights_follow_verified_links_only(years, member, make_user):
     assert not queries.user_is_member(user)
     directory_services.affiliate(person, member)
     assert queries.user_is_member(user)
+
+
+def test_staff_confirm_the_applicant_from_the_membership_page(
+    client, colleges, communes, years, fees, make_user
+):
+    response = stranger_posts(client, colleges, years, name="Toute Nouvelle", siret="")
+    membership = Membership.objects.get(organisation__name="Toute Nouvelle")
+    client.force_login(make_user("editeur@example.org", staff_role="editor"))
+    url = reverse("memberships:staff_detail", args=[membership.pk])
+    page = client.get(url).content.decode()
+    assert "demande à représenter — non confirmé" in page
+    claim = Affiliation.objects.get(person__email="intrus@example.org")
+    response = client.post(reverse("directory:staff_claim_accept", args=[claim.pk]), {"next": url})
+    assert response.status_code == 302 and response["Location"] == url
+    claim.refresh_from_db()
+    assert claim.is_representative
+    # An address elsewhere is not followed.
+    other = Affiliation.objects.create(
+        person=Person.objects.create(email="autre@example.org"),
+        organisation=membership.organisation,
+        status="claimed",
+    )
+    response = client.post(
+        reverse("directory:staff_claim_refuse", args=[other.pk]),
+        {"next": "https://ailleurs.example.org/"},
+    )
+    assert response["Location"] == reverse("directory:staff_claims")
