@@ -57,6 +57,7 @@ def recipients(mailing_list: MailingList):
     """Active subscribers of the list with an address, minus the suppression list."""
     organisation = Subquery(
         Affiliation.objects.filter(person=OuterRef("person"))
+        .exclude(status=Affiliation.Status.REFUSED)  # a refused claim names no organisation
         .order_by("-is_representative", "id")
         .values("organisation__name")[:1]
     )
