@@ -106,30 +106,33 @@ def claim(
     """
     _check_open(org)
     role = (role or "").strip()[:100]
+    evidence = {
+        "claims_representation": bool(representative),
+        "claimed_at": timezone.now(),
+        "claim_email": (email or person.email or "")[:254],
+        "claim_detail": (detail or "")[:200],
+        "claim_language": (language or translation.get_language() or "")[:8],
+        "claim_nonce": secrets.token_hex(8),
+    }
     affiliation, created = Affiliation.objects.select_for_update().get_or_create(
         person=person,
         organisation=org,
-        defaults={"status": Status.CLAIMED, "source": source, "role": role},
+        defaults={"status": Status.CLAIMED, "source": source, "role": role, **evidence},
     )
-    widened = created
     if not created:
         if affiliation.status == Status.REFUSED or affiliation.is_representative:
             return affiliation
-        if representative and not affiliation.claims_representation:
-            widened = True
         if affiliation.status == Status.CLAIMED and role and not affiliation.role:
             affiliation.role = role
             affiliation.save(update_fields=["role"])
-    if not widened:
-        return affiliation
-    affiliation.claims_representation = bool(representative)
-    affiliation.source = source if affiliation.status == Status.CLAIMED else affiliation.source
-    affiliation.claimed_at = timezone.now()
-    affiliation.claim_email = (email or person.email or "")[:254]
-    affiliation.claim_detail = (detail or "")[:200]
-    affiliation.claim_language = (language or translation.get_language() or "")[:8]
-    affiliation.claim_nonce = secrets.token_hex(8)
-    affiliation.save()
+        if not representative or affiliation.claims_representation:
+            return affiliation  # already asked (or asks no more than before): no new email
+        # A claim that widens (to represent): new evidence, new links, the old ones die.
+        if affiliation.status == Status.CLAIMED:
+            affiliation.source = source
+        for field, value in evidence.items():
+            setattr(affiliation, field, value)
+        affiliation.save()
     if notify:
         _ask_representatives(affiliation)
     return affiliation
@@ -149,6 +152,9 @@ def _reviewers(affiliation: Affiliation):
 
 
 def _ask_representatives(affiliation: Affiliation) -> int:
+    reviewers = list(_reviewers(affiliation))
+    if not reviewers:
+        return 0  # only staff can decide: the requests page
     since = timezone.now() - datetime.timedelta(days=1)
     recent = Affiliation.objects.filter(
         organisation_id=affiliation.organisation_id, claimed_at__gte=since
@@ -156,7 +162,7 @@ def _ask_representatives(affiliation: Affiliation) -> int:
     if recent.count() >= emails_per_day():
         return 0
     sent = 0
-    for reviewer in _reviewers(affiliation):
+    for reviewer in reviewers:
         user = reviewer.person.user
         language = (user.language if user else "") or settings.LANGUAGE_CODE
         if affiliation.claims_representation:
