@@ -60,6 +60,11 @@ STAFF_ACTION = {
 }
 LOGGED_IN = {**everyone(200), "anonymous": LOGIN}
 ADMIN_ONLY = {**STAFF_ONLY, "editor": 403}
+CLAIM_DECISION = {
+    **STAFF_ONLY,
+    "editor": redirect_to("directory:staff_claims"),
+    "admin": redirect_to("directory:staff_claims"),
+}
 
 ROWS = [
     # The public map and open data.
@@ -168,22 +173,14 @@ ROWS = [
     Row(
         "staff request accept",
         "directory:staff_claim_accept",
-        {
-            **STAFF_ONLY,
-            "editor": redirect_to("directory:staff_claims"),
-            "admin": redirect_to("directory:staff_claims"),
-        },
+        CLAIM_DECISION,
         kwargs={"pk": "claim.pk"},
         method="post",
     ),
     Row(
         "staff request refuse",
         "directory:staff_claim_refuse",
-        {
-            **STAFF_ONLY,
-            "editor": redirect_to("directory:staff_claims"),
-            "admin": redirect_to("directory:staff_claims"),
-        },
+        CLAIM_DECISION,
         kwargs={"pk": "claim.pk"},
         method="post",
     ),

@@ -7,72 +7,41 @@ its evidence; the organisation's representative (who reads Tisser in English) co
 it from the link in her email; only then the claimant votes for the organisation.
 """
 
-import datetime
 import re
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
 
-from tisser.directory import services as directory_services
-from tisser.directory.models import Affiliation, Person
+from tisser.directory.models import Affiliation
 from tisser.directory.tests.conftest import communes  # noqa: F401  (a fixture used here)
-from tisser.governance import services, services_ballot
-from tisser.governance.models import Motion, Participation, Voter
+from tisser.governance.models import Participation, Voter
 from tisser.memberships import services as membership_services
 from tisser.memberships.models import FeeRule
 
-from .conftest import make_members
+from .conftest import REPRESENTATIVE as RITA
+from .conftest import member_with_open_vote
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fresh_broker_pools"),
+]
 
 PASSWORD = "motdepasse-solide-42"
 TIMEOUT = 15_000
 STRANGER = "ivan.intrus@example.org"
-RITA = "rita@coop-manau.example.org"
 LINK = re.compile(r"https?://\S+")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_broker_pools():
-    """Fresh kombu pools: a worker test before this one may have closed the app's pool."""
-    from kombu import pools
-
-    from tisser.celery import app
-
-    pools.reset()
-    app._pool = None
-    if "amqp" in app.__dict__:
-        app.amqp._producer_pool = None
 
 
 @pytest.fixture
 def network(communes, make_user):  # noqa: F811
-    year = membership_services.ensure_year(timezone.localdate().year)
     college = membership_services.ensure_college("Structures de l'ESS", order=1)
-    FeeRule.objects.create(year=year, label="Structure", amount=50)
-    coop = directory_services.create_organisation(
-        {"name": "Coop Manau", "commune": communes["lille"].code, "postcode": "59000"}
+    world = member_with_open_vote(
+        make_user, {"commune": communes["lille"].code, "postcode": "59000"}, college=college
     )
-    user = make_user(RITA, language="en")
-    rita = Person.objects.create(first_name="Rita", last_name="Rep", email=RITA, user=user)
-    directory_services.affiliate(rita, coop, role="Gérante", is_representative=True)
-    membership, _ = membership_services.request_membership(
-        coop, year, college=college, representative=rita
-    )
-    membership_services.validate_membership(membership, notify=False)
-    make_members(2, college=college)
+    FeeRule.objects.create(year=world["year"], label="Structure", amount=50)
     make_user("equipe@example.org", staff_role="editor")
-    assembly = services.create_assembly(
-        title="AG 2026", starts_at=timezone.now() + datetime.timedelta(hours=2)
-    )
-    services.draw_up_register(assembly)
-    services.convene(assembly, notify=False)
-    motion = services_ballot.add_motion(
-        assembly, kind=Motion.Kind.RESOLUTION, title="Approbation des comptes"
-    )
-    services_ballot.open_motion(motion, notify=False)
-    return {"coop": coop, "assembly": assembly, "motion": motion}
+    return world
 
 
 def text_of(message) -> str:

@@ -11,30 +11,25 @@ and vote.
 
 from __future__ import annotations
 
-import datetime
 import re
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
-from tisser.directory import services as directory_services
 from tisser.directory.models import Affiliation, Organisation, Person
 from tisser.directory.tests.conftest import (
     VALID_SIRET,
     communes,  # noqa: F401  (a fixture used here)
 )
-from tisser.governance import services, services_ballot
-from tisser.governance.models import Motion, Participation, Voter
-from tisser.memberships import services as membership_services
+from tisser.governance.models import Participation
 
-from .conftest import make_members
+from .conftest import REPRESENTATIVE as RITA
+from .conftest import member_with_open_vote
 
 PASSWORD = "motdepasse-solide-42"
 STRANGER = "intrus@example.org"
-RITA = "rita@coop-manau.example.org"
 LINK = re.compile(r"https?://\S+")
 
 
@@ -52,34 +47,8 @@ def to(smtp, address):
 
 @pytest.fixture
 def network(make_user, communes):  # noqa: F811
-    """Coop Manau, a member in good standing, whose verified representative is Rita (she
-    reads Tisser in English); an assembly convened, with an online vote open."""
-    year = membership_services.ensure_year(timezone.localdate().year)
-    coop = directory_services.create_organisation(
-        {"name": "Coop Manau", "siret": VALID_SIRET, "legal_form": "scop"}
-    )
-    user = make_user(RITA, language="en")
-    rita = Person.objects.create(first_name="Rita", last_name="Rep", email=RITA, user=user)
-    directory_services.affiliate(rita, coop, role="Gérante", is_representative=True)
-    membership, _ = membership_services.request_membership(coop, year, representative=rita)
-    membership_services.validate_membership(membership, notify=False)
-    make_members(2)
-    assembly = services.create_assembly(
-        title="AG 2026", starts_at=timezone.now() + datetime.timedelta(hours=2)
-    )
-    services.draw_up_register(assembly)
-    services.convene(assembly, notify=False)
-    motion = services_ballot.add_motion(
-        assembly, kind=Motion.Kind.RESOLUTION, title="Approbation des comptes"
-    )
-    services_ballot.open_motion(motion, notify=False)
     return {
-        "year": year,
-        "coop": coop,
-        "rita": rita,
-        "assembly": assembly,
-        "motion": motion,
-        "voter": Voter.objects.get(assembly=assembly, organisation=coop),
+        **member_with_open_vote(make_user, {"siret": VALID_SIRET, "legal_form": "scop"}),
         "editor": make_user("editeur@example.org", staff_role="editor"),
     }
 
