@@ -22,7 +22,9 @@ def make_user(db):
 
 @pytest.fixture
 def role_users(db, make_user):
-    """The six roles: anonymous (None), public, representative, member, editor, admin."""
+    """The seven roles: anonymous (None), public, claimant (a claimed, unverified
+    representative of the own organisation: a public form named it), representative,
+    member, editor, admin."""
     from tisser.directory.models import Affiliation, Organisation, Person
 
     own = Organisation.objects.create(name="Coop Manau", slug="coop-manau", is_member=True)
@@ -37,9 +39,22 @@ def role_users(db, make_user):
     )
     Affiliation.objects.create(person=rep_person, organisation=own, is_representative=True)
     Affiliation.objects.create(person=member_person, organisation=own)
+    claimant = make_user("demandeur@example.org")
+    claimant_person = Person.objects.create(
+        first_name="Claude", last_name="Demandeur", email=claimant.email, user=claimant
+    )
+    Affiliation.objects.create(
+        person=claimant_person,
+        organisation=own,
+        status=Affiliation.Status.CLAIMED,
+        claims_representation=True,
+        source=Affiliation.Source.MEMBERSHIP_FORM,
+        claim_email=claimant.email,
+    )
     return {
         "anonymous": None,
         "public": make_user("public@example.org"),
+        "claimant": claimant,
         "representative": representative,
         "member": member,
         "editor": make_user("editeur@example.org", staff_role="editor"),

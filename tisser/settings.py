@@ -225,6 +225,10 @@ TISSER_EDITOR_IMAGE_MAX_BYTES = int(env("TISSER_EDITOR_IMAGE_MAX_BYTES", str(10 
 TISSER_EDITOR_IMAGE_MAX_SIDE = int(env("TISSER_EDITOR_IMAGE_MAX_SIDE", "1600"))
 TISSER_EDITOR_IMAGES_PER_DAY = int(env("TISSER_EDITOR_IMAGES_PER_DAY", "100"))
 TISSER_CLIENT_IP_HEADER = env("TISSER_CLIENT_IP_HEADER")
+# Claims to represent an organisation: how long the links emailed to its representatives
+# work, and how many claims on one organisation are emailed to them in 24 hours.
+TISSER_CLAIM_LINK_DAYS = int(env("TISSER_CLAIM_LINK_DAYS", "14"))
+TISSER_CLAIM_EMAILS_PER_DAY = int(env("TISSER_CLAIM_EMAILS_PER_DAY", "5"))
 
 # Security. Production values pass `manage.py check --deploy`.
 SESSION_COOKIE_HTTPONLY = True

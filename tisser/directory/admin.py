@@ -43,12 +43,26 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class AffiliationInline(admin.TabularInline):
     model = Affiliation
     extra = 0
-    fields = ["person", "organisation", "role", "is_representative", "created_at"]
+    fields = [
+        "person",
+        "organisation",
+        "role",
+        "is_representative",
+        "status",
+        "source",
+        "claimed_at",
+        "reviewed_at",
+        "created_at",
+    ]
     readonly_fields = fields
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class PersonAffiliationInline(AffiliationInline):
+    fk_name = "person"  # not `reviewed_by_person`
 
 
 class RevisionInline(admin.TabularInline):
@@ -90,7 +104,7 @@ class OrganisationAdmin(ReadOnlyAdmin):
 class PersonAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "email", "phone", "user"]
     search_fields = ["first_name", "last_name", "email", "phone"]
-    inlines = [AffiliationInline]
+    inlines = [PersonAffiliationInline]
 
 
 @admin.register(Consent)

@@ -2,6 +2,12 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _link_account(sender, user, **kwargs):
+    from .services_people import link_verified_account
+
+    link_verified_account(user)
+
+
 class DirectoryConfig(AppConfig):
     name = "tisser.directory"
     verbose_name = _("Directory")
@@ -18,6 +24,10 @@ class DirectoryConfig(AppConfig):
         from .permissions import may_upload_images
 
         allow_uploads(may_upload_images)
+
+        from tisser.accounts.signals import email_verified
+
+        email_verified.connect(_link_account, dispatch_uid="directory_link_account")
 
         from django.db.models.signals import post_migrate
 

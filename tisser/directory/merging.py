@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from .indexing import refresh_derived_fields
 from .models import Affiliation, Organisation, OrganisationRevision
+from .services_people import combine_affiliations
 
 # Fields filled from the duplicate when the kept record has them empty.
 FILLABLE_FIELDS = (
@@ -91,15 +92,9 @@ def _move_affiliations(keep: Organisation, duplicate: Organisation) -> None:
             affiliation.organisation = keep
             affiliation.save(update_fields=["organisation"])
             continue
-        changed = []
-        if affiliation.is_representative and not twin.is_representative:
-            twin.is_representative = True
-            changed.append("is_representative")
-        if affiliation.role and not twin.role:
-            twin.role = affiliation.role
-            changed.append("role")
+        changed = combine_affiliations(twin, affiliation)
         if changed:
-            twin.save(update_fields=changed)
+            twin.save(update_fields=sorted(set(changed)))
         affiliation.delete()
 
 

@@ -190,7 +190,11 @@ class Person(models.Model):
         related_name="person",
     )
     organisations = models.ManyToManyField(
-        Organisation, through="Affiliation", related_name="people", blank=True
+        Organisation,
+        through="Affiliation",
+        through_fields=("person", "organisation"),
+        related_name="people",
+        blank=True,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -241,16 +245,90 @@ class PersonEvent(models.Model):
         return f"{self.get_action_display()} {self.at:%Y-%m-%d}"
 
 
+class AffiliationQuerySet(models.QuerySet):
+    """Rights read `verified()` and `representatives()`; a claim gives none."""
+
+    def verified(self):
+        """Links staff or a verified representative confirmed (rights follow these only)."""
+        return self.filter(status=Affiliation.Status.VERIFIED)
+
+    def representatives(self):
+        """Verified representatives: who edits the entry, renews, is convened and votes."""
+        return self.filter(status=Affiliation.Status.VERIFIED, is_representative=True)
+
+    def pending_claims(self):
+        """Claims waiting for a decision: a claimed link, or a verified one asking to represent."""
+        return self.filter(
+            Q(status=Affiliation.Status.CLAIMED)
+            | Q(status=Affiliation.Status.VERIFIED, claims_representation=True)
+        )
+
+
 class Affiliation(models.Model):
-    """A person's role in an organisation; a representative may edit its entry."""
+    """A person's link to an organisation, and how it was established.
+
+    A public form, a payment, a registration or an import only *claims* a link (status
+    CLAIMED, with its evidence); staff, or a verified representative of the organisation,
+    make it VERIFIED (`reviewed_*`). Every right reads verified links only: see
+    `AffiliationQuerySet` and `directory/claims.py`, which owns the life cycle.
+    """
+
+    class Status(models.TextChoices):
+        CLAIMED = "claimed", _("Claimed, waiting for confirmation")
+        VERIFIED = "verified", _("Verified")
+        REFUSED = "refused", _("Refused")
+
+    class Source(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        MEMBERSHIP_FORM = "membership_form", _("Membership form")
+        PAYMENT = "payment", _("Online payment")
+        REGISTRATION = "registration", _("Event registration")
+        IMPORT = "import", _("Import")
+        DEMO = "demo", _("Demonstration data")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="affiliations")
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="affiliations"
     )
     role = models.CharField(_("role"), max_length=100, blank=True, default="")
+    #: a *verified* representative (the database refuses it on a link that is not verified)
     is_representative = models.BooleanField(_("representative"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.VERIFIED
+    )
+    #: the person asks to represent the organisation (waiting for a decision)
+    claims_representation = models.BooleanField(_("asks to represent"), default=False)
+    source = models.CharField(
+        _("established through"), max_length=20, choices=Source.choices, default=Source.STAFF
+    )
+    # The evidence of the last claim: when, from which address, through which form.
+    claimed_at = models.DateTimeField(_("claimed on"), null=True, blank=True)
+    claim_email = models.EmailField(_("claimed from the address"), blank=True, default="")
+    claim_detail = models.CharField(_("claimed through"), max_length=200, blank=True, default="")
+    claim_language = models.CharField(_("language"), max_length=8, blank=True, default="")
+    #: changes with each claim, so that the links of an earlier one stop working
+    claim_nonce = models.CharField(max_length=16, blank=True, default="", editable=False)
+    reviewed_at = models.DateTimeField(_("reviewed on"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    #: the verified representative who decided through an emailed link
+    reviewed_by_person = models.ForeignKey(
+        Person,
+        verbose_name=_("reviewed by the representative"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = AffiliationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("affiliation")
@@ -258,11 +336,27 @@ class Affiliation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "organisation"], name="affiliation_unique_person_org"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(is_representative=False) | Q(status="verified"),
+                name="affiliation_representative_verified",
+            ),
         ]
+        indexes = [models.Index(fields=["status", "claimed_at"], name="affiliation_claims")]
 
     def __str__(self):
         return f"{self.person} — {self.organisation}"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == self.Status.VERIFIED
+
+    @property
+    def is_pending(self) -> bool:
+        """A decision is awaited (the link itself, or the representation it asks for)."""
+        return self.status == self.Status.CLAIMED or (
+            self.status == self.Status.VERIFIED and self.claims_representation
+        )
 
 
 class Consent(models.Model):

@@ -1,9 +1,9 @@
 """Who may do what in the directory. Staff roles live on the account; representative and
-member follow from the person's affiliations."""
+member follow from the person's *verified* affiliations: a claimed one gives no right."""
 
 from django.db.models import QuerySet
 
-from .models import Organisation
+from .models import Affiliation, Organisation
 
 
 def _authenticated(user) -> bool:
@@ -26,16 +26,15 @@ def may_upload_images(user) -> bool:
 
 
 def represented_organisations(user) -> QuerySet:
-    """The organisations this user may edit as their representative (not archived)."""
+    """The organisations this user verifiably represents (not archived): they edit the
+    entry, renew the membership, are convened, vote and give proxies for it."""
     if not _authenticated(user):
         return Organisation.objects.none()
-    return (
-        Organisation.objects.filter(
-            affiliations__person__user=user, affiliations__is_representative=True
-        )
-        .exclude(status=Organisation.Status.ARCHIVED)
-        .distinct()
-    )
+    return Organisation.objects.filter(
+        pk__in=Affiliation.objects.representatives()
+        .filter(person__user=user)
+        .values("organisation_id")
+    ).exclude(status=Organisation.Status.ARCHIVED)
 
 
 def can_edit_organisation(user, org) -> bool:
@@ -48,7 +47,13 @@ def can_edit_organisation(user, org) -> bool:
 
 
 def is_member_user(user) -> bool:
-    """Affiliated to an organisation that is a member of the network."""
+    """Verifiably linked to an organisation that is a member of the network: member
+    resources, members-only documents, working groups."""
     if not _authenticated(user):
         return False
-    return Organisation.objects.filter(affiliations__person__user=user, is_member=True).exists()
+    return (
+        Affiliation.objects.verified()
+        .filter(person__user=user, organisation__is_member=True)
+        .exclude(organisation__status=Organisation.Status.ARCHIVED)
+        .exists()
+    )

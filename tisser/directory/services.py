@@ -31,6 +31,7 @@ from .services_people import (  # noqa: F401  (public here)
     PERSON_FIELDS,
     affiliate,
     check_person_data,
+    combine_affiliations,
     create_person,
     find_or_create_person,
     record_consent,

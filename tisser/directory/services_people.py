@@ -76,6 +76,23 @@ def update_person(person: Person, data: dict) -> Person:
     return person
 
 
+def link_verified_account(user) -> Person | None:
+    """Link an account to the contact with the same address, once its owner proved the
+    address (`accounts.signals.email_verified`): never before, when anyone could have typed
+    it, and never over another account. The person's verified links then give their
+    rights; their claims still give none."""
+    email = (getattr(user, "email", "") or "").strip().lower()
+    if not email or not getattr(user, "email_verified", False):
+        return None
+    with transaction.atomic():
+        person = Person.objects.select_for_update().filter(email=email, user=None).first()
+        if person is None or Person.objects.filter(user=user).exists():
+            return None
+        person.user = user
+        person.save(update_fields=["user", "updated_at"])
+    return person
+
+
 def find_or_create_person(
     *, email: str, first_name: str = "", last_name: str = "", phone: str = ""
 ) -> tuple[Person, bool]:
@@ -105,35 +122,90 @@ def find_or_create_person(
     return person, created
 
 
+def _verify(affiliation: Affiliation, by) -> None:
+    """Staff vouch for the link: verified now, by them (a pending claim is settled)."""
+    if affiliation.status != Affiliation.Status.VERIFIED or affiliation.claims_representation:
+        affiliation.reviewed_at = timezone.now()
+        affiliation.reviewed_by = by if getattr(by, "is_authenticated", False) else None
+        affiliation.reviewed_by_person = None
+    affiliation.status = Affiliation.Status.VERIFIED
+    affiliation.claim_nonce = ""
+
+
 @transaction.atomic
 def affiliate(
-    person: Person, org: Organisation, *, role: str = "", is_representative: bool = False
+    person: Person,
+    org: Organisation,
+    *,
+    role: str = "",
+    is_representative: bool = False,
+    by=None,
 ) -> Affiliation:
-    """Link a person to an organisation; never downgrades an existing representative."""
+    """Staff link a person to an organisation: a verified link, by `by` (a pending claim
+    is settled by it). Never downgrades an existing representative. Public forms, payments,
+    registrations and imports only claim a link: `services_claims.claim`."""
     affiliation, created = Affiliation.objects.select_for_update().get_or_create(
         person=person,
         organisation=org,
-        defaults={"role": (role or "").strip(), "is_representative": is_representative},
+        defaults={
+            "role": (role or "").strip(),
+            "source": Affiliation.Source.STAFF,
+            "reviewed_by": by if getattr(by, "is_authenticated", False) else None,
+            "reviewed_at": timezone.now(),
+        },
     )
-    if not created:
-        fields = []
-        if role and affiliation.role != role.strip():
-            affiliation.role = role.strip()
-            fields.append("role")
-        if is_representative and not affiliation.is_representative:
-            affiliation.is_representative = True
-            fields.append("is_representative")
-        if fields:
-            affiliation.save(update_fields=fields)
+    if role and affiliation.role != role.strip():
+        affiliation.role = role.strip()
+    _verify(affiliation, by)
+    if is_representative:
+        affiliation.is_representative = True
+    if is_representative or affiliation.is_representative:
+        affiliation.claims_representation = False
+    affiliation.save()
     return affiliation
 
 
 @transaction.atomic
-def update_affiliation(affiliation: Affiliation, *, role: str, is_representative: bool):
+def update_affiliation(affiliation: Affiliation, *, role: str, is_representative: bool, by=None):
+    """Staff change a role. Making someone representative verifies the link; a claim
+    that only has its role corrected stays a claim."""
+    affiliation = Affiliation.objects.select_for_update().get(pk=affiliation.pk)
     affiliation.role = (role or "").strip()
+    if is_representative:
+        _verify(affiliation, by)
+        affiliation.claims_representation = False
     affiliation.is_representative = bool(is_representative)
-    affiliation.save(update_fields=["role", "is_representative"])
+    affiliation.save()
     return affiliation
+
+
+def combine_affiliations(keep: Affiliation, other: Affiliation) -> list[str]:
+    """When two records merge, one link keeps the stronger facts of both: verified over
+    claimed, representative over not, a role over none. Returns the changed fields (the
+    caller saves `keep` and deletes `other`)."""
+    changed = []
+    if not keep.role and other.role:
+        keep.role = other.role
+        changed.append("role")
+    rank = {Affiliation.Status.VERIFIED: 2, Affiliation.Status.CLAIMED: 1}
+    if rank.get(other.status, 0) > rank.get(keep.status, 0):
+        for field in ("status", "source", "reviewed_at", "reviewed_by", "reviewed_by_person"):
+            setattr(keep, field, getattr(other, field))
+            changed.append(field)
+    if other.is_representative and not keep.is_representative:
+        keep.is_representative = True
+        changed.append("is_representative")
+    wants = (keep.claims_representation or other.claims_representation) and not (
+        keep.is_representative
+    )
+    if wants != keep.claims_representation:
+        keep.claims_representation = wants
+        changed.append("claims_representation")
+    if wants and not keep.claim_nonce:
+        for field in ("claimed_at", "claim_email", "claim_detail", "claim_language", "claim_nonce"):
+            setattr(keep, field, getattr(other, field))
+            changed.append(field)
+    return changed
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Person, PersonEvent
+from .models import Affiliation, Person, PersonEvent
 from .models_proposals import Proposal
 
 
@@ -52,6 +52,13 @@ def person_data(person: Person) -> dict:
                 "organisation_slug": affiliation.organisation.slug,
                 "role": affiliation.role,
                 "is_representative": affiliation.is_representative,
+                "status": affiliation.status,
+                "asks_to_represent": affiliation.claims_representation,
+                "established_through": affiliation.source,
+                "claimed_at": _when(affiliation.claimed_at),
+                "claimed_from": affiliation.claim_email,
+                "claimed_through": affiliation.claim_detail,
+                "reviewed_at": _when(affiliation.reviewed_at),
                 "since": _when(affiliation.created_at),
             }
             for affiliation in person.affiliations.select_related("organisation").order_by("pk")
@@ -122,9 +129,19 @@ def erase_person(person_id: int, *, actor) -> Person:
         person.save(
             update_fields=["first_name", "last_name", "email", "phone", "erased_at", "updated_at"]
         )
-        # An affiliation keeps the organisation (for counts) but no role text, and an
-        # erased person represents nobody.
-        person.affiliations.update(role="", is_representative=False)
+        # An affiliation keeps the organisation (for counts) but no role text nor the
+        # evidence of a claim, and an erased person represents nobody (nor asks to).
+        person.affiliations.update(
+            role="",
+            is_representative=False,
+            claims_representation=False,
+            claim_email="",
+            claim_detail="",
+            claim_nonce="",
+        )
+        person.affiliations.filter(status=Affiliation.Status.CLAIMED).update(
+            status=Affiliation.Status.REFUSED
+        )
         # Consents stay as the record of what was agreed, without the free text that
         # could name the person.
         person.consents.update(source="")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_representative
+from . import views_claims, views_representative
 
 urlpatterns = [
     path("mon-organisation/", views_representative.my_organisations, name="my_organisations"),
@@ -10,5 +10,10 @@ urlpatterns = [
         "mon-organisation/<slug:slug>/modifier/",
         views_representative.edit_my_organisation,
         name="my_organisation_edit",
+    ),
+    path(
+        "mon-organisation/demande/<str:token>/",
+        views_claims.claim_decision,
+        name="claim_decision",
     ),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_staff, views_staff_imports, views_staff_people
+from . import views_claims, views_staff, views_staff_imports, views_staff_people
 
 urlpatterns = [
     path("", views_staff.organisation_list, name="staff_list"),
@@ -44,6 +44,9 @@ urlpatterns = [
         "personnes/export.<str:fmt>", views_staff_imports.export_people, name="staff_people_export"
     ),
     path("roles/<int:pk>/", views_staff_people.affiliation_edit, name="staff_affiliation"),
+    path("demandes/", views_claims.claim_list, name="staff_claims"),
+    path("demandes/<int:pk>/accepter/", views_claims.claim_accept, name="staff_claim_accept"),
+    path("demandes/<int:pk>/refuser/", views_claims.claim_refuse, name="staff_claim_refuse"),
     path("imports/", views_staff_imports.import_upload, name="staff_import"),
     path(
         "imports/modele.<str:fmt>",

@@ -77,7 +77,7 @@ def organisation_detail(request, pk):
         {
             "org": org,
             "affiliations": org.affiliations.select_related("person").order_by(
-                "-is_representative", "person__last_name"
+                "-is_representative", "status", "person__last_name"
             ),
             "history": queries_staff.history(org),
             "add_person_form": AddPersonForm(),
@@ -186,6 +186,7 @@ def organisation_add_person(request, pk):
                 org,
                 role=form.cleaned_data["role"],
                 is_representative=form.cleaned_data["is_representative"],
+                by=request.user,
             )
         except ValidationError as error:
             apply_errors(form, error)

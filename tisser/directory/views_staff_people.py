@@ -118,7 +118,7 @@ def affiliation_edit(request, pk):
             messages.success(request, _("The link has been removed."))
             return redirect("directory:staff_person_detail", pk=affiliation.person_id)
         if form.is_valid():
-            services.update_affiliation(affiliation, **form.cleaned_data)
+            services.update_affiliation(affiliation, **form.cleaned_data, by=request.user)
             messages.success(request, _("The role has been saved."))
             return redirect("directory:staff_person_detail", pk=affiliation.person_id)
     return render(

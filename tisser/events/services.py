@@ -23,7 +23,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from tisser.directory import services as directory
-from tisser.directory.models import Organisation, OrganisationRevision
+from tisser.directory import services_claims as claims
+from tisser.directory.models import Affiliation, Organisation, OrganisationRevision
 
 from .models import (
     Answer,
@@ -60,6 +61,12 @@ class RegistrationClosed(RegistrationError):
 
 class NotEligible(RegistrationError):
     code = "not_eligible"
+
+
+class Unconfirmed(NotEligible):
+    """Members only, and the person's link to the member organisation is only claimed."""
+
+    code = "unconfirmed"
 
 
 class AlreadyRegistered(RegistrationError):
@@ -364,9 +371,12 @@ def register(
             raise NotEligible(problem)
         # No look-up for an earlier registration here: the partial unique constraints
         # refuse a second one (caught below), which also holds under concurrency.
-        if org is not None:
-            directory.affiliate(person, org)
-        tier, price, payment = _price(event, org)
+        # Naming an organisation only claims a link to it; member prices and members-only
+        # events follow a confirmed link (never a name typed in a form).
+        confirmed = org is not None and _claim_link(person, org, event, language).is_verified
+        if event.members_only and not confirmed:
+            raise Unconfirmed(unconfirmed_message(org))
+        tier, price, payment = _price(event, org if confirmed else None)
         # Last, so that the counters' row locks are held for as short a time as possible.
         if _take_places(event, _counted_sessions(event, session), choices.workshops):
             status = Status.CONFIRMED
@@ -403,6 +413,43 @@ def register(
         if notify:
             _notify(registration, "confirmed" if status == Status.CONFIRMED else "waitlisted")
     return registration
+
+
+def _claim_link(person, org: Organisation, event: Event, language: str | None):
+    return claims.claim(
+        person,
+        org,
+        source=Affiliation.Source.REGISTRATION,
+        detail=event.title,
+        email=person.email,
+        language=language or translation.get_language() or "",
+    )
+
+
+def unconfirmed_message(org: Organisation) -> str:
+    return _(
+        "This event is reserved for people of member organisations, and your link to "
+        "%(org)s is not confirmed yet: its representative or the network's team confirms "
+        "it, then you can register."
+    ) % {"org": org.name}
+
+
+def keep_claim(
+    event: Event, registrant: Registrant, organisation: OrganisationInfo, language=None
+) -> None:
+    """After an `Unconfirmed` refusal (which saved nothing), still record the claim, so
+    that the representative or staff can confirm it and the person register then."""
+    with transaction.atomic():
+        org = _organisation_for(organisation, event)
+        if org is None or not (registrant.email or "").strip():
+            return
+        person, _created = directory.find_or_create_person(
+            email=registrant.email,
+            first_name=registrant.first_name,
+            last_name=registrant.last_name,
+            phone=registrant.phone,
+        )
+        _claim_link(person, org, event, language)
 
 
 def _save_choices(registration: Registration, choices: Choices) -> None:

@@ -233,6 +233,11 @@ def register(request, slug):
     if request.method == "POST" and not problem and form.is_valid():
         try:
             registrations = _register(request, event, form)
+        except services.Unconfirmed as error:
+            services.keep_claim(
+                event, form.registrant(), form.organisation_info(), language=get_language()
+            )
+            form.add_error(None, error.message)
         except services.RegistrationError as error:
             form.add_error(None, error.message)
         except ValidationError as error:

@@ -186,7 +186,8 @@ def _ag_2026() -> Assembly:
     candidates = _candidates(voters)
     for index, org in enumerate(candidates):
         person = (
-            Affiliation.objects.filter(organisation=org, is_representative=True)
+            Affiliation.objects.representatives()
+            .filter(organisation=org)
             .select_related("person")
             .first()
         )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, Sum
 
+from tisser.directory.models import Affiliation
 from tisser.directory.permissions import represented_organisations
 
 from .models import Assembly, Ballot, Motion, Participation, Proxy, Voter
@@ -51,6 +52,34 @@ def register_rows(assembly: Assembly):
         .annotate(held=Count("proxies_held"))
         .order_by("organisation__name")
     )
+
+
+def electorate(assembly: Assembly) -> list[Voter]:
+    """Each voting member organisation on the register with its verified representatives
+    (`organisation.verified_representatives`): the only people its convocation and voting
+    links go to. An organisation with none is reached by nobody until staff confirm one."""
+    representatives = (
+        Affiliation.objects.representatives()
+        .exclude(person__email="")
+        .select_related("person")
+        .order_by("pk")
+    )
+    return list(
+        assembly.voters.filter(is_active=True)
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch(
+                "organisation__affiliations",
+                queryset=representatives,
+                to_attr="verified_representatives",
+            )
+        )
+        .order_by("organisation__name")
+    )
+
+
+def without_representative(voters: list[Voter]) -> list[Voter]:
+    return [v for v in voters if not v.organisation.verified_representatives]
 
 
 def public_assemblies():

@@ -108,18 +108,20 @@ def draw_up_register(assembly: Assembly) -> dict:
 
 
 def organisation_recipients(org) -> list[tuple[str, str]]:
-    """(email, language) of the organisation's representatives; its public email otherwise."""
+    """(email, language) of the organisation's verified representatives, and nobody else:
+    convocations and voting links never go to a claimed representative, nor to a public
+    address anyone may read (staff see who has none: `queries.electorate`)."""
     rows = (
-        Affiliation.objects.filter(organisation=org, is_representative=True)
+        Affiliation.objects.representatives()
+        .filter(organisation=org)
         .exclude(person__email="")
         .select_related("person__user")
+        .order_by("pk")
     )
     found = []
     for aff in rows:
         user = aff.person.user
         found.append((aff.person.email, (user.language if user else "") or settings.LANGUAGE_CODE))
-    if not found and org.email:
-        found.append((org.email, settings.LANGUAGE_CODE))
     return found
 
 

@@ -16,9 +16,11 @@ from .services import GovernanceError
 
 
 def member_organisation_of(person: Person):
-    """The member organisation a person acts for (the first one they are affiliated to)."""
+    """The member organisation a person acts for (the first one they are verifiably
+    affiliated to: a claimed link opens no working group)."""
     aff = (
-        Affiliation.objects.filter(person=person, organisation__is_member=True)
+        Affiliation.objects.verified()
+        .filter(person=person, organisation__is_member=True)
         .select_related("organisation")
         .order_by("-is_representative", "organisation__name")
         .first()

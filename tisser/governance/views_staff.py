@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tisser.directory.views_staff import posted_data, staff_required
@@ -31,12 +32,15 @@ def assembly_list(request):
 
 
 def _detail_context(assembly, **forms):
+    electorate = queries.electorate(assembly)
     return {
         "assembly": assembly,
         "agenda": assembly.agenda.all(),
         "documents": assembly.documents.all(),
         "motions": assembly.motions.prefetch_related("candidacies__organisation"),
         "stats": queries.attendance(assembly),
+        "electorate": electorate,
+        "without_representative": queries.without_representative(electorate),
         "edit_form": forms.get("edit_form") or AssemblyForm(instance=assembly),
         "agenda_form": forms.get("agenda_form") or AgendaItemForm(),
         "document_form": forms.get("document_form") or AssemblyDocumentForm(),
@@ -107,6 +111,19 @@ def assembly_detail(request, pk):
                 messages.success(
                     request, _("Convocation queued for %(n)s recipients.") % {"n": sent}
                 )
+                unreached = queries.without_representative(queries.electorate(assembly))
+                if unreached:
+                    messages.warning(
+                        request,
+                        ngettext(
+                            "%(n)s member organisation has no confirmed representative: "
+                            "it received no convocation.",
+                            "%(n)s member organisations have no confirmed representative: "
+                            "they received no convocation.",
+                            len(unreached),
+                        )
+                        % {"n": len(unreached)},
+                    )
                 return redirect("governance:staff_assembly", pk=pk)
             elif action == "open":
                 motion = get_object_or_404(Motion, pk=request.POST.get("motion"), assembly=assembly)

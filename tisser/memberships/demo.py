@@ -92,7 +92,7 @@ def _paid(membership: Membership, day: datetime.date, rng: random.Random, index:
 
 
 def _representative(org: Organisation):
-    affiliation = org.affiliations.filter(is_representative=True).select_related("person").first()
+    affiliation = org.affiliations.representatives().select_related("person").order_by("pk").first()
     return affiliation.person if affiliation else None
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Min, QuerySet
 from django.utils import timezone
 
-from tisser.directory.models import Organisation
+from tisser.directory.models import Affiliation, Organisation
 
 from .models import College, FeeRule, Membership, MembershipYear
 
@@ -87,11 +87,12 @@ def vote_weight_of(organisation, on=None) -> int:
 
 
 def user_is_member(user, on=None) -> bool:
-    """Whether a user belongs (any affiliation) to a member organisation on that day:
-    what member-only resources and member prices ask."""
+    """Whether a user verifiably belongs to a member organisation on that day (a claimed
+    link counts for nothing): what member-only resources and member prices ask."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return _validated_on(on).filter(organisation__affiliations__person__user=user).exists()
+    linked = Affiliation.objects.verified().filter(person__user=user).values("organisation_id")
+    return _validated_on(on).filter(organisation_id__in=linked).exists()
 
 
 def new_members(since) -> QuerySet[Organisation]:

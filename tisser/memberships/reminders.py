@@ -23,7 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tisser.core.mail import send_templated_mail
-from tisser.directory.models import Organisation
+from tisser.directory.models import Affiliation, Organisation
 
 from .models import Membership, MembershipYear, Reminder
 
@@ -49,19 +49,23 @@ def renewal_url(org: Organisation) -> str:
 
 
 def recipient(org: Organisation, membership: Membership | None) -> str:
-    """The representative who signed the last membership, else any representative, else
-    the organisation's public address."""
-    if membership and membership.representative_id and membership.representative.email:
-        return membership.representative.email
-    affiliation = (
-        org.affiliations.filter(is_representative=True)
+    """Who hears about the organisation's membership: its verified representative (the one
+    who signed the last membership first), else whoever applied for that membership (an
+    unconfirmed applicant, told about their own request), else its public address."""
+    representatives = (
+        Affiliation.objects.representatives()
+        .filter(organisation=org)
         .exclude(person__email="")
         .select_related("person")
         .order_by("pk")
-        .first()
     )
-    if affiliation:
-        return affiliation.person.email
+    signer = membership.representative_id if membership else None
+    chosen = representatives.filter(person_id=signer).first() if signer else None
+    chosen = chosen or representatives.first()
+    if chosen:
+        return chosen.person.email
+    if membership and membership.representative_id and membership.representative.email:
+        return membership.representative.email
     return org.email
 
 

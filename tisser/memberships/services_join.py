@@ -10,9 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import translation
 
 from tisser.directory import services as directory_services
-from tisser.directory.models import Consent, Organisation, OrganisationRevision
+from tisser.directory import services_claims
+from tisser.directory.models import Affiliation, Consent, Organisation, OrganisationRevision
+from tisser.directory.permissions import represented_organisations
 
 from . import services
 from .models import College, Membership, MembershipYear
@@ -61,6 +64,36 @@ def _fill_empty(org: Organisation, applicant: Applicant, author) -> Organisation
     return org
 
 
+# How each way in claims the link: staff vouch for it, the others only claim it.
+CLAIM_SOURCES = {
+    Membership.Source.FORM: Affiliation.Source.MEMBERSHIP_FORM,
+    Membership.Source.HELLOASSO: Affiliation.Source.PAYMENT,
+    Membership.Source.IMPORT: Affiliation.Source.PAYMENT,
+}
+
+
+def _link_applicant(person, org, applicant: Applicant, year, source: str, author):
+    """Staff entering a membership vouch for its representative; anyone else only claims
+    to represent the organisation (no right until confirmed). A payment naming an archived
+    organisation is still recorded (the money came in), without a claim."""
+    if source not in CLAIM_SOURCES:
+        return directory_services.affiliate(
+            person, org, role=applicant.role, is_representative=True, by=author
+        )
+    if org.status == Organisation.Status.ARCHIVED and source != Membership.Source.FORM:
+        return None
+    return services_claims.claim(
+        person,
+        org,
+        source=CLAIM_SOURCES[source],
+        representative=True,
+        role=applicant.role,
+        detail=str(year.year),
+        email=person.email,
+        language=translation.get_language() or "",
+    )
+
+
 @transaction.atomic
 def apply_for_membership(
     applicant: Applicant,
@@ -73,10 +106,14 @@ def apply_for_membership(
     consent_wording: str = "",
     note: str = "",
 ) -> tuple[Membership, bool]:
-    """Find or create the organisation and representative, record a pending membership.
+    """Find or create the organisation and its representative, record a pending membership.
 
     Returns (membership, created); a second application for the same year returns the
-    first one (a renewal already recorded, a double submit).
+    first one (a renewal already recorded, a double submit). The applicant only claims to
+    represent the organisation (unless staff entered it): an existing organisation's empty
+    fields are filled from the request only when staff, or its verified representative
+    logged in as `author`, sent it. Raises
+    `ClaimError` (a ValidationError) for an archived organisation named in the form.
     """
     # Two applications for one organisation at once (a double click, HelloAsso retrying)
     # must not both create it: applications for a year queue on the year's row.
@@ -86,15 +123,17 @@ def apply_for_membership(
         author=author,
         source=OrganisationRevision.Source.SYSTEM,
     )
-    if not created_org:
-        org = _fill_empty(org, applicant, author)
     person, _created = directory_services.find_or_create_person(
         email=applicant.email,
         first_name=applicant.first_name,
         last_name=applicant.last_name,
         phone=applicant.phone,
     )
-    directory_services.affiliate(person, org, role=applicant.role, is_representative=True)
+    _link_applicant(person, org, applicant, year, source, author)
+    if not created_org and (
+        source not in CLAIM_SOURCES or represented_organisations(author).filter(pk=org.pk).exists()
+    ):
+        org = _fill_empty(org, applicant, author)
     if consent_wording:
         directory_services.record_consent(
             person,

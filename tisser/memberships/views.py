@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from tisser.core.mail import send_templated_mail
+from tisser.directory import queries_claims
 from tisser.directory.models import Person
 from tisser.directory.permissions import is_staff_editor, represented_organisations
 
@@ -146,7 +147,11 @@ def join(request):
                         ],
                     },
                 )
-            token = signing.dumps(membership.pk, salt=DONE_SALT)
+            claim = queries_claims.link_of(applicant.email, membership.organisation)
+            token = signing.dumps(
+                {"m": membership.pk, "c": created, "a": claim.pk if claim else None},
+                salt=DONE_SALT,
+            )
             return redirect(f"{reverse('memberships:join_done')}?m={token}")
     return render(
         request,
@@ -162,20 +167,42 @@ def join(request):
 
 def join_done(request):
     """The summary of the request just sent (named by a signed, one-hour token); without
-    a valid token, a plain thank-you (what a robot caught by the trap sees)."""
+    a valid token, a plain thank-you (what a robot caught by the trap sees).
+
+    The membership's amount and status are shown only when this request created it (or to
+    a verified representative): anyone may type an organisation's name in the form, and
+    must not learn its membership that way. A claim to represent it is said to be waiting.
+    """
     try:
-        pk = signing.loads(request.GET.get("m", ""), salt=DONE_SALT, max_age=3600)
+        done = signing.loads(request.GET.get("m", ""), salt=DONE_SALT, max_age=3600)
     except signing.BadSignature:
-        pk = None
+        done = None
+    if not isinstance(done, dict):
+        done = {}
     membership = (
-        queries.memberships_of_all().select_related("organisation", "year").filter(pk=pk).first()
-        if pk
+        queries.memberships_of_all()
+        .select_related("organisation", "year")
+        .filter(pk=done.get("m"))
+        .first()
+        if isinstance(done.get("m"), int)
         else None
+    )
+    claim = None
+    if membership is not None and isinstance(done.get("a"), int):
+        claim = queries_claims.link_of_organisation(done["a"], membership.organisation_id)
+    shows_membership = membership is not None and (
+        done.get("c") is True
+        or represented_organisations(request.user).filter(pk=membership.organisation_id).exists()
     )
     return render(
         request,
         "memberships/join_done.html",
-        {"membership": membership, "helloasso_url": settings.TISSER_HELLOASSO_FORM_URL},
+        {
+            "membership": membership,
+            "shows_membership": shows_membership,
+            "claim": claim,
+            "helloasso_url": settings.TISSER_HELLOASSO_FORM_URL,
+        },
     )
 
 

@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tisser.directory import queries_claims
 from tisser.directory.exports_staff import csv_response, xlsx_response
 from tisser.directory.imports.progress import current_progress
 from tisser.directory.views_staff import posted_data, query_without_page, staff_required
@@ -106,6 +107,10 @@ def membership_detail(request, pk):
             "payment_form": payment_form,
             "college_form": CollegeChoiceForm(initial={"college": membership.college}),
             "history": queries.memberships_of(membership.organisation),
+            # Is the person who applied its verified representative, or only claiming it?
+            "representative_link": queries_claims.link_of(
+                getattr(membership.representative, "email", ""), membership.organisation
+            ),
         },
     )
 

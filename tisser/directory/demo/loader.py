@@ -185,6 +185,7 @@ class _Writer:
                             "organisation_id": org.pk,
                             "role": p.role,
                             "is_representative": p.is_representative,
+                            "source": Affiliation.Source.DEMO,  # verified: the demo set it
                         }
                     )
                 )

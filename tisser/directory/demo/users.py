@@ -76,6 +76,8 @@ def ensure_demo_users() -> int:
             defaults={
                 "role": "Gérant·e" if representative else "Bénévole",
                 "is_representative": representative,
+                "status": Affiliation.Status.VERIFIED,
+                "source": Affiliation.Source.DEMO,
             },
         )
     return created

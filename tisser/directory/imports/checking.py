@@ -183,6 +183,11 @@ def check_row(row: dict, lookups: dict, seen: dict) -> dict:
             errors.append(_("same organisation as line %(line)s") % {"line": seen[key]})
         else:
             seen[key] = row["line"]
+    archived = Organisation.Status.ARCHIVED
+    if target is not None and contact and data.get("status", target.status) == archived:
+        errors.append(
+            _("“%(name)s” is archived: no contact can be linked to it") % {"name": target.name}
+        )
     result["messages"] = errors
     result["data"], result["contact"] = data, contact
     if errors:

@@ -33,7 +33,10 @@ COLUMNS = [
     ("contact_role", _("Contact person: role in the organisation"), "Coordinatrice"),
     (
         "contact_representant",
-        _("Contact person may edit the organisation's entry: oui / non"),
+        _(
+            "Contact person represents the organisation: oui / non (a request that staff "
+            "confirm before it gives any right)"
+        ),
         "oui",
     ),
 ]

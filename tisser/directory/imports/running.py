@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import services
-from ..models import ImportJob, OrganisationRevision
+from .. import services, services_claims
+from ..models import Affiliation, ImportJob, OrganisationRevision
 from .checking import check_row, check_rows, known_categories
 from .progress import ProgressReporter
 from .reading import ImportFileError, read_table
@@ -137,7 +137,16 @@ def _write_rows(job: ImportJob, progress: ProgressReporter) -> tuple[int, int]:
                 role = contact.pop("role", "")
                 representative = contact.pop("is_representative", False)
                 person, _created = services.find_or_create_person(**contact)
-                services.affiliate(person, org, role=role, is_representative=representative)
+                # A file says who represents whom; staff confirm it on the requests page.
+                services_claims.claim(
+                    person,
+                    org,
+                    source=Affiliation.Source.IMPORT,
+                    representative=representative,
+                    role=role,
+                    detail=job.filename,
+                    notify=False,
+                )
         except ValidationError as error:
             raise RowError(row["line"], error.messages) from error
         progress.report(done)

@@ -81,6 +81,10 @@ def test_builds_the_requested_size_with_the_real_actors_first(hdf_communes):
     assert set(generated.values_list("legal_form", flat=True)) >= {"association", "scop", "siae"}
     assert generated.filter(categories__isnull=True).count() == 0
     assert Affiliation.objects.filter(is_representative=True).exists()
+    # The demo's links are verified facts it set up, never claims.
+    assert set(Affiliation.objects.values_list("status", "source").distinct()) == {
+        ("verified", "demo")
+    }
     assert Consent.objects.filter(purpose="contact").count() >= Person.objects.count() - 5
     assert (
         result["people"] == Affiliation.objects.exclude(person__email__endswith="tisser.fr").count()
@@ -171,8 +175,10 @@ def test_the_five_demo_accounts_and_their_roles(hdf_communes):
 
     representative = Affiliation.objects.get(person__user=users["representant@demo.tisser.fr"])
     assert representative.organisation.slug == "coop-manau" and representative.is_representative
+    assert (representative.status, representative.source) == ("verified", "demo")
     member = Affiliation.objects.get(person__user=users["adherent@demo.tisser.fr"])
     assert member.organisation.is_member and not member.is_representative
+    assert member.status == "verified"
     assert not Affiliation.objects.filter(person__user=users["public@demo.tisser.fr"]).exists()
 
     # The roles as the permission rules read them.

@@ -222,6 +222,11 @@ def test_contact_can_be_made_representative(communes, django_capture_on_commit_c
     assert "contact_representant" in job.report[2]["messages"][0]
     job = start_import("o.csv", csv_bytes(lines[:3]))
     run(job, django_capture_on_commit_callbacks)
+    # A file only claims who represents whom: staff confirm it on the requests page.
     rep = Affiliation.objects.get(person__email="rep@ex.org")
-    assert rep.is_representative and rep.role == "Présidente"
-    assert not Affiliation.objects.get(person__email="membre@ex.org").is_representative
+    assert rep.role == "Présidente" and rep.claims_representation
+    assert (rep.status, rep.source, rep.claim_detail) == ("claimed", "import", "o.csv")
+    assert not rep.is_representative
+    member = Affiliation.objects.get(person__email="membre@ex.org")
+    assert member.status == "claimed" and not member.claims_representation
+    assert list(Affiliation.objects.representatives()) == []

@@ -10,14 +10,16 @@ and a representative cannot edit another organisation.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import pytest
 from django.urls import NoReverseMatch, reverse
 
 from tisser.directory.models import Affiliation, Organisation, Person, Proposal
+from tisser.directory.services_claims import ACCEPT, decision_token
 from tisser.directory.services_proposals import hash_client_address, submit_proposal
 
-ROLES = ("anonymous", "public", "representative", "member", "editor", "admin")
+ROLES = ("anonymous", "public", "claimant", "representative", "member", "editor", "admin")
 LOGIN = "login"  # a redirect to the login page
 
 
@@ -45,6 +47,7 @@ def everyone(status):
 STAFF_ONLY = {
     "anonymous": LOGIN,
     "public": 403,
+    "claimant": 403,
     "representative": 403,
     "member": 403,
     "editor": 200,
@@ -57,6 +60,11 @@ STAFF_ACTION = {
 }
 LOGGED_IN = {**everyone(200), "anonymous": LOGIN}
 ADMIN_ONLY = {**STAFF_ONLY, "editor": 403}
+CLAIM_DECISION = {
+    **STAFF_ONLY,
+    "editor": redirect_to("directory:staff_claims"),
+    "admin": redirect_to("directory:staff_claims"),
+}
 
 ROWS = [
     # The public map and open data.
@@ -160,6 +168,36 @@ ROWS = [
         method="post",
     ),
     Row("my data download", "accounts:my_data", LOGGED_IN),
+    # Claims to represent an organisation: staff decide, or the representative's link.
+    Row("staff requests", "directory:staff_claims", STAFF_ONLY),
+    Row(
+        "staff request accept",
+        "directory:staff_claim_accept",
+        CLAIM_DECISION,
+        kwargs={"pk": "claim.pk"},
+        method="post",
+    ),
+    Row(
+        "staff request refuse",
+        "directory:staff_claim_refuse",
+        CLAIM_DECISION,
+        kwargs={"pk": "claim.pk"},
+        method="post",
+    ),
+    # The emailed link is the capability: whoever holds it sees the request, and only a
+    # POST decides (tested in test_claims.py).
+    Row(
+        "representative's decision link",
+        "directory:claim_decision",
+        everyone(200),
+        kwargs={"token": "claim_link.token"},
+    ),
+    Row(
+        "forged decision link",
+        "directory:claim_decision",
+        everyone(400),
+        kwargs={"token": "claim_link.forged"},
+    ),
     Row("staff import", "directory:staff_import", STAFF_ONLY),
     Row("staff export CSV", "directory:staff_export", STAFF_ONLY, kwargs={"fmt": "csv"}),
     Row("staff people export", "directory:staff_people_export", STAFF_ONLY, kwargs={"fmt": "csv"}),
@@ -171,6 +209,7 @@ ROWS = [
         {
             "anonymous": LOGIN,
             "public": 403,
+            "claimant": 403,
             "representative": 200,
             "member": 403,
             "editor": redirect_to("directory:staff_edit", pk="own.pk"),
@@ -184,6 +223,7 @@ ROWS = [
         {
             "anonymous": LOGIN,
             "public": 403,
+            "claimant": 403,
             "representative": 403,
             "member": 403,
             "editor": redirect_to("directory:staff_edit", pk="other.pk"),
@@ -211,7 +251,13 @@ def world(role_users):
         ip_hash=hash_client_address("192.0.2.9"),
     )
     rep_person = Person.objects.get(user=role_users["representative"])
+    claim = Affiliation.objects.get(person__user=role_users["claimant"])
+    claim.claim_nonce = "n0nce"
+    claim.save()
+    token = decision_token(claim, Affiliation.objects.get(person=rep_person), ACCEPT)
     return {
+        "claim": claim,
+        "claim_link": SimpleNamespace(token=token, forged=token[:-3] + "abc"),
         **role_users,
         "own": own,
         "other": other,
@@ -296,7 +342,7 @@ def private_contact(world):
     return person
 
 
-@pytest.mark.parametrize("role", ["anonymous", "public", "member", "representative"])
+@pytest.mark.parametrize("role", ["anonymous", "public", "claimant", "member", "representative"])
 @pytest.mark.parametrize(
     ("route", "kwargs", "query"), PUBLIC_PAGES, ids=[f"{r}{q}" for r, _k, q in PUBLIC_PAGES]
 )
@@ -325,7 +371,7 @@ def test_staff_do_see_the_contact(client, world, private_contact):
 # --- only staff moderate; a representative edits only their own organisation --------
 
 
-@pytest.mark.parametrize("role", ["anonymous", "public", "representative", "member"])
+@pytest.mark.parametrize("role", ["anonymous", "public", "claimant", "representative", "member"])
 def test_only_staff_change_a_proposal(client, world, role):
     proposal = world["proposal"]
     if world[role] is not None:

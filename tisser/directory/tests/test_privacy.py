@@ -55,6 +55,13 @@ def test_staff_admin_exports_a_persons_data(client, role_users, camille):
             "organisation_slug": "coop-manau",
             "role": "Trésorière",
             "is_representative": True,
+            "status": "verified",
+            "asks_to_represent": False,
+            "established_through": "staff",
+            "claimed_at": None,
+            "claimed_from": "",
+            "claimed_through": "",
+            "reviewed_at": None,
             "since": data["affiliations"][0]["since"],
         }
     ]

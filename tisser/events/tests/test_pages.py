@@ -113,6 +113,29 @@ def test_closed_and_ineligible_registrations_are_explained(client, rencontre, or
     assert not Registration.objects.exists()
 
 
+def test_members_only_keeps_the_claim_of_an_unconfirmed_colleague(client, rencontre, organisations):
+    """Naming a member organisation is a claim: refused with a clear message, and the
+    claim kept so that its representative or staff can confirm it."""
+    from tisser.directory.models import Affiliation
+
+    rencontre.members_only = True
+    rencontre.save()
+    data = form_data(rencontre, organisation="Les Jardins de Cocagne", commune="Lille")
+    response = client.post(rencontre.registration_url, data)
+    assert response.status_code == 400
+    assert "votre lien avec Les Jardins de Cocagne n’est pas encore confirmé" in (
+        response.content.decode()
+    )
+    assert not Registration.objects.exists()
+    claim = Affiliation.objects.get(person__email="lea@example.org")
+    assert claim.organisation == organisations["member"]
+    assert (claim.status, claim.source, claim.claim_detail) == (
+        "claimed",
+        "registration",
+        "Rencontre des Solidaires",
+    )
+
+
 def test_fresque_form_offers_both_dates_and_full_one_is_marked(client, fresque):
     lens, lille = fresque.sessions_list
     Session.objects.filter(pk=lens.pk).update(taken=2)

@@ -10,10 +10,11 @@ from tisser.events.services import Choices, Registrant
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("anonymous", "public", "representative", "member", "editor", "admin")
+ROLES = ("anonymous", "public", "claimant", "representative", "member", "editor", "admin")
 STAFF_ONLY = {
     "anonymous": "login",
     "public": 403,
+    "claimant": 403,
     "representative": 403,
     "member": 403,
     "editor": 200,

@@ -6,7 +6,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from tisser.directory.models import Organisation, Person
+from tisser.directory.models import Affiliation, Organisation, Person
+from tisser.directory.services import affiliate, find_or_create_person
 from tisser.events import services
 from tisser.events.models import Event, Registration, Session, Workshop
 from tisser.events.services import Choices, OrganisationInfo, Registrant
@@ -19,6 +20,12 @@ S = Registration.Status
 
 def person(n):
     return Registrant(email=f"p{n}@example.org", first_name=f"Prénom{n}", last_name="Nom")
+
+
+def confirm_link(registrant, org):
+    """Staff confirm the person's link to the organisation (member prices follow it)."""
+    found, _created = find_or_create_person(email=registrant.email)
+    return affiliate(found, org)
 
 
 def workshops(event):
@@ -189,6 +196,17 @@ def test_members_only_and_categories(rencontre, organisations):
         )
     with pytest.raises(services.NotEligible):
         services.register(rencontre, person(1), choices=Choices(workshops=w))
+    # Naming a member organisation is only a claim: refused until the link is confirmed.
+    with pytest.raises(services.Unconfirmed) as error:
+        services.register(
+            rencontre,
+            person(1),
+            organisation=OrganisationInfo(organisation=organisations["member"]),
+            choices=Choices(workshops=w),
+        )
+    assert "Les Jardins de Cocagne" in error.value.message
+    assert not Registration.objects.exists() and not Affiliation.objects.exists()
+    confirm_link(person(1), organisations["member"])
     ok = services.register(
         rencontre,
         person(1),
@@ -238,6 +256,7 @@ def test_prices_per_tier(rencontre, organisations):
     rencontre.price_member, rencontre.price_non_member = 10, 25
     rencontre.save()
     w = [workshops(rencontre)[0]]
+    confirm_link(person(1), organisations["member"])
     member = services.register(
         rencontre,
         person(1),
@@ -245,8 +264,23 @@ def test_prices_per_tier(rencontre, organisations):
         choices=Choices(workshops=w),
     )
     other = services.register(rencontre, person(2), choices=Choices(workshops=w))
+    # A stranger naming the member organisation pays the non-member price: a claim.
+    stranger = services.register(
+        rencontre,
+        person(3),
+        organisation=OrganisationInfo(organisation=organisations["member"]),
+        choices=Choices(workshops=w),
+    )
     assert (member.tier, member.price, member.payment_status) == ("member", 10, "pending")
     assert (other.tier, other.price) == ("non_member", 25)
+    assert (stranger.tier, stranger.price) == ("non_member", 25)
+    assert stranger.organisation == organisations["member"]
+    claim = Affiliation.objects.get(person__email="p3@example.org")
+    assert (claim.status, claim.source, claim.claim_detail) == (
+        "claimed",
+        "registration",
+        rencontre.title,
+    )
 
 
 def test_colleagues_all_or_none(rencontre, organisations):

@@ -80,3 +80,58 @@ def assembly(members):
     services.draw_up_register(assembly)
     services.convene(assembly, notify=False)
     return assembly
+
+
+REPRESENTATIVE = "rita@coop-manau.example.org"
+
+
+def member_with_open_vote(make_user, organisation: dict, *, college=None) -> dict:
+    """Coop Manau (`organisation`: its fields), a member in good standing whose verified
+    representative is Rita (she reads Tisser in English), two other members, and an
+    assembly convened with an online vote open."""
+    from tisser.directory import services as directory_services
+    from tisser.governance import services_ballot
+    from tisser.governance.models import Motion, Voter
+
+    year = membership_services.ensure_year(timezone.localdate().year)
+    coop = directory_services.create_organisation({"name": "Coop Manau", **organisation})
+    user = make_user(REPRESENTATIVE, language="en")
+    rita = Person.objects.create(
+        first_name="Rita", last_name="Rep", email=REPRESENTATIVE, user=user
+    )
+    directory_services.affiliate(rita, coop, role="Gérante", is_representative=True)
+    membership, _ = membership_services.request_membership(
+        coop, year, college=college, representative=rita
+    )
+    membership_services.validate_membership(membership, notify=False)
+    make_members(2, college=college)
+    assembly = services.create_assembly(
+        title="AG 2026", starts_at=timezone.now() + datetime.timedelta(hours=2)
+    )
+    services.draw_up_register(assembly)
+    services.convene(assembly, notify=False)
+    motion = services_ballot.add_motion(
+        assembly, kind=Motion.Kind.RESOLUTION, title="Approbation des comptes"
+    )
+    services_ballot.open_motion(motion, notify=False)
+    return {
+        "year": year,
+        "coop": coop,
+        "rita": rita,
+        "assembly": assembly,
+        "motion": motion,
+        "voter": Voter.objects.get(assembly=assembly, organisation=coop),
+    }
+
+
+@pytest.fixture
+def fresh_broker_pools():
+    """Fresh kombu pools: a worker test before this one may have closed the app's pool."""
+    from kombu import pools
+
+    from tisser.celery import app
+
+    pools.reset()
+    app._pool = None
+    if "amqp" in app.__dict__:
+        app.amqp._producer_pool = None

@@ -20,23 +20,14 @@ from tisser.memberships.models import FeeRule, Membership
 
 from .conftest import make_members
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fresh_broker_pools"),
+]
 
 PASSWORD = "motdepasse-solide-42"
 TIMEOUT = 15_000
-
-
-@pytest.fixture(autouse=True)
-def _fresh_broker_pools():
-    """Fresh kombu pools: a worker test before this one may have closed the app's pool."""
-    from kombu import pools
-
-    from tisser.celery import app
-
-    pools.reset()
-    app._pool = None
-    if "amqp" in app.__dict__:
-        app.amqp._producer_pool = None
 
 
 @pytest.fixture

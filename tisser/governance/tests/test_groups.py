@@ -38,8 +38,9 @@ def test_a_member_joins_and_leaves(client, role_users, group):
     assert not GroupMember.objects.exists()
 
 
-def test_a_public_user_cannot_join(client, role_users, group):
-    client.force_login(role_users["public"])
+@pytest.mark.parametrize("role", ["public", "claimant"])
+def test_a_public_user_or_a_claimant_cannot_join(client, role_users, group, role):
+    client.force_login(role_users[role])
     response = client.post(reverse("governance:group_join", args=[group.slug]), follow=True)
     assert "ouverts aux personnes des structures adhérentes" in response.content.decode()
     assert not GroupMember.objects.exists()

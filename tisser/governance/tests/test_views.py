@@ -17,7 +17,7 @@ from tisser.memberships import services as membership_services
 from .conftest import make_members
 
 pytestmark = pytest.mark.django_db
-ROLES = ("anonymous", "public", "representative", "member", "editor", "admin")
+ROLES = ("anonymous", "public", "claimant", "representative", "member", "editor", "admin")
 
 
 @pytest.fixture
@@ -56,6 +56,7 @@ def client_for(client, user):
 STAFF = {
     "anonymous": "login",
     "public": 403,
+    "claimant": 403,
     "representative": 403,
     "member": 403,
     "editor": 200,
@@ -74,7 +75,7 @@ def matrix_rows(n):
         (
             "group write",
             reverse("governance:group_write", args=["vie-de-reseau"]),
-            {**STAFF, "public": 403},
+            {**STAFF, "public": 403, "claimant": 403},
         ),
         ("assemblies", reverse("governance:assemblies"), PUBLIC),
         ("assembly", reverse("governance:assembly", args=[a.slug]), PUBLIC),

@@ -36,7 +36,11 @@ def test_a_signed_payment_makes_a_validated_membership(client, helloasso_secret)
     assert membership.year.year == 2026  # named by the form, "adhesion-2026"
     assert membership.status == "validated" and membership.source == "helloasso"
     assert membership.representative.email == "contact@anges-gardins.example.org"
-    assert org.affiliations.get().is_representative
+    # The payer only claims to represent the organisation (staff or its representative
+    # confirm it); the money still validates the membership.
+    link = org.affiliations.get()
+    assert (link.status, link.source, link.claims_representation) == ("claimed", "payment", True)
+    assert not link.is_representative
     payment = Payment.objects.get()
     assert (payment.amount, payment.method, payment.external_id) == (
         Decimal("50.00"),

@@ -71,7 +71,13 @@ def test_a_new_member_is_created_once_with_a_pending_membership(
     assert membership.amount_due == fees["association_small"].amount
     person = Person.objects.get()
     assert membership.representative == person
-    assert Affiliation.objects.get().is_representative
+    link = Affiliation.objects.get()
+    assert (link.status, link.source, link.claims_representation) == (
+        "claimed",
+        "membership_form",
+        True,
+    )
+    assert not link.is_representative and link.claim_detail == str(membership.year.year)
     assert Consent.objects.filter(person=person, purpose="contact").exists()
     assert not Organisation.objects.get().is_member  # until staff validate
     assert [m.to for m in mail.outbox] == [["camille@anges-gardins.example.org"]]

@@ -17,7 +17,7 @@ from tisser.memberships import services
 from tisser.memberships.helloasso import importing
 from tisser.memberships.models import Membership, PaymentImport
 
-ROLES = ("anonymous", "public", "representative", "member", "editor", "admin")
+ROLES = ("anonymous", "public", "claimant", "representative", "member", "editor", "admin")
 LOGIN = "login"
 
 
@@ -38,6 +38,7 @@ def everyone(status):
 STAFF_ONLY = {
     "anonymous": LOGIN,
     "public": 403,
+    "claimant": 403,
     "representative": 403,
     "member": 403,
     "editor": 200,
@@ -189,7 +190,7 @@ def test_permission_matrix(client, world, row, role):
     _check(response, row.expected[role], role)
 
 
-@pytest.mark.parametrize("role", ["anonymous", "public", "representative", "member"])
+@pytest.mark.parametrize("role", ["anonymous", "public", "claimant", "representative", "member"])
 def test_only_staff_validate(client, world, role):
     if world[role] is not None:
         client.force_login(world[role])

@@ -16,12 +16,13 @@ from tisser.observatory import services
 from tisser.observatory.models import IndicatorImport, Level, SireneImport, Theme
 from tisser.observatory.views_sourcing import shortlist_token
 
-ROLES = ("anonymous", "public", "representative", "member", "editor", "admin")
+ROLES = ("anonymous", "public", "claimant", "representative", "member", "editor", "admin")
 LOGIN = "login"
 EVERYONE = dict.fromkeys(ROLES, 200)
 STAFF_ONLY = {
     "anonymous": LOGIN,
     "public": 403,
+    "claimant": 403,
     "representative": 403,
     "member": 403,
     "editor": 200,

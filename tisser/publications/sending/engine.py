@@ -89,6 +89,7 @@ def recipients(mailing_list: MailingList, *, newsletter_id: int | None = None, c
     """The audience with what each message needs (merge-tag values), in a stable order."""
     organisation = Subquery(
         Affiliation.objects.filter(person=OuterRef("person"))
+        .exclude(status=Affiliation.Status.REFUSED)  # a refused claim names no organisation
         .order_by("-is_representative", "id")
         .values("organisation__name")[:1]
     )

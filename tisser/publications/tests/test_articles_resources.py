@@ -124,6 +124,9 @@ def test_member_only_resource_opens_for_members_only(client, role_users, resourc
     assert "réservée aux adhérents" in client.get(url).content.decode()
     client.force_login(role_users["public"])
     assert client.get(url, {"ouvrir": 1}).status_code == 200
+    # Claiming to represent a member organisation opens nothing until it is confirmed.
+    client.force_login(role_users["claimant"])
+    assert client.get(url, {"ouvrir": 1}).status_code == 200
     client.force_login(role_users["member"])
     response = client.get(url, {"ouvrir": 1})
     assert response.status_code == 302 and response["Location"] == report.url

@@ -8,11 +8,12 @@ from django.urls import reverse
 from tisser.publications import services
 from tisser.publications.models import Rubric
 
-ROLES = ("anonymous", "public", "representative", "member", "editor", "admin")
+ROLES = ("anonymous", "public", "claimant", "representative", "member", "editor", "admin")
 LOGIN = "login"
 STAFF = {
     "anonymous": LOGIN,
     "public": 403,
+    "claimant": 403,
     "representative": 403,
     "member": 403,
     "editor": 200,

@@ -12,10 +12,11 @@ from tisser.events.services_proposals import propose_event
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("anonymous", "public", "representative", "member", "editor", "admin")
+ROLES = ("anonymous", "public", "claimant", "representative", "member", "editor", "admin")
 STAFF_ONLY = {
     "anonymous": "login",
     "public": 403,
+    "claimant": 403,
     "representative": 403,
     "member": 403,
     "editor": 200,
@@ -24,6 +25,7 @@ STAFF_ONLY = {
 REPRESENTATIVE = {
     "anonymous": "login",
     "public": 403,
+    "claimant": 403,
     "representative": 200,
     "member": 403,
     "editor": 403,
@@ -80,7 +82,7 @@ def test_matrix(client, role_users, role, course, register, call):
 POSTS = ["cancel", "promote", "payment"]
 
 
-@pytest.mark.parametrize("role", ["anonymous", "public", "representative", "member"])
+@pytest.mark.parametrize("role", ["anonymous", "public", "claimant", "representative", "member"])
 def test_non_staff_cannot_act_on_registrations(client, role_users, role, course, register):
     registration = register(course, "p@example.org", "P", "Q")
     if role_users[role] is not None:
