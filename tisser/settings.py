@@ -91,11 +91,15 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "tisser.core.context_processors.site",
+                "tisser.core.context_processors.staff_navigation",
                 "tisser.directory.context_processors.representative",
             ],
         },
     },
 ]
+
+# Django's form templates, with a single checkbox on one line with its label.
+FORM_RENDERER = "tisser.core.forms.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

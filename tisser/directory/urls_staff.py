@@ -5,7 +5,7 @@ from django.urls import path
 from . import views_staff, views_staff_imports, views_staff_people
 
 urlpatterns = [
-    path("", views_staff.organisation_list, name="staff_list"),
+    path("organisations/", views_staff.organisation_list, name="staff_list"),
     path("organisations/nouvelle/", views_staff.organisation_create, name="staff_create"),
     path("organisations/<int:pk>/", views_staff.organisation_detail, name="staff_detail"),
     path("organisations/<int:pk>/modifier/", views_staff.organisation_edit, name="staff_edit"),

@@ -1,37 +1,21 @@
 """Staff pages of the contacts base: organisations (list, detail with history, edit,
 archive, merge). Thin: reads from `queries_staff`, writes through `services`."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tisser.accounts.decorators import staff_editor_required as staff_required
+
 from . import queries_staff, services
 from .forms import AddPersonForm, MergeChoiceForm, OrganisationForm, apply_errors
 from .models import Category, GeoPrecision, LegalForm, Organisation
-from .permissions import is_staff_editor
 
 PAGE_SIZE = 50
-
-
-def staff_required(view):
-    """Anonymous visitors go to the login page; logged-in non-staff get 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_staff_editor(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def posted_data(request) -> tuple:

@@ -3,18 +3,18 @@
 import json
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tisser.accounts.decorators import staff_admin_required
+
 from . import queries_staff, services, services_privacy
 from .forms import AffiliationForm, ConsentForm, PersonForm, apply_errors
 from .models import Affiliation, Person
-from .permissions import is_staff_admin
 from .views_staff import PAGE_SIZE, posted_data, query_without_page, staff_required
 
 
@@ -124,20 +124,6 @@ def affiliation_edit(request, pk):
     return render(
         request, "directory/staff/affiliation_form.html", {"form": form, "affiliation": affiliation}
     )
-
-
-def staff_admin_required(view):
-    """Anonymous visitors go to the login page; everybody but staff administrators gets 403."""
-
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_staff_admin(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__, wrapper.__doc__ = view.__name__, view.__doc__
-    return wrapper
 
 
 def json_download(data: dict, filename: str) -> HttpResponse:

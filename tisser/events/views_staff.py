@@ -4,11 +4,7 @@ Thin: reads in queries_staff, writes in services / services_staff."""
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,25 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tisser.directory.permissions import is_staff_editor
+from tisser.accounts.decorators import staff_editor_required as staff_required
 
 from . import exports, pdf, queries_staff, services, services_staff
 from .forms_staff import DuplicateForm, ParticipantFilterForm, PaymentForm
 from .models import Registration
-
-
-def staff_required(view):
-    """Anonymous visitors are sent to log in; logged-in non-staff get 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_staff_editor(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _event(pk):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +29,8 @@ def _prefixed(q: Q, prefix: str) -> Q:
 
 def memberships(params: Mapping) -> QuerySet[Membership]:
     """Filters: `year` (e.g. 2026), `college` (slug, or "none"), `status`, `territory`
-    (dep-59, reg-32, epci-…, INSEE code), `q` (organisation name), `source`."""
+    (dep-59, reg-32, epci-…, INSEE code), `q` (organisation name), `source`, `payment`
+    ("due": not fully paid yet)."""
     qs = Membership.objects.select_related(
         "organisation", "organisation__commune", "year", "college", "representative"
     )
@@ -60,7 +61,18 @@ def memberships(params: Mapping) -> QuerySet[Membership]:
         .annotate(total=Sum("amount"))
         .values("total")
     )
-    return qs.annotate(paid=Subquery(paid)).order_by("-year__year", "organisation__name", "pk")
+    qs = qs.annotate(paid=Subquery(paid))
+    if params.get("payment") == "due":
+        qs = awaiting_payment(qs)
+    return qs.order_by("-year__year", "organisation__name", "pk")
+
+
+def awaiting_payment(qs: QuerySet[Membership]) -> QuerySet[Membership]:
+    """Memberships (annotated with `paid`) not cancelled whose payments do not yet reach
+    the amount due: the payments staff still have to record."""
+    return qs.exclude(status=Membership.Status.CANCELLED).filter(
+        Q(amount_due__gt=0) & (Q(paid__isnull=True) | Q(paid__lt=F("amount_due")))
+    )
 
 
 def export_rows(qs) -> tuple[list[str], object]:

@@ -11,7 +11,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tisser.directory.views_proposals import staff_editor_required
+from tisser.accounts.decorators import staff_editor_required
 
 from . import queries, services, sources
 from .forms_staff import (
