@@ -26,6 +26,7 @@ class Sort:
     label: str
     fields: tuple[str, ...]
     descending_first: bool = False
+    then: tuple[str, ...] = ()  # ties broken this way whichever the direction
 
 
 def _flip(field: str) -> str:
@@ -56,6 +57,7 @@ class Listing:
         fields = list(self.sorts[self.sort_key].fields)
         if self.descending:
             fields = [_flip(f) for f in fields]
+        fields += list(self.sorts[self.sort_key].then)
         tie = "-pk" if self.descending else "pk"
         if tie not in fields and _flip(tie) not in fields:
             fields.append(tie)  # a stable order: pages never repeat or skip a row
@@ -136,12 +138,58 @@ class Listing:
         ]
 
     @property
+    def filter_params(self) -> list[tuple[str, str]]:
+        """The current filters only (no sort, no page): for the phone's sort form."""
+        return [(name, value) for name, value in self.hidden_params if name != "sort"]
+
+    @property
+    def first_query(self) -> str:
+        return self.page_query(1)
+
+    @property
+    def previous_query(self) -> str:
+        return self.page_query(self.page.previous_page_number()) if self.page.has_previous() else ""
+
+    @property
+    def next_query(self) -> str:
+        return self.page_query(self.page.next_page_number()) if self.page.has_next() else ""
+
+    @property
+    def last_query(self) -> str:
+        return self.page_query(self.paginator.num_pages)
+
+    @property
+    def per_page_links(self) -> list[tuple[int, str, bool]]:
+        """(rows per page, address, current) for the pager's choice."""
+        return [
+            (
+                n,
+                self._query(page=None, per_page=n if n != self.default_per_page else None),
+                n == self.per_page,
+            )
+            for n in PER_PAGE_CHOICES
+        ]
+
+    @property
     def first_row(self) -> int:
         return self.page.start_index()
 
     @property
     def last_row(self) -> int:
         return self.page.end_index()
+
+
+def is_filtered(params: Mapping) -> bool:
+    """Whether a list is narrowed by a filter (sorting and paging do not count): the
+    empty state then says "nothing matches" rather than "nothing yet"."""
+    return any(value for name, value in params.items() if name not in ("sort", "page", "per_page"))
+
+
+def keep_selected(queryset: QuerySet, data: Mapping, name: str = "id") -> QuerySet:
+    """The rows ticked in a bulk form (`id` values), or all of `queryset` when none is:
+    an export of "the ticked rows" and of "this list" are the same view."""
+    ids = selected_ids(data, name)
+    return queryset.filter(pk__in=ids) if ids else queryset
 
 
 def selected_ids(data: Mapping, name: str = "id") -> list[int]:
@@ -155,3 +203,28 @@ def selected_ids(data: Mapping, name: str = "id") -> list[int]:
         if len(ids) >= MAX_SELECTED:
             break
     return list(dict.fromkeys(ids))
+
+
+#: Past this length a mailto: link is cut by some mail programs; the addresses are still
+#: shown to copy.
+MAILTO_MAX = 1800
+
+
+def email_addresses_page(request, addresses: list[str], *, title: str, back_url: str):
+    """The "email" bulk action of every list: the addresses, to copy into one's own mail
+    program, and a link that opens it with them in blind copy when they fit in one."""
+    from urllib.parse import quote
+
+    from django.shortcuts import render
+
+    mailto = "mailto:?bcc=" + quote(",".join(addresses), safe="@,")
+    return render(
+        request,
+        "core/email_addresses.html",
+        {
+            "title": title,
+            "addresses": addresses,
+            "mailto": mailto if addresses and len(mailto) <= MAILTO_MAX else "",
+            "back_url": back_url,
+        },
+    )

@@ -3,13 +3,14 @@ archive, merge). Thin: reads from `queries_staff`, writes through `services`."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from tisser.accounts.decorators import staff_editor_required as staff_required
+from tisser.core.listing import Listing, Sort, email_addresses_page, is_filtered, keep_selected
 
 from . import queries_staff, services
 from .forms import AddPersonForm, MergeChoiceForm, OrganisationForm, apply_errors
@@ -31,16 +32,28 @@ def query_without_page(request) -> str:
     return params.urlencode()
 
 
+ORGANISATION_SORTS = (
+    Sort("name", _l("Name"), ("name",)),
+    Sort("commune", _l("Commune"), ("commune__name",)),
+    Sort("legal_form", _l("Legal form"), ("legal_form",)),
+    Sort("status", _l("Status"), ("status",)),
+)
+
+
 @staff_required
 def organisation_list(request):
     qs = queries_staff.staff_list_page_rows(request.GET)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    listing = Listing(
+        request, qs, sorts=ORGANISATION_SORTS, default_sort="name", per_page=PAGE_SIZE
+    )
     return render(
         request,
         "directory/staff/organisation_list.html",
         {
-            "page": page,
-            "query": query_without_page(request),
+            "listing": listing,
+            "page": listing.page,
+            "filtered": is_filtered(request.GET),
+            "query": listing.query,
             "params": request.GET,
             "categories": Category.objects.all(),
             "legal_forms": LegalForm.choices,
@@ -261,4 +274,18 @@ def _readable(preview: dict) -> dict:
 def duplicates(request):
     return render(
         request, "directory/staff/duplicates.html", {"groups": queries_staff.possible_duplicates()}
+    )
+
+
+@staff_required
+@require_POST
+def organisation_emails(request):
+    """The addresses of the ticked organisations (or of the whole filtered list)."""
+    qs = keep_selected(queries_staff.staff_organisations(request.GET), request.POST)
+    addresses = list(dict.fromkeys(e for e in qs.values_list("email", flat=True) if e))
+    return email_addresses_page(
+        request,
+        addresses,
+        title=_("Write to these organisations"),
+        back_url=reverse("directory:staff_list"),
     )

@@ -118,6 +118,60 @@ def export_rows(qs) -> tuple[list[str], object]:
     return headers, rows()
 
 
+def payments(params: Mapping) -> QuerySet[Payment]:
+    """Every recorded payment of a membership. Filters: `year` (of the membership),
+    `method`, `q` (organisation name), `refunded` ("1": refunded only, "0": kept only)."""
+    qs = Payment.objects.select_related(
+        "membership__organisation", "membership__year", "recorded_by"
+    )
+    if (year := (params.get("year") or "").strip()).isdigit():
+        qs = qs.filter(membership__year__year=int(year))
+    if (method := params.get("method") or "") in Payment.Method.values:
+        qs = qs.filter(method=method)
+    refunded = params.get("refunded") or ""
+    if refunded == "1":
+        qs = qs.filter(refunded_on__isnull=False)
+    elif refunded == "0":
+        qs = qs.filter(refunded_on__isnull=True)
+    if text := (params.get("q") or "").strip():
+        qs = qs.filter(
+            Q(membership__organisation__search_text__contains=fold(text))
+            | Q(membership__organisation__name__icontains=text)
+            | Q(reference__icontains=text)
+        )
+    return qs.order_by("-paid_on", "-pk")
+
+
+def payment_export_rows(qs) -> tuple[list[str], object]:
+    headers = [
+        "id",
+        "date",
+        "organisation",
+        "annee",
+        "montant",
+        "moyen",
+        "reference",
+        "rembourse_le",
+        "enregistre_par",
+    ]
+
+    def rows():
+        for p in qs.iterator(chunk_size=500):
+            yield [
+                p.pk,
+                p.paid_on.isoformat(),
+                p.membership.organisation.name,
+                p.membership.year.year,
+                p.amount,
+                p.method,
+                p.reference or p.external_id or "",
+                p.refunded_on.isoformat() if p.refunded_on else "",
+                str(p.recorded_by) if p.recorded_by_id else "",
+            ]
+
+    return headers, rows()
+
+
 def statistics() -> dict:
     """Members per year, per college and per département, renewals and retention."""
     validated = Membership.objects.filter(status=Membership.Status.VALIDATED)

@@ -217,6 +217,22 @@ def validate_membership(
     return membership
 
 
+def validate_many(ids: list[int], by) -> tuple[int, int]:
+    """Validate the pending memberships among `ids` (the ticked rows of the list), each in
+    its own transaction; (validated, refused) — a cancelled one is refused, an already
+    validated one is left as it is."""
+    validated = refused = 0
+    pending = Membership.objects.filter(pk__in=ids, status=Membership.Status.PENDING)
+    for membership in pending:
+        try:
+            validate_membership(membership, by)
+        except ValidationError:
+            refused += 1
+        else:
+            validated += 1
+    return validated, refused
+
+
 def _tell_validated(membership: Membership) -> None:
     from django.conf import settings
     from django.urls import reverse

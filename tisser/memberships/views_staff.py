@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,9 +14,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tisser.core.listing import Listing, is_filtered, keep_selected
 from tisser.directory.exports_staff import csv_response, xlsx_response
 from tisser.directory.imports.progress import current_progress
-from tisser.directory.views_staff import posted_data, query_without_page, staff_required
+from tisser.directory.views_staff import posted_data, staff_required
 
 from . import queries, queries_staff, services
 from .forms import CollegeChoiceForm, FeeRuleForm, ImportForm, PaymentForm, apply_errors
@@ -29,14 +29,18 @@ PAGE_SIZE = 50
 
 @staff_required
 def membership_list(request):
+    from .views_staff_lists import MEMBERSHIP_SORTS
+
     qs = queries_staff.memberships(request.GET)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    listing = Listing(request, qs, sorts=MEMBERSHIP_SORTS, default_sort="-year", per_page=PAGE_SIZE)
     return render(
         request,
         "memberships/staff/list.html",
         {
-            "page": page,
-            "query": query_without_page(request),
+            "listing": listing,
+            "page": listing.page,
+            "filtered": is_filtered(request.GET),
+            "query": listing.query,
             "params": request.GET,
             "years": MembershipYear.objects.all(),
             "colleges": College.objects.all(),
@@ -50,7 +54,8 @@ def membership_list(request):
 def membership_export(request, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    headers, rows = queries_staff.export_rows(queries_staff.memberships(request.GET))
+    qs = keep_selected(queries_staff.memberships(request.GET), request.POST)
+    headers, rows = queries_staff.export_rows(qs)
     filename = f"tisser-adhesions-{timezone.localdate().isoformat()}"
     if fmt == "xlsx":
         return xlsx_response(filename, headers, rows, str(_("Memberships")))

@@ -1,0 +1,100 @@
+"""The staff lists of subscribers and of deliveries, with their exports. Thin: reads in
+`queries_lists`; nothing here writes."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from tisser.accounts.decorators import staff_editor_required
+from tisser.core.listing import Listing, Sort, is_filtered, keep_selected
+from tisser.directory.exports_staff import csv_response, xlsx_response
+
+from . import queries_lists
+from .models import MailingList, Subscription
+from .models_sending import Delivery
+
+SUBSCRIPTION_SORTS = (
+    Sort("email", _l("Email"), ("person__email",)),
+    Sort("name", _l("Name"), ("person__last_name", "person__first_name")),
+    Sort("list", _l("List"), ("mailing_list__name",)),
+    Sort("status", _l("Status"), ("status",)),
+    Sort("since", _l("Subscribed on"), ("created_at",), descending_first=True),
+)
+
+DELIVERY_SORTS = (
+    Sort("email", _l("Email"), ("email",)),
+    Sort("status", _l("Status"), ("status",)),
+    Sort("sent", _l("Sent at"), ("sent_at",), descending_first=True),
+    Sort("campaign", _l("Campaign"), ("campaign__created_at",), descending_first=True),
+)
+
+
+def _export(rows, fmt: str, name: str, title: str):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    headers, data = rows
+    filename = f"tisser-{name}-{timezone.localdate().isoformat()}"
+    if fmt == "xlsx":
+        return xlsx_response(filename, headers, data, title)
+    return csv_response(filename, headers, data)
+
+
+@staff_editor_required
+def subscriber_list(request):
+    listing = Listing(
+        request,
+        queries_lists.subscriptions(request.GET),
+        sorts=SUBSCRIPTION_SORTS,
+        default_sort="-since",
+    )
+    return render(
+        request,
+        "publications/staff/subscribers.html",
+        {
+            "listing": listing,
+            "params": request.GET,
+            "filtered": is_filtered(request.GET),
+            "lists": MailingList.objects.all(),
+            "statuses": Subscription.Status.choices,
+            "origins": Subscription.Origin.choices,
+        },
+    )
+
+
+@staff_editor_required
+def subscriber_export(request, fmt):
+    qs = keep_selected(queries_lists.subscriptions(request.GET), request.POST)
+    rows = queries_lists.subscription_export_rows(qs)
+    return _export(rows, fmt, "abonnes", str(_("Subscribers")))
+
+
+@staff_editor_required
+def delivery_list(request):
+    listing = Listing(
+        request,
+        queries_lists.deliveries(request.GET),
+        sorts=DELIVERY_SORTS,
+        default_sort="-campaign",
+    )
+    return render(
+        request,
+        "publications/staff/deliveries.html",
+        {
+            "listing": listing,
+            "params": request.GET,
+            "filtered": is_filtered(request.GET),
+            "campaigns": queries_lists.campaigns_for_filter(),
+            "statuses": Delivery.Status.choices,
+        },
+    )
+
+
+@staff_editor_required
+def delivery_export(request, fmt):
+    qs = keep_selected(queries_lists.deliveries(request.GET), request.POST)
+    rows = queries_lists.delivery_export_rows(qs)
+    return _export(rows, fmt, "envois", str(_("Deliveries")))
