@@ -51,6 +51,7 @@ class Listing:
     ):
         self.params: QueryDict = request.GET
         self.sorts = {sort.key: sort for sort in sorts}
+        self.default_sort = default_sort
         self.sort_key, self.descending = self._read_sort(self.params.get("sort", ""), default_sort)
         self.per_page = self._read_per_page(self.params.get("per_page", ""), per_page)
         self.default_per_page = per_page

@@ -6,16 +6,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tisser.core.listing import Listing, is_filtered, keep_selected
-from tisser.directory.exports_staff import csv_response, xlsx_response
+from tisser.directory.exports_staff import table_response
 from tisser.directory.imports.progress import current_progress
 from tisser.directory.views_staff import posted_data, staff_required
 
@@ -52,14 +50,9 @@ def membership_list(request):
 
 @staff_required
 def membership_export(request, fmt):
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
     qs = keep_selected(queries_staff.memberships(request.GET), request.POST)
     headers, rows = queries_staff.export_rows(qs)
-    filename = f"tisser-adhesions-{timezone.localdate().isoformat()}"
-    if fmt == "xlsx":
-        return xlsx_response(filename, headers, rows, str(_("Memberships")))
-    return csv_response(filename, headers, rows)
+    return table_response(fmt, "adhesions", str(_("Memberships")), headers, rows)
 
 
 def _membership(pk) -> Membership:

@@ -4,10 +4,8 @@ list of payments. Thin: reads in `queries_staff`, writes in `services`."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import ngettext
@@ -21,7 +19,7 @@ from tisser.core.listing import (
     keep_selected,
     selected_ids,
 )
-from tisser.directory.exports_staff import csv_response, xlsx_response
+from tisser.directory.exports_staff import table_response
 from tisser.directory.views_staff import staff_required
 
 from . import queries_staff, services
@@ -113,11 +111,6 @@ def payment_list(request):
 
 @staff_required
 def payment_export(request, fmt):
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
     qs = keep_selected(queries_staff.payments(request.GET), request.POST)
     headers, rows = queries_staff.payment_export_rows(qs)
-    filename = f"tisser-paiements-{timezone.localdate().isoformat()}"
-    if fmt == "xlsx":
-        return xlsx_response(filename, headers, rows, str(_("Payments")))
-    return csv_response(filename, headers, rows)
+    return table_response(fmt, "paiements", str(_("Payments")), headers, rows)

@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from tisser.accounts.decorators import staff_editor_required
 from tisser.core.listing import Listing, Sort, is_filtered, keep_selected
-from tisser.directory.exports_staff import csv_response, xlsx_response
+from tisser.directory.exports_staff import table_response
 
 from . import queries_lists
 from .models import MailingList, Subscription
@@ -31,16 +29,6 @@ DELIVERY_SORTS = (
     Sort("sent", _l("Sent at"), ("sent_at",), descending_first=True),
     Sort("campaign", _l("Campaign"), ("campaign__created_at",), descending_first=True),
 )
-
-
-def _export(rows, fmt: str, name: str, title: str):
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
-    headers, data = rows
-    filename = f"tisser-{name}-{timezone.localdate().isoformat()}"
-    if fmt == "xlsx":
-        return xlsx_response(filename, headers, data, title)
-    return csv_response(filename, headers, data)
 
 
 @staff_editor_required
@@ -68,8 +56,8 @@ def subscriber_list(request):
 @staff_editor_required
 def subscriber_export(request, fmt):
     qs = keep_selected(queries_lists.subscriptions(request.GET), request.POST)
-    rows = queries_lists.subscription_export_rows(qs)
-    return _export(rows, fmt, "abonnes", str(_("Subscribers")))
+    headers, rows = queries_lists.subscription_export_rows(qs)
+    return table_response(fmt, "abonnes", str(_("Subscribers")), headers, rows)
 
 
 @staff_editor_required
@@ -96,5 +84,5 @@ def delivery_list(request):
 @staff_editor_required
 def delivery_export(request, fmt):
     qs = keep_selected(queries_lists.deliveries(request.GET), request.POST)
-    rows = queries_lists.delivery_export_rows(qs)
-    return _export(rows, fmt, "envois", str(_("Deliveries")))
+    headers, rows = queries_lists.delivery_export_rows(qs)
+    return table_response(fmt, "envois", str(_("Deliveries")), headers, rows)
