@@ -42,6 +42,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(PY) -m tisser.core.typography
 
 ## make bench [NAME=map]: run benchmarks, write benchmarks/results/<name>-<database>.json
 bench: install

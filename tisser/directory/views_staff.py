@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tisser.accounts.decorators import staff_editor_required as staff_required
@@ -33,10 +33,10 @@ def query_without_page(request) -> str:
 
 
 ORGANISATION_SORTS = (
-    Sort("name", _l("Name"), ("name",)),
-    Sort("commune", _l("Commune"), ("commune__name",)),
-    Sort("legal_form", _l("Legal form"), ("legal_form",)),
-    Sort("status", _l("Status"), ("status",)),
+    Sort("name", gettext_lazy("Name"), ("name",)),
+    Sort("commune", gettext_lazy("Commune"), ("commune__name",)),
+    Sort("legal_form", gettext_lazy("Legal form"), ("legal_form",)),
+    Sort("status", gettext_lazy("Status"), ("status",)),
 )
 
 

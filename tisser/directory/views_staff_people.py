@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tisser.accounts.decorators import staff_admin_required
@@ -20,9 +20,9 @@ from .models import Affiliation, Person
 from .views_staff import PAGE_SIZE, posted_data, staff_required
 
 PERSON_SORTS = (
-    Sort("name", _l("Name"), ("last_name", "first_name")),
-    Sort("email", _l("Email"), ("email",)),
-    Sort("added", _l("Added on"), ("created_at",), descending_first=True),
+    Sort("name", gettext_lazy("Name"), ("last_name", "first_name")),
+    Sort("email", gettext_lazy("Email"), ("email",)),
+    Sort("added", gettext_lazy("Added on"), ("created_at",), descending_first=True),
 )
 
 

@@ -4,9 +4,8 @@ the staff home (upcoming events with their fill rate and waiting list, proposals
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from tisser.accounts.roles import is_staff_editor
 from tisser.core import staff
@@ -33,7 +32,7 @@ def upcoming_item(request) -> staff.HomeItem:
     for row in queries_staff.fill_rows(upcoming[:SHOWN]):
         event = row["event"]
         if row["capacity"]:
-            meta = _g("%(day)s, %(taken)s of %(capacity)s places (%(rate)s %%)") % {
+            meta = gettext("%(day)s, %(taken)s of %(capacity)s places (%(rate)s %%)") % {
                 "day": short_day(event.first_starts_at),
                 "taken": event.confirmed,
                 "capacity": row["capacity"],
@@ -77,7 +76,7 @@ def proposals_item(request) -> staff.HomeItem:
         label=ngettext("event proposed by a member", "events proposed by members", count),
         count=count,
         url=reverse("events:staff_proposals"),
-        detail=_g("to review") if count else "",
+        detail=gettext("to review") if count else "",
     )
 
 

@@ -10,8 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from tisser.accounts.decorators import staff_editor_required as staff_required
@@ -36,11 +35,11 @@ def _filtered(request, event):
 
 
 PARTICIPANT_SORTS = (
-    Sort("name", _l("Name"), ("person__last_name", "person__first_name")),
-    Sort("organisation", _l("Organisation"), ("organisation__name",)),
-    Sort("status", _l("Status"), ("status",)),
-    Sort("payment", _l("Payment"), ("payment_status",)),
-    Sort("registered", _l("Registered on"), ("created_at",), descending_first=True),
+    Sort("name", gettext_lazy("Name"), ("person__last_name", "person__first_name")),
+    Sort("organisation", gettext_lazy("Organisation"), ("organisation__name",)),
+    Sort("status", gettext_lazy("Status"), ("status",)),
+    Sort("payment", gettext_lazy("Payment"), ("payment_status",)),
+    Sort("registered", gettext_lazy("Registered on"), ("created_at",), descending_first=True),
 )
 
 

@@ -7,9 +7,8 @@ import math
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from tisser.accounts.roles import is_staff_editor
 from tisser.core import staff
@@ -49,18 +48,20 @@ def assemblies_item(request) -> staff.HomeItem:
     for assembly in coming.order_by("starts_at", "pk")[:5]:
         quorum = expected_quorum(assembly)
         if assembly.status == Assembly.Status.CONVENED:
-            badge, tone = _g("convened"), "success"
+            badge, tone = gettext("convened"), "success"
         else:
-            badge, tone = _g("convocation to send"), "warning"
+            badge, tone = gettext("convocation to send"), "warning"
             to_convene += 1
         if quorum["total"]:
-            meta = _g("%(day)s · quorum: %(expected)s votes expected of %(required)s required") % {
+            meta = gettext(
+                "%(day)s · quorum: %(expected)s votes expected of %(required)s required"
+            ) % {
                 "day": short_day(assembly.starts_at),
                 "expected": quorum["expected"],
                 "required": quorum["required"],
             }
         else:
-            meta = _g("%(day)s · register of voters not drawn up yet") % {
+            meta = gettext("%(day)s · register of voters not drawn up yet") % {
                 "day": short_day(assembly.starts_at)
             }
         rows.append(

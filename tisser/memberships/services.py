@@ -17,6 +17,7 @@ from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from tisser.core.network import display_name
 from tisser.directory import services as directory_services
 from tisser.directory.models import Organisation
 
@@ -250,7 +251,7 @@ def _tell_validated(membership: Membership) -> None:
         subject=_("Your membership of %(year)s is validated") % {"year": membership.year.year},
         template="memberships/email/validated",
         context={
-            "heading": _("Welcome to %(network)s") % {"network": settings.NETWORK_NAME},
+            "heading": _("Welcome to %(network)s") % {"network": display_name()},
             "lines": [
                 _("The membership of %(org)s for %(year)s is validated. Thank you!")
                 % {"org": org.name, "year": membership.year.year},

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tisser.core.listing import Listing, is_filtered, keep_selected
@@ -209,7 +210,10 @@ def fee_copy(request, year):
     target = get_object_or_404(MembershipYear, year=year)
     source = get_object_or_404(MembershipYear, year=request.POST.get("source") or 0)
     count = services.copy_fee_schedule(source, target)
-    messages.success(request, _("%(count)s fees copied.") % {"count": count})
+    messages.success(
+        request,
+        ngettext("%(count)s fee copied.", "%(count)s fees copied.", count) % {"count": count},
+    )
     return redirect(f"{_fees_url()}?year={year}")
 
 

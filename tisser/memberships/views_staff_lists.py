@@ -7,8 +7,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from tisser.core.listing import (
@@ -26,17 +25,25 @@ from . import queries_staff, services
 from .models import MembershipYear, Payment
 
 MEMBERSHIP_SORTS = (
-    Sort("organisation", _l("Organisation"), ("organisation__name",)),
-    Sort("year", _l("Year"), ("year__year",), descending_first=True, then=("organisation__name",)),
-    Sort("status", _l("Status"), ("status",)),
-    Sort("due", _l("Due"), ("amount_due",), descending_first=True),
+    Sort("organisation", gettext_lazy("Organisation"), ("organisation__name",)),
+    Sort(
+        "year",
+        gettext_lazy("Year"),
+        ("year__year",),
+        descending_first=True,
+        then=("organisation__name",),
+    ),
+    Sort("status", gettext_lazy("Status"), ("status",)),
+    Sort("due", gettext_lazy("Due"), ("amount_due",), descending_first=True),
 )
 
 PAYMENT_SORTS = (
-    Sort("date", _l("Paid on"), ("paid_on",), descending_first=True, then=("-recorded_at",)),
-    Sort("organisation", _l("Organisation"), ("membership__organisation__name",)),
-    Sort("amount", _l("Amount"), ("amount",), descending_first=True),
-    Sort("method", _l("Method"), ("method",)),
+    Sort(
+        "date", gettext_lazy("Paid on"), ("paid_on",), descending_first=True, then=("-recorded_at",)
+    ),
+    Sort("organisation", gettext_lazy("Organisation"), ("membership__organisation__name",)),
+    Sort("amount", gettext_lazy("Amount"), ("amount",), descending_first=True),
+    Sort("method", gettext_lazy("Method"), ("method",)),
 )
 
 

@@ -2,7 +2,6 @@
 the staff home (campaigns sending or waiting to, subscriber imports)."""
 
 from django.urls import reverse
-from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -26,7 +25,10 @@ def campaigns_item(request) -> staff.HomeItem:
             staff.HomeRow(
                 label=campaign.subject,
                 url=reverse("publications:campaign", args=[campaign.pk]),
-                meta=_g("%(sent)s of %(total)s sent") % stats,
+                meta=ngettext(
+                    "%(sent)s of %(total)s sent", "%(sent)s of %(total)s sent", stats["sent"]
+                )
+                % stats,
                 percent=stats["percent"],
                 badge=campaign.get_status_display(),
                 badge_tone="warning" if campaign.status == Campaign.Status.PAUSED else "info",

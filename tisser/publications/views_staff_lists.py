@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from tisser.accounts.decorators import staff_editor_required
 from tisser.core.listing import Listing, Sort, is_filtered, keep_selected
@@ -16,18 +16,18 @@ from .models import MailingList, Subscription
 from .models_sending import Delivery
 
 SUBSCRIPTION_SORTS = (
-    Sort("email", _l("Email"), ("person__email",)),
-    Sort("name", _l("Name"), ("person__last_name", "person__first_name")),
-    Sort("list", _l("List"), ("mailing_list__name",)),
-    Sort("status", _l("Status"), ("status",)),
-    Sort("since", _l("Subscribed on"), ("created_at",), descending_first=True),
+    Sort("email", gettext_lazy("Email"), ("person__email",)),
+    Sort("name", gettext_lazy("Name"), ("person__last_name", "person__first_name")),
+    Sort("list", gettext_lazy("List"), ("mailing_list__name",)),
+    Sort("status", gettext_lazy("Status"), ("status",)),
+    Sort("since", gettext_lazy("Subscribed on"), ("created_at",), descending_first=True),
 )
 
 DELIVERY_SORTS = (
-    Sort("email", _l("Email"), ("email",)),
-    Sort("status", _l("Status"), ("status",)),
-    Sort("sent", _l("Sent at"), ("sent_at",), descending_first=True),
-    Sort("campaign", _l("Campaign"), ("campaign__created_at",), descending_first=True),
+    Sort("email", gettext_lazy("Email"), ("email",)),
+    Sort("status", gettext_lazy("Status"), ("status",)),
+    Sort("sent", gettext_lazy("Sent at"), ("sent_at",), descending_first=True),
+    Sort("campaign", gettext_lazy("Campaign"), ("campaign__created_at",), descending_first=True),
 )
 
 
