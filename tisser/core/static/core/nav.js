@@ -31,6 +31,16 @@
       });
     }
 
+    // A table wider than the page scrolls in its box: keyboard users must reach it too.
+    document.querySelectorAll(".table-scroll").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+        var caption = box.querySelector("caption");
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", caption ? caption.textContent.trim() : (box.getAttribute("data-label") || "Table"));
+      }
+    });
+
     var groups = Array.prototype.slice.call(document.querySelectorAll("[data-nav-group]"));
     groups.forEach(function (group) {
       group.addEventListener("toggle", function () {
