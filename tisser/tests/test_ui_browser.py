@@ -34,9 +34,7 @@ def test_the_home_shows_what_waits_with_its_counts(browser, live_server, role_us
         for key, count in data["expected"].items():
             expect(page.locator(f'[data-home-item="{key}"] [data-count]')).to_have_text(str(count))
         expect(page.locator('[data-home-item="agenda-1"]')).to_contain_text("Fresque du handicap")
-        expect(page.locator('[data-home-item="agenda-1"]')).to_contain_text(
-            "2 en liste d’attente"
-        )
+        expect(page.locator('[data-home-item="agenda-1"]')).to_contain_text("2 en liste d’attente")
         # A line leads to its list, already filtered.
         page.locator('[data-home-item="memberships-1"] a.stat').click()
         expect(page).to_have_url(f"{live_server.url}/gestion/adhesions/?status=pending")
