@@ -211,13 +211,15 @@ def selected_ids(data: Mapping, name: str = "id") -> list[int]:
 MAILTO_MAX = 1800
 
 
-def email_addresses_page(request, addresses: list[str], *, title: str, back_url: str):
-    """The "email" bulk action of every list: the addresses, to copy into one's own mail
-    program, and a link that opens it with them in blind copy when they fit in one."""
+def email_addresses_page(request, emails, *, title: str, back_url: str):
+    """The "email" bulk action of every list: the addresses (`emails`, any iterable, empty
+    and repeated ones dropped), to copy into one's own mail program, and a link that opens
+    it with them in blind copy when they fit in one."""
     from urllib.parse import quote
 
     from django.shortcuts import render
 
+    addresses = list(dict.fromkeys(e for e in emails if e))
     mailto = "mailto:?bcc=" + quote(",".join(addresses), safe="@,")
     return render(
         request,

@@ -282,10 +282,9 @@ def duplicates(request):
 def organisation_emails(request):
     """The addresses of the ticked organisations (or of the whole filtered list)."""
     qs = keep_selected(queries_staff.staff_organisations(request.GET), request.POST)
-    addresses = list(dict.fromkeys(e for e in qs.values_list("email", flat=True) if e))
     return email_addresses_page(
         request,
-        addresses,
+        qs.values_list("email", flat=True),
         title=_("Write to these organisations"),
         back_url=reverse("directory:staff_list"),
     )

@@ -48,10 +48,9 @@ def person_list(request):
 def person_emails(request):
     """The addresses of the ticked people (or of the whole filtered list)."""
     qs = keep_selected(queries_staff.staff_people(request.GET), request.POST)
-    addresses = list(dict.fromkeys(e for e in qs.values_list("email", flat=True) if e))
     return email_addresses_page(
         request,
-        addresses,
+        qs.values_list("email", flat=True),
         title=_("Write to these people"),
         back_url=reverse("directory:staff_people"),
     )

@@ -109,10 +109,9 @@ def bulk_emails(request, pk):
     _form, rows = _filtered(request, event)
     rows = keep_selected(rows, request.POST)
     emails = Registration.objects.filter(pk__in=rows.values("pk")).order_by()
-    addresses = list(dict.fromkeys(e for e in emails.values_list("person__email", flat=True) if e))
     return email_addresses_page(
         request,
-        addresses,
+        emails.values_list("person__email", flat=True),
         title=_("Write to the participants of %(event)s") % {"event": event.title},
         back_url=reverse("events:staff_participants", args=[event.pk]),
     )

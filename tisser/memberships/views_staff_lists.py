@@ -85,11 +85,9 @@ def bulk_validate(request):
 def membership_emails(request):
     """The representatives' addresses of the ticked memberships (or the whole list)."""
     qs = keep_selected(queries_staff.memberships(request.GET), request.POST)
-    emails = qs.values_list("representative__email", flat=True).order_by()
-    addresses = list(dict.fromkeys(e for e in emails if e))
     return email_addresses_page(
         request,
-        addresses,
+        qs.values_list("representative__email", flat=True).order_by(),
         title=_("Write to the representatives of these members"),
         back_url=reverse("memberships:staff_memberships"),
     )
