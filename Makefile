@@ -16,7 +16,13 @@ $(STAMP): pyproject.toml
 	$(PY) manage.py compiletranslations
 	@touch $(STAMP)
 
-install: $(STAMP)
+# Test tools from npm, pinned by package-lock.json (axe-core for the accessibility tests,
+# which skip with a reason when it is missing). Nothing from node_modules is served.
+node_modules/.installed-stamp: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: the accessibility tests will be skipped"; fi
+
+install: $(STAMP) node_modules/.installed-stamp
 
 ## make run: install, migrate, load the demo network, start web server + worker.
 # Links in emails and the address printed follow HOST and PORT unless TISSER_SITE_URL is set.
@@ -42,6 +48,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(PY) -m tisser.core.typography
 
 ## make bench [NAME=map]: run benchmarks, write benchmarks/results/<name>-<database>.json
 bench: install

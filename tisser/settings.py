@@ -42,6 +42,8 @@ ALLOWED_HOSTS = env_list("TISSER_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.
 CSRF_TRUSTED_ORIGINS = env_list("TISSER_CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("TISSER_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 NETWORK_NAME = env("TISSER_NETWORK_NAME", "APES Hauts-de-France")
+# The name's article in French ("l'" → "à l'APES"; la, le, les, or empty): core/network.py.
+NETWORK_ARTICLE = env("TISSER_NETWORK_ARTICLE", "l'")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -75,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tisser.core.middleware.ContentSecurityPolicyMiddleware",
+    "tisser.core.network.ContractionsMiddleware",
 ]
 
 ROOT_URLCONF = "tisser.urls"
@@ -92,11 +95,15 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "tisser.core.context_processors.site",
+                "tisser.core.context_processors.staff_navigation",
                 "tisser.directory.context_processors.representative",
             ],
         },
     },
 ]
+
+# Django's form templates, with a single checkbox on one line with its label.
+FORM_RENDERER = "tisser.core.forms.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("compte/", include("tisser.accounts.urls")),
     path("", include("tisser.core.urls")),
+    path("gestion/", include("tisser.accounts.urls_staff")),
     path("territoires/", include("tisser.territories.urls")),
     path("", include("tisser.directory.urls")),
     path("", include("tisser.memberships.urls")),

@@ -27,21 +27,24 @@ def render_templated_mail(
     *, subject: str, template: str, context: dict | None = None, language: str | None = None
 ) -> dict:
     """Render the subject, the text part and the optional HTML part in `language`."""
+    from .network import contract, display_name
+
     language = language or settings.LANGUAGE_CODE
     context = {
-        "NETWORK_NAME": settings.NETWORK_NAME,
+        "NETWORK_NAME": display_name(language),
+        "NETWORK_TITLE": settings.NETWORK_NAME,
         "SITE_URL": settings.SITE_URL,
         **(context or {}),
     }
     with translation.override(language):
-        context["subject"] = " ".join(str(subject).split())
-        text = _render_plain(f"{template}.txt", context)
+        context["subject"] = contract(" ".join(str(subject).split()))
+        text = contract(_render_plain(f"{template}.txt", context))
         try:
             html_template = get_template(f"{template}.html")
         except TemplateDoesNotExist:
             html = None
         else:
-            html = html_template.render(context)
+            html = contract(html_template.render(context))
     return {"subject": context["subject"], "body": text, "html": html}
 
 

@@ -15,6 +15,10 @@ class DirectoryConfig(AppConfig):
     def ready(self):
         from tisser.accounts import personal_data
 
+        from . import staff_home
+
+        staff_home.register()
+
         from .services_privacy import own_data
 
         personal_data.register("contacts", own_data)

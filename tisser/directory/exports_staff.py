@@ -158,3 +158,16 @@ def export(kind: str, qs, fmt: str):
     if fmt == "xlsx":
         return xlsx_response(filename, headers, rows, str(title))
     return csv_response(filename, headers, rows)
+
+
+def table_response(fmt: str, name: str, title: str, headers: list[str], rows: Iterable[list]):
+    """A staff list exported as `tisser-<name>-<date>.csv` or `.xlsx`; 404 for any other
+    format (the format comes from the address)."""
+    from django.http import Http404
+
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    filename = f"tisser-{name}-{timezone.localdate().isoformat()}"
+    if fmt == "xlsx":
+        return xlsx_response(filename, headers, rows, title)
+    return csv_response(filename, headers, rows)

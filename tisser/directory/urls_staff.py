@@ -5,8 +5,9 @@ from django.urls import path
 from . import views_claims, views_staff, views_staff_imports, views_staff_people
 
 urlpatterns = [
-    path("", views_staff.organisation_list, name="staff_list"),
+    path("organisations/", views_staff.organisation_list, name="staff_list"),
     path("organisations/nouvelle/", views_staff.organisation_create, name="staff_create"),
+    path("organisations/ecrire/", views_staff.organisation_emails, name="staff_emails"),
     path("organisations/<int:pk>/", views_staff.organisation_detail, name="staff_detail"),
     path("organisations/<int:pk>/modifier/", views_staff.organisation_edit, name="staff_edit"),
     path(
@@ -27,6 +28,7 @@ urlpatterns = [
     ),
     path("personnes/", views_staff_people.person_list, name="staff_people"),
     path("personnes/nouvelle/", views_staff_people.person_form, name="staff_person_create"),
+    path("personnes/ecrire/", views_staff_people.person_emails, name="staff_people_emails"),
     path("personnes/<int:pk>/", views_staff_people.person_detail, name="staff_person_detail"),
     path("personnes/<int:pk>/modifier/", views_staff_people.person_form, name="staff_person_edit"),
     path(

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +13,8 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from tisser.accounts.decorators import staff_editor_required
 
 from . import permissions, services_proposals
 from .forms_proposals import (
@@ -42,20 +41,6 @@ def client_address(request) -> str:
     if header and request.META.get(header):
         return request.META[header].split(",")[0].strip()
     return request.META.get("REMOTE_ADDR", "")
-
-
-def staff_editor_required(view):
-    """Anonymous visitors are sent to log in; logged-in non-staff get 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not permissions.is_staff_editor(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _rate_limit_message(retry_at) -> str:

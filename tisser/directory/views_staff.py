@@ -1,37 +1,22 @@
 """Staff pages of the contacts base: organisations (list, detail with history, edit,
 archive, merge). Thin: reads from `queries_staff`, writes through `services`."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+
+from tisser.accounts.decorators import staff_editor_required as staff_required
+from tisser.core.listing import Listing, Sort, email_addresses_page, is_filtered, keep_selected
 
 from . import queries_staff, services
 from .forms import AddPersonForm, MergeChoiceForm, OrganisationForm, apply_errors
 from .models import Category, GeoPrecision, LegalForm, Organisation
-from .permissions import is_staff_editor
 
 PAGE_SIZE = 50
-
-
-def staff_required(view):
-    """Anonymous visitors go to the login page; logged-in non-staff get 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_staff_editor(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def posted_data(request) -> tuple:
@@ -47,16 +32,28 @@ def query_without_page(request) -> str:
     return params.urlencode()
 
 
+ORGANISATION_SORTS = (
+    Sort("name", gettext_lazy("Name"), ("name",)),
+    Sort("commune", gettext_lazy("Commune"), ("commune__name",)),
+    Sort("legal_form", gettext_lazy("Legal form"), ("legal_form",)),
+    Sort("status", gettext_lazy("Status"), ("status",)),
+)
+
+
 @staff_required
 def organisation_list(request):
     qs = queries_staff.staff_list_page_rows(request.GET)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    listing = Listing(
+        request, qs, sorts=ORGANISATION_SORTS, default_sort="name", per_page=PAGE_SIZE
+    )
     return render(
         request,
         "directory/staff/organisation_list.html",
         {
-            "page": page,
-            "query": query_without_page(request),
+            "listing": listing,
+            "page": listing.page,
+            "filtered": is_filtered(request.GET),
+            "query": listing.query,
             "params": request.GET,
             "categories": Category.objects.all(),
             "legal_forms": LegalForm.choices,
@@ -282,4 +279,17 @@ def _readable(preview: dict) -> dict:
 def duplicates(request):
     return render(
         request, "directory/staff/duplicates.html", {"groups": queries_staff.possible_duplicates()}
+    )
+
+
+@staff_required
+@require_POST
+def organisation_emails(request):
+    """The addresses of the ticked organisations (or of the whole filtered list)."""
+    qs = keep_selected(queries_staff.staff_organisations(request.GET), request.POST)
+    return email_addresses_page(
+        request,
+        qs.values_list("email", flat=True),
+        title=_("Write to these organisations"),
+        back_url=reverse("directory:staff_list"),
     )

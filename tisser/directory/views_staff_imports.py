@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tisser.core.listing import keep_selected
+
 from . import exports_staff, queries_staff
 from .forms import ImportForm
 from .imports import (
@@ -113,7 +115,7 @@ def import_confirm(request, pk):
 def export_organisations(request, fmt):
     if fmt not in {"csv", "xlsx"}:
         raise Http404
-    qs = queries_staff.staff_organisations(request.GET)
+    qs = keep_selected(queries_staff.staff_organisations(request.GET), request.POST)
     return exports_staff.export("organisations", qs, fmt)
 
 
@@ -121,4 +123,5 @@ def export_organisations(request, fmt):
 def export_people(request, fmt):
     if fmt not in {"csv", "xlsx"}:
         raise Http404
-    return exports_staff.export("people", queries_staff.staff_people(request.GET), fmt)
+    qs = keep_selected(queries_staff.staff_people(request.GET), request.POST)
+    return exports_staff.export("people", qs, fmt)

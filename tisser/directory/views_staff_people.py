@@ -3,33 +3,56 @@
 import json
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+
+from tisser.accounts.decorators import staff_admin_required
+from tisser.core.listing import Listing, Sort, email_addresses_page, is_filtered, keep_selected
 
 from . import queries_staff, services, services_privacy
 from .forms import AffiliationForm, ConsentForm, PersonForm, apply_errors
 from .models import Affiliation, Person
-from .permissions import is_staff_admin
-from .views_staff import PAGE_SIZE, posted_data, query_without_page, staff_required
+from .views_staff import PAGE_SIZE, posted_data, staff_required
+
+PERSON_SORTS = (
+    Sort("name", gettext_lazy("Name"), ("last_name", "first_name")),
+    Sort("email", gettext_lazy("Email"), ("email",)),
+    Sort("added", gettext_lazy("Added on"), ("created_at",), descending_first=True),
+)
 
 
 @staff_required
 def person_list(request):
     qs = queries_staff.staff_people(request.GET).prefetch_related("affiliations__organisation")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    listing = Listing(request, qs, sorts=PERSON_SORTS, default_sort="name", per_page=PAGE_SIZE)
     return render(
         request,
         "directory/staff/person_list.html",
         {
-            "page": page,
+            "listing": listing,
+            "page": listing.page,
             "params": request.GET,
-            "query": query_without_page(request),
+            "filtered": is_filtered(request.GET),
+            "query": listing.query,
         },
+    )
+
+
+@staff_required
+@require_POST
+def person_emails(request):
+    """The addresses of the ticked people (or of the whole filtered list)."""
+    qs = keep_selected(queries_staff.staff_people(request.GET), request.POST)
+    return email_addresses_page(
+        request,
+        qs.values_list("email", flat=True),
+        title=_("Write to these people"),
+        back_url=reverse("directory:staff_people"),
     )
 
 
@@ -124,20 +147,6 @@ def affiliation_edit(request, pk):
     return render(
         request, "directory/staff/affiliation_form.html", {"form": form, "affiliation": affiliation}
     )
-
-
-def staff_admin_required(view):
-    """Anonymous visitors go to the login page; everybody but staff administrators gets 403."""
-
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_staff_admin(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__, wrapper.__doc__ = view.__name__, view.__doc__
-    return wrapper
 
 
 def json_download(data: dict, filename: str) -> HttpResponse:

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class EventsConfig(AppConfig):
     name = "tisser.events"
     verbose_name = _("Events")
+
+    def ready(self):
+        from . import staff_home
+
+        staff_home.register()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -318,3 +318,48 @@ def bar_chart(tallies: list[Tally], *, width: int = 640, bar: int = 22) -> dict:
         "label_x": label_width - 8,
         "rows": rows,
     }
+
+
+def events_with_counts() -> QuerySet[Event]:
+    """Events with their first session's start and their confirmed, waitlisted and live
+    (not cancelled) registrations counted."""
+    live = ~Q(registrations__status=Registration.Status.CANCELLED)
+    return (
+        Event.objects.select_related("kind", "commune")
+        .prefetch_related("sessions")
+        .annotate(
+            first_starts_at=Min("sessions__starts_at"),
+            confirmed=Count(
+                "registrations",
+                filter=Q(registrations__status__in=Registration.HOLDS_PLACE),
+                distinct=True,
+            ),
+            waitlisted=Count(
+                "registrations",
+                filter=Q(registrations__status=Registration.Status.WAITLISTED),
+                distinct=True,
+            ),
+            live=Count("registrations", filter=live, distinct=True),
+        )
+    )
+
+
+def fill_rows(events) -> list[dict]:
+    """Each event of `events_with_counts()` with its capacity and fill rate: the event's
+    own limit, else the sessions' (a course holds as many as its smallest session)."""
+    rows = []
+    for event in events:
+        capacity = event.max_participants
+        sessions = event.sessions_list
+        if capacity is None and sessions and all(s.capacity is not None for s in sessions):
+            capacity = sum(s.capacity for s in sessions)
+            if event.registration_mode == "course":
+                capacity = min(s.capacity for s in sessions)
+        rate = round(100 * event.confirmed / capacity) if capacity else None
+        below_minimum = (
+            event.min_participants is not None and event.confirmed < event.min_participants
+        )
+        rows.append(
+            {"event": event, "capacity": capacity, "rate": rate, "below_minimum": below_minimum}
+        )
+    return rows

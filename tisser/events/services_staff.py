@@ -111,6 +111,24 @@ def register_walk_in(
     return registration, new
 
 
+def check_in_many(event: Event, session: Session, registration_ids: list[int]) -> int:
+    """Check in the ticked registrations of `event` for `session`, in one transaction;
+    those that hold no place or are not for that session are left as they are.
+    Returns how many are now present."""
+    done = 0
+    with transaction.atomic():
+        rows = Registration.objects.filter(event=event, pk__in=registration_ids).select_related(
+            "session", "event"
+        )
+        for registration in rows:
+            try:
+                check_in(registration, session)
+            except services.RegistrationError:
+                continue
+            done += 1
+    return done
+
+
 def _unique_slug(title: str, day: dt.date) -> str:
     base = slugify(f"{title} {day:%Y}")[:200] or "evenement"
     slug, n = base, 2

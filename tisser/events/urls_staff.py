@@ -32,6 +32,8 @@ urlpatterns = [
         views_staff.export,
         name="staff_export",
     ),
+    path(S + "<int:pk>/participants/pointer/", views_staff.bulk_checkin, name="staff_bulk_checkin"),
+    path(S + "<int:pk>/participants/ecrire/", views_staff.bulk_emails, name="staff_bulk_emails"),
     path(
         S + "<int:pk>/participants/<int:registration_pk>/",
         views_staff.registration_action,

@@ -4,37 +4,21 @@ Thin: reads in queries_staff, writes in services / services_staff."""
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from tisser.directory.permissions import is_staff_editor
+from tisser.accounts.decorators import staff_editor_required as staff_required
+from tisser.core.listing import Listing, Sort, email_addresses_page, keep_selected, selected_ids
 
 from . import exports, pdf, queries_staff, services, services_staff
 from .forms_staff import DuplicateForm, ParticipantFilterForm, PaymentForm
 from .models import Registration
-
-
-def staff_required(view):
-    """Anonymous visitors are sent to log in; logged-in non-staff get 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_staff_editor(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _event(pk):
@@ -50,30 +34,86 @@ def _filtered(request, event):
     return form, queries_staff.participants(event, filters)
 
 
+PARTICIPANT_SORTS = (
+    Sort("name", gettext_lazy("Name"), ("person__last_name", "person__first_name")),
+    Sort("organisation", gettext_lazy("Organisation"), ("organisation__name",)),
+    Sort("status", gettext_lazy("Status"), ("status",)),
+    Sort("payment", gettext_lazy("Payment"), ("payment_status",)),
+    Sort("registered", gettext_lazy("Registered on"), ("created_at",), descending_first=True),
+)
+
+
 @staff_required
 def participants(request, pk):
     event = _event(pk)
     form, rows = _filtered(request, event)
-    rows = list(rows)
+    # 25 a page: on a phone each registration is a card of a dozen lines.
+    listing = Listing(request, rows, sorts=PARTICIPANT_SORTS, default_sort="name", per_page=25)
     questions = list(event.questions.all())
-    for r in rows:
-        r.answer_values = [queries_staff.answer_of(r, q) for q in questions]
+    for r in listing.rows:
+        r.answers_shown = [(q.text, queries_staff.answer_of(r, q)) for q in questions]
         r.workshops_label = queries_staff.workshops_of(r)
         r.present = queries_staff.attended_sessions(r)
-    query = request.GET.urlencode()
     return render(
         request,
         "events/staff/participants.html",
         {
             "event": event,
             "form": form,
-            "rows": rows,
+            "listing": listing,
             "questions": questions,
             "counts": queries_staff.counts(event),
-            "query": query,
+            "query": listing.query,
+            "filtered": any(name not in ("sort", "page", "per_page") for name in request.GET),
             "payment_choices": Registration.Payment.choices,
             "sessions": event.sessions_list,
         },
+    )
+
+
+def _back_to_list(request, event):
+    back = reverse("events:staff_participants", args=[event.pk])
+    query = request.POST.get("next_query", "")
+    return redirect(f"{back}?{query}" if query else back)
+
+
+@staff_required
+@require_POST
+def bulk_checkin(request, pk):
+    """The ticked registrations are marked present at the session chosen in the bar."""
+    event = _event(pk)
+    ids = selected_ids(request.POST)
+    session = _sheet_session(request, event, request.POST) or (
+        event.sessions_list[0] if len(event.sessions_list) == 1 else None
+    )
+    if not ids:
+        messages.error(request, _("Tick the people to check in first."))
+    elif session is None:
+        messages.error(request, _("Choose the session they are present at."))
+    else:
+        done = services_staff.check_in_many(event, session, ids)
+        messages.success(
+            request,
+            ngettext("%(count)s person is checked in.", "%(count)s people are checked in.", done)
+            % {"count": done},
+        )
+    return _back_to_list(request, event)
+
+
+@staff_required
+@require_POST
+def bulk_emails(request, pk):
+    """The addresses of the ticked participants (or of the whole filtered list), to write
+    to them from one's own mail program."""
+    event = _event(pk)
+    _form, rows = _filtered(request, event)
+    rows = keep_selected(rows, request.POST)
+    emails = Registration.objects.filter(pk__in=rows.values("pk")).order_by()
+    return email_addresses_page(
+        request,
+        emails.values_list("person__email", flat=True),
+        title=_("Write to the participants of %(event)s") % {"event": event.title},
+        back_url=reverse("events:staff_participants", args=[event.pk]),
     )
 
 
@@ -83,6 +123,7 @@ def export(request, pk, fmt):
         raise Http404
     event = _event(pk)
     _form, rows = _filtered(request, event)
+    rows = keep_selected(rows, request.POST)  # the rows ticked in the list, if any
     stamp = timezone.localdate().isoformat()
     name = f"participants-{event.slug}-{stamp}"
     if fmt == "csv":
@@ -94,8 +135,8 @@ def export(request, pk, fmt):
     return response
 
 
-def _sheet_session(request, event):
-    value = request.GET.get("session", "")
+def _sheet_session(request, event, data=None):
+    value = (data if data is not None else request.GET).get("session", "")
     if value.isdigit():
         for session in event.sessions_list:
             if session.pk == int(value):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Min, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from django.utils.translation import ngettext
 
 from tisser.directory.permissions import is_staff_editor
 
-from . import services, services_editing, tokens
+from . import queries_staff, services, services_editing, tokens
 from .forms_staff_events import (
     EventForm,
     EventKindForm,
@@ -36,46 +35,9 @@ def _staff_only(request):
 def staff_events(request):
     if refused := _staff_only(request):
         return refused
-    live = ~Q(registrations__status=Registration.Status.CANCELLED)
-    events = (
-        Event.objects.select_related("kind", "commune")
-        .prefetch_related("sessions")
-        .annotate(
-            first_starts_at=Min("sessions__starts_at"),
-            confirmed=Count(
-                "registrations",
-                filter=Q(registrations__status__in=Registration.HOLDS_PLACE),
-                distinct=True,
-            ),
-            waitlisted=Count(
-                "registrations",
-                filter=Q(registrations__status=Registration.Status.WAITLISTED),
-                distinct=True,
-            ),
-            live=Count("registrations", filter=live, distinct=True),
-        )
-        .order_by("-first_starts_at", "pk")
+    rows = queries_staff.fill_rows(
+        queries_staff.events_with_counts().order_by("-first_starts_at", "pk")
     )
-    rows = []
-    for event in events:
-        capacity = event.max_participants
-        sessions = event.sessions_list
-        if capacity is None and sessions and all(s.capacity is not None for s in sessions):
-            capacity = sum(s.capacity for s in sessions)
-            if event.registration_mode == "course":
-                capacity = min(s.capacity for s in sessions)
-        rate = round(100 * event.confirmed / capacity) if capacity else None
-        below_minimum = (
-            event.min_participants is not None and event.confirmed < event.min_participants
-        )
-        rows.append(
-            {
-                "event": event,
-                "capacity": capacity,
-                "rate": rate,
-                "below_minimum": below_minimum,
-            }
-        )
     return render(request, "events/staff/events.html", {"rows": rows})
 
 

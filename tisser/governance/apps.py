@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class GovernanceConfig(AppConfig):
     name = "tisser.governance"
     verbose_name = _("Governance")
+
+    def ready(self):
+        from . import staff_home
+
+        staff_home.register()

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tisser.directory.permissions import is_member_user, is_staff_editor
@@ -86,7 +87,13 @@ def write(request, slug):
         except GovernanceError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Message queued for %(n)s members.") % {"n": sent})
+            messages.success(
+                request,
+                ngettext(
+                    "Message queued for %(n)s member.", "Message queued for %(n)s members.", sent
+                )
+                % {"n": sent},
+            )
             return redirect("governance:group", slug=group.slug)
     errors = form.errors or doc_form.errors
     return render(

@@ -109,7 +109,13 @@ def assembly_detail(request, pk):
             elif action == "convene":
                 sent = services.convene(assembly, by=request.user)
                 messages.success(
-                    request, _("Convocation queued for %(n)s recipients.") % {"n": sent}
+                    request,
+                    ngettext(
+                        "Convocation queued for %(n)s recipient.",
+                        "Convocation queued for %(n)s recipients.",
+                        sent,
+                    )
+                    % {"n": sent},
                 )
                 unreached = queries.without_representative(queries.electorate(assembly))
                 if unreached:
@@ -279,7 +285,11 @@ def room_vote(request, pk, motion_pk):
     if request.method == "POST":
         answers = {v.pk: request.POST.get(f"v{v.pk}", "") for v in present if v.pk not in voted}
         report = services_ballot.record_room_votes(motion, answers, by=request.user)
-        messages.success(request, _("%(n)s votes recorded.") % {"n": report["recorded"]})
+        messages.success(
+            request,
+            ngettext("%(n)s vote recorded.", "%(n)s votes recorded.", report["recorded"])
+            % {"n": report["recorded"]},
+        )
         for refused in report["refused"]:
             messages.error(request, refused)
         return redirect("governance:staff_room_vote", pk=pk, motion_pk=motion.pk)

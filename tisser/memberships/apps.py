@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class MembershipsConfig(AppConfig):
     name = "tisser.memberships"
     verbose_name = _("Memberships")
+
+    def ready(self):
+        from . import staff_home
+
+        staff_home.register()

@@ -15,6 +15,8 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from tisser.core.network import contract, display_name
+
 from .models import Membership
 from .queries import amount_paid
 
@@ -70,7 +72,7 @@ def certificate_pdf(membership: Membership) -> bytes:
     pdf.ln(14)
     pdf.set_font(family, "", 12)
     lines = [
-        _("%(network)s certifies that") % {"network": settings.NETWORK_NAME},
+        contract(_("%(network)s certifies that") % {"network": display_name()}),
     ]
     pdf.multi_cell(0, 7, pdf.text_of(lines[0]), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)

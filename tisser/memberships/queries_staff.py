@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +29,8 @@ def _prefixed(q: Q, prefix: str) -> Q:
 
 def memberships(params: Mapping) -> QuerySet[Membership]:
     """Filters: `year` (e.g. 2026), `college` (slug, or "none"), `status`, `territory`
-    (dep-59, reg-32, epci-…, INSEE code), `q` (organisation name), `source`."""
+    (dep-59, reg-32, epci-…, INSEE code), `q` (organisation name), `source`, `payment`
+    ("due": not fully paid yet)."""
     qs = Membership.objects.select_related(
         "organisation", "organisation__commune", "year", "college", "representative"
     )
@@ -60,7 +61,18 @@ def memberships(params: Mapping) -> QuerySet[Membership]:
         .annotate(total=Sum("amount"))
         .values("total")
     )
-    return qs.annotate(paid=Subquery(paid)).order_by("-year__year", "organisation__name", "pk")
+    qs = qs.annotate(paid=Subquery(paid))
+    if params.get("payment") == "due":
+        qs = awaiting_payment(qs)
+    return qs.order_by("-year__year", "organisation__name", "pk")
+
+
+def awaiting_payment(qs: QuerySet[Membership]) -> QuerySet[Membership]:
+    """Memberships (annotated with `paid`) not cancelled whose payments do not yet reach
+    the amount due: the payments staff still have to record."""
+    return qs.exclude(status=Membership.Status.CANCELLED).filter(
+        Q(amount_due__gt=0) & (Q(paid__isnull=True) | Q(paid__lt=F("amount_due")))
+    )
 
 
 def export_rows(qs) -> tuple[list[str], object]:
@@ -101,6 +113,60 @@ def export_rows(qs) -> tuple[list[str], object]:
                 m.representative.email if m.representative_id else "",
                 m.validated_at.strftime("%Y-%m-%d") if m.validated_at else "",
                 m.created_at.strftime("%Y-%m-%d"),
+            ]
+
+    return headers, rows()
+
+
+def payments(params: Mapping) -> QuerySet[Payment]:
+    """Every recorded payment of a membership. Filters: `year` (of the membership),
+    `method`, `q` (organisation name), `refunded` ("1": refunded only, "0": kept only)."""
+    qs = Payment.objects.select_related(
+        "membership__organisation", "membership__year", "recorded_by"
+    )
+    if (year := (params.get("year") or "").strip()).isdigit():
+        qs = qs.filter(membership__year__year=int(year))
+    if (method := params.get("method") or "") in Payment.Method.values:
+        qs = qs.filter(method=method)
+    refunded = params.get("refunded") or ""
+    if refunded == "1":
+        qs = qs.filter(refunded_on__isnull=False)
+    elif refunded == "0":
+        qs = qs.filter(refunded_on__isnull=True)
+    if text := (params.get("q") or "").strip():
+        qs = qs.filter(
+            Q(membership__organisation__search_text__contains=fold(text))
+            | Q(membership__organisation__name__icontains=text)
+            | Q(reference__icontains=text)
+        )
+    return qs.order_by("-paid_on", "-pk")
+
+
+def payment_export_rows(qs) -> tuple[list[str], object]:
+    headers = [
+        "id",
+        "date",
+        "organisation",
+        "annee",
+        "montant",
+        "moyen",
+        "reference",
+        "rembourse_le",
+        "enregistre_par",
+    ]
+
+    def rows():
+        for p in qs.iterator(chunk_size=500):
+            yield [
+                p.pk,
+                p.paid_on.isoformat(),
+                p.membership.organisation.name,
+                p.membership.year.year,
+                p.amount,
+                p.method,
+                p.reference or p.external_id or "",
+                p.refunded_on.isoformat() if p.refunded_on else "",
+                str(p.recorded_by) if p.recorded_by_id else "",
             ]
 
     return headers, rows()

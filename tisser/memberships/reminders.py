@@ -23,6 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tisser.core.mail import send_templated_mail
+from tisser.core.network import display_name
 from tisser.directory.models import Affiliation, Organisation
 
 from .models import Membership, MembershipYear, Reminder
@@ -126,7 +127,7 @@ def send_due_reminders(today: datetime.date | None = None) -> dict:
                 {
                     "subject": _("Your membership ends on %(date)s: renew it") % {"date": ends},
                     "heading": _("Renew your membership of %(network)s")
-                    % {"network": settings.NETWORK_NAME},
+                    % {"network": display_name()},
                     "lines": [
                         _("The membership of %(org)s for %(year)s ends on %(date)s.")
                         % {"org": membership.organisation.name, "year": current.year, "date": ends},
@@ -164,7 +165,7 @@ def send_due_reminders(today: datetime.date | None = None) -> dict:
                 {
                     "subject": _("Your membership of %(year)s has not been renewed")
                     % {"year": current.year},
-                    "heading": _("We miss you in %(network)s") % {"network": settings.NETWORK_NAME},
+                    "heading": _("We miss you in %(network)s") % {"network": display_name()},
                     "lines": [
                         _(
                             "%(org)s was a member in %(previous)s, but has not renewed for "

@@ -17,6 +17,7 @@ from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from tisser.core.network import display_name
 from tisser.directory import services as directory_services
 from tisser.directory.models import Organisation
 
@@ -217,6 +218,22 @@ def validate_membership(
     return membership
 
 
+def validate_many(ids: list[int], by) -> tuple[int, int]:
+    """Validate the pending memberships among `ids` (the ticked rows of the list), each in
+    its own transaction; (validated, refused) — a cancelled one is refused, an already
+    validated one is left as it is."""
+    validated = refused = 0
+    pending = Membership.objects.filter(pk__in=ids, status=Membership.Status.PENDING)
+    for membership in pending:
+        try:
+            validate_membership(membership, by)
+        except ValidationError:
+            refused += 1
+        else:
+            validated += 1
+    return validated, refused
+
+
 def _tell_validated(membership: Membership) -> None:
     from django.conf import settings
     from django.urls import reverse
@@ -234,7 +251,7 @@ def _tell_validated(membership: Membership) -> None:
         subject=_("Your membership of %(year)s is validated") % {"year": membership.year.year},
         template="memberships/email/validated",
         context={
-            "heading": _("Welcome to %(network)s") % {"network": settings.NETWORK_NAME},
+            "heading": _("Welcome to %(network)s") % {"network": display_name()},
             "lines": [
                 _("The membership of %(org)s for %(year)s is validated. Thank you!")
                 % {"org": org.name, "year": membership.year.year},

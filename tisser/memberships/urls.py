@@ -3,7 +3,7 @@ HelloAsso's webhook, and the staff pages under /gestion/adhesions/."""
 
 from django.urls import path
 
-from . import views, views_staff
+from . import views, views_staff, views_staff_lists
 
 app_name = "memberships"
 urlpatterns = [
@@ -17,6 +17,14 @@ urlpatterns = [
         "gestion/adhesions/export.<str:fmt>",
         views_staff.membership_export,
         name="staff_export",
+    ),
+    path("gestion/adhesions/valider/", views_staff_lists.bulk_validate, name="staff_bulk_validate"),
+    path("gestion/adhesions/ecrire/", views_staff_lists.membership_emails, name="staff_emails"),
+    path("gestion/adhesions/paiements/", views_staff_lists.payment_list, name="staff_payments"),
+    path(
+        "gestion/adhesions/paiements/export.<str:fmt>",
+        views_staff_lists.payment_export,
+        name="staff_payments_export",
     ),
     path("gestion/adhesions/<int:pk>/", views_staff.membership_detail, name="staff_detail"),
     path(

@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from tisser.core.mail import send_templated_mail
+from tisser.core.network import display_name
 from tisser.directory import queries_claims
 from tisser.directory.models import Person
 from tisser.directory.permissions import is_staff_editor, represented_organisations
@@ -136,7 +137,7 @@ def join(request):
                     template="memberships/email/received",
                     context={
                         "heading": _("Thank you for joining %(network)s")
-                        % {"network": settings.NETWORK_NAME},
+                        % {"network": display_name()},
                         "lines": [
                             _("We received the membership request of %(org)s for %(year)s.")
                             % {"org": membership.organisation.name, "year": membership.year.year},

@@ -6,19 +6,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from tisser.core.listing import Listing, is_filtered, keep_selected
 from tisser.directory import queries_claims
-from tisser.directory.exports_staff import csv_response, xlsx_response
+from tisser.directory.exports_staff import table_response
 from tisser.directory.imports.progress import current_progress
-from tisser.directory.views_staff import posted_data, query_without_page, staff_required
+from tisser.directory.views_staff import posted_data, staff_required
 
 from . import queries, queries_staff, services
 from .forms import CollegeChoiceForm, FeeRuleForm, ImportForm, PaymentForm, apply_errors
@@ -30,14 +29,18 @@ PAGE_SIZE = 50
 
 @staff_required
 def membership_list(request):
+    from .views_staff_lists import MEMBERSHIP_SORTS
+
     qs = queries_staff.memberships(request.GET)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    listing = Listing(request, qs, sorts=MEMBERSHIP_SORTS, default_sort="-year", per_page=PAGE_SIZE)
     return render(
         request,
         "memberships/staff/list.html",
         {
-            "page": page,
-            "query": query_without_page(request),
+            "listing": listing,
+            "page": listing.page,
+            "filtered": is_filtered(request.GET),
+            "query": listing.query,
             "params": request.GET,
             "years": MembershipYear.objects.all(),
             "colleges": College.objects.all(),
@@ -49,13 +52,9 @@ def membership_list(request):
 
 @staff_required
 def membership_export(request, fmt):
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
-    headers, rows = queries_staff.export_rows(queries_staff.memberships(request.GET))
-    filename = f"tisser-adhesions-{timezone.localdate().isoformat()}"
-    if fmt == "xlsx":
-        return xlsx_response(filename, headers, rows, str(_("Memberships")))
-    return csv_response(filename, headers, rows)
+    qs = keep_selected(queries_staff.memberships(request.GET), request.POST)
+    headers, rows = queries_staff.export_rows(qs)
+    return table_response(fmt, "adhesions", str(_("Memberships")), headers, rows)
 
 
 def _membership(pk) -> Membership:
@@ -216,7 +215,10 @@ def fee_copy(request, year):
     target = get_object_or_404(MembershipYear, year=year)
     source = get_object_or_404(MembershipYear, year=request.POST.get("source") or 0)
     count = services.copy_fee_schedule(source, target)
-    messages.success(request, _("%(count)s fees copied.") % {"count": count})
+    messages.success(
+        request,
+        ngettext("%(count)s fee copied.", "%(count)s fees copied.", count) % {"count": count},
+    )
     return redirect(f"{_fees_url()}?year={year}")
 
 

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tisser.directory.exports_staff import csv_response, xlsx_response
@@ -213,7 +214,11 @@ def shortlist_invite(request, token):
     else:
         messages.success(
             request,
-            _("%(count)s suppliers invited to “%(event)s”.")
+            ngettext(
+                "%(count)s supplier invited to “%(event)s”.",
+                "%(count)s suppliers invited to “%(event)s”.",
+                invitation.recipients,
+            )
             % {"count": invitation.recipients, "event": invitation.event.title},
         )
     return redirect("observatory:shortlist", token=token)

@@ -12,3 +12,7 @@ class PublicationsConfig(AppConfig):
         from .sending.bounces import on_tracking_event
 
         tracking.connect(on_tracking_event, dispatch_uid="tisser.publications.bounces")
+
+        from . import staff_home
+
+        staff_home.register()

@@ -23,6 +23,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tisser.directory import services as directory_services
 from tisser.directory.imports.progress import ProgressReporter
@@ -246,7 +247,11 @@ def confirm_import(job):
         raise ValidationError(_("This import has already been confirmed."))
     if job.errors:
         raise ValidationError(
-            _("The file has %(count)d bad row(s): nothing was imported.")
+            ngettext(
+                "The file has %(count)d bad row: nothing was imported.",
+                "The file has %(count)d bad rows: nothing was imported.",
+                len(job.errors),
+            )
             % {"count": len(job.errors)}
         )
     if not job.rows:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_public, views_staff, views_subscribers
+from . import views_public, views_staff, views_staff_lists, views_subscribers
 
 app_name = "publications"
 urlpatterns = [
@@ -28,6 +28,20 @@ urlpatterns = [
     ),
     # Staff.
     path("gestion/publications/", views_staff.home, name="staff_home"),
+    path(
+        "gestion/publications/abonnes/", views_staff_lists.subscriber_list, name="staff_subscribers"
+    ),
+    path(
+        "gestion/publications/abonnes/export.<str:fmt>",
+        views_staff_lists.subscriber_export,
+        name="staff_subscribers_export",
+    ),
+    path("gestion/publications/envois/", views_staff_lists.delivery_list, name="staff_deliveries"),
+    path(
+        "gestion/publications/envois/export.<str:fmt>",
+        views_staff_lists.delivery_export,
+        name="staff_deliveries_export",
+    ),
     path(
         "gestion/publications/infolettres/nouvelle/",
         views_staff.newsletter_create,

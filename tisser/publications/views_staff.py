@@ -11,9 +11,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from tisser.directory.views_proposals import staff_editor_required
+from tisser.accounts.decorators import staff_editor_required
 
 from . import queries, services, sources
 from .forms_staff import (
@@ -219,7 +220,13 @@ def test_send(request, pk):
             for message in _errors(error):
                 messages.error(request, message)
         else:
-            messages.success(request, _("Test sent to %(count)d address(es).") % {"count": sent})
+            messages.success(
+                request,
+                ngettext(
+                    "Test sent to %(count)d address.", "Test sent to %(count)d addresses.", sent
+                )
+                % {"count": sent},
+            )
     else:
         messages.error(request, _("Give the addresses to send the test to."))
     return redirect("publications:preview", pk=newsletter.pk)

@@ -21,7 +21,7 @@ def test_language_switch_keeps_the_page(client):
 @pytest.mark.parametrize(
     "name, english, french",
     [
-        ("accounts:login", "Forgot your password?", "Mot de passe oublié ?"),
+        ("accounts:login", "Forgot your password?", "Mot de passe oublié\u00a0?"),
         ("accounts:signup", "Create my account", "Créer mon compte"),
         ("accounts:password_reset", "Send the link", "Envoyer le lien"),
         ("accounts:resend_verification", "Send a new link", "Envoyer un nouveau lien"),

@@ -28,7 +28,7 @@ def test_geocoding_note_is_stored_as_a_code_and_read_in_each_language(org):
     assert revision.note == "" and revision.note_code == "geocoded"
     assert revision.note_params == {"label": "3 Rue des Arts 59000 Lille"}
     with translation.override("fr"):
-        assert revision.display_note == "Géocodage : 3 Rue des Arts 59000 Lille"
+        assert revision.display_note == "Géocodage\u00a0: 3 Rue des Arts 59000 Lille"
     with translation.override("en"):
         assert revision.display_note == "Geocoding: 3 Rue des Arts 59000 Lille"
 
@@ -42,7 +42,7 @@ def test_merge_note_follows_the_readers_language(client, org, make_user):
     url = reverse("directory:staff_detail", args=[revision.organisation_id])
     # The editor's page is in French until they switch: the same row reads in both.
     client.post(reverse("accounts:set_language"), {"language": "fr", "next": url})
-    assert "Fusionnée avec « Boite a Velos »" in client.get(url).content.decode()
+    assert "Fusionnée avec «\u00a0Boite a Velos\u00a0»" in client.get(url).content.decode()
     client.post(reverse("accounts:set_language"), {"language": "en", "next": url})
     assert "Merged with “Boite a Velos”" in client.get(url).content.decode()
 

@@ -36,7 +36,7 @@ def test_consent_form_sent_as_it_opened_records_nothing(editor_client, db):
     "language, expected",
     [
         ("en", "SIRET: “12345678901234” is not a valid SIRET"),
-        ("fr", "SIRET\u00a0: « 12345678901234 » n'est pas un SIRET valide"),
+        ("fr", "SIRET\u00a0: «\u00a012345678901234\u00a0» n'est pas un SIRET valide"),
     ],
 )
 def test_import_row_error_names_the_field_in_the_page_language(

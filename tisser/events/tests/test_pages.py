@@ -140,7 +140,7 @@ def test_fresque_form_offers_both_dates_and_full_one_is_marked(client, fresque):
     lens, lille = fresque.sessions_list
     Session.objects.filter(pk=lens.pk).update(taken=2)
     page = client.get(fresque.registration_url).content.decode()
-    assert "Lens" in page and "Lille" in page and "complet : liste d&#x27;attente" in page
+    assert "Lens" in page and "Lille" in page and "complet\u00a0: liste d&#x27;attente" in page
     response = client.post(
         fresque.registration_url, form_data(fresque, session=str(lens.pk)), follow=True
     )

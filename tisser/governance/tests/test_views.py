@@ -174,7 +174,7 @@ def test_results_page_after_the_close(client, network):
     assert "publiés à la clôture" in client.get(url).content.decode()
     services_ballot.close_motion(e)
     html = client.get(url).content.decode()
-    assert "Le Collectif élu : 2 sièges pourvus sur 24" in html
+    assert "Le Collectif élu\u00a0: 2 sièges pourvus sur 24" in html
 
 
 def test_representative_gives_a_proxy_within_the_maximum(client, network):

@@ -68,7 +68,7 @@ def test_compose_preview_test_send_campaign_and_unsubscribe(
         assert "mardi 16 juin 2026" in phone.locator("body").inner_text()
         page.fill("#id_addresses", "relecture@exemple.fr, equipe@exemple.fr")
         page.get_by_role("button", name="Envoyer un test").click()
-        page.wait_for_selector("text=Test envoyé à 2 adresse(s).")
+        page.wait_for_selector("text=Test envoyé à 2 adresses.")
         tests = [m for m in counting_smtp.messages if str(m["Subject"]).startswith("[TEST]")]
         assert {m["To"] for m in tests} == {"relecture@exemple.fr", "equipe@exemple.fr"}
 

@@ -288,7 +288,7 @@ def test_progress_fragment_polls_while_sending_and_stops_when_sent(
     client.force_login(role_users["editor"])
     url = reverse("publications:campaign_progress", args=[campaign.pk])
     sending = client.get(url).content.decode()
-    assert 'hx-trigger="every 1s"' in sending and "0 envoyés sur 3" in sending
+    assert 'hx-trigger="every 1s"' in sending and "0 envoyé sur 3" in sending
     engine.send_for(campaign.pk)
     done = client.get(url).content.decode()
     assert "hx-trigger" not in done and "3 envoyés sur 3" in done and "Envoyée" in done

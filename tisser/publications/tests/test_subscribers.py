@@ -237,7 +237,7 @@ def test_import_pages_preview_then_commit(
     assert done.status_code == 302
     assert Subscription.objects.filter(status="active").count() == 2
     report = client.get(done["Location"]).content.decode()
-    assert "2 abonnement(s) ajouté(s)" in report
+    assert "2 abonnements ajoutés" in report
     progress = client.get(done["Location"] + "progression/")
     assert 'value="2"' in progress.content.decode()  # the bar: 2 rows of 2
 

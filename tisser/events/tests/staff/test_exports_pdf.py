@@ -70,7 +70,7 @@ def test_participants_page_filters_and_shows_minimum(staff_client, filled, orgs)
     url = reverse("events:staff_participants", args=[filled.pk])
     page = staff_client.get(url).content.decode()
     assert "Dupré" in page and "Benali" in page
-    assert "Minimum de 8 non atteint : 5 de plus nécessaires." in page
+    assert "Minimum de 8 non atteint\u00a0: 5 de plus nécessaires." in page
     page = staff_client.get(url + "?organisation=cocagne").content.decode()
     assert "Dupré" in page and "Benali" not in page
     page = staff_client.get(url + "?payment=paid").content.decode()
