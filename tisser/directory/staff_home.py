@@ -22,6 +22,19 @@ def proposals_item(request) -> staff.HomeItem:
     )
 
 
+def claims_item(request) -> staff.HomeItem:
+    from .queries_claims import pending_claims
+
+    count = pending_claims().count()
+    return staff.HomeItem(
+        label=ngettext(
+            "representation request to confirm", "representation requests to confirm", count
+        ),
+        count=count,
+        url=reverse("directory:staff_claims"),
+    )
+
+
 def imports_item(request) -> staff.HomeItem:
     from .models_imports import ImportJob
 
@@ -37,10 +50,11 @@ def register() -> None:
             (_("People"), "directory:staff_people"),
             (_("Possible duplicates"), "directory:staff_duplicates"),
             (_("Map proposals"), "directory:moderation"),
+            (_("Representation requests"), "directory:staff_claims"),
             (_("Import"), "directory:staff_import"),
         ],
         allowed=is_staff_editor,
     )
     staff.register_home_item(SECTION, "proposals", proposals_item, order=10)
-    # The representation claims' line goes here (order=20) once that page exists.
+    staff.register_home_item(SECTION, "claims", claims_item, order=20)
     staff.register_home_item(SECTION, "imports", imports_item, order=90)

@@ -16,6 +16,7 @@ def future(days: int, hour: int = 9) -> dt.datetime:
 def build(people: int = 12) -> dict:
     """Returns what was made; the expected home counts are under "expected"."""
     from tisser.directory.models import ImportJob, Organisation, Person
+    from tisser.directory import services_claims as claims
     from tisser.directory.models_proposals import Proposal
     from tisser.events.models import Event, EventKind, Registration, Session
     from tisser.governance.models import Assembly
@@ -35,6 +36,8 @@ def build(people: int = 12) -> dict:
         )
         for i in range(people)
     ]
+    # A stranger claims to represent a structure: one request to confirm.
+    claims.claim(persons[-1], orgs[0], source="membership_form", representative=True, notify=False)
     Proposal.objects.create(
         kind="new", proposer_name="Inès", proposer_email="ines@example.org", data={"name": "X"}
     )
@@ -117,7 +120,8 @@ def build(people: int = 12) -> dict:
         "campaign": campaign,
         "expected": {
             "contacts-1": 2,  # map proposals to moderate
-            "contacts-2": 2,  # imports running or failed
+            "contacts-2": 2,  # representation requests (this one and role_users' claimant)
+            "contacts-3": 2,  # imports running or failed
             "agenda-1": 2,  # upcoming events
             "agenda-2": 0,  # proposed events
             "memberships-1": 3,  # to validate

@@ -106,18 +106,18 @@ def test_people_outside_the_staff_have_no_staff_bar(client, role_users):
 
 
 def test_a_later_app_adds_a_line_through_the_registry(client, role_users):
-    """What the representation claims will do: one registration, no change to the home."""
+    """A later feature adds its line with one registration and no change to the home."""
 
     def claims(request):
         return staff.HomeItem(label="demandes de représentation", count=7, url="/x/")
 
-    staff.register_home_item("contacts", "claims-test", claims, order=20)
+    staff.register_home_item("contacts", "claims-test", claims, order=25)
     try:
         client.force_login(role_users["editor"])
         html = client.get(reverse("staff:home")).content.decode()
     finally:
         staff.unregister_home_item("contacts", "claims-test")
-    assert counts(html)["contacts-2"] == 7
+    assert counts(html)["contacts-3"] == 7
     assert "demandes de représentation" in html
 
 
