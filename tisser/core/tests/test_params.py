@@ -8,6 +8,7 @@ from django.utils import translation
 from tisser.core import params
 from tisser.core.errors import BadParameter
 
+
 @pytest.fixture(autouse=True)
 def in_english():
     with translation.override("en"):
