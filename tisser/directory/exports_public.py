@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from django.http import StreamingHttpResponse
 from django.views.decorators.http import require_safe
 
+from tisser.core.streaming import primed
+
 from .api import BadRequest, error_response, open_data_headers, public_queryset, url_maker
 from .models import Category, Organisation
 
@@ -191,7 +193,7 @@ def _download(request, stream, content_type: str, filename: str):
     except BadRequest as exc:
         return error_response(str(exc), 400)
     response = StreamingHttpResponse(
-        stream(public_rows(qs), url_maker(request, "directory:organisation")),
+        stream(primed(public_rows(qs)), url_maker(request, "directory:organisation")),
         content_type=content_type,
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -9,6 +9,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tisser.core.streaming import primed
+
 
 def organisation_rows(qs) -> tuple[list[str], Iterable[list]]:
     headers = [
@@ -116,6 +118,7 @@ def _safe(value):
 
 def csv_response(filename: str, headers: list[str], rows: Iterable[list]):
     writer = csv.writer(_Echo(), delimiter=";")
+    rows = primed(rows)
 
     def stream():
         yield "\ufeff"

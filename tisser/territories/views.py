@@ -7,6 +7,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from tisser.core import params as core_params
+
 from . import queries
 
 MAX_RESULTS = 20
@@ -16,10 +18,9 @@ OUTLINE_MAX_AGE = 24 * 3600  # outlines change only when territories are reloade
 @require_GET
 def search(request):
     """`?q=lil` → `{"results": [{"code": "59350", "label": "Lille (59)", "kind": …}, …]}`."""
-    try:
-        limit = min(max(int(request.GET.get("limit", 10)), 1), MAX_RESULTS)
-    except ValueError:
-        limit = 10
+    limit = core_params.integer(
+        request.GET, "limit", 10, minimum=1, maximum=MAX_RESULTS, clamp=True
+    )
     results = queries.search_territories(request.GET.get("q", "")[:100], limit=limit)
     response = JsonResponse({"results": results})
     patch_cache_control(response, public=True, max_age=300)
