@@ -247,6 +247,7 @@ def helloasso_import(request):
             "form": form,
             "columns": csv_import.COLUMNS,
             "recent": PaymentImport.objects.select_related("created_by")[:10],
+            "refused": queries_staff.refused_notifications(),
         },
         status=400 if form.errors else 200,
     )
