@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tisser.core import params as core_params
+from tisser.core.errors import BadParameter, json_errors
 
 from . import queries
 
@@ -15,6 +16,7 @@ MAX_RESULTS = 20
 OUTLINE_MAX_AGE = 24 * 3600  # outlines change only when territories are reloaded
 
 
+@json_errors
 @require_GET
 def search(request):
     """`?q=lil` → `{"results": [{"code": "59350", "label": "Lille (59)", "kind": …}, …]}`."""
@@ -46,13 +48,14 @@ def regions_geojson(request):
     return _outlines_response(request, queries.outlines_geojson("regions"))
 
 
+@json_errors
 @require_GET
 def communes_geojson(request):
     """`?departement=59`: the outlines of its communes, when they have been fetched."""
     code = request.GET.get("departement", "").strip().upper()
     if not queries.is_departement(code):
-        return JsonResponse(
-            {"error": _("Give a known département code, e.g. ?departement=59.")}, status=400
+        raise BadParameter(
+            _("Give a known département code, e.g. ?departement=59."), parameter="departement"
         )
     # Shorter: `fetch_commune_outlines` may add outlines at any time.
     return _outlines_response(request, queries.outlines_geojson("communes", code), max_age=3600)
