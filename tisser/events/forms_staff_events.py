@@ -9,6 +9,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tisser.core.countries import country_choices
 from tisser.directory.services import find_commune
 
 from .models import Event, EventKind, ProgrammeItem, Question, Session
@@ -47,6 +48,13 @@ class CommuneField(forms.CharField):
 
 class EventForm(forms.ModelForm):
     commune = CommuneField(label=gettext_lazy("Commune"))
+    country = forms.ChoiceField(
+        label=gettext_lazy("country"),
+        choices=country_choices,
+        initial="FR",
+        required=False,
+        help_text=Event._meta.get_field("country").help_text,
+    )
     online_url = forms.URLField(
         label=gettext_lazy("online link"), required=False, assume_scheme="https"
     )
@@ -70,9 +78,11 @@ class EventForm(forms.ModelForm):
             "venue_name",
             "address",
             "commune",
+            "country",
             "accessibility",
             "online_url",
             "external_registration_url",
+            "organiser_name",
             "registration_mode",
             "registration_opens_at",
             "registration_closes_at",
@@ -94,6 +104,9 @@ class EventForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 6}),
             "accessibility": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def clean_country(self):
+        return self.cleaned_data.get("country") or "FR"
 
     def clean_max_participants(self):
         value = self.cleaned_data.get("max_participants")
