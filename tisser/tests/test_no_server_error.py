@@ -5,29 +5,10 @@ visitor and as staff, against the demo network — on SQLite, and on PostgreSQL 
 NUL byte in a filter used to be a 500) when the suite runs there."""
 
 import pytest
-from django.core.management import call_command
 
 from . import walker
 
-DEMO_COMMANDS = (
-    "load_territories",
-    "load_demo",
-    "load_demo_memberships",
-    "load_demo_events",
-    "load_demo_events_staff",
-    "load_demo_governance",
-    "load_demo_publications",
-    "load_demo_observatory",
-)
 LILLE = "2.9,50.5,3.2,50.7"
-
-
-@pytest.fixture
-def demo_network(db, settings, tmp_path):
-    """The demo network every `make run` shows, loaded by its own commands."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    for command in DEMO_COMMANDS:
-        call_command(command, verbosity=0)
 
 
 def seeds() -> list[str]:
@@ -60,7 +41,7 @@ def seeds() -> list[str]:
 
 
 @pytest.mark.parametrize("role", ["anonymous", "staff"])
-def test_no_url_answers_a_server_error_to_hostile_input(client, demo_network, make_user, role):
+def test_no_url_answers_a_server_error_to_hostile_input(demo_network, db, client, make_user, role):
     if role == "staff":
         client.force_login(make_user("admin-walk@example.org", staff_role="admin"))
     with walker.reads() as recorded:
