@@ -1,12 +1,14 @@
 """A few views that read input the way the project's views do, for the request-input
 tests, mounted beside the project's own URLs (the error page links to them)."""
 
-from django.http import HttpResponse, JsonResponse
+from django.db import DatabaseError
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import path
 
 from tisser.core import params
 from tisser.core.errors import json_errors
 from tisser.core.middleware import checks_own_input
+from tisser.core.streaming import primed
 from tisser.urls import urlpatterns as project_urlpatterns
 
 
@@ -27,6 +29,17 @@ def viewport(request):
     )
 
 
+def rows(fail: bool):
+    if fail:
+        raise DatabaseError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
+    yield from ("a;b\n", "1;2\n")
+
+
+def download(request):
+    """Streams rows whose first query may fail, as the exports do."""
+    return StreamingHttpResponse(primed(rows(request.GET.get("fail") == "1")))
+
+
 def raw(request):
     return HttpResponse(str(len(request.body)))
 
@@ -41,5 +54,6 @@ urlpatterns = [
     path("api/t/viewport/", viewport),
     path("api/t/echo/", echo),
     path("t/raw/", checks_own_input(raw)),
+    path("t/download.csv", download),
     *project_urlpatterns,
 ]

@@ -134,3 +134,10 @@ def test_too_many_fields_is_a_400_in_the_same_shape(client, settings):
     response = client.get(f"/api/t/echo/?{query}")
     assert response.status_code == 400 and response.json()["error"]["code"] == "bad_request"
     assert client.get(f"/t/echo/?{query}").status_code == 400
+
+
+def test_a_download_whose_first_query_fails_is_an_error_not_a_cut_200(client):
+    assert b"".join(client.get("/t/download.csv").streaming_content) == b"a;b\n1;2\n"
+    client.raise_request_exception = False
+    response = client.get("/t/download.csv?fail=1")
+    assert response.status_code == 500 and not response.streaming
