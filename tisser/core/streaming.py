@@ -1,18 +1,16 @@
 """Streamed downloads that fail before their first byte, never halfway."""
 
-from collections.abc import Iterable, Iterator
-from itertools import chain
+from django.db.models import QuerySet
 
 
-def primed(rows: Iterable) -> Iterator:
-    """`rows`, already run up to its first item.
+def checked(queryset: QuerySet) -> QuerySet:
+    """`queryset`, after its filters have run once (`exists()`, a LIMIT 1 query).
 
-    A streamed response sends its status and headers before the body is produced; a
-    query that fails while producing it (a filter the database refuses, say) would cut
-    the download after a 200. Priming runs the first query now, inside the view, where a
-    failure is still an ordinary error page; the rest streams as before.
+    A streamed response sends its status and headers before the rows are read; a filter
+    the database refuses would then cut the download after a 200. Running the filters
+    now, inside the view, makes such a failure an ordinary error answer. (Reading the
+    first rows instead would leave a server-side cursor open for as long as the response
+    is not consumed.)
     """
-    iterator = iter(rows)
-    for first in iterator:
-        return chain((first,), iterator)
-    return iter(())
+    queryset.exists()
+    return queryset

@@ -15,7 +15,7 @@ from django.http import StreamingHttpResponse
 from django.views.decorators.http import require_safe
 
 from tisser.core.errors import json_error, json_errors
-from tisser.core.streaming import primed
+from tisser.core.streaming import checked
 
 from .api import BadRequest, open_data_headers, public_queryset, url_maker
 from .models import Category, Organisation
@@ -190,11 +190,11 @@ def csv_stream(rows: Iterator[dict], url_for) -> Iterator[str]:
 
 def _download(request, stream, content_type: str, filename: str):
     try:
-        qs = public_queryset(request.GET)
+        qs = checked(public_queryset(request.GET))
     except BadRequest as exc:
         return open_data_headers(json_error(400, "bad_request", str(exc)))
     response = StreamingHttpResponse(
-        stream(primed(public_rows(qs)), url_maker(request, "directory:organisation")),
+        stream(public_rows(qs), url_maker(request, "directory:organisation")),
         content_type=content_type,
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

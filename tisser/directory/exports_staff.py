@@ -9,7 +9,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tisser.core.streaming import primed
+from tisser.core.streaming import checked
 
 
 def organisation_rows(qs) -> tuple[list[str], Iterable[list]]:
@@ -118,7 +118,6 @@ def _safe(value):
 
 def csv_response(filename: str, headers: list[str], rows: Iterable[list]):
     writer = csv.writer(_Echo(), delimiter=";")
-    rows = primed(rows)
 
     def stream():
         yield "\ufeff"
@@ -160,4 +159,5 @@ def export(kind: str, qs, fmt: str):
     filename = f"tisser-{kind}-{stamp}"
     if fmt == "xlsx":
         return xlsx_response(filename, headers, rows, str(title))
+    checked(qs)  # the CSV streams: its filters fail now or never
     return csv_response(filename, headers, rows)

@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tisser.core.streaming import checked
 from tisser.directory.exports_staff import csv_response, xlsx_response
 from tisser.directory.imports.progress import current_progress
 from tisser.directory.views_staff import posted_data, query_without_page, staff_required
@@ -50,7 +51,7 @@ def membership_list(request):
 def membership_export(request, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    headers, rows = queries_staff.export_rows(queries_staff.memberships(request.GET))
+    headers, rows = queries_staff.export_rows(checked(queries_staff.memberships(request.GET)))
     filename = f"tisser-adhesions-{timezone.localdate().isoformat()}"
     if fmt == "xlsx":
         return xlsx_response(filename, headers, rows, str(_("Memberships")))

@@ -232,7 +232,10 @@ def crawl(client, seeds, per_route: int = 2, limit: int = 1500) -> Site:
         if response.status_code >= 500:
             continue
         content_type = response.get("Content-Type", "")
-        if "html" not in content_type or getattr(response, "streaming", False):
+        if getattr(response, "streaming", False):
+            response.close()  # a download: nothing to follow
+            continue
+        if "html" not in content_type:
             continue
         parser = _PageParser(parts.path)
         parser.feed(response.content.decode("utf-8", "replace"))

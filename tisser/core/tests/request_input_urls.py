@@ -1,14 +1,14 @@
 """A few views that read input the way the project's views do, for the request-input
 tests, mounted beside the project's own URLs (the error page links to them)."""
 
-from django.db import DatabaseError
+from django.contrib.contenttypes.models import ContentType
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import path
 
 from tisser.core import params
 from tisser.core.errors import json_errors
 from tisser.core.middleware import checks_own_input
-from tisser.core.streaming import primed
+from tisser.core.streaming import checked
 from tisser.urls import urlpatterns as project_urlpatterns
 
 
@@ -29,15 +29,14 @@ def viewport(request):
     )
 
 
-def rows(fail: bool):
-    if fail:
-        raise DatabaseError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
-    yield from ("a;b\n", "1;2\n")
-
-
 def download(request):
-    """Streams rows whose first query may fail, as the exports do."""
-    return StreamingHttpResponse(primed(rows(request.GET.get("fail") == "1")))
+    """Streams the rows of a query, as the exports do; `fail=1`: a filter the database
+    refuses (here a column that does not exist)."""
+    rows = ContentType.objects.order_by("pk")
+    if request.GET.get("fail") == "1":
+        rows = rows.extra(where=["no_such_column = 1"])
+    checked(rows)
+    return StreamingHttpResponse(f"{ct.app_label};{ct.model}\n" for ct in rows.iterator())
 
 
 def raw(request):

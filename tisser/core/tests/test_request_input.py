@@ -137,7 +137,7 @@ def test_too_many_fields_is_a_400_in_the_same_shape(client, settings):
 
 
 def test_a_download_whose_first_query_fails_is_an_error_not_a_cut_200(client):
-    assert b"".join(client.get("/t/download.csv").streaming_content) == b"a;b\n1;2\n"
+    assert b"auth;group\n" in b"".join(client.get("/t/download.csv").streaming_content)
     client.raise_request_exception = False
     response = client.get("/t/download.csv?fail=1")
     assert response.status_code == 500 and not response.streaming
