@@ -233,7 +233,10 @@ def crawl(client, seeds, per_route: int = 2, limit: int = 1500) -> Site:
             continue
         content_type = response.get("Content-Type", "")
         if getattr(response, "streaming", False):
-            response.close()  # a download: nothing to follow
+            # A download: nothing to follow. Read to the end, as a browser would (the
+            # test client then closes it without touching the test's connection).
+            for _chunk in response.streaming_content:
+                pass
             continue
         if "html" not in content_type:
             continue
