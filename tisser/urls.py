@@ -18,5 +18,7 @@ urlpatterns = [
     path("", include("tisser.observatory.urls")),
 ]
 
+handler400 = "tisser.core.errors.bad_request"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

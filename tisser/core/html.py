@@ -2,11 +2,13 @@
 proposals): a short allow-list, via nh3. The rich-text editor (`core.richtext`) offers
 exactly what this keeps, and everything stored goes through it again on the server."""
 
+import json
 import re
 
 import nh3
 from django.conf import settings
 from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 # `b` and `i` too: text pasted from word processors and old sites uses them for bold/italic.
 ALLOWED_TAGS = {
@@ -128,3 +130,13 @@ def absolute_media_urls(html: str, site_url: str) -> str:
     if not media.startswith("/"):
         return html
     return html.replace(f'src="{media}', f'src="{site_url.rstrip("/")}{media}')
+
+
+# json_script's escapes: the JSON cannot close the <script> element it sits in.
+_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def jsonld_script_body(data) -> SafeString:
+    """The JSON for a `<script type="application/ld+json">` (schema.org descriptions of
+    actors, events and articles), escaped like `json_script`."""
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES))

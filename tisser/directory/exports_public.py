@@ -14,7 +14,10 @@ from collections.abc import Iterator
 from django.http import StreamingHttpResponse
 from django.views.decorators.http import require_safe
 
-from .api import BadRequest, error_response, open_data_headers, public_queryset, url_maker
+from tisser.core.errors import json_error, json_errors
+from tisser.core.streaming import checked
+
+from .api import BadRequest, open_data_headers, public_queryset, url_maker
 from .models import Category, Organisation
 
 CHUNK = 2000
@@ -187,9 +190,9 @@ def csv_stream(rows: Iterator[dict], url_for) -> Iterator[str]:
 
 def _download(request, stream, content_type: str, filename: str):
     try:
-        qs = public_queryset(request.GET)
+        qs = checked(public_queryset(request.GET))
     except BadRequest as exc:
-        return error_response(str(exc), 400)
+        return open_data_headers(json_error(400, "bad_request", str(exc)))
     response = StreamingHttpResponse(
         stream(public_rows(qs), url_maker(request, "directory:organisation")),
         content_type=content_type,
@@ -198,12 +201,14 @@ def _download(request, stream, content_type: str, filename: str):
     return open_data_headers(response)
 
 
+@json_errors
 @require_safe
 def export_geojson(request):
     """`GET /carte/export.geojson`: a FeatureCollection of the filtered published actors."""
     return _download(request, geojson_stream, "application/geo+json", "acteurs.geojson")
 
 
+@json_errors
 @require_safe
 def export_csv(request):
     """`GET /carte/export.csv`: the same list as a CSV (UTF-8 with BOM, `;`-separated)."""

@@ -9,6 +9,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tisser.core.streaming import checked
+
 
 def organisation_rows(qs) -> tuple[list[str], Iterable[list]]:
     headers = [
@@ -157,6 +159,7 @@ def export(kind: str, qs, fmt: str):
     filename = f"tisser-{kind}-{stamp}"
     if fmt == "xlsx":
         return xlsx_response(filename, headers, rows, str(title))
+    checked(qs)  # the CSV streams: its filters fail now or never
     return csv_response(filename, headers, rows)
 
 

@@ -16,6 +16,10 @@ from django.db import connection
 from django.db.models import Avg, CharField, Count, F, Func, QuerySet, Value
 from django.db.models.functions import Floor
 from django.http import QueryDict
+from django.utils.translation import gettext as _
+
+from tisser.core import params as core_params
+from tisser.core.errors import BadParameter
 
 from .filters import FILTER_KEYS, filter_organisations
 from .indexing import (
@@ -51,8 +55,9 @@ CELL_COLUMN_BY_MAX_ZOOM = (
 )
 
 
-class ViewportError(ValueError):
-    """A bbox or zoom the map cannot use; the message is shown to the caller."""
+class ViewportError(BadParameter, ValueError):
+    """A bbox or zoom the map cannot use; the message is shown to the caller (a 400 by
+    `core.middleware.RequestInputMiddleware` when no view catches it)."""
 
 
 @dataclass(frozen=True)
@@ -64,19 +69,12 @@ class BBox:
 
     @classmethod
     def parse(cls, raw: str) -> "BBox":
-        """`west,south,east,north` in degrees, as Leaflet's `getBounds().toBBoxString()`."""
+        """`west,south,east,north` in degrees, as Leaflet's `getBounds().toBBoxString()`
+        (read by `core.params.bbox`: four finite numbers, clamped to the world)."""
         try:
-            west, south, east, north = (float(part) for part in raw.split(","))
-        except (AttributeError, ValueError) as exc:
-            raise ViewportError("bbox must be four numbers: west,south,east,north") from exc
-        if any(value != value for value in (west, south, east, north)):  # NaN
-            raise ViewportError("bbox must be four numbers: west,south,east,north")
-        # Leaflet may send a world wider than [-180, 180] when zoomed out: clamp it.
-        west, east = max(west, -180.0), min(east, 180.0)
-        south, north = max(south, -90.0), min(north, 90.0)
-        if west > east or south > north:
-            raise ViewportError("bbox must have west <= east and south <= north")
-        return cls(west, south, east, north)
+            return cls(*core_params.bbox({"bbox": raw}, required=True))
+        except BadParameter as exc:
+            raise ViewportError(exc.message, parameter="bbox") from exc
 
     def filter(self, qs: QuerySet) -> QuerySet:
         return qs.filter(
@@ -157,10 +155,12 @@ def search_tags(clean: QueryDict) -> list[list[str]]:
 
 def parse_zoom(raw) -> int:
     try:
-        zoom = int(float(raw))
-    except (TypeError, ValueError) as exc:
-        raise ViewportError("zoom must be a number") from exc
-    return min(max(zoom, MIN_ZOOM), MAX_ZOOM)
+        zoom = core_params.zoom({"zoom": raw}, minimum=MIN_ZOOM, maximum=MAX_ZOOM)
+    except BadParameter as exc:
+        raise ViewportError(exc.message, parameter="zoom") from exc
+    if zoom is None:
+        raise ViewportError(_("The parameter “zoom” is required."), parameter="zoom")
+    return zoom
 
 
 def cell_column(zoom: int) -> str:

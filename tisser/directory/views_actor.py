@@ -1,7 +1,5 @@
 """The public page of one actor, with its schema.org `Organization` description."""
 
-import json
-
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -11,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from tisser.core.html import rich_text_html, sanitize_html
+from tisser.core.html import jsonld_script_body, rich_text_html, sanitize_html
 
 from .models import GeoPrecision, Organisation
 from .views_map import url_or
@@ -23,9 +21,6 @@ PRECISION_TEXT = {
     GeoPrecision.MANUAL: _("Placed on the map by hand."),
     GeoPrecision.NONE: _("Not located on the map yet."),
 }
-
-# json_script's escapes: the JSON cannot close the <script> element it sits in.
-_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def can_see_unpublished(user) -> bool:
@@ -71,11 +66,6 @@ def organisation_jsonld(org: Organisation, page_url: str) -> dict:
     if org.is_member:
         data["memberOf"] = {"@type": "Organization", "name": settings.NETWORK_NAME}
     return data
-
-
-def jsonld_script_body(data: dict) -> str:
-    """The JSON for a `<script type="application/ld+json">`, escaped like json_script."""
-    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES))
 
 
 @require_GET

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
+from tisser.core import params as core_params
+from tisser.core.errors import json_errors
 from tisser.core.middleware import build_policy
 from tisser.territories.queries import territory_label
 
@@ -43,11 +45,7 @@ def _map_context(request, embed: bool) -> dict:
     selected_categories = set(map_queries.public_params(params).getlist("category"))
     territory = (params.get("territory") or "").strip()
     categories = list(Category.objects.all())
-    try:
-        page = int(params.get("page", "1"))
-    except ValueError:
-        page = 1
-    listing = map_queries.list_page(params, page=page)
+    listing = map_queries.list_page(params, page=core_params.page(params))
     filters = _filter_query(params)
     embed_src = request.build_absolute_uri(reverse("directory:embed"))
     config = {
@@ -111,35 +109,20 @@ def embed(request):
     return response
 
 
-def _error(message: str) -> JsonResponse:
-    return JsonResponse({"error": message}, status=400)
-
-
+@json_errors
 @require_GET
 def map_data(request):
-    """`?bbox=w,s,e,n&zoom=z&<filters>` → clusters or points (see map_queries.viewport)."""
-    if not request.GET.get("bbox"):
-        return _error(_("The bbox parameter is required: west,south,east,north."))
-    try:
-        data = map_queries.viewport(request.GET)
-    except map_queries.ViewportError:
-        return _error(
-            _("Invalid bbox or zoom: expected bbox=west,south,east,north and a zoom number.")
-        )
-    return JsonResponse(data)
+    """`?bbox=w,s,e,n&zoom=z&<filters>` → clusters or points (see map_queries.viewport).
+
+    A missing or malformed bbox or zoom is a JSON 400 (`core.params`)."""
+    core_params.bbox(request.GET, required=True)
+    return JsonResponse(map_queries.viewport(request.GET))
 
 
 @require_GET
 def map_list(request):
     """The list beside the map: an HTML fragment, or JSON with `format=json`."""
-    try:
-        page = int(request.GET.get("page", "1"))
-    except ValueError:
-        page = 1
-    try:
-        listing = map_queries.list_page(request.GET, page=page)
-    except map_queries.ViewportError:
-        return _error(_("Invalid bbox: expected west,south,east,north."))
+    listing = map_queries.list_page(request.GET, page=core_params.page(request.GET))
     if request.GET.get("format") == "json":
         actor_url = reverse("directory:organisation", args=["__slug__"])
         return JsonResponse(

@@ -65,6 +65,7 @@ EVENTS = [
         "conférences inversées.</p><p>La 2ᵉ édition a réuni 180 acteurs de l'économie "
         "solidaire.</p>",
         "venue_name": "Bazaar St So",
+        "address": "17 boulevard Jean-Baptiste Lebas",
         "commune": "59350",
         "accessibility": "Lieu de plain-pied, accessible en fauteuil roulant. Dites-nous vos "
         "besoins dans le formulaire.",
@@ -191,6 +192,7 @@ EVENTS = [
                 {
                     "title": "Lille",
                     "venue_name": "Maison Stéphane Hessel",
+                    "address": "235 boulevard Paul Painlevé",
                     "commune": "59350",
                     "capacity": 20,
                 },
@@ -242,6 +244,8 @@ EVENTS = [
         "kind": "matinale",
         "summary": "Avec le jeu « La bataille de l'IA » de l'association Latitudes, animé "
         "par Marion Studer.",
+        "venue_name": "Maison Stéphane Hessel",
+        "address": "235 boulevard Paul Painlevé",
         "commune": "59350",
         "organisers": ["apes-hauts-de-france"],
         "sessions": [(-170, "09:00", "11:30", {"capacity": 25})],
@@ -314,6 +318,7 @@ EVENTS = [
         "venue_name": "Entre Tournai et Templeuve-en-Pévèle",
         "commune": "59586",
         "external": "https://www.reseautransition.be/",
+        "organiser_name": "Réseau Transition Belgique et Réseau Transition Hauts-de-France",
         "sessions": [(28, "09:00", "18:00", {})],
     },
     {
@@ -327,6 +332,7 @@ EVENTS = [
         "venue_name": "Université d'Artois",
         "commune": "62041",
         "external": "https://lemouvementassociatif-hdf.org/",
+        "organiser_name": "Le Mouvement associatif Hauts-de-France",
         "sessions": [(40, "09:30", "17:00", {})],
     },
     {
@@ -337,6 +343,7 @@ EVENTS = [
         "souveraineté numérique et des communs.",
         "online_url": "https://visio.example.org/autonomie-numerique",
         "external": "https://example.org/autonomie-numerique-communs",
+        "organiser_name": "Collectif pour une autonomie numérique",
         "sessions": [(58, "14:00", "17:00", {})],
     },
     {
@@ -345,8 +352,10 @@ EVENTS = [
         "kind": "conference",
         "summary": "« L'ESS, une condition pour la transition juste vers des territoires "
         "résilients et le bien-être de leurs habitants ».",
-        "venue_name": "Bordeaux",
+        "venue_name": "Palais des congrès de Bordeaux",
+        "commune": "33063",
         "external": "https://www.gsef-net.org/",
+        "organiser_name": "Global Social Economy Forum (GSEF)",
         "sessions": [(120, "09:00", "18:00", {"days": 3})],
     },
     {
@@ -355,8 +364,10 @@ EVENTS = [
         "kind": "conference",
         "summary": "Le RIPESS suit les débats sur l'économie des plateformes et sa "
         "transition vers l'économie formelle.",
-        "venue_name": "Genève",
+        "venue_name": "Palais des Nations, Genève",
+        "country": "CH",
         "external": "https://www.ilo.org/",
+        "organiser_name": "Organisation internationale du Travail (OIT)",
         "sessions": [(100, "09:00", "18:00", {"days": 13})],
     },
 ]
@@ -389,7 +400,10 @@ def _create(spec: dict, kinds: dict, today: dt.date) -> Event:
         summary=spec.get("summary", ""),
         description=spec.get("description", ""),
         venue_name=spec.get("venue_name", ""),
+        address=spec.get("address", ""),
         commune=_commune(spec.get("commune")),
+        country=spec.get("country", "FR"),
+        organiser_name=spec.get("organiser_name", ""),
         accessibility=spec.get("accessibility", ""),
         online_url=spec.get("online_url", ""),
         external_registration_url=spec.get("external", ""),
@@ -414,6 +428,7 @@ def _create(spec: dict, kinds: dict, today: dt.date) -> Event:
             ends_at=_at(day + dt.timedelta(days=span), end),
             title=extra.get("title", ""),
             venue_name=extra.get("venue_name", ""),
+            address=extra.get("address", ""),
             commune=_commune(extra.get("commune")),
             capacity=extra.get("capacity"),
         )

@@ -9,6 +9,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tisser.core.countries import country_choices
 from tisser.core.richtext import RichTextarea, RichTextField
 from tisser.directory.services import find_commune
 
@@ -48,6 +49,13 @@ class CommuneField(forms.CharField):
 
 class EventForm(forms.ModelForm):
     commune = CommuneField(label=gettext_lazy("Commune"))
+    country = forms.ChoiceField(
+        label=gettext_lazy("country"),
+        choices=country_choices,
+        initial="FR",
+        required=False,
+        help_text=Event._meta.get_field("country").help_text,
+    )
     online_url = forms.URLField(
         label=gettext_lazy("online link"), required=False, assume_scheme="https"
     )
@@ -71,9 +79,11 @@ class EventForm(forms.ModelForm):
             "venue_name",
             "address",
             "commune",
+            "country",
             "accessibility",
             "online_url",
             "external_registration_url",
+            "organiser_name",
             "registration_mode",
             "registration_opens_at",
             "registration_closes_at",
@@ -96,6 +106,9 @@ class EventForm(forms.ModelForm):
             "accessibility": forms.Textarea(attrs={"rows": 2}),
         }
         field_classes = {"description": RichTextField}
+
+    def clean_country(self):
+        return self.cleaned_data.get("country") or "FR"
 
     def clean_max_participants(self):
         value = self.cleaned_data.get("max_participants")

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tisser.core.countries import country_name
 from tisser.directory.models import Category, Organisation, Person
 from tisser.territories.models import Commune
 
@@ -77,6 +78,13 @@ class Event(models.Model):
         blank=True,
         related_name="events",
     )
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        blank=True,
+        default="FR",
+        help_text=_("Where the event takes place, when it is not in a French commune."),
+    )
     accessibility = models.TextField(_("accessibility"), blank=True, default="")
     online_url = models.URLField(_("online link"), blank=True, default="")
     external_registration_url = models.URLField(
@@ -84,6 +92,13 @@ class Event(models.Model):
         blank=True,
         default="",
         help_text=_("For partner events registered for elsewhere: no registration here."),
+    )
+    organiser_name = models.CharField(
+        _("organiser outside the directory"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_("For a partner event: who organises it, when not an organisation above."),
     )
     # Eligibility.
     members_only = models.BooleanField(_("members only"), default=False)
@@ -168,6 +183,13 @@ class Event(models.Model):
         if self.external_registration_url:
             return self.external_registration_url
         return reverse("events:register", args=[self.slug])
+
+    @property
+    def country_name(self) -> str:
+        """The country's name in the reader's language, for a place outside France."""
+        if not self.country or self.country == "FR":
+            return ""
+        return country_name(self.country)
 
     @property
     def is_online(self) -> bool:

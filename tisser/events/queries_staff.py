@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tisser.core import params as core_params
 from tisser.core.text import fold
 from tisser.directory.models import LegalForm
 
@@ -34,10 +36,7 @@ class ParticipantFilters:
 
     @classmethod
     def from_query(cls, data) -> ParticipantFilters:
-        def number(name):
-            value = (data.get(name) or "").strip()
-            return int(value) if value.isdigit() else None
-
+        number = partial(core_params.identifier, data)
         return cls(
             status=(data.get("status") or "").strip(),
             session=number("session"),

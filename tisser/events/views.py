@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -24,14 +25,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
-from tisser.core.html import rich_text_html, sanitize_html
+from tisser.core.html import jsonld_script_body, rich_text_html, sanitize_html
 from tisser.core.middleware import build_policy
 
 from . import ical, queries, services, tokens
 from .forms import AgendaFilterForm, ChangeForm, RegistrationForm
 from .models import Event, EventKind, Registration
 
-_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 PAGE_SIZE = 30
 
 
@@ -129,6 +129,38 @@ def embed(request):
     return response
 
 
+def event_organisers(event: Event) -> list[dict]:
+    """schema.org organizers: the directory's organisations (with their page), and for a
+    partner event the organiser named outside it (with the site one registers on)."""
+    found = []
+    for org in event.organisers.all():
+        found.append(
+            {
+                "@type": "Organization",
+                "name": org.name,
+                "url": settings.SITE_URL + reverse("directory:organisation", args=[org.slug]),
+            }
+        )
+    if event.organiser_name:
+        organiser = {"@type": "Organization", "name": event.organiser_name}
+        if event.external_registration_url:
+            parts = urlsplit(event.external_registration_url)
+            organiser["url"] = f"{parts.scheme}://{parts.netloc}/"
+        found.append(organiser)
+    return found
+
+
+def event_image(event: Event) -> str:
+    """The event's picture, else its organiser's logo, else the network's sharing image:
+    every Event carries an image, as search engines expect."""
+    if event.image:
+        return settings.SITE_URL + event.image.url
+    for org in event.organisers.all():
+        if org.logo:
+            return settings.SITE_URL + org.logo.url
+    return settings.SITE_URL + static("core/partage.png")
+
+
 def event_jsonld(event: Event, page_url: str) -> list[dict]:
     """schema.org Event, one per session (public facts only)."""
     items = []
@@ -141,6 +173,8 @@ def event_jsonld(event: Event, page_url: str) -> list[dict]:
     if event.status == Event.Status.CANCELLED:
         status = "https://schema.org/EventCancelled"
     description = event.summary or strip_tags(sanitize_html(event.description)).strip()
+    organisers = event_organisers(event)
+    image = event_image(event)
     for session in event.sessions_list:
         data = {
             "@context": "https://schema.org",
@@ -154,12 +188,14 @@ def event_jsonld(event: Event, page_url: str) -> list[dict]:
         }
         if description:
             data["description"] = description[:500]
-        if event.image:
-            data["image"] = settings.SITE_URL + event.image.url
+        data["image"] = image
         locations = []
         commune = session.place_commune
         if commune or session.place_address or session.place_venue:
-            address = {"@type": "PostalAddress", "addressCountry": "FR"}
+            address = {"@type": "PostalAddress"}
+            # A commune is a French one; elsewhere the event says its country.
+            if country := ("FR" if commune else event.country):
+                address["addressCountry"] = country
             if session.place_address:
                 address["streetAddress"] = session.place_address
             if commune:
@@ -177,7 +213,6 @@ def event_jsonld(event: Event, page_url: str) -> list[dict]:
             locations.append({"@type": "VirtualLocation", "url": event.online_url})
         if locations:
             data["location"] = locations[0] if len(locations) == 1 else locations
-        organisers = [{"@type": "Organization", "name": org.name} for org in event.organisers.all()]
         if organisers:
             data["organizer"] = organisers
         offers = {
@@ -207,14 +242,13 @@ def event_detail(request, slug):
     if event is None:
         raise Http404
     page_url = settings.SITE_URL + event.get_absolute_url()
-    jsonld = json.dumps(event_jsonld(event, page_url), ensure_ascii=False)
     return render(
         request,
         "events/event_detail.html",
         {
             "event": event,
             "page_url": page_url,
-            "jsonld": mark_safe(jsonld.translate(_SCRIPT_ESCAPES)),
+            "jsonld": jsonld_script_body(event_jsonld(event, page_url)),
             "description_html": mark_safe(rich_text_html(event.description)),
             "problem": services.registration_problem(event),
             "programme": list(event.programme.all()),

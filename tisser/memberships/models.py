@@ -275,4 +275,27 @@ class Reminder(models.Model):
         return f"{self.organisation} · {self.year} · {self.get_kind_display()}"
 
 
+class RefusedNotification(models.Model):
+    """A notification HelloAsso signed but Tisser could not use (an unexpected shape):
+    answered 400 and kept with the reason, so that staff see it on the HelloAsso page and
+    record the payment by hand if need be. Forged notifications are never kept."""
+
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    reason = models.TextField(_("reason"))
+    body = models.BinaryField(_("raw body"))
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("refused HelloAsso notification")
+        verbose_name_plural = _("refused HelloAsso notifications")
+
+    def __str__(self):
+        return f"{self.received_at:%Y-%m-%d %H:%M} · {self.reason[:60]}"
+
+    @property
+    def body_text(self) -> str:
+        """The body as text to read (a NUL byte shown as ␀)."""
+        return bytes(self.body).decode("utf-8", "replace").replace("\x00", "\u2400")
+
+
 from .models_imports import PaymentImport  # noqa: E402, F401

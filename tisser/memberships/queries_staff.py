@@ -13,7 +13,7 @@ from tisser.core.text import fold
 from tisser.directory.filters import territory_q
 from tisser.directory.models import Organisation
 
-from .models import College, Membership, MembershipYear, Payment
+from .models import College, Membership, MembershipYear, Payment, RefusedNotification
 
 
 def _prefixed(q: Q, prefix: str) -> Q:
@@ -248,3 +248,8 @@ def statistics() -> dict:
         "max_members": max([r["members"] for r in per_year] or [0]),
         "flagged_members": Organisation.objects.filter(is_member=True).count(),
     }
+
+
+def refused_notifications(limit: int = 20):
+    """The latest notifications HelloAsso signed but Tisser could not use."""
+    return RefusedNotification.objects.all()[:limit]

@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from tisser.core.errors import json_error
 from tisser.core.mail import send_templated_mail
+from tisser.core.middleware import checks_own_input
 from tisser.core.network import display_name
 from tisser.directory import queries_claims
 from tisser.directory.models import Person
@@ -238,9 +240,11 @@ def certificate(request, pk):
 
 
 @csrf_exempt
+@checks_own_input
 @require_POST
 def helloasso_webhook(request):
-    """HelloAsso's notifications; 403 forged, 503 when the API cannot confirm (retried)."""
+    """HelloAsso's notifications: 403 forged (nothing kept), 400 signed but unusable (kept
+    for staff, with the reason), 503 when the API cannot confirm (HelloAsso retries)."""
     client = HelloAssoClient.from_settings()
     try:
         memberships = notifications.handle(
@@ -248,10 +252,14 @@ def helloasso_webhook(request):
         )
     except notifications.NotificationRefused as error:
         log.warning("HelloAsso notification refused: %s", error)
-        return JsonResponse({"error": "refused"}, status=403)
+        return json_error(403, "forbidden", "refused")
+    except notifications.NotificationUnreadable as error:
+        log.warning("HelloAsso notification unreadable: %s", error)
+        notifications.keep_unreadable(request.body, str(error))
+        return json_error(400, "bad_request", str(error))
     except HelloAssoError as error:
         log.warning("HelloAsso notification not confirmed: %s", error)
-        return JsonResponse({"error": "unavailable"}, status=503)
+        return json_error(503, "unavailable", "HelloAsso's API did not answer")
     finally:
         if client is not None:
             client.close()

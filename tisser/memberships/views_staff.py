@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tisser.core.listing import Listing, is_filtered, keep_selected
+from tisser.core.streaming import checked
 from tisser.directory import queries_claims
 from tisser.directory.exports_staff import table_response
 from tisser.directory.imports.progress import current_progress
@@ -52,7 +53,7 @@ def membership_list(request):
 
 @staff_required
 def membership_export(request, fmt):
-    qs = keep_selected(queries_staff.memberships(request.GET), request.POST)
+    qs = keep_selected(checked(queries_staff.memberships(request.GET)), request.POST)
     headers, rows = queries_staff.export_rows(qs)
     return table_response(fmt, "adhesions", str(_("Memberships")), headers, rows)
 
@@ -254,6 +255,7 @@ def helloasso_import(request):
             "form": form,
             "columns": csv_import.COLUMNS,
             "recent": PaymentImport.objects.select_related("created_by")[:10],
+            "refused": queries_staff.refused_notifications(),
         },
         status=400 if form.errors else 200,
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from tisser.core.params import BIGINT_MAX
 from tisser.directory.models import LegalForm, Organisation
 
 from .imports import ProgressReporter, check_rows, read_rows
@@ -260,7 +261,7 @@ def set_supplier_profile(org: Organisation, data: dict) -> SupplierProfile:
 def create_shortlist(name: str, organisation_ids, *, owner=None, query: str = "") -> Shortlist:
     """Save a buyer's selection: published organisations only, at least one."""
     name = (name or "").strip()[:200]
-    ids = {int(i) for i in organisation_ids if str(i).isdigit()}
+    ids = {int(i) for i in organisation_ids if str(i).isdigit() and int(i) <= BIGINT_MAX}
     organisations = list(
         Organisation.objects.filter(pk__in=ids, status=Organisation.Status.PUBLISHED)
     )

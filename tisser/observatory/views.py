@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
+from tisser.core import params as core_params
 from tisser.core.middleware import build_policy
 from tisser.directory.exports_staff import csv_response
 from tisser.directory.models import Organisation
@@ -44,10 +45,7 @@ def _selection(request, indicator) -> dict:
     if level not in levels:
         level = Level.DEPARTEMENT if Level.DEPARTEMENT in levels else levels[0]
     years = queries.years_of(indicator, level)
-    try:
-        year = int(request.GET.get("annee", ""))
-    except ValueError:
-        year = None
+    year = core_params.integer(request.GET, "annee")
     if year not in years:
         year = years[-1] if years else None
     return {"levels": levels, "level": level, "years": years, "year": year}

@@ -3,14 +3,18 @@ versions, and the email services' tracking webhook (bounces)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
+from tisser.core.html import jsonld_script_body
 from tisser.directory.permissions import is_staff_editor
 
 from . import queries
@@ -30,16 +34,57 @@ def articles(request):
     )
 
 
+def article_jsonld(item: Article, page_url: str) -> dict:
+    """schema.org NewsArticle: what a search engine or a reader app needs to cite it."""
+    network = {"@type": "Organization", "name": settings.NETWORK_NAME, "url": settings.SITE_URL}
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "@id": page_url,
+        "url": page_url,
+        "mainEntityOfPage": page_url,
+        "headline": item.title[:110],
+        "articleSection": item.rubric.name,
+        "author": {"@type": "Person", "name": item.author} if item.author else network,
+        "publisher": network,
+        "dateModified": item.updated_at.isoformat(),
+        "image": settings.SITE_URL + (item.image.url if item.image else static("core/partage.png")),
+    }
+    if item.published_at:
+        data["datePublished"] = item.published_at.isoformat()
+        data["dateModified"] = max(item.updated_at, item.published_at).isoformat()
+    if description := item.summary or strip_tags(item.body).strip()[:300]:
+        data["description"] = description
+    return data
+
+
 def article(request, slug):
     item = get_object_or_404(Article.objects.select_related("rubric"), slug=slug)
     if not item.is_public and not is_staff_editor(request.user):
         raise Http404
-    return render(request, "publications/article.html", {"article": item})
+    page_url = settings.SITE_URL + item.get_absolute_url()
+    return render(
+        request,
+        "publications/article.html",
+        {"article": item, "jsonld": jsonld_script_body(article_jsonld(item, page_url))},
+    )
 
 
 class ArticlesRss(Feed):
+    """The latest published articles. Each entry says when it was last changed and who
+    wrote it (the network when no author is named), as Atom (RFC 4287) requires."""
+
     title = _("News")
     description = _("The network's latest news")
+
+    def author_name(self):
+        return settings.NETWORK_NAME
+
+    def item_author_name(self, item):
+        return item.author or settings.NETWORK_NAME
+
+    def item_updateddate(self, item):
+        return max(item.updated_at, item.published_at) if item.published_at else item.updated_at
 
     def link(self):
         from django.urls import reverse

@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import shapely.errors
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.utils import timezone
 from tisser.core.text import fold
 
 from . import reference
+from .geometry import clean_outline
 from .http import get_json, service_url
 from .models import Commune, Departement, Epci, Region
 
@@ -342,7 +344,11 @@ def store_commune_outlines(collection: dict, departement: str | None = None) -> 
         code = str((feature.get("properties") or {}).get("code") or "")
         geometry = feature.get("geometry") or {}
         if code and geometry.get("type") in ("Polygon", "MultiPolygon"):
-            outlines[code] = json.dumps(_rounded(geometry), separators=(",", ":"))
+            try:  # 5 decimals, about 1 m: the API sends more digits than it knows
+                outline = clean_outline(geometry, decimals=5)
+            except (ValueError, TypeError, KeyError, IndexError, shapely.errors.ShapelyError):
+                continue  # an outline with no area, or not one at all: keep the stored one
+            outlines[code] = json.dumps(outline, separators=(",", ":"))
     communes = Commune.objects.filter(code__in=list(outlines))
     if departement:
         communes = communes.filter(departement_id=departement)
@@ -358,16 +364,3 @@ def store_commune_outlines(collection: dict, departement: str | None = None) -> 
             changed.append(Commune(code=code, outline=outlines[code]))
     Commune.objects.bulk_update(changed, ["outline"], batch_size=200)
     return counts
-
-
-def _rounded(geometry: dict, decimals: int = 5) -> dict:
-    """Coordinates to 5 decimals (about 1 m): the API sends more digits than it knows."""
-
-    def walk(value):
-        if isinstance(value, list):
-            if value and all(isinstance(v, int | float) for v in value):
-                return [round(v, decimals) for v in value]
-            return [walk(v) for v in value]
-        return value
-
-    return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}

@@ -39,6 +39,7 @@ REAL_ACTORS = (
         "name": "Bazaar St So",
         "legal_form": "",
         "commune": "59350",
+        "address": "17 boulevard Jean-Baptiste Lebas",
         "categories": ("tiers-lieux", "culture"),
         "is_member": False,
         "description": (
@@ -76,6 +77,7 @@ REAL_ACTORS = (
         "name": "Maison Stéphane Hessel",
         "legal_form": "",
         "commune": "59350",
+        "address": "235 boulevard Paul Painlevé",
         "categories": ("education-populaire",),
         "is_member": False,
         "description": "Lieu lillois qui accueille la Fresque du handicap en emploi du 19 juin 2026.",

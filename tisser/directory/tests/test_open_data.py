@@ -145,7 +145,7 @@ def test_bad_bbox_is_a_clear_400(client, directory):
     for url in (GEOJSON, CSV):
         response = client.get(url, {"bbox": "nowhere"})
         assert response.status_code == 400
-        assert "ouest,sud,est,nord" in response.json()["error"]
+        assert "ouest,sud,est,nord" in response.json()["error"]["message"]
 
 
 def test_rows_are_read_in_chunks_with_their_categories(client, directory, monkeypatch):

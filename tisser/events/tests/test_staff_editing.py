@@ -154,3 +154,25 @@ def test_kinds(client, role_users, kinds):
         reverse("events:staff_kinds"), {"name": "Visite", "slug": "visite", "position": 6}
     )
     assert duplicate.status_code == 400
+
+
+def test_an_event_abroad_says_its_country_and_its_organiser(client, role_users, kinds, communes):
+    """For the agenda's open data (schema.org): Genève is in Switzerland, not in France."""
+    client.force_login(role_users["editor"])
+    form = client.get(reverse("events:staff_event_new")).content.decode()
+    assert '<option value="CH">Suisse</option>' in form
+    data = event_data(
+        kinds["matinale"],
+        commune="",
+        venue_name="Palais des Nations",
+        country="CH",
+        organiser_name="Organisation internationale du Travail",
+        external_registration_url="https://www.ilo.org/",
+    )
+    assert client.post(reverse("events:staff_event_new"), data).status_code == 302
+    event = Event.objects.get(slug="matinale-ess")
+    assert (event.country, event.country_name) == ("CH", "Suisse")
+    assert event.organiser_name == "Organisation internationale du Travail"
+    data["country"] = "ZZ"  # not a country
+    page = client.post(reverse("events:staff_event_edit", args=[event.pk]), data)
+    assert page.status_code == 400 and Event.objects.get(pk=event.pk).country == "CH"

@@ -27,6 +27,10 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
+# Run as a script from anywhere: the geometry helper lives in the package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+from tisser.territories.geometry import clean_outline  # noqa: E402
+
 PACKAGE = "@etalab/decoupage-administratif@6.0.0"
 HERE = Path(__file__).resolve().parent
 DEFAULT_GEO = HERE.parents[2].parent / "shared" / "geo"  # ../shared/geo from the repo root
@@ -155,30 +159,9 @@ def build_levels(data: Path, communes: list[dict]) -> tuple[list[dict], list[dic
     return departements, regions
 
 
-def _round_ring(ring: list) -> list:
-    out: list = []
-    for x, y, *_ in ring:
-        point = [round(x, OUTLINE_DECIMALS), round(y, OUTLINE_DECIMALS)]
-        if not out or out[-1] != point:
-            out.append(point)
-    if out and out[0] != out[-1]:
-        out.append(out[0])
-    return out
-
-
 def round_geometry(geometry: dict) -> dict:
-    """Round coordinates and drop the points that rounding made identical."""
-    if geometry["type"] == "Polygon":
-        rings = [_round_ring(r) for r in geometry["coordinates"]]
-        return {"type": "Polygon", "coordinates": [r for r in rings if len(r) >= 4]}
-    if geometry["type"] == "MultiPolygon":
-        polygons = []
-        for polygon in geometry["coordinates"]:
-            rings = [r for r in (_round_ring(r) for r in polygon) if len(r) >= 4]
-            if rings:
-                polygons.append(rings)
-        return {"type": "MultiPolygon", "coordinates": polygons}
-    raise ValueError(f"unexpected geometry {geometry['type']}")
+    """Snapped to OUTLINE_DECIMALS, made valid and wound counter-clockwise (RFC 7946)."""
+    return clean_outline(geometry, OUTLINE_DECIMALS)
 
 
 def build_outlines(path: Path) -> dict:
@@ -210,6 +193,13 @@ def write_gzip(path: Path, text: str) -> None:
     print(f"  {path.name}: {path.stat().st_size / 1024:.0f} KB")
 
 
+def build_outline_files(geo: Path, out: Path) -> None:
+    for level in ("departements", "regions"):
+        collection = build_outlines(geo / f"{level}-version-simplifiee.geojson")
+        text = json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
+        write_gzip(out / f"{level}-outlines.geojson.gz", text)
+
+
 def build(package_data: Path, geo: Path, out: Path) -> None:
     centroids = read_centroids(geo / "communes-centroides-2018.csv")
     communes, epcis = build_communes(package_data, centroids)
@@ -222,10 +212,7 @@ def build(package_data: Path, geo: Path, out: Path) -> None:
     write_csv(out / "epci.csv.gz", ["code", "name", "kind", "population"], epcis)
     write_csv(out / "departements.csv.gz", ["code", "name", "region", "population"], departements)
     write_csv(out / "regions.csv.gz", ["code", "name", "population"], regions)
-    for level in ("departements", "regions"):
-        collection = build_outlines(geo / f"{level}-version-simplifiee.geojson")
-        text = json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
-        write_gzip(out / f"{level}-outlines.geojson.gz", text)
+    build_outline_files(geo, out)
     total = sum(p.stat().st_size for p in out.glob("*.gz"))
     print(f"total {total / 1024:.0f} KB")
 
@@ -235,7 +222,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--package", type=Path, help="unpacked data/ folder of the npm package")
     parser.add_argument("--geo", type=Path, default=DEFAULT_GEO, help="the shared geo folder")
     parser.add_argument("--out", type=Path, default=HERE)
+    parser.add_argument(
+        "--outlines-only", action="store_true", help="rebuild the two outline files only"
+    )
     args = parser.parse_args(argv)
+    if args.outlines_only:
+        build_outline_files(args.geo, args.out)
+        return
     if args.package:
         build(args.package, args.geo, args.out)
         return

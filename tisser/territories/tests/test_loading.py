@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tisser.territories import reference
+from tisser.territories.geometry import is_clean
 from tisser.territories.models import Commune, Departement, Epci, Region
 from tisser.territories.services import load_reference_data
 
@@ -147,4 +148,7 @@ def test_build_rounds_outlines_and_drops_repeated_points():
     build = _build_module()
     square = [[0.000001, 0.0], [0.00002, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0]]
     rounded = build.round_geometry({"type": "Polygon", "coordinates": [square]})
-    assert rounded["coordinates"][0] == [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0]]
+    ring = rounded["coordinates"][0]
+    assert ring[0] == ring[-1] and len(ring) == 5
+    assert sorted(map(tuple, ring[:-1])) == [(0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0)]
+    assert is_clean(rounded)

@@ -103,7 +103,8 @@ def test_search_view_answers_json(france, db, client):
     assert response.status_code == 200
     results = response.json()["results"]
     assert len(results) == 3 and results[0]["code"] == "59350"
-    assert client.get(reverse("territories:search"), {"limit": "x"}).json() == {"results": []}
+    refused = client.get(reverse("territories:search"), {"limit": "x"})
+    assert refused.status_code == 400 and "limit" in refused.json()["error"]["message"]
 
 
 @pytest.mark.parametrize(("name", "count"), [("departements_geojson", 96), ("regions_geojson", 13)])

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from tisser.territories.geometry import is_clean
 from tisser.territories.models import Commune, Departement, Epci
 
 from .fakeserver import SHARED_GEO, FakeServer, closed_port_url
@@ -140,7 +141,8 @@ def test_fetch_commune_outlines_stores_a_departements_outlines(hauts_de_france, 
     call_command("fetch_commune_outlines", "--departement", "59", stdout=out)
     assert "1 created, 0 updated, 0 unchanged" in out.getvalue()
     stored = json.loads(Commune.objects.get(code="59350").outline)
-    assert stored["coordinates"][0][1] == [3.12346, 50.6]  # rounded to 5 decimals
+    assert [3.12346, 50.6] in stored["coordinates"][0]  # rounded to 5 decimals
+    assert is_clean(stored)  # valid, counter-clockwise (RFC 7946)
     assert Commune.objects.get(code="62119").outline == ""
     out = StringIO()
     call_command("fetch_commune_outlines", "--departement", "59", stdout=out)
@@ -186,7 +188,7 @@ def test_the_communes_geojson_view_serves_fetched_outlines(hauts_de_france, clie
     assert [f["properties"] for f in collection["features"]] == [{"code": "59350", "name": "Lille"}]
     assert client.get(url, {"departement": "62"}).json()["features"] == []
     response = client.get(url, {"departement": "00"})
-    assert response.status_code == 400 and "département" in response.json()["error"]
+    assert response.status_code == 400 and "département" in response.json()["error"]["message"]
     assert client.get(url).status_code == 400
 
 
