@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tisser.core.middleware import PERMISSIONS_POLICY
+from tisser.core.middleware import PERMISSIONS_POLICY, checks_own_input
 from tisser.directory.forms import apply_errors
 
 from . import queries_staff, services, services_staff
@@ -77,6 +77,7 @@ def desk(request, pk):
 
 @staff_required
 @require_POST
+@checks_own_input  # the form says which field is wrong and keeps what was typed
 def walk_in(request, pk):
     """Someone who walks in: registered and checked in at once, then back to the desk."""
     event = _event(pk)
