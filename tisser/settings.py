@@ -1,7 +1,8 @@
 """Tisser settings: every knob comes from an environment variable with a safe default.
 
 Development defaults need no server (SQLite, a filesystem task broker, emails printed to
-the console); production sets `TISSER_ENV=production` and the variables in README.md.
+the console); production sets `TISSER_ENV=production` and the variables that
+docs/admin/configuration.md lists (a test checks that it lists every one read here).
 """
 
 import os
@@ -179,6 +180,14 @@ else:
 
 # How long an email-verification link stays valid.
 TISSER_EMAIL_VERIFICATION_HOURS = int(env("TISSER_EMAIL_VERIFICATION_HOURS", "72"))
+
+# Knobs the apps read with getattr(settings, …): set here so the environment reaches them.
+TISSER_MAP_CACHE_SECONDS = int(env("TISSER_MAP_CACHE_SECONDS", "30"))
+TISSER_AGENDA_CACHE_SECONDS = int(env("TISSER_AGENDA_CACHE_SECONDS", "10"))
+TISSER_VOTE_LINK_DAYS = int(env("TISSER_VOTE_LINK_DAYS", "30"))
+TISSER_SIRENE_DIR = env("TISSER_SIRENE_DIR")
+TISSER_PDF_FONT = env("TISSER_PDF_FONT")
+TISSER_PDF_FONT_BOLD = env("TISSER_PDF_FONT_BOLD")
 
 # Task queue (Celery). The default broker is a folder: no server needed for `make run`.
 BROKER_DIR = DATA_DIR / "broker"

@@ -1,4 +1,4 @@
-"""Acceptance (issue 4): with the demo network, staff compose the Infolettre of 28 May 2026
+"""Acceptance: with the demo network, staff compose the Infolettre of 28 May 2026
 through the composer's pages; the result has the seed's sections and "Au sommaire"
 entries, each event with its date, place and registration button, and the footer with
 the network's address, the unsubscribe and the web-version links."""

@@ -37,7 +37,7 @@ class Command(BaseCommand):
                 "--concurrency",
                 "2",
                 # The scheduler (reminders, scheduled publishing) runs inside this one worker;
-                # at scale, run a single `celery -A tisser beat` apart (README).
+                # at scale, run a single `celery -A tisser beat` apart (docs/admin/scaling.md).
                 "--beat",
                 "--schedule",
                 str(settings.DATA_DIR / "celerybeat-schedule"),
