@@ -19,6 +19,12 @@ class DirectoryConfig(AppConfig):
 
         allow_uploads(may_upload_images)
 
+        from tisser.core.console import register_startup_note
+
+        from .demo.users import login_lines
+
+        register_startup_note(login_lines)
+
         from django.db.models.signals import post_migrate
 
         from .search import on_post_migrate

@@ -11,6 +11,8 @@ Once an issue is sent, what it said is kept (`SentIssue`): `email_parts` and
 
 from __future__ import annotations
 
+import re
+
 import css_inline
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -25,6 +27,15 @@ from .models import Block, Newsletter, SentIssue
 from .textify import html_to_text
 
 _INLINER = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
+
+
+def written_date(value, fmt: str) -> str:
+    """A date written out in the active language; French writes the first of the month
+    "1er" ("mardi 1er juillet 2025")."""
+    text = formats.date_format(value, fmt)
+    if value.day == 1 and translation.get_language().startswith("fr"):
+        text = re.sub(r"(?<!\d)1 ", "1er ", text, count=1)
+    return text
 
 
 def _slug(text: str) -> str:
@@ -49,7 +60,7 @@ def event_phrase(item: dict) -> str:
         if starts is None:
             phrase = town
         else:
-            day = formats.date_format(timezone.localtime(starts), "j F")
+            day = written_date(timezone.localtime(starts), "j F")
             if town:
                 phrase = _("on %(day)s in %(place)s") % {"day": day, "place": town}
             else:
@@ -73,7 +84,7 @@ def item_context(item: dict) -> dict:
         if starts is None:
             return "", ""
         starts = timezone.localtime(starts)
-        return formats.date_format(starts, "l j F Y"), formats.time_format(starts, "H\\hi")
+        return written_date(starts, "l j F Y"), formats.time_format(starts, "H\\hi")
 
     date_label, time_label = labels(item.get("starts_at"))
     sessions = []

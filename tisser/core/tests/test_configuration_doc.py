@@ -5,7 +5,8 @@ Found by reading the source, not by running it: a call `os.environ.get("X")`,
 `os.getenv("X")`, `os.environ["X"]`, `os.environ.setdefault("X", …)`, or a call with a
 literal first argument to any function that passes its own first parameter on to one of
 those (`settings.env`, `env_bool`, `publications.conf._value`…). A name given as a
-module-level constant (`CHILD_ENV = "TISSER_BENCH_DATABASE"`) counts as its value.
+module-level constant (`CHILD_ENV = "TISSER_BENCH_DATABASE"`) counts as its value, and a
+loop variable over a module-level tuple of names (`for name in LOCALE_VARIABLES`) as each.
 """
 
 from __future__ import annotations
@@ -69,8 +70,18 @@ def _read_argument(node: ast.AST, readers: set[str]) -> ast.AST | None:
     return None
 
 
-def constants(paths: list[Path]) -> dict[str, str]:
-    """Module-level `NAME = "text"` assignments of the scanned files."""
+def _strings(node: ast.AST) -> tuple[str, ...] | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return (node.value,)
+    if isinstance(node, ast.Tuple | ast.List) and all(
+        isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts
+    ):
+        return tuple(e.value for e in node.elts)
+    return None
+
+
+def constants(paths: list[Path]) -> dict[str, tuple[str, ...]]:
+    """Module-level `NAME = "text"` (or a tuple of texts) assignments of the scanned files."""
     found = {}
     for path in paths:
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
@@ -78,16 +89,23 @@ def constants(paths: list[Path]) -> dict[str, str]:
                 isinstance(node, ast.Assign)
                 and len(node.targets) == 1
                 and isinstance(node.targets[0], ast.Name)
-                and isinstance(node.value, ast.Constant)
-                and isinstance(node.value.value, str)
+                and (values := _strings(node.value)) is not None
             ):
-                found[node.targets[0].id] = node.value.value
+                found[node.targets[0].id] = values
     return found
 
 
-def variables_read(path: Path, known: dict[str, str] | None = None) -> set[str]:
-    known = known or {}
+def variables_read(path: Path, known: dict[str, tuple[str, ...]] | None = None) -> set[str]:
+    known = dict(known or {})
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):  # `for name in NAMES:` → name stands for each of NAMES
+        if (
+            isinstance(node, ast.For)
+            and isinstance(node.target, ast.Name)
+            and isinstance(node.iter, ast.Name)
+            and node.iter.id in known
+        ):
+            known[node.target.id] = known[node.iter.id]
     functions = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]
     readers: set[str] = set()
     changed = True
@@ -109,7 +127,7 @@ def variables_read(path: Path, known: dict[str, str] | None = None) -> set[str]:
         if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
             found.add(argument.value)
         elif isinstance(argument, ast.Name) and argument.id in known:
-            found.add(known[argument.id])
+            found.update(known[argument.id])
     return found
 
 
