@@ -161,8 +161,10 @@ def test_moving_an_event_does_not_change_the_web_version_of_an_issue_that_announ
         "tel que ses destinataires l’ont reçu" in response.content.decode()
     )
     assert Block.objects.get(pk=block.pk).title == "Fresque du handicap en emploi"
-    composer = client.get(reverse("publications:composer", args=[newsletter.pk]))
-    assert sent.sent_at.strftime("%Y") in composer.content.decode()
+    composer = client.get(reverse("publications:composer", args=[newsletter.pk])).content.decode()
+    assert sent.sent_at.strftime("%Y") in composer  # "Sent on …"
+    assert reverse("publications:block_add", args=[newsletter.pk]) not in composer
+    assert reverse("publications:block_edit", args=[block.pk]) not in composer
 
     # A later send to a new subscriber carries the issue as it was first sent.
     subscribe("tom@exemple.fr", infolettre)
