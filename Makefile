@@ -11,9 +11,9 @@ NAME ?=
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
-	$(PY) manage.py compiletranslations
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@$(PY) manage.py compiletranslations -v 0
 	@touch $(STAMP)
 
 # Test tools from npm, pinned by package-lock.json (axe-core for the accessibility tests,
@@ -26,22 +26,24 @@ install: $(STAMP) node_modules/.installed-stamp
 
 ## make run: install, migrate, load the demo network, start web server + worker.
 # Links in emails and the address printed follow HOST and PORT unless TISSER_SITE_URL is set.
+# Each step prints one line in the console's language (LANG); the server ends with the
+# address and the demo logins.
 run: export TISSER_SITE_URL ?= http://$(HOST):$(PORT)
 run: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_territories
-	$(PY) manage.py load_demo
-	$(PY) manage.py load_demo_memberships
-	$(PY) manage.py load_demo_events
-	$(PY) manage.py load_demo_events_staff
-	$(PY) manage.py load_demo_governance
-	$(PY) manage.py load_demo_publications
-	$(PY) manage.py load_demo_observatory
-	$(PY) manage.py serve --host $(HOST) --port $(PORT)
+	@$(PY) manage.py compiletranslations -v 0
+	@$(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py load_territories
+	@$(PY) manage.py load_demo
+	@$(PY) manage.py load_demo_memberships
+	@$(PY) manage.py load_demo_events
+	@$(PY) manage.py load_demo_governance
+	@$(PY) manage.py load_demo_publications
+	@$(PY) manage.py load_demo_observatory
+	@$(PY) manage.py serve --host $(HOST) --port $(PORT)
 
 ## make test: the whole suite (tests needing PostgreSQL or Chromium skip with a reason).
 test: install
-	$(PY) manage.py compiletranslations
+	$(PY) manage.py compiletranslations -v 0
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

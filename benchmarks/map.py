@@ -1,4 +1,4 @@
-"""Benchmark of the cooperative map (issue 2, section 5) on SQLite and PostgreSQL.
+"""Benchmark of the cooperative map on SQLite and PostgreSQL.
 
 For each database (a fresh SQLite file; `tisser_bench` on the local PostgreSQL when it
 answers), in its own process: migrate, load the territories, generate the 200,000-actor

@@ -1,4 +1,4 @@
-"""Benchmark of newsletter sending (issue 4, "Speed") on SQLite and PostgreSQL.
+"""Benchmark of newsletter sending on SQLite and PostgreSQL.
 
 For each database (a fresh SQLite file; `bench_publications` on the local PostgreSQL), in
 its own process: migrate, create 100,000 subscribers (people of the contacts base with a

@@ -1,4 +1,4 @@
-"""Benchmark of the observatory (issue 6) on SQLite and PostgreSQL.
+"""Benchmark of the observatory on SQLite and PostgreSQL.
 
 For each database (a fresh SQLite file; `bench_observatory` on the local PostgreSQL when
 it answers), in its own process: migrate, load every French territory, store an indicator

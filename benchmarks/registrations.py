@@ -1,4 +1,4 @@
-"""Benchmark of registrations (issue 3, "Speed") against PostgreSQL, served as in production.
+"""Benchmark of registrations against PostgreSQL, served as in production.
 
 In a fresh PostgreSQL database `bench_events`: migrate, load the territories, the demo
 network and the seeds' agenda, then an event of 150 places. The app runs under gunicorn

@@ -1,7 +1,8 @@
 """Tisser settings: every knob comes from an environment variable with a safe default.
 
 Development defaults need no server (SQLite, a filesystem task broker, emails printed to
-the console); production sets `TISSER_ENV=production` and the variables in README.md.
+the console); production sets `TISSER_ENV=production` and the variables that
+docs/admin/configuration.md lists (a test checks that it lists every one read here).
 """
 
 import os
@@ -171,7 +172,9 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# Email: console in development, SMTP when TISSER_EMAIL_HOST is set.
+# Email: SMTP when TISSER_EMAIL_HOST is set; otherwise nothing is sent, each email is
+# written to a file under the data directory (a campaign to the demo's subscribers would
+# flood a terminal).
 DEFAULT_FROM_EMAIL = env("TISSER_DEFAULT_FROM_EMAIL", "Tisser <noreply@tisser.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_HOST = env("TISSER_EMAIL_HOST")
@@ -183,10 +186,19 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = env_bool("TISSER_EMAIL_USE_TLS")
     EMAIL_TIMEOUT = 20
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "emails"
 
 # How long an email-verification link stays valid.
 TISSER_EMAIL_VERIFICATION_HOURS = int(env("TISSER_EMAIL_VERIFICATION_HOURS", "72"))
+
+# Knobs the apps read with getattr(settings, …): set here so the environment reaches them.
+TISSER_MAP_CACHE_SECONDS = int(env("TISSER_MAP_CACHE_SECONDS", "30"))
+TISSER_AGENDA_CACHE_SECONDS = int(env("TISSER_AGENDA_CACHE_SECONDS", "10"))
+TISSER_VOTE_LINK_DAYS = int(env("TISSER_VOTE_LINK_DAYS", "30"))
+TISSER_SIRENE_DIR = env("TISSER_SIRENE_DIR")
+TISSER_PDF_FONT = env("TISSER_PDF_FONT")
+TISSER_PDF_FONT_BOLD = env("TISSER_PDF_FONT_BOLD")
 
 # Task queue (Celery). The default broker is a folder: no server needed for `make run`.
 BROKER_DIR = DATA_DIR / "broker"
@@ -206,6 +218,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "polling_interval": 0.1,
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("TISSER_TASKS_EAGER")
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

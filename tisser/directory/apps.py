@@ -33,6 +33,12 @@ class DirectoryConfig(AppConfig):
 
         email_verified.connect(_link_account, dispatch_uid="directory_link_account")
 
+        from tisser.core.console import register_startup_note
+
+        from .demo.users import login_lines
+
+        register_startup_note(login_lines)
+
         from django.db.models.signals import post_migrate
 
         from .search import on_post_migrate

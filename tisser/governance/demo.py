@@ -1,11 +1,20 @@
 """The demo's governance, on top of `load_demo` and `load_demo_memberships`, from the seeds:
-the AG of the APES on 11 June 2026 at 9:45 at the Bazaar St So in Lille (during the
-Rencontre des Solidaires: "état des lieux, ambitions et projets ; on dessine l'avenir du
-réseau"), its register drawn from the 2026 memberships, proxies, attendance, the approval
-of the activity report and the election of the Collectif (24 seats at most; 11
-organisations elected or re-elected), closed and counted; an extraordinary assembly to
-come with an open online vote (so the demo representative has a vote in "My votes"); the
-working groups and their referents. Idempotent: what exists is left as it is."""
+
+- the AG of the APES of 12 June 2025, at Louvre-Lens Vallée during the Rencontre des
+  Solidaires: its register drawn from the 2025 memberships, proxies, attendance, the
+  approval of the 2024 activity report by a show of hands, and the election of the
+  Collectif ("24 personnes maximum. 11 structures ont été élues ou réélues"), closed and
+  counted;
+- the AG of 11 June 2026 at 9:45 at the Bazaar St So in Lille, during the next Rencontre
+  ("état des lieux, ambitions et projets ; on dessine l'avenir du réseau"), with the
+  approval of the 2025 activity report, closed;
+- an extraordinary assembly to come, dated from today, with an open online vote (so the
+  demo representative has a vote in "My votes");
+- the working groups and their referents.
+
+The seeds do not name the eleven elected structures: two are the member organisations
+they name (Coop Manau, La Manufacture du Coquelicot), the others invented members of the
+demo network. Idempotent: what exists is left as it is."""
 
 from __future__ import annotations
 
@@ -24,11 +33,10 @@ from .models_groups import WorkingGroup
 from .tokens import make_vote_token
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+AG_2025_SLUG = "ag-apes-2025"
 AG_SLUG = "ag-apes-2026"
 AGE_SLUG = "age-apes-statuts"
-# The seeds name three member organisations; the Collectif's other eight seats go to
-# invented members of the demo network (the seeds do not list the elected structures).
-REAL_CANDIDATES = ("coop-manau", "la-manufacture-du-coquelicot", "les-cabanes-inspirees")
+REAL_CANDIDATES = ("coop-manau", "la-manufacture-du-coquelicot")
 ELECTED = 11
 
 GROUPS = [
@@ -137,30 +145,57 @@ STATEMENTS = [
 ]
 
 
-def _at(hour: int, minute: int) -> datetime.datetime:
-    return datetime.datetime(2026, 6, 11, hour, minute, tzinfo=PARIS)
+AG_2025 = {
+    "slug": AG_2025_SLUG,
+    "title": "Assemblée générale 2025 de l'APES",
+    "starts_at": datetime.datetime(2025, 6, 12, 10, 0, tzinfo=PARIS),
+    "place": "Louvre-Lens Vallée, Lens",
+    "introduction": "Dans le cadre de la 2ᵉ Rencontre des Solidaires, « Nos démocraties "
+    "désirables » : le rapport d'activité 2024 et l'élection du Collectif.",
+    "agenda": [
+        "Le rapport d'activité 2024 : « Ici tous les jours on tente et on expérimente »",
+        "Approbation du rapport d'activité et des comptes 2024",
+        "Élection du Collectif (24 personnes au plus)",
+    ],
+    "report": "Approbation du rapport d'activité et des comptes 2024",
+    "election": True,
+}
+AG_2026 = {
+    "slug": AG_SLUG,
+    "title": "Assemblée générale 2026 de l'APES",
+    "starts_at": datetime.datetime(2026, 6, 11, 9, 45, tzinfo=PARIS),
+    "place": "Bazaar St So, Lille",
+    "introduction": "Dans le cadre de la Rencontre des Solidaires : état des lieux, "
+    "ambitions et projets ; on dessine l'avenir du réseau.",
+    "agenda": [
+        "État des lieux : le rapport d'activité 2025",
+        "Ambitions et projets : on dessine l'avenir du réseau",
+        "Approbation du rapport d'activité et des comptes 2025",
+    ],
+    "report": "Approbation du rapport d'activité et des comptes 2025",
+    "election": False,
+}
 
 
-def _ag_2026() -> Assembly:
-    rng = random.Random("ag-apes-2026")
+def _ag(spec: dict) -> Assembly:
+    """An ordinary AG that took place: register, attendance, proxies, the approval of the
+    activity report by a show of hands and, when `election`, the Collectif elected."""
+    rng = random.Random(spec["slug"])
+    starts = spec["starts_at"]
+
+    def at(minutes: int) -> datetime.datetime:
+        return starts + datetime.timedelta(minutes=minutes)
+
     assembly = services.create_assembly(
-        slug=AG_SLUG,
-        title="Assemblée générale 2026 de l'APES",
+        slug=spec["slug"],
+        title=spec["title"],
         kind=Assembly.Kind.ORDINARY,
-        starts_at=datetime.datetime(2026, 6, 11, 9, 45, tzinfo=PARIS),
-        place="Bazaar St So, Lille",
-        introduction=(
-            "Dans le cadre de la Rencontre des Solidaires : état des lieux, ambitions et "
-            "projets ; on dessine l'avenir du réseau."
-        ),
+        starts_at=starts,
+        place=spec["place"],
+        introduction=spec["introduction"],
         quorum_percent=25,
         max_proxies=2,
-        agenda=[
-            "État des lieux : le rapport d'activité",
-            "Ambitions et projets : on dessine l'avenir du réseau",
-            "Approbation du rapport d'activité et des comptes",
-            "Élection du Collectif (24 personnes au plus)",
-        ],
+        agenda=spec["agenda"],
     )
     services.draw_up_register(assembly)
     services.convene(assembly, notify=False)
@@ -168,10 +203,34 @@ def _ag_2026() -> Assembly:
     report = services_ballot.add_motion(
         assembly,
         kind=Motion.Kind.RESOLUTION,
-        title="Approbation du rapport d'activité et des comptes",
+        title=spec["report"],
         majority=Motion.Majority.SIMPLE,
         online=False,
     )
+    present = [v for v in voters if rng.random() < 0.5 or v.organisation.slug in REAL_CANDIDATES]
+    for v in present:
+        services.sign_in(v)
+    absent = [v for v in voters if v not in present]
+    holders = [v for v in present if v.organisation.slug != "coop-manau"]
+    for giver, holder in zip(absent[: len(holders)], holders[:6], strict=False):
+        services.give_proxy(giver, holder)
+    services_ballot.open_motion(report, notify=False, at=at(75))
+    services_ballot.record_room_votes(
+        report,
+        {
+            v.pk: rng.choice(["for"] * 12 + ["abstain", "against"])
+            for v in voters
+            if services_ballot.caster_of(v) in present
+        },
+    )
+    services_ballot.close_motion(report, at=at(85))
+    if spec["election"]:
+        _election(assembly, voters, present, rng, at)
+    services_ballot.close_assembly(assembly)
+    return assembly
+
+
+def _election(assembly, voters, present, rng, at) -> None:
     election = services_ballot.add_motion(
         assembly,
         kind=Motion.Kind.ELECTION,
@@ -198,25 +257,7 @@ def _ag_2026() -> Assembly:
             statement=STATEMENTS[index % len(STATEMENTS)],
             outgoing=index % 2 == 0,
         )
-    # Attendance: about half signed in at the door; a few proxies to present members.
-    present = [v for v in voters if rng.random() < 0.5 or v.organisation.slug in REAL_CANDIDATES]
-    for v in present:
-        services.sign_in(v)
-    absent = [v for v in voters if v not in present]
-    holders = [v for v in present if v.organisation.slug != "coop-manau"]
-    for giver, holder in zip(absent[: len(holders)], holders[:6], strict=False):
-        services.give_proxy(giver, holder)
-    services_ballot.open_motion(report, notify=False, at=_at(11, 0))
-    services_ballot.record_room_votes(
-        report,
-        {
-            v.pk: rng.choice(["for"] * 12 + ["abstain", "against"])
-            for v in voters
-            if services_ballot.caster_of(v) in present
-        },
-    )
-    services_ballot.close_motion(report, at=_at(11, 10))
-    services_ballot.open_motion(election, notify=False, at=_at(9, 45))
+    services_ballot.open_motion(election, notify=False, at=at(0))
     candidacies = list(election.candidacies.all())
     for voter in voters:
         if rng.random() < 0.35 and voter not in present:
@@ -225,9 +266,7 @@ def _ag_2026() -> Assembly:
         k = rng.randint(max(1, len(candidacies) - 4), len(candidacies))
         selection = [c.pk for c in rng.sample(candidacies, k)]
         services_ballot.cast_online(make_vote_token(election, voter, caster), selection=selection)
-    services_ballot.close_motion(election, at=_at(11, 20))
-    services_ballot.close_assembly(assembly)
-    return assembly
+    services_ballot.close_motion(election, at=at(95))
 
 
 def _age_to_come() -> Assembly:
@@ -261,15 +300,16 @@ def _age_to_come() -> Assembly:
 
 
 def load_demo_governance() -> dict:
-    done = {"groups": 0, "assemblies": 0, "members_2026": True}
-    if not electorate.eligible_organisations(on=datetime.date(2026, 6, 11)).exists():
-        done["members_2026"] = False  # load_demo_memberships has not run: nothing to vote
+    done = {"groups": 0, "assemblies": 0, "members": True}
+    if not electorate.eligible_organisations(on=AG_2025["starts_at"].date()).exists():
+        done["members"] = False  # load_demo_memberships has not run: nothing to vote
         return done
     with transaction.atomic():
         done["groups"] = _groups()
-        if not Assembly.objects.filter(slug=AG_SLUG).exists():
-            _ag_2026()
-            done["assemblies"] += 1
+        for spec in (AG_2025, AG_2026):
+            if not Assembly.objects.filter(slug=spec["slug"]).exists():
+                _ag(spec)
+                done["assemblies"] += 1
         if not Assembly.objects.filter(slug=AGE_SLUG).exists():
             _age_to_come()
             done["assemblies"] += 1

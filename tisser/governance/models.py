@@ -3,8 +3,8 @@
 The secret ballot rests on two tables that share nothing but the motion: `Participation`
 says *who* took part (auditable), `Ballot` says *what* was chosen (countable). A ballot
 has a random UUID key, no timestamp and no reference to a voter, so neither its key, its
-order nor its time can be matched against a participation (README, "General assemblies
-and elections"). Every write goes through `services.py`.
+order nor its time can be matched against a participation (docs/reference/governance.md,
+"The online secret ballot"). Every write goes through `services.py`.
 """
 
 import uuid

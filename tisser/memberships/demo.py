@@ -1,7 +1,10 @@
-"""The demo's memberships, on top of `manage.py load_demo`: years 2025 and 2026 (and
-today's), the colleges of the seeds, a fee schedule, validated memberships for the demo's
-member organisations (`is_member`), last year's too for most, and a few pending
-renewals. Idempotent: every write finds what a previous run made."""
+"""The demo's memberships, on top of `manage.py load_demo`: every year from 2025 (the
+newsletters' first) to today's, the colleges of the seeds, a fee schedule, validated
+memberships for the demo's member organisations (`is_member`) — most since 2025, so that
+the AG of 12 June 2025 has its voters; Les Cabanes Inspirées since 2 June 2025, the
+"Nouvel adhérent" of the June 2025 newsletter; about one in seven only since this year —
+former members of last year, and a few pending renewals. Idempotent: every write finds
+what a previous run made."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from tisser.directory.demo.real_actors import REAL_ACTORS
 from tisser.directory.models import Organisation
 
 from . import services
@@ -96,6 +100,12 @@ def _representative(org: Organisation):
     return affiliation.person if affiliation else None
 
 
+FIRST_YEAR = 2025
+CABANES = "les-cabanes-inspirees"
+CABANES_JOINED = datetime.date(2025, 6, 2)  # "Nouvel adhérent" in the June 2025 newsletter
+NAMED = {actor["slug"] for actor in REAL_ACTORS}
+
+
 @transaction.atomic
 def load_demo_memberships(seed: int = 1) -> dict:
     colleges = {
@@ -103,12 +113,14 @@ def load_demo_memberships(seed: int = 1) -> dict:
         for i, (name, description, weight) in enumerate(COLLEGES, start=1)
     }
     today = timezone.localdate()
-    y2025, y2026 = services.ensure_year(2025), services.ensure_year(2026)
     current = services.ensure_current_year()
-    _fees(y2025, colleges, Decimal("0"))
-    _fees(y2026, colleges, Decimal("0"))
-    if current not in (y2025, y2026):
-        services.copy_fee_schedule(y2026, current)
+    years = [services.ensure_year(y) for y in range(FIRST_YEAR, max(current.year, 2026) + 1)]
+    for year in years:
+        if year.year <= 2026:
+            _fees(year, colleges, Decimal("0"))
+        elif not FeeRule.objects.filter(year=year).exists():
+            services.copy_fee_schedule(MembershipYear.objects.get(year=year.year - 1), year)
+    years = [y for y in years if y.starts_on <= today]
     previous = MembershipYear.objects.filter(year=current.year - 1).first()
     before = Membership.objects.count()
     members = list(Organisation.objects.filter(is_member=True).order_by("pk"))
@@ -121,26 +133,21 @@ def load_demo_memberships(seed: int = 1) -> dict:
         rng = random.Random(f"{seed}:{org.slug}")  # per organisation: reruns draw the same
         college = _college_for(org, colleges)
         rep = _representative(org)
-        new_member = org.slug == "les-cabanes-inspirees" or rng.random() < 0.15
-        if previous is not None and (not new_member or org.slug == "les-cabanes-inspirees"):
-            old, _ = services.request_membership(
-                org, previous, college=college, representative=rep, source="helloasso"
+        named = org.slug in NAMED  # the seeds' own members have been there since 2025
+        joined = FIRST_YEAR if named or rng.random() >= 0.15 else current.year
+        for year in years:
+            if year.year < joined:
+                continue
+            day = year.starts_on + datetime.timedelta(days=10 + rng.randrange(140))
+            if org.slug == CABANES:
+                day = CABANES_JOINED if year.year == FIRST_YEAR else year.starts_on
+                day += datetime.timedelta(days=0 if year.year == FIRST_YEAR else 20)
+            day = min(day, today)
+            membership, _ = services.request_membership(
+                org, year, college=college, representative=rep, source="helloasso"
             )
-            day = previous.starts_on + datetime.timedelta(days=10 + rng.randrange(150))
-            if org.slug == "les-cabanes-inspirees":  # "Nouvel adhérent", June 2025
-                day = datetime.date(previous.year, 6, 2)
-            _paid(old, day, rng, index)
-            services.validate_membership(old, at=_aware(day), notify=False)
-        if org.slug == "les-cabanes-inspirees" and previous is not None:
-            continue_day = current.starts_on + datetime.timedelta(days=20)
-        else:
-            continue_day = current.starts_on + datetime.timedelta(days=5 + rng.randrange(120))
-        continue_day = min(continue_day, today)
-        membership, _ = services.request_membership(
-            org, current, college=college, representative=rep, source="helloasso"
-        )
-        _paid(membership, continue_day, rng, index)
-        services.validate_membership(membership, at=_aware(continue_day), notify=False)
+            _paid(membership, day, rng, index)
+            services.validate_membership(membership, at=_aware(day), notify=False)
     # Former members: members last year, not this year; a few have asked to renew.
     picker = random.Random(seed)
     former = picker.sample(non_members, min(len(non_members), 12)) if previous else []

@@ -63,6 +63,39 @@ class Newsletter(models.Model):
         return reverse("publications:newsletter_web", kwargs={"slug": self.slug})
 
 
+class SentIssue(models.Model):
+    """An issue as its recipients received it, rendered once when it is first sent: its
+    subject, the email's HTML and text (merge tags left in) and the web version. The web
+    version and every later send of the issue read these, so moving an event it
+    announced, editing an article it pulled or changing a template afterwards changes
+    nothing of what the issue says (see docs/decisions.md, "A sent issue is frozen")."""
+
+    newsletter = models.OneToOneField(
+        Newsletter,
+        verbose_name=_("newsletter"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="as_sent",
+    )
+    sent_at = models.DateTimeField(_("sent on"))
+    subject = models.CharField(_("email subject"), max_length=250)
+    html = models.TextField(editable=False)
+    text = models.TextField(editable=False)
+    web_html = models.TextField(editable=False)
+
+    class Meta:
+        verbose_name = _("issue as sent")
+        verbose_name_plural = _("issues as sent")
+
+    def __str__(self):
+        return str(self.newsletter_id)
+
+    @property
+    def parts(self) -> dict:
+        """The email's parts, as `rendering.render_email` gives them."""
+        return {"subject": self.subject, "html": self.html, "text": self.text}
+
+
 class Block(models.Model):
     """A piece of a newsletter, in order. `items` holds what was pulled from the agenda,
     the articles, the directory or the resources, as a snapshot: an archived issue keeps

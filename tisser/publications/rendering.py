@@ -4,9 +4,14 @@
 anchors); `render_email` renders both parts once per campaign, merge tags left in for
 the sending engine to fill per recipient, CSS inlined by css-inline (table layout: the
 way mail programs still read HTML).
+
+Once an issue is sent, what it said is kept (`SentIssue`): `email_parts` and
+`web_version` read that, and render from the blocks only an issue not sent yet.
 """
 
 from __future__ import annotations
+
+import re
 
 import css_inline
 from django.conf import settings
@@ -18,10 +23,19 @@ from tisser.core.html import absolute_media_urls
 from tisser.core.mail import _render_plain
 
 from . import conf, mergetags
-from .models import Block, Newsletter
+from .models import Block, Newsletter, SentIssue
 from .textify import html_to_text
 
 _INLINER = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
+
+
+def written_date(value, fmt: str) -> str:
+    """A date written out in the active language; French writes the first of the month
+    "1er" ("mardi 1er juillet 2025")."""
+    text = formats.date_format(value, fmt)
+    if value.day == 1 and translation.get_language().startswith("fr"):
+        text = re.sub(r"(?<!\d)1 ", "1er ", text, count=1)
+    return text
 
 
 def _slug(text: str) -> str:
@@ -46,7 +60,7 @@ def event_phrase(item: dict) -> str:
         if starts is None:
             phrase = town
         else:
-            day = formats.date_format(timezone.localtime(starts), "j F")
+            day = written_date(timezone.localtime(starts), "j F")
             if town:
                 phrase = _("on %(day)s in %(place)s") % {"day": day, "place": town}
             else:
@@ -70,7 +84,7 @@ def item_context(item: dict) -> dict:
         if starts is None:
             return "", ""
         starts = timezone.localtime(starts)
-        return formats.date_format(starts, "l j F Y"), formats.time_format(starts, "H\\hi")
+        return written_date(starts, "l j F Y"), formats.time_format(starts, "H\\hi")
 
     date_label, time_label = labels(item.get("starts_at"))
     sessions = []
@@ -151,3 +165,20 @@ def render_web(newsletter: Newsletter) -> str:
     parts = render_email(newsletter, web=True)
     values = {"web_url": settings.SITE_URL + newsletter.get_absolute_url()}
     return mergetags.personalise(mergetags.compile_template(parts["html"]), values, escape=True)
+
+
+def sent_issue(newsletter: Newsletter) -> SentIssue | None:
+    return SentIssue.objects.filter(newsletter_id=newsletter.pk).first()
+
+
+def email_parts(newsletter: Newsletter) -> dict:
+    """What the issue's email says: as it was sent, or as it renders now if not sent."""
+    sent = sent_issue(newsletter)
+    return sent.parts if sent is not None else render_email(newsletter)
+
+
+def web_version(newsletter: Newsletter) -> str:
+    """The issue's web version: as it was sent, or as it renders now if not sent (or sent
+    before versions were kept: then from its blocks, which a sent issue no longer edits)."""
+    sent = sent_issue(newsletter)
+    return sent.web_html if sent is not None and sent.web_html else render_web(newsletter)

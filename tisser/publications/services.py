@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -20,6 +20,7 @@ from .models import (
     MailingList,
     Newsletter,
     Resource,
+    SentIssue,
 )
 
 BLOCK_FIELDS = (
@@ -65,6 +66,20 @@ def check_merge_tags(*texts: str) -> None:
 # --- the composer -----------------------------------------------------------------------
 
 
+def ensure_editable(newsletter: Newsletter) -> None:
+    """A sent issue stays as its recipients received it: its blocks and texts no longer
+    change (see `freeze_issue`)."""
+    sent = SentIssue.objects.filter(newsletter_id=newsletter.pk).only("sent_at").first()
+    if sent is not None:
+        raise ValidationError(
+            _(
+                "This issue was sent on %(date)s: it stays as its recipients received it. "
+                "Start a new issue to say something else."
+            )
+            % {"date": formats.date_format(timezone.localtime(sent.sent_at), "j F Y")}
+        )
+
+
 @transaction.atomic
 def create_newsletter(*, mailing_list: MailingList, title: str, subject: str = "", **fields):
     newsletter = Newsletter(
@@ -82,6 +97,7 @@ def create_newsletter(*, mailing_list: MailingList, title: str, subject: str = "
 
 @transaction.atomic
 def update_newsletter(newsletter: Newsletter, data: dict) -> Newsletter:
+    ensure_editable(newsletter)
     for field in ("title", "subject", "preheader", "issue_date", "intro", "toc_title", "closing"):
         if field in data:
             setattr(newsletter, field, data[field])
@@ -105,6 +121,7 @@ def _clean_block(block: Block, data: dict) -> Block:
 
 @transaction.atomic
 def add_block(newsletter: Newsletter, data: dict, *, position: int | None = None) -> Block:
+    ensure_editable(newsletter)
     if position is None:
         last = newsletter.blocks.aggregate(m=Max("position"))["m"]
         position = 0 if last is None else last + 1
@@ -115,6 +132,7 @@ def add_block(newsletter: Newsletter, data: dict, *, position: int | None = None
 
 @transaction.atomic
 def update_block(block: Block, data: dict) -> Block:
+    ensure_editable(block.newsletter)
     _clean_block(block, data)
     block.save()
     return block
@@ -122,12 +140,14 @@ def update_block(block: Block, data: dict) -> Block:
 
 @transaction.atomic
 def delete_block(block: Block) -> None:
+    ensure_editable(block.newsletter)
     block.delete()
 
 
 @transaction.atomic
 def move_block(block: Block, offset: int) -> None:
     """Move a block up (-1) or down (+1) among its newsletter's blocks."""
+    ensure_editable(block.newsletter)
     blocks = list(Newsletter.objects.select_for_update().get(pk=block.newsletter_id).blocks.all())
     index = next(i for i, b in enumerate(blocks) if b.pk == block.pk)
     target = max(0, min(len(blocks) - 1, index + offset))
@@ -148,6 +168,27 @@ def publish_newsletter(newsletter: Newsletter) -> Newsletter:
 
 
 # --- campaigns --------------------------------------------------------------------------
+
+
+def freeze_issue(newsletter: Newsletter, *, parts: dict | None = None, at=None) -> SentIssue:
+    """Keep the issue as it goes out: subject, HTML and text of the email (`parts`, as
+    just rendered for the send) and the web version, rendered at the same moment. The
+    first send of an issue freezes it; later sends, and its web version, read what was
+    kept. Call inside the send's transaction, the newsletter row locked."""
+    from .rendering import render_email, render_web
+
+    sent = SentIssue.objects.filter(newsletter_id=newsletter.pk).first()
+    if sent is not None:
+        return sent
+    parts = parts or render_email(newsletter)
+    return SentIssue.objects.create(
+        newsletter=newsletter,
+        sent_at=at or timezone.now(),
+        subject=parts["subject"],
+        html=parts["html"],
+        text=parts["text"],
+        web_html=render_web(newsletter),
+    )
 
 
 @transaction.atomic
@@ -177,10 +218,10 @@ def send_newsletter(
     is returned, when this confirmation was already used (a second click, the back
     button, a replay) or when the issue is being sent. A later send of an issue goes only
     to the addresses that have not received it (`sending.engine.audience`)."""
-    from .rendering import render_email
+    from .rendering import email_parts
     from .tasks import prepare_and_send
 
-    parts = render_email(newsletter)
+    parts = email_parts(newsletter)
     check_merge_tags(parts["subject"], parts["html"], parts["text"])
     confirmation_key = (confirmation_key or "")[:40]
     with transaction.atomic():
@@ -192,13 +233,14 @@ def send_newsletter(
         running = newsletter.campaigns.filter(status__in=Campaign.ACTIVE).first()
         if running is not None:
             return running, False
+        sent = freeze_issue(newsletter, parts=parts)
         campaign = Campaign.objects.create(
             newsletter=newsletter,
             mailing_list=newsletter.mailing_list,
-            subject=newsletter.subject,
+            subject=sent.subject,
             status=Campaign.Status.QUEUED,
-            html_template=parts["html"],
-            text_template=parts["text"],
+            html_template=sent.html,
+            text_template=sent.text,
             started_at=timezone.now(),
             messages_per_second=messages_per_second,
             created_by=user if getattr(user, "is_authenticated", False) else None,
@@ -211,26 +253,29 @@ def send_newsletter(
 
 
 def start_campaign(campaign: Campaign) -> None:
-    """Render once (here, in the staff's language), publish the web version, and queue
+    """Render once (or take the issue as first sent), publish the web version, and queue
     the preparation of the recipients and the sending (a worker's job: at 100,000
     subscribers creating the delivery rows takes seconds, not for a web request)."""
-    from .rendering import render_email
+    from .rendering import email_parts
     from .tasks import prepare_and_send
 
     if campaign.newsletter_id is None:
         raise ValidationError(_("This campaign has no newsletter."))
-    parts = render_email(campaign.newsletter)
+    parts = email_parts(campaign.newsletter)
     check_merge_tags(parts["subject"])
     with transaction.atomic():
-        started = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.DRAFT).update(
+        newsletter = Newsletter.objects.select_for_update().get(pk=campaign.newsletter_id)
+        if not Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.DRAFT).exists():
+            raise ValidationError(_("This campaign has already been started."))
+        sent = freeze_issue(newsletter, parts=parts)
+        Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.DRAFT).update(
             status=Campaign.Status.QUEUED,
-            html_template=parts["html"],
-            text_template=parts["text"],
+            subject=sent.subject,
+            html_template=sent.html,
+            text_template=sent.text,
             started_at=timezone.now(),
         )
-        if not started:
-            raise ValidationError(_("This campaign has already been started."))
-        publish_newsletter(campaign.newsletter)
+        publish_newsletter(newsletter)
         campaign_id = campaign.pk
         transaction.on_commit(lambda: prepare_and_send.delay(campaign_id))
     campaign.refresh_from_db()
@@ -271,7 +316,7 @@ def send_test(newsletter: Newsletter, addresses: list[str]) -> int:
     """Send the issue now to a few addresses (at most 10), marked [TEST]."""
     from django.core.validators import validate_email
 
-    from .rendering import render_email
+    from .rendering import email_parts
     from .sending.engine import send_test as send
 
     addresses = [a.strip() for a in addresses if a.strip()]
@@ -286,7 +331,7 @@ def send_test(newsletter: Newsletter, addresses: list[str]) -> int:
             raise ValidationError(
                 _("“%(value)s” is not a valid email address.") % {"value": address}
             ) from None
-    parts = render_email(newsletter)
+    parts = dict(email_parts(newsletter))
     from django.conf import settings
 
     parts["web_url"] = settings.SITE_URL + newsletter.get_absolute_url()

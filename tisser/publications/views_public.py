@@ -19,7 +19,7 @@ from tisser.directory.permissions import is_staff_editor
 
 from . import queries
 from .models import Article, Newsletter, Resource, ResourceCategory, Rubric
-from .rendering import render_web
+from .rendering import web_version
 
 
 def articles(request):
@@ -148,7 +148,7 @@ def newsletter_web(request, slug):
     newsletter = get_object_or_404(Newsletter, slug=slug)
     if newsletter.status != Newsletter.Status.PUBLISHED and not is_staff_editor(request.user):
         raise Http404
-    return HttpResponse(render_web(newsletter))
+    return HttpResponse(web_version(newsletter))
 
 
 ESP_VIEWS = {

@@ -27,7 +27,7 @@ from .forms_staff import (
 )
 from .models import Article, Block, Campaign, Newsletter, Resource
 from .models_imports import SubscriberImport
-from .rendering import newsletter_context, render_email, render_web
+from .rendering import email_parts, newsletter_context, sent_issue, web_version
 
 
 def _errors(error: ValidationError) -> list[str]:
@@ -143,6 +143,7 @@ def composer(request, pk):
             "context": newsletter_context(newsletter),
             "campaigns": newsletter.campaigns.all(),
             "test_form": TestSendForm(),
+            "sent": sent_issue(newsletter),
         },
     )
 
@@ -175,7 +176,11 @@ def block_edit(request, pk):
 @require_POST
 def block_move(request, pk):
     block = get_object_or_404(Block, pk=pk)
-    services.move_block(block, -1 if request.POST.get("direction") == "up" else 1)
+    try:
+        services.move_block(block, -1 if request.POST.get("direction") == "up" else 1)
+    except ValidationError as error:
+        for message in _errors(error):
+            messages.error(request, message)
     return redirect("publications:composer", pk=block.newsletter_id)
 
 
@@ -184,15 +189,20 @@ def block_move(request, pk):
 def block_delete(request, pk):
     block = get_object_or_404(Block, pk=pk)
     newsletter_id = block.newsletter_id
-    services.delete_block(block)
-    messages.success(request, _("The block is deleted."))
+    try:
+        services.delete_block(block)
+    except ValidationError as error:
+        for message in _errors(error):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The block is deleted."))
     return redirect("publications:composer", pk=newsletter_id)
 
 
 @staff_editor_required
 def preview(request, pk):
     newsletter = get_object_or_404(Newsletter, pk=pk)
-    parts = render_email(newsletter)
+    parts = email_parts(newsletter)
     return render(
         request,
         "publications/staff/preview.html",
@@ -203,7 +213,7 @@ def preview(request, pk):
 @staff_editor_required
 def preview_frame(request, pk):
     newsletter = get_object_or_404(Newsletter, pk=pk)
-    response = HttpResponse(render_web(newsletter))
+    response = HttpResponse(web_version(newsletter))
     response["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
@@ -262,7 +272,7 @@ def campaign_start(request, pk):
     overview = queries.send_overview(newsletter)
     problems = []
     try:
-        parts = render_email(newsletter)
+        parts = email_parts(newsletter)
         services.check_merge_tags(parts["subject"], parts["html"], parts["text"])
     except ValidationError as error:
         problems = _errors(error)

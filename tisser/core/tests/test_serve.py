@@ -32,10 +32,16 @@ def _group_members(pgid: int) -> set[int]:
     return members
 
 
-def _start_serve(tmp_path, preexec_fn=None):
-    """`manage.py serve` in its own process group; returns once web server and worker run."""
+def _start_serve(tmp_path, preexec_fn=None, lang="C.UTF-8"):
+    """`manage.py serve` in its own process group; returns once web server and worker run
+    and the block is printed."""
     port = _free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("PYTEST") and key not in ("LC_ALL", "LC_MESSAGES")
+    }
+    env["LANG"] = lang
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "tisser.settings",
@@ -57,10 +63,9 @@ def _start_serve(tmp_path, preexec_fn=None):
             preexec_fn=preexec_fn,
         )
     serve.log_path = log_path
+    serve.port = port
     deadline = time.monotonic() + 60
-    while len(_group_members(serve.pid)) < 2 or b"Starting development" not in (
-        log_path.read_bytes()
-    ):
+    while len(_group_members(serve.pid)) < 2 or b"/carte/" not in log_path.read_bytes():
         if serve.poll() is not None or time.monotonic() > deadline:
             _stop(serve)
             pytest.fail(log_path.read_text(errors="replace"))
@@ -105,3 +110,34 @@ def test_nohup_keeps_serve_running_when_the_terminal_closes(tmp_path):
         assert members <= _group_members(serve.pid)  # the worker too
     finally:
         _stop(serve)
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc (Linux)")
+@pytest.mark.parametrize(
+    ("lang", "running", "stops"),
+    [
+        ("C.UTF-8", "Tisser fonctionne\u00a0: http://127.0.0.1:{port}/", "Ctrl-C arrête"),
+        ("fr_FR.UTF-8", "Tisser fonctionne\u00a0: http://127.0.0.1:{port}/", "Ctrl-C arrête"),
+        ("en_GB.UTF-8", "Tisser is running at http://127.0.0.1:{port}/", "Ctrl-C stops"),
+    ],
+)
+def test_serve_ends_with_one_block_in_the_users_language(tmp_path, lang, running, stops):
+    """What `make run` leaves on screen: the block, last, in one language; the worker's
+    log goes to its file, the web server's banner is left out."""
+    serve = _start_serve(tmp_path, lang=lang)
+    try:
+        time.sleep(2)  # anything the worker might still print would land here
+        output = serve.log_path.read_text()
+    finally:
+        _stop(serve)
+    lines = output.strip().splitlines()
+    assert lines[0].startswith("─") and lines[-1].startswith("─"), output
+    assert running.format(port=serve.port) in output
+    assert stops in output
+    english, french = "Starting development", "Carte des acteurs"
+    assert english not in output and "celery" not in output.lower()
+    if lang.startswith("en"):
+        assert "Map of actors" in output and french not in output
+    else:
+        assert french in output and "Map of actors" not in output
+    assert (tmp_path / "worker.log").exists()

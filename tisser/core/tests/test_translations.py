@@ -106,3 +106,32 @@ def test_no_string_is_translated_two_ways():
                 )
             seen.setdefault(key, (where, message.string))
     assert clashes == []
+
+
+def test_make_messages_leaves_the_committed_catalogues_unchanged(tmp_path, settings, monkeypatch):
+    """`make messages` on an unchanged tree rewrites nothing: one tool writes the
+    catalogues, with the Makefile's options, run here on a copy of the tree."""
+    import shlex
+
+    if not shutil.which("xgettext") or not shutil.which("msgmerge"):
+        pytest.skip("GNU gettext is not installed (apt-get install gettext); CI installs it")
+    makefile = (TISSER.parent / "Makefile").read_text(encoding="utf-8")
+    recipe = next(line for line in makefile.splitlines() if "manage.py makemessages" in line)
+    arguments = shlex.split(recipe.split("manage.py makemessages", 1)[1])
+    copy = tmp_path / "tisser"
+    shutil.copytree(
+        TISSER, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo", "*.pyc", "node_modules")
+    )
+    settings.LOCALE_PATHS = [copy / "locale"]  # the copy's project catalogue, never the tree's
+    monkeypatch.chdir(tmp_path)
+    call_command("makemessages", *arguments, verbosity=0)
+
+    def catalogues(root: Path) -> dict[str, bytes]:
+        return {
+            str(path.relative_to(root)): path.read_bytes() for path in root.glob("**/django.po")
+        }
+
+    committed, regenerated = catalogues(TISSER), catalogues(copy)
+    assert sorted(regenerated) == sorted(committed), "makemessages made or lost a catalogue"
+    changed = [name for name in committed if regenerated[name] != committed[name]]
+    assert changed == [], f"make messages rewrote {changed}: run it and commit the result"

@@ -4,6 +4,8 @@ from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import Affiliation, Consent, Organisation, Person
 
@@ -18,11 +20,11 @@ DEMO_USERS = (
     ("public@demo.tisser.fr", "Paula", "Public", "", None, False),
 )
 ROLE_LABELS = {
-    "admin@demo.tisser.fr": "staff administrator",
-    "editeur@demo.tisser.fr": "staff editor",
-    "representant@demo.tisser.fr": "representative of Coop Manau",
-    "adherent@demo.tisser.fr": "member (Les Cabanes Inspirées)",
-    "public@demo.tisser.fr": "public user",
+    "admin@demo.tisser.fr": gettext_lazy("staff administrator"),
+    "editeur@demo.tisser.fr": gettext_lazy("staff editor"),
+    "representant@demo.tisser.fr": gettext_lazy("representative of Coop Manau"),
+    "adherent@demo.tisser.fr": gettext_lazy("member (Les Cabanes Inspirées)"),
+    "public@demo.tisser.fr": gettext_lazy("public user"),
 }
 SIGNED_UP_AT = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)
 
@@ -81,3 +83,15 @@ def ensure_demo_users() -> int:
             },
         )
     return created
+
+
+def login_lines() -> list[str]:
+    """The demo logins, for the block `make run` ends with (nothing when the demo
+    accounts are not there)."""
+    emails = [email for email, *_rest in DEMO_USERS]
+    if not get_user_model().objects.filter(email__in=emails).exists():
+        return []
+    width = max(len(email) for email in emails) + 2
+    lines = [_("Demo logins (password: %(password)s):") % {"password": DEMO_PASSWORD}]
+    lines += [f"  {email:<{width}}{ROLE_LABELS[email]}" for email in emails]
+    return lines

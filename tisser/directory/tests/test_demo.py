@@ -193,17 +193,27 @@ def test_the_five_demo_accounts_and_their_roles(hdf_communes):
     assert permissions.is_staff_editor(users["editeur@demo.tisser.fr"])
 
 
-def test_the_command_prints_the_address_and_the_logins(hdf_communes):
-    out = StringIO()
-    call_command("load_demo", "--size", "30", stdout=out)
-    text = out.getvalue()
-    assert "30 actors added" in text and "/carte/" in text and DEMO_PASSWORD in text
-    for email in ("admin@demo.tisser.fr", "representant@demo.tisser.fr", "public@demo.tisser.fr"):
-        assert email in text
+def test_the_command_says_what_it_did_in_one_line_and_the_logins_are_ready_for_serve(
+    hdf_communes, monkeypatch
+):
+    from tisser.core.console import startup_notes
 
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
     out = StringIO()
     call_command("load_demo", "--size", "30", stdout=out)
-    assert "nothing to add" in out.getvalue()
+    assert out.getvalue().startswith("Demo network: 30 actors added")
+    assert out.getvalue().count("\n") == 1
+    notes = [line for note in startup_notes() for line in note]
+    assert any(DEMO_PASSWORD in line for line in notes)
+    for email in ("admin@demo.tisser.fr", "representant@demo.tisser.fr", "public@demo.tisser.fr"):
+        assert any(email in line for line in notes)
+
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    out = StringIO()
+    call_command("load_demo", "--size", "30", stdout=out)
+    assert "déjà chargé" in out.getvalue() and "30" in out.getvalue()
     assert Organisation.objects.count() == 30
 
 
@@ -272,3 +282,18 @@ def test_with_the_territories_tisser_ships():
     )
     assert "Lille" in busiest
     assert Organisation.objects.filter(commune__isnull=True).count() == 0
+
+
+def test_the_block_make_run_ends_with_brings_the_demo_logins():
+    from django.utils import translation
+
+    from tisser.core.management.commands.serve import Command
+    from tisser.directory.demo.users import DEMO_USERS, ensure_demo_users
+
+    ensure_demo_users()
+    with translation.override("fr"):
+        block = Command().block("http://127.0.0.1:8000", "/tmp/worker.log")
+    assert f"Comptes de démonstration (mot de passe\u00a0: {DEMO_PASSWORD})" in block
+    for email, *_rest in DEMO_USERS:
+        assert email in block
+    assert "représentant·e de Coop Manau" in block

@@ -59,7 +59,8 @@ def test_map_shows_clusters_then_search_updates_the_list(browser, live_server, n
         assert page.locator("#map").get_attribute("data-kind") == "clusters"
         assert page.locator("#map").get_attribute("data-total") == "61"
         # The département outlines are the background when no tiles are configured.
-        page.wait_for_selector("#map path.leaflet-interactive, #map svg path", timeout=15000)
+        expect(page.locator("#map")).to_have_attribute("data-outlines", "shown", timeout=15000)
+        assert page.locator("#map .leaflet-outlines-pane path").count() > 90
 
         page.fill("#map-q", "epicerie")
         # (Playwright's expect waits from its own isolated world: no eval under our CSP.)
@@ -114,5 +115,51 @@ def test_the_list_goes_under_the_map_on_a_phone(browser, live_server, network):
         list_box = page.locator("#map-list").bounding_box()
         assert list_box["y"] >= map_box["y"] + map_box["height"] - 1
         assert map_box["width"] <= 390
+    finally:
+        page.close()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_offline_the_outlines_show_beneath_tiles_that_do_not_load(
+    browser, live_server, network, settings
+):
+    """The default configuration (a tile server) with no network: the tiles fail and the
+    département outlines, beneath them, are what shows — nothing to configure."""
+    settings.TISSER_MAP_TILES_URL = f"http://127.0.0.1:{_free_port()}/{{z}}/{{x}}/{{y}}.png"
+    page, _problems = open_page(browser, f"{live_server.url}/carte/")
+    try:
+        expect(page.locator("#map")).to_have_attribute("data-outlines", "shown", timeout=15000)
+        assert page.locator("#map .leaflet-tile-pane img").count() > 0  # tiles were asked
+        assert page.locator("#map .leaflet-outlines-pane path").count() > 90
+        pane = page.locator("#map .leaflet-outlines-pane")
+        tiles = page.locator("#map .leaflet-tile-pane")
+        assert int(pane.evaluate("e => getComputedStyle(e).zIndex")) < int(
+            tiles.evaluate("e => getComputedStyle(e).zIndex")
+        )
+    finally:
+        page.close()
+
+
+def test_online_tiles_cover_the_map_and_the_outlines_are_not_fetched(
+    browser, live_server, network, settings
+):
+    settings.TISSER_MAP_TILES_URL = (
+        f"{live_server.url}/static/leaflet/images/layers.png?z={{z}}&x={{x}}&y={{y}}"
+    )
+    page, _problems = open_page(browser, f"{live_server.url}/carte/")
+    outlines = []
+    page.on("request", lambda r: outlines.append(r.url) if "geojson" in r.url else None)
+    try:
+        page.wait_for_selector("#map .leaflet-tile-loaded", timeout=15000)
+        page.wait_for_timeout(5000)  # past the wait for a first tile
+        assert page.locator("#map").get_attribute("data-outlines") is None
+        assert outlines == []
     finally:
         page.close()

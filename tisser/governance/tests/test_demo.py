@@ -1,5 +1,5 @@
-"""The demo governance: the AG of 11 June 2026 from the seeds, its Collectif of 11
-organisations elected (24 seats at most), working groups with referents; idempotent."""
+"""The demo governance: the AG of 12 June 2025 and its Collectif of 11 structures elected
+(24 seats at most), the AG of 11 June 2026, working groups with referents; idempotent."""
 
 from io import StringIO
 
@@ -31,20 +31,28 @@ def test_demo_governance_from_the_seeds_and_idempotent(hdf_communes):  # noqa: F
     call_command("load_demo_memberships", stdout=StringIO())
     out = StringIO()
     call_command("load_demo_governance", stdout=out)
-    assert "added" in out.getvalue()
-    ag = Assembly.objects.get(slug="ag-apes-2026")
-    assert ag.status == "closed" and ag.place == "Bazaar St So, Lille"
+    assert out.getvalue().count("\n") == 1
+    ag = Assembly.objects.get(slug="ag-apes-2025")
+    assert ag.status == "closed" and ag.place == "Louvre-Lens Vallée, Lens"
+    assert ag.starts_at.date().isoformat() == "2025-06-12"
     election = ag.motions.get(kind="election")
     results = election.results
     assert results["seats"] == 24 and results["seats_filled"] == 11
     assert results["quorum_reached"]
     elected = {c["organisation"] for c in results["candidates"] if c["elected"]}
-    assert {"Coop Manau", "Les Cabanes Inspirées", "La Manufacture du Coquelicot"} <= elected
+    assert len(elected) == 11
+    assert {"Coop Manau", "La Manufacture du Coquelicot"} <= elected
     assert ag.motions.get(kind="resolution").results["adopted"]
     assert (
         Participation.objects.filter(motion=election).count()
         == Ballot.objects.filter(motion=election).count()
     )
+    # The voters of 2025 are the members in good standing on 12 June 2025.
+    assert ag.voters.filter(organisation__slug="les-cabanes-inspirees").exists()
+    ag_2026 = Assembly.objects.get(slug="ag-apes-2026")
+    assert ag_2026.status == "closed" and ag_2026.place == "Bazaar St So, Lille"
+    assert not ag_2026.motions.filter(kind="election").exists()
+    assert ag_2026.motions.get(kind="resolution").results["adopted"]
     # A vote to come is open for the demo representative (Coop Manau).
     age = Assembly.objects.get(slug="age-apes-statuts")
     assert age.motions.get().status == "open"
@@ -56,7 +64,7 @@ def test_demo_governance_from_the_seeds_and_idempotent(hdf_communes):  # noqa: F
     before = snapshot()
     again = StringIO()
     call_command("load_demo_governance", stdout=again)
-    assert "nothing to add" in again.getvalue()
+    assert again.getvalue().count("\n") == 1
     assert snapshot() == before
 
 

@@ -1,22 +1,25 @@
-"""Acceptance (issue 4): with the demo network, staff compose the Infolettre of 28 May 2026
+"""Acceptance: with the demo network, staff compose the Infolettre of 28 May 2026
 through the composer's pages; the result has the seed's sections and "Au sommaire"
-entries, each event with its date, place and registration button, and the footer with
-the network's address, the unsubscribe and the web-version links."""
+entries, each with the date and place the seed prints for it, each event with its date,
+place and registration button, and the footer with the network's address, the
+unsubscribe and the web-version links — in the email received and in the web version."""
 
 from __future__ import annotations
 
 import re
 from html import unescape
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from tisser.publications import demo, services
+from tisser.publications.demo import may_2026
 from tisser.publications.models import Newsletter, Subscription
 from tisser.publications.rendering import newsletter_context, render_email
 
-SEED = Path(__file__).resolve().parents[3].parent / "shared" / "seeds" / "001_39c56f19a64757e2.txt"
+from .sommaire import flat, missing_facts, seed_file, toc_of
+
+SEED = seed_file("001_39c56f19a64757e2.txt")
 
 
 @pytest.fixture
@@ -45,10 +48,14 @@ def seed_toc_from_file() -> list:
     return entries
 
 
-def test_the_expected_table_of_contents_is_the_seeds():
-    if not SEED.exists():
-        pytest.skip(f"the seed is not at {SEED}")
+def test_the_expected_table_of_contents_and_facts_are_the_seeds():
+    if SEED is None:
+        pytest.skip("the seeds (shared/seeds/) are not beside this checkout")
     assert seed_toc_from_file() == [(label, children) for label, children in demo.SEED_TOC]
+    seed = flat(SEED.read_text(encoding="utf-8"))
+    for label, fragments in may_2026.SEED_FACTS.items():
+        for fragment in fragments:
+            assert flat(fragment) in seed, (label, fragment)
 
 
 def compose_through_the_staff_pages(client, events) -> Newsletter:
@@ -64,7 +71,7 @@ def compose_through_the_staff_pages(client, events) -> Newsletter:
     assert response.status_code == 302, response.content.decode()[:2000]
     newsletter = Newsletter.objects.get(title=data["title"])
     for spec in demo.infolettre_blocks("http://127.0.0.1:8000"):
-        form = {k: v for k, v in spec.items() if k not in ("event", "article", "resource")}
+        form = {k: v for k, v in spec.items() if k not in demo.PULLED}
         form.setdefault("in_toc", True)
         if not form["in_toc"]:
             form.pop("in_toc")  # an unticked checkbox is not sent
@@ -77,15 +84,6 @@ def compose_through_the_staff_pages(client, events) -> Newsletter:
         response = client.post(reverse("publications:block_add", args=[newsletter.pk]), form)
         assert response.status_code == 302, response.context["form"].errors
     return newsletter
-
-
-def toc_of(html: str) -> list:
-    toc = html.split('class="toc"', 1)[1].split("</ul>\n", 1)[0]
-    entries: list = []
-    for item in re.finditer(r"<li[^>]*>\s*<a[^>]*>(.*?)</a>(\s*<ul>(.*?)</ul>)?", toc, re.S):
-        children = re.findall(r"<a[^>]*>(.*?)</a>", item.group(3) or "")
-        entries.append((unescape(item.group(1)).strip(), [unescape(c).strip() for c in children]))
-    return entries
 
 
 def test_staff_compose_the_infolettre_of_28_may_2026_as_the_seed(
@@ -105,24 +103,15 @@ def test_staff_compose_the_infolettre_of_28_may_2026_as_the_seed(
     assert "Au sommaire de cette Infolettre du 28 mai 2026 :" in html
     assert "- Fresque du handicap en emploi, le 16 juin à Lens et le 19 juin à Lille" in text
 
-    # Every event: its date, its place, its registration button.
-    expected_events = {
-        "rencontre-des-solidaires-2026": ("jeudi 11 juin 2026", "Bazaar St So, Lille"),
-        "journee-economie-de-proximite-albert-2026": ("mercredi 10 juin 2026", "Albert"),
-        "fresque-du-handicap-en-emploi-2026": ("mardi 16 juin 2026", "Le Toit Commun, Lens"),
-        "ramene-ta-gamelle-tourcoing-2026": ("vendredi 3 juillet 2026", "Tourcoing"),
-        "matinale-serious-game-parcours-migrant-2026": ("jeudi 9 juillet 2026", "Lens"),
-        "visites-inspirantes-transition-franco-belge-2026": ("dimanche 14 juin 2026", "Templeuve"),
-    }
-    for slug, (date_label, place) in expected_events.items():
+    # Every entry of the sommaire: the dates and places the seed prints for it, and the
+    # event's date, place and registration button from the agenda.
+    assert missing_facts(newsletter, html, text, may_2026.SEED_FACTS, may_2026.AGENDA_DATES) == []
+    for slug in may_2026.AGENDA_DATES:
         event = demo_network[slug]
-        assert date_label in html and date_label in text, slug
-        assert place in unescape(html), slug
         url = event.registration_url
         url = url if url.startswith("http") else "http://127.0.0.1:8000" + url
         assert f'href="{url}"' in html, slug
         assert url in text, slug
-    assert "vendredi 19 juin 2026" in html and "Maison Stéphane Hessel, Lille" in unescape(html)
     assert "Je m&#x27;inscris à la matinale" in html or "Je m'inscris à la matinale" in html
 
     # Sent to a subscriber: the footer with the address, unsubscribe and web version.
@@ -136,6 +125,11 @@ def test_staff_compose_the_infolettre_of_28_may_2026_as_the_seed(
     message = counting_smtp.messages[0]
     sent_html = message.get_body(("html",)).get_content()
     sent_text = message.get_body(("plain",)).get_content()
+    # The email received says the same, entry by entry.
+    assert (
+        missing_facts(newsletter, sent_html, sent_text, may_2026.SEED_FACTS, may_2026.AGENDA_DATES)
+        == []
+    )
     for body in (unescape(sent_html), sent_text):
         assert "Acteurs pour une Économie Solidaire en Hauts-de-France" in body
         assert "Maison de l'Économie Sociale et Solidaire" in body
@@ -163,19 +157,14 @@ def services_subscribe(person, mailing_list):
     )
 
 
-def test_a_full_event_shows_complet_instead_of_the_button(demo_network):
+def test_a_full_event_shows_complet_instead_of_the_button(client, role_users, demo_network):
     from tisser.events.models import Event
 
     event = demo_network["rencontre-des-solidaires-2026"]
-    Event.objects.filter(pk=event.pk).update(taken=150)
-    result = demo.load_demo_publications()
-    newsletter = result["newsletter"]
+    Event.objects.filter(pk=event.pk).update(max_participants=150, taken=150)
+    client.force_login(role_users["editor"])
+    newsletter = compose_through_the_staff_pages(client, demo_network)
     block = next(b for b in newsletter.blocks.all() if b.items and b.items[0].get("id") == event.pk)
-    from tisser.publications import sources
-
-    services.update_block(
-        block, {"items": sources.event_items([event.pk], start=newsletter.issue_date)}
-    )
     html = render_email(newsletter)["html"]
     section = html.split(f'id="{block.anchor}"', 1)[1].split('class="pad divider"', 1)[0]
     assert "Complet" in section
@@ -186,35 +175,20 @@ def test_load_demo_publications_is_idempotent(demo_network):
     from django.core.management import call_command
 
     from tisser.events.models import Event
-    from tisser.publications.models import Article, Block, Resource
+    from tisser.publications.models import Article, Block, Campaign, Delivery, Resource, SentIssue
 
     call_command("load_demo_publications", verbosity=0)
-    counts = (Newsletter.objects.count(), Block.objects.count(), Article.objects.count(),
-              Resource.objects.count(), Event.objects.count())  # fmt: skip
+
+    def counts():
+        return (
+            Newsletter.objects.count(), Block.objects.count(), Article.objects.count(),
+            Resource.objects.count(), Event.objects.count(), Subscription.objects.count(),
+            Campaign.objects.count(), Delivery.objects.count(),
+            sorted(SentIssue.objects.values_list("newsletter__slug", "sent_at", "text")),
+        )  # fmt: skip
+
+    before = counts()
     call_command("load_demo_publications", verbosity=0)
-    assert counts == (Newsletter.objects.count(), Block.objects.count(), Article.objects.count(),
-                      Resource.objects.count(), Event.objects.count())  # fmt: skip
+    assert counts() == before
     newsletter = Newsletter.objects.get(slug=demo.NEWSLETTER["slug"])
     assert toc_of(render_email(newsletter)["html"]) == demo.SEED_TOC
-
-
-def test_with_the_events_demo_loaded_first_nothing_is_duplicated(hauts_de_france, settings):
-    """`make run` loads the events demo (dated from today) before this one: its events are
-    reused, and the issue's wording follows their real dates."""
-    from tisser.directory.demo import build_demo_network
-    from tisser.events.demo import load_demo_events
-    from tisser.events.models import Event
-
-    build_demo_network(size=0)
-    load_demo_events()
-    events_before = Event.objects.count()
-    newsletter = demo.load_demo_publications()["newsletter"]
-    assert Event.objects.count() == events_before
-    toc = toc_of(render_email(newsletter)["html"])
-    assert [label for label, _children in toc][3] == "Vie de réseau"
-    assert len(toc) == 8 and len(toc[3][1]) == 3
-    fresque = Event.objects.get(slug="fresque-du-handicap-en-emploi")
-    from django.utils import formats, timezone
-
-    day = formats.date_format(timezone.localtime(fresque.sessions.first().starts_at), "j F")
-    assert toc[2][0].startswith(f"Fresque du handicap en emploi, le {day} à Lens")

@@ -110,8 +110,13 @@ def test_communes_refreshed_online_are_kept_unless_forced(france, db):
 
 def test_the_command_prints_counts(france, db):
     out = StringIO()
-    call_command("load_territories", stdout=out)
+    call_command("load_territories", verbosity=2, stdout=out)
     assert "communes: 0 created, 0 updated, 34969 unchanged" in out.getvalue()
+    out = StringIO()
+    call_command("load_territories", stdout=out)
+    one_line = out.getvalue()  # in the console's language, the count grouped as it writes it
+    assert one_line.count("\n") == 1
+    assert "34969" in one_line.replace("\xa0", "").replace(",", "").replace(" ", "")
 
 
 def test_reference_files_sit_beside_the_module():

@@ -23,4 +23,5 @@ class Command(BaseCommand):
             with mo_path.open("wb") as mo_file:
                 write_mo(mo_file, catalog, use_fuzzy=False)
             count += 1
-        self.stdout.write(f"{count} catalogue(s) compiled")
+        if options.get("verbosity", 1):
+            self.stdout.write(f"{count} catalogue(s) compiled")

@@ -37,21 +37,8 @@
   var map = L.map("map", { keyboard: true, zoomControl: true, minZoom: 3, maxZoom: 18, preferCanvas: false });
   map.setView(center, zoom);
 
-  /* ---- background: tiles when configured, else the département outlines ---- */
-  if (config.tilesUrl) {
-    L.tileLayer(config.tilesUrl, { attribution: config.tilesAttribution, maxZoom: 19 }).addTo(map);
-  } else if (config.outlinesUrl) {
-    fetch(config.outlinesUrl, { credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (geojson) {
-        if (!geojson) { return; }
-        L.geoJSON(geojson, {
-          interactive: false,
-          style: { color: "#6b7a73", weight: 1, fillColor: "#eef3f0", fillOpacity: 1 }
-        }).addTo(map).bringToBack();
-      })
-      .catch(function () { /* the map still works without its background */ });
-  }
+  /* ---- background: tiles, with the département outlines beneath (background.js) ---- */
+  window.tisserMapBackground(map, config);
 
   var clusterLayer = L.layerGroup().addTo(map);
   var pointLayer = L.markerClusterGroup({

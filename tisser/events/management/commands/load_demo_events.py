@@ -1,26 +1,34 @@
-"""`manage.py load_demo_events`: the seeds' events on the demo network; twice changes nothing."""
+"""`manage.py load_demo_events`: the events of the two newsletters at their dates, and
+events to come dated from today, on the demo network; twice changes nothing."""
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from tisser.core.console import ConsoleCommand, number
 from tisser.directory.models import Organisation
 from tisser.events.demo import load_demo_events
 
 
-class Command(BaseCommand):
-    help = "Load the events of the two newsletters, dated from today (idempotent)."
+class Command(ConsoleCommand):
+    help = "Load the demo agenda: the newsletters' events and events to come (idempotent)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args, verbosity=1, **options):
         if not Organisation.objects.filter(slug="apes-hauts-de-france").exists():
-            raise CommandError("The demo network is not loaded: run `manage.py load_demo` first.")
+            raise CommandError(_("The demo network is not loaded: run manage.py load_demo first."))
         result = load_demo_events()
-        if result["events"]:
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"Demo agenda: {len(result['events'])} events added, "
-                    f"{result['registrations']} registrations."
-                )
-            )
+        if not verbosity:
+            return
+        if added := len(result["events"]):
+            line = ngettext(
+                "Demo agenda: %(events)s event added.",
+                "Demo agenda: %(events)s events added.",
+                added,
+            ) % {"events": number(added)}
         else:
-            self.stdout.write(f"Demo agenda already loaded ({result['total']} events).")
-        self.stdout.write(f"The agenda is at {settings.SITE_URL}/agenda/")
+            line = ngettext(
+                "Demo agenda already loaded (%(events)s event).",
+                "Demo agenda already loaded (%(events)s events).",
+                result["total"],
+            ) % {"events": number(result["total"])}
+        self.stdout.write(line)

@@ -1,26 +1,37 @@
-"""`manage.py load_demo_publications`: the seed's events, articles, resources and the
-Infolettre of 28 May 2026, on the demo network of `load_demo`. Twice changes nothing."""
+"""`manage.py load_demo_publications`: the Infolettres of June 2025 and of 28 May 2026 as
+sent issues, their articles and resources, and the demo's subscribers; twice changes
+nothing."""
 
-from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
+
+from tisser.core.console import ConsoleCommand, number
 
 
-class Command(BaseCommand):
-    help = "Load the demo publications (idempotent)."
+class Command(ConsoleCommand):
+    help = "Load the demo publications: the two newsletters sent, subscribers (idempotent)."
 
-    def handle(self, *args, **options):
-        from django.conf import settings
-
+    def handle(self, *args, verbosity=1, **options):
         from tisser.publications.demo import load_demo_publications
+        from tisser.publications.models import Subscription
 
         result = load_demo_publications()
-        newsletter = result["newsletter"]
-        if result["created_newsletter"] or result["articles"] or result["resources"]:
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"Demo publications: {result['articles']} articles, "
-                    f"{result['resources']} resources, the newsletter “{newsletter.title}”."
-                )
+        if not verbosity:
+            return
+        readers = Subscription.objects.filter(
+            mailing_list__slug="infolettre", status=Subscription.Status.ACTIVE
+        ).count()
+        if result["created_newsletters"] or result["subscribers"]:
+            line = ngettext(
+                "Demo newsletter: the issues of June 2025 and 28 May 2026 sent, %(readers)s "
+                "subscriber.",
+                "Demo newsletter: the issues of June 2025 and 28 May 2026 sent, %(readers)s "
+                "subscribers.",
+                readers,
             )
         else:
-            self.stdout.write("Demo publications already loaded: nothing to add.")
-        self.stdout.write(f"Newsletter: {settings.SITE_URL}{newsletter.get_absolute_url()}")
+            line = ngettext(
+                "Demo newsletter already loaded (%(readers)s subscriber).",
+                "Demo newsletter already loaded (%(readers)s subscribers).",
+                readers,
+            )
+        self.stdout.write(line % {"readers": number(readers)})

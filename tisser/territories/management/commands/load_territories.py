@@ -1,13 +1,12 @@
 """`manage.py load_territories`: load the shipped régions, départements, EPCI and communes."""
 
-import time
+from django.utils.translation import ngettext
 
-from django.core.management.base import BaseCommand
-
+from tisser.core.console import ConsoleCommand, number
 from tisser.territories import services
 
 
-class Command(BaseCommand):
+class Command(ConsoleCommand):
     help = (
         "Load the French régions, départements (with outlines), EPCI and communes (with "
         "centroids) shipped with Tisser. Idempotent: a second run changes nothing."
@@ -27,11 +26,26 @@ class Command(BaseCommand):
             help="also overwrite communes refreshed from the geo API with the shipped values",
         )
 
-    def handle(self, *args, departements=None, force=False, **options):
-        started = time.monotonic()
+    def handle(self, *args, departements=None, force=False, verbosity=1, **options):
         report = services.load_reference_data(departements=departements, force=force)
-        for line in report.lines():
-            self.stdout.write(line)
-        self.stdout.write(
-            self.style.SUCCESS(f"Territories loaded in {time.monotonic() - started:.1f} s")
-        )
+        if verbosity > 1:  # the details, for whoever asks (-v 2)
+            for line in report.lines():
+                self.stdout.write(line)
+        if not verbosity:
+            return
+        communes = report.counts.get("communes")
+        changed = sum(c.created + c.updated for c in report.counts.values())
+        total = (communes.created + communes.updated + communes.unchanged) if communes else 0
+        if changed:
+            line = ngettext(
+                "Territories loaded: %(communes)s commune.",
+                "Territories loaded: %(communes)s communes.",
+                total,
+            )
+        else:
+            line = ngettext(
+                "Territories already loaded (%(communes)s commune).",
+                "Territories already loaded (%(communes)s communes).",
+                total,
+            )
+        self.stdout.write(line % {"communes": number(total)})
