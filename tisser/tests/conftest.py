@@ -10,7 +10,6 @@ DEMO_COMMANDS = (
     "load_demo",
     "load_demo_memberships",
     "load_demo_events",
-    "load_demo_events_staff",
     "load_demo_governance",
     "load_demo_publications",
     "load_demo_observatory",
