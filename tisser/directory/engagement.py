@@ -111,6 +111,11 @@ def register(contributor: Contributor) -> None:
     _contributors.append(contributor)
 
 
+def unregister(contributor: Contributor) -> None:
+    if contributor in _contributors:
+        _contributors.remove(contributor)
+
+
 def contributors() -> list[Contributor]:
     return list(_contributors)
 

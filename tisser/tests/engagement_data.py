@@ -25,8 +25,8 @@ def build() -> dict:
     from tisser.publications.models import MailingList, Subscription
     from tisser.publications.models_sending import Campaign, Delivery
 
-    coop = Organisation.objects.create(name="Coop Manau", slug="coop-manau", is_member=True)
-    other = Organisation.objects.create(name="Les Cabanes", slug="les-cabanes", is_member=True)
+    coop = Organisation.objects.create(name="Coop Manau", slug="manau", is_member=True)
+    other = Organisation.objects.create(name="Les Cabanes", slug="cabanes", is_member=True)
     keep = Person.objects.create(
         first_name="Claire", last_name="Benali", email="claire@coop-manau.example.org"
     )
