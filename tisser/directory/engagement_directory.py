@@ -161,6 +161,15 @@ class DirectoryContributor(Contributor):
 
 
 def _merge_detail(event: PersonEvent) -> str:
+    detail = event.detail or {}
+    if event.action == PersonEvent.Action.EDITED:
+        labels = []
+        for name in detail.get("fields", []):
+            try:
+                labels.append(str(Person._meta.get_field(name).verbose_name))
+            except Exception:
+                labels.append(str(name))
+        return ", ".join(labels)
     if event.action != PersonEvent.Action.MERGED:
         return ""
-    return _("Former record #%(id)s") % {"id": (event.detail or {}).get("merged_id", "?")}
+    return _("Former record #%(id)s") % {"id": detail.get("merged_id", "?")}

@@ -257,6 +257,7 @@ class PersonEvent(models.Model):
         EXPORTED = "exported", _("Data exported")
         ERASED = "erased", _("Data erased")
         MERGED = "merged", _("Merged with a duplicate")
+        EDITED = "edited", _("Details changed")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("when"), auto_now_add=True)
@@ -269,7 +270,8 @@ class PersonEvent(models.Model):
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    #: what a merge moved and which fields it filled (no names once erased)
+    #: what a merge moved and which fields it filled, or which fields an edit changed
+    #: (their names only: no value to erase later)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
 
     class Meta:

@@ -158,6 +158,10 @@ def erase_person(person_id: int, *, actor) -> Person:
         # Consents stay as the record of what was agreed, without the free text that
         # could name the person.
         person.consents.update(source="")
+        # A merge's history entry keeps what moved, not the name the duplicate had.
+        for event in person.events.filter(action=PersonEvent.Action.MERGED):
+            event.detail = {k: v for k, v in (event.detail or {}).items() if k != "merged_name"}
+            event.save(update_fields=["detail"])
         if person.user_id:
             _erase_account(person.user_id)
         PersonEvent.objects.create(person=person, author=actor, action=PersonEvent.Action.ERASED)

@@ -84,7 +84,7 @@ def person_form(request, pk=None):
     if request.method == "POST" and form.is_valid():
         try:
             if person:
-                person = services.update_person(person, form.to_data())
+                person = services.update_person(person, form.to_data(), by=request.user)
             else:
                 person = services.create_person(form.to_data())
         except ValidationError as error:

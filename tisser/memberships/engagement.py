@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from tisser.directory.engagement import Contributor, Entry, Fact, MoveLine
 from tisser.directory.models import Affiliation
 
-from .models import Membership, Payment
+from .models import Membership, Payment, Reminder
 
 KIND = "memberships"
 
@@ -65,11 +65,24 @@ class MembershipsContributor(Contributor):
         return _entries(memberships, payments, limit)
 
     def organisation_entries(self, organisation, *, kinds, limit):
-        if KIND not in kinds:
-            return []
-        memberships = Membership.objects.filter(organisation=organisation)
-        payments = Payment.objects.filter(membership__organisation=organisation)
-        return _entries(memberships, payments, limit)
+        entries: list[Entry] = []
+        if KIND in kinds:
+            memberships = Membership.objects.filter(organisation=organisation)
+            payments = Payment.objects.filter(membership__organisation=organisation)
+            entries += _entries(memberships, payments, limit)
+        if "emails" in kinds:  # renewal reminders are emails sent to the organisation
+            reminders = Reminder.objects.filter(organisation=organisation).select_related("year")
+            for reminder in reminders.order_by("-sent_at")[:limit]:
+                entries.append(
+                    Entry(
+                        at=reminder.sent_at,
+                        kind="emails",
+                        title=_("Renewal reminder %(year)s") % {"year": reminder.year.year},
+                        detail=f"{reminder.get_kind_display()} · {reminder.email}",
+                        url=reverse("memberships:staff_memberships"),
+                    )
+                )
+        return entries
 
     def facts(self, *, person=None, organisation=None):
         validated = Membership.objects.filter(status=Membership.Status.VALIDATED)

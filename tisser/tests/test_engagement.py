@@ -131,3 +131,12 @@ def test_erasure_covers_every_app(data):
     # The registration itself stays (counts hold), on the anonymised person.
     data["registration"].refresh_from_db()
     assert data["registration"].person.erased_at is not None
+
+
+def test_an_edit_is_in_the_history_by_field_name_only(data, admin_client):
+    from tisser.directory import services
+
+    services.update_person(data["keep"], {"phone": "07 00 00 00 09"}, by=None)
+    entries = engagement.person_timeline(data["keep"], kinds={"changes"})
+    assert entries and "07 00" not in " ".join(e.title + e.detail for e in entries)
+    assert any(e.detail for e in entries)

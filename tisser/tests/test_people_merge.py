@@ -224,3 +224,12 @@ def test_unknown_ids_give_404(data, admin_client):
     assert response.status_code == 404
     assert admin_client.get("/gestion/personnes/999999/historique/").status_code == 404
     assert admin_client.get("/gestion/organisations/999999/historique/").status_code == 404
+
+
+def test_erasing_the_kept_person_removes_the_duplicates_name_from_the_history(data):
+    from tisser.directory import services_privacy
+
+    keep = _merge(data)
+    services_privacy.erase_person(keep.pk, actor=None)
+    event = PersonEvent.objects.get(person=keep, action=PersonEvent.Action.MERGED)
+    assert "merged_name" not in event.detail and event.detail["merged_id"] == data["dup"].pk

@@ -74,6 +74,7 @@ class Migration(migrations.Migration):
                     ("exported", "Data exported"),
                     ("erased", "Data erased"),
                     ("merged", "Merged with a duplicate"),
+                    ("edited", "Details changed"),
                 ],
                 max_length=20,
                 verbose_name="action",
