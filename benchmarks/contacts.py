@@ -13,7 +13,8 @@ here). Then time, server-side through Django's test client (wall and this proces
 - `people_dedup_s`: `queries_people.duplicate_pairs()` + grouping over every person.
 
 `TISSER_BENCH_SCALE` (default 1.0) scales every count for a quick run (0.02: a minute).
-Writes benchmarks/results/contacts-postgresql.json.
+`TISSER_BENCH_KEEP=1` keeps the database after the run and measures again on it without
+rebuilding (to study a plan). Writes benchmarks/results/contacts-postgresql.json.
 
     make bench NAME=contacts    # or: .venv/bin/python benchmarks/contacts.py
 """
@@ -45,6 +46,48 @@ ENTRIES = int(2_000_000 * SCALE)
 ITERATIONS = int(os.environ.get("TISSER_BENCH_ITERATIONS", "200"))
 SEED = 1
 BenchDatabase.PG_NAME = "bench_contacts"  # never another checkout's database
+KEEP = os.environ.get("TISSER_BENCH_KEEP") == "1"
+
+
+class ContactsDatabase(BenchDatabase):
+    """The bench database; with TISSER_BENCH_KEEP=1 it outlives the run and is reused."""
+
+    def __enter__(self):
+        if KEEP and self._exists():
+            from common import PG_HOST, PG_PORT
+
+            os.environ["DATABASE_URL"] = f"postgres://postgres@{PG_HOST}:{PG_PORT}/{self.PG_NAME}"
+            os.environ.setdefault("TISSER_DEBUG", "0")
+            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tisser.settings")
+            sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+            import django
+
+            django.setup()
+            self.reused = True
+            return self
+        self.reused = False
+        return super().__enter__()
+
+    def __exit__(self, *exc):
+        if not KEEP:
+            return super().__exit__(*exc)
+        from django.db import connections
+
+        connections.close_all()
+        self.tmp.cleanup()
+
+    def _exists(self) -> bool:
+        import psycopg
+        from common import PG_HOST, PG_PORT
+
+        with psycopg.connect(
+            host=PG_HOST, port=PG_PORT, user="postgres", dbname="postgres", autocommit=True
+        ) as conn:
+            found = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [self.PG_NAME]
+            ).fetchone()
+        return found is not None
+
 
 FIRST_NAMES = [
     "Claire", "Hugo", "Marie", "Jean", "Léa", "Louis", "Camille", "Nicolas", "Inès", "Yann",
@@ -307,6 +350,14 @@ def build(rng: random.Random) -> dict:
     return {"people": person_ids, "organisations": org_ids, "busy": busy}
 
 
+def reuse() -> dict:
+    """What `build` returns, read from a kept database."""
+    from tisser.directory.models import Organisation, Person
+
+    org_ids = ids(Organisation)
+    return {"people": ids(Person), "organisations": org_ids, "busy": org_ids[:20]}
+
+
 def analyse_database() -> None:
     from django.db import connection
 
@@ -315,7 +366,7 @@ def analyse_database() -> None:
 
 
 def measure(database: str) -> None:
-    with BenchDatabase(database):
+    with ContactsDatabase(database) as bench:
         from django.core.management import call_command
         from django.db import connection
         from django.test import Client
@@ -326,8 +377,11 @@ def measure(database: str) -> None:
         call_command("migrate", verbosity=0)
         rng = random.Random(SEED)
         started = time.perf_counter()
-        data = build(rng)
-        analyse_database()
+        if bench.reused:
+            data = reuse()
+        else:
+            data = build(rng)
+            analyse_database()
         build_s = time.perf_counter() - started
         counts = {}
         with connection.cursor() as cursor:
@@ -350,8 +404,10 @@ def measure(database: str) -> None:
         )
         print(f"   built in {build_s:.0f} s: {counts}", flush=True)
 
-        staff = User.objects.create_user(
-            email="bench@example.org", password="x" * 16, staff_role="editor"
+        staff = User.objects.filter(email="bench@example.org").first() or (
+            User.objects.create_user(
+                email="bench@example.org", password="x" * 16, staff_role="editor"
+            )
         )
         client = Client(SERVER_NAME="localhost")
         client.force_login(staff)
@@ -411,7 +467,7 @@ def measure(database: str) -> None:
             "people_dedup_cpu_s": round(dedup_cpu_s, 2),
             "duplicate_pairs": len(pairs),
             "duplicate_groups": len(groups),
-            "build_s": round(build_s, 1),
+            "build_s": None if bench.reused else round(build_s, 1),
             **segment_metrics,
         }
         params = {

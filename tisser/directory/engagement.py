@@ -35,7 +35,7 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 #: entries per contributor and per page: enough for a screen, bounded for speed
-TIMELINE_LIMIT = 100
+TIMELINE_LIMIT = 50
 
 
 @dataclass(frozen=True)

@@ -10,20 +10,24 @@ from django.db import connection
 
 from .models import Affiliation, Person
 
-# Pairs of the same folded name (an index range each), kept when they share a phone or an
-# organisation; the same SQL on SQLite and PostgreSQL.
+# Two equi-joins the database answers with hashes or the (name_key, phone_key) index,
+# whatever the spread of names: the same name and phone; the same name in the same
+# organisation. The same SQL on SQLite and PostgreSQL.
 _PAIRS_SQL = """
 SELECT a.id, b.id FROM {person} a
-JOIN {person} b ON b.name_key = a.name_key AND b.id > a.id
-WHERE a.name_key <> '' AND a.erased_at IS NULL AND b.erased_at IS NULL
-AND (
-    (a.phone_key <> '' AND b.phone_key = a.phone_key)
-    OR EXISTS (
-        SELECT 1 FROM {affiliation} fa JOIN {affiliation} fb
-        ON fb.organisation_id = fa.organisation_id AND fb.person_id = b.id
-        WHERE fa.person_id = a.id
-    )
-)
+JOIN {person} b ON b.name_key = a.name_key AND b.phone_key = a.phone_key AND b.id > a.id
+WHERE a.name_key <> '' AND a.phone_key <> '' AND a.erased_at IS NULL AND b.erased_at IS NULL
+UNION
+SELECT a.person_id, b.person_id FROM (
+    SELECT f.organisation_id, p.name_key, f.person_id FROM {affiliation} f
+    JOIN {person} p ON p.id = f.person_id
+    WHERE p.name_key <> '' AND p.erased_at IS NULL
+) a JOIN (
+    SELECT f.organisation_id, p.name_key, f.person_id FROM {affiliation} f
+    JOIN {person} p ON p.id = f.person_id
+    WHERE p.name_key <> '' AND p.erased_at IS NULL
+) b ON b.organisation_id = a.organisation_id AND b.name_key = a.name_key
+    AND b.person_id > a.person_id
 """
 
 
@@ -35,7 +39,7 @@ def duplicate_pairs() -> list[tuple[int, int]]:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        return [(low, high) for low, high in cursor.fetchall()]
+        return sorted((low, high) for low, high in cursor.fetchall())
 
 
 def duplicate_groups(pairs) -> list[list[int]]:
