@@ -19,6 +19,11 @@ class DirectoryConfig(AppConfig):
 
         staff_home.register()
 
+        from . import engagement
+        from .engagement_directory import DirectoryContributor
+
+        engagement.register(DirectoryContributor())
+
         from .services_privacy import own_data
 
         personal_data.register("contacts", own_data)

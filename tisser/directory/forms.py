@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from tisser.core.richtext import RichTextarea
 
 from . import services
-from .models import Category, Consent, LegalForm, Organisation, WorkforceBand
+from .models import Category, Consent, LegalForm, Organisation, Person, WorkforceBand
 
 BLANK = [("", "—")]
 
@@ -270,6 +270,29 @@ class MergeChoiceForm(forms.Form):
                 _("No organisation found for “%(value)s”."), params={"value": text}
             )
         return org
+
+
+class PersonMergeChoiceForm(forms.Form):
+    """Pick the other person: their email address or their number."""
+
+    other = forms.CharField(
+        label=_("Duplicate to merge into this person"),
+        max_length=254,
+        help_text=_("Their email address, or their number (end of their page's address)."),
+    )
+
+    def clean_other(self):
+        text = self.cleaned_data["other"].strip().rstrip("/")
+        person = None
+        if "@" in text:
+            person = Person.objects.filter(email=text.lower()).first()
+        else:
+            digits = text.rsplit("/", 1)[-1].strip()
+            if digits.isdigit() and len(digits) <= 18:
+                person = Person.objects.filter(pk=int(digits)).first()
+        if person is None:
+            raise ValidationError(_("No person found for “%(value)s”."), params={"value": text})
+        return person
 
 
 class ImportForm(forms.Form):

@@ -200,6 +200,9 @@ class Person(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     #: set when the person's data was erased (GDPR): the row stays so links to it hold
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
+    # Matching keys beyond the email (people_keys): kept by save(), filled by bulk writers.
+    name_key = models.CharField(max_length=200, editable=False, default="")
+    phone_key = models.CharField(max_length=20, editable=False, default="")
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -210,11 +213,41 @@ class Person(models.Model):
                 fields=["email"], condition=~Q(email=""), name="person_unique_email"
             )
         ]
+        indexes = [
+            # Duplicates: the same folded name, then the same phone (one index serves both).
+            models.Index(fields=["name_key", "phone_key"], name="person_match_keys"),
+        ]
 
     def __str__(self):
         if self.erased_at:
             return str(_("Erased person #%(id)s") % {"id": self.pk})
         return f"{self.first_name} {self.last_name}".strip() or self.email
+
+    def save(self, *args, **kwargs):
+        """Keep the matching keys in step with the name and phone they are made of."""
+        from .people_keys import person_keys
+
+        keys = person_keys(first_name=self.first_name, last_name=self.last_name, phone=self.phone)
+        self.name_key, self.phone_key = keys["name_key"], keys["phone_key"]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"first_name", "last_name", "phone"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "name_key", "phone_key"}
+        super().save(*args, **kwargs)
+
+
+class MergedPerson(models.Model):
+    """The number of a person merged into another: their old links lead to the kept one."""
+
+    old_id = models.PositiveBigIntegerField(_("former number"), unique=True)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="merged_aliases")
+    merged_at = models.DateTimeField(_("merged on"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("merged person")
+        verbose_name_plural = _("merged people")
+
+    def __str__(self):
+        return f"#{self.old_id} → {self.person_id}"
 
 
 class PersonEvent(models.Model):
@@ -223,6 +256,8 @@ class PersonEvent(models.Model):
     class Action(models.TextChoices):
         EXPORTED = "exported", _("Data exported")
         ERASED = "erased", _("Data erased")
+        MERGED = "merged", _("Merged with a duplicate")
+        EDITED = "edited", _("Details changed")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("when"), auto_now_add=True)
@@ -235,6 +270,9 @@ class PersonEvent(models.Model):
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    #: what a merge moved and which fields it filled, or which fields an edit changed
+    #: (their names only: no value to erase later)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]

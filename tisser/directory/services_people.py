@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Affiliation, Consent, Organisation, Person
+from .models import Affiliation, Consent, Organisation, Person, PersonEvent
 
 # --- people -------------------------------------------------------------------------
 
@@ -65,14 +65,30 @@ def create_person(data: dict) -> Person:
 
 
 @transaction.atomic
-def update_person(person: Person, data: dict) -> Person:
+def update_person(person: Person, data: dict, *, by=None) -> Person:
+    """Change a contact's details, on the locked row: an edit that comes after a merge
+    took the record away is refused, never saved as a new record."""
     cleaned = _clean_person(data)
+    locked = Person.objects.select_for_update().filter(pk=person.pk).first()
+    if locked is None:
+        raise ValidationError(
+            _("This record was merged into another one meanwhile: nothing was changed.")
+        )
+    person = locked
     _check_email_free(cleaned.get("email", ""), person)
+    changed = [field for field, value in cleaned.items() if getattr(person, field) != value]
     for field, value in cleaned.items():
         setattr(person, field, value)
     if not (person.first_name or person.last_name or person.email):
         raise ValidationError(_("Give at least a name or an email address."))
-    person.save()
+    person.save(force_update=True)
+    if changed:  # the history says which fields, never their values (nothing to erase)
+        PersonEvent.objects.create(
+            person=person,
+            author=by if getattr(by, "is_authenticated", False) else None,
+            action=PersonEvent.Action.EDITED,
+            detail={"fields": changed},
+        )
     return person
 
 

@@ -1,5 +1,6 @@
 """A person's data on request (GDPR): export it as JSON, or erase it.
 
+Each app adds its part of both through `engagement` (its `export` and `erase`).
 Erasure anonymises rather than deletes: rows of other apps (memberships, registrations,
 votes…) keep pointing to the same person, so counts and totals stay right, but nothing
 left on the row or on the linked account identifies anyone.
@@ -11,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from . import engagement
 from .models import Affiliation, Person, PersonEvent
 from .models_proposals import Proposal
 
@@ -20,7 +22,15 @@ def _when(value):
 
 
 def person_data(person: Person) -> dict:
-    """Everything the contacts base holds about this person, as JSON-ready values."""
+    """Everything Tisser holds about this person, as JSON-ready values: the contacts
+    base's part, then each app's (registrations, memberships, subscriptions…) through
+    `engagement`."""
+    data = _directory_data(person)
+    data.update(engagement.export(person))
+    return data
+
+
+def _directory_data(person: Person) -> dict:
     user = person.user
     return {
         "person": {
@@ -120,6 +130,9 @@ def erase_person(person_id: int, *, actor) -> Person:
         person = Person.objects.select_for_update().get(pk=person_id)
         if person.erased_at:
             return person
+        # Each app first erases what it holds (answers, deliveries' copies of the name…),
+        # while the address that finds some of it is still there.
+        engagement.erase(person)
         # Their proposals stay (the moderation history), without who sent them.
         Proposal.objects.filter(pk__in=[p.pk for p in _proposals_of(person)]).update(
             proposer_name="", proposer_email="", submitted_by=None, contact_consent=False
@@ -145,6 +158,10 @@ def erase_person(person_id: int, *, actor) -> Person:
         # Consents stay as the record of what was agreed, without the free text that
         # could name the person.
         person.consents.update(source="")
+        # A merge's history entry keeps what moved, not the name the duplicate had.
+        for event in person.events.filter(action=PersonEvent.Action.MERGED):
+            event.detail = {k: v for k, v in (event.detail or {}).items() if k != "merged_name"}
+            event.save(update_fields=["detail"])
         if person.user_id:
             _erase_account(person.user_id)
         PersonEvent.objects.create(person=person, author=actor, action=PersonEvent.Action.ERASED)

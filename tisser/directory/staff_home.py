@@ -49,6 +49,7 @@ def register() -> None:
             (_("Organisations"), "directory:staff_list"),
             (_("People"), "directory:staff_people"),
             (_("Possible duplicates"), "directory:staff_duplicates"),
+            (_("Duplicate people"), "directory:staff_person_duplicates"),
             (_("Map proposals"), "directory:moderation"),
             (_("Representation requests"), "directory:staff_claims"),
             (_("Import"), "directory:staff_import"),

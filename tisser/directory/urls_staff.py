@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from . import views_claims, views_staff, views_staff_imports, views_staff_people
+from . import (
+    views_claims,
+    views_staff,
+    views_staff_imports,
+    views_staff_merge_people,
+    views_staff_people,
+    views_staff_timeline,
+)
 
 urlpatterns = [
     path("organisations/", views_staff.organisation_list, name="staff_list"),
@@ -21,6 +28,27 @@ urlpatterns = [
     path("organisations/<int:pk>/fusionner/", views_staff.merge_choose, name="staff_merge_choose"),
     path("fusion/", views_staff.merge, name="staff_merge"),
     path("doublons/", views_staff.duplicates, name="staff_duplicates"),
+    path(
+        "organisations/<int:pk>/historique/",
+        views_staff_timeline.organisation_timeline,
+        name="staff_timeline",
+    ),
+    path(
+        "personnes/doublons/",
+        views_staff_merge_people.person_duplicates,
+        name="staff_person_duplicates",
+    ),
+    path("personnes/fusion/", views_staff_merge_people.person_merge, name="staff_person_merge"),
+    path(
+        "personnes/<int:pk>/fusionner/",
+        views_staff_merge_people.person_merge_choose,
+        name="staff_person_merge_choose",
+    ),
+    path(
+        "personnes/<int:pk>/historique/",
+        views_staff_timeline.person_timeline,
+        name="staff_person_timeline",
+    ),
     path(
         "organisations/export.<str:fmt>",
         views_staff_imports.export_organisations,

@@ -4,7 +4,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from . import queries_staff, services, services_privacy
 from .forms import AffiliationForm, ConsentForm, PersonForm, apply_errors
 from .models import Affiliation, Person
 from .views_staff import PAGE_SIZE, posted_data, staff_required
+from .views_staff_merge_people import follows_merges
 
 PERSON_SORTS = (
     Sort("name", gettext_lazy("Name"), ("last_name", "first_name")),
@@ -67,6 +68,7 @@ def _detail_context(person, **forms):
 
 
 @staff_required
+@follows_merges
 def person_detail(request, pk):
     person = get_object_or_404(Person, pk=pk)
     return render(request, "directory/staff/person_detail.html", _detail_context(person))
@@ -74,13 +76,15 @@ def person_detail(request, pk):
 
 @staff_required
 def person_form(request, pk=None):
+    if pk is not None and not Person.objects.filter(pk=pk).exists():
+        return _merged_form(request, pk=pk)
     person = get_object_or_404(Person, pk=pk) if pk else None
     initial = {f: getattr(person, f) for f in services.PERSON_FIELDS} if person else None
     form = PersonForm(posted_data(request)[0], initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             if person:
-                person = services.update_person(person, form.to_data())
+                person = services.update_person(person, form.to_data(), by=request.user)
             else:
                 person = services.create_person(form.to_data())
         except ValidationError as error:
@@ -94,6 +98,11 @@ def person_form(request, pk=None):
         {"form": form, "person": person},
         status=400 if form.errors else 200,
     )
+
+
+@follows_merges
+def _merged_form(request, pk):
+    raise Http404
 
 
 @staff_required

@@ -10,3 +10,9 @@ class GovernanceConfig(AppConfig):
         from . import staff_home
 
         staff_home.register()
+
+        from tisser.directory import engagement
+
+        from .engagement import GovernanceContributor
+
+        engagement.register(GovernanceContributor())

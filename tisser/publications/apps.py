@@ -16,3 +16,9 @@ class PublicationsConfig(AppConfig):
         from . import staff_home
 
         staff_home.register()
+
+        from tisser.directory import engagement
+
+        from .engagement import PublicationsContributor
+
+        engagement.register(PublicationsContributor())
