@@ -19,6 +19,10 @@ class DirectoryConfig(AppConfig):
 
         staff_home.register()
 
+        from . import segment_conditions
+
+        segment_conditions.register()
+
         from .services_privacy import own_data
 
         personal_data.register("contacts", own_data)

@@ -10,3 +10,7 @@ class MembershipsConfig(AppConfig):
         from . import staff_home
 
         staff_home.register()
+
+        from . import segment_conditions
+
+        segment_conditions.register()

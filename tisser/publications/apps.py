@@ -16,3 +16,7 @@ class PublicationsConfig(AppConfig):
         from . import staff_home
 
         staff_home.register()
+
+        from . import segment_conditions
+
+        segment_conditions.register()
