@@ -39,10 +39,7 @@ def affiliated(params: dict):
     """A verified link (or a verified representation) to an organisation matching the
     parameters: all of them apply to the same organisation."""
     links = Affiliation.objects.filter(person=OuterRef("pk"))
-    if params.get("role") == "representative":
-        links = links.representatives()
-    else:
-        links = links.verified()
+    links = links.representatives() if params.get("role") == "representative" else links.verified()
     links = links.exclude(organisation__status=Organisation.Status.ARCHIVED)
     if "departement" in params:
         links = links.filter(organisation__commune__departement_id=params["departement"])

@@ -237,7 +237,7 @@ def _node(data, depth: int, budget: _Budget) -> dict:
         return {"condition": key, "params": condition.clean(data.get("params"))}
     if len(data) != 1:
         raise SegmentError(_("A node is either “and”, “or”, “not” or a condition."))
-    (operator, value), = data.items()
+    ((operator, value),) = data.items()
     if operator == "not":
         return {"not": _node(value, depth + 1, budget)}
     if operator in ("and", "or"):
@@ -296,7 +296,10 @@ class Row:
 
     @property
     def fields(self) -> list[tuple[Param, str]]:
-        return [(p, "" if self.values.get(p.name) is None else str(self.values.get(p.name))) for p in self.condition.params]
+        return [
+            (p, "" if self.values.get(p.name) is None else str(self.values.get(p.name)))
+            for p in self.condition.params
+        ]
 
 
 def rows_from_tree(node: dict) -> tuple[str, list[Row]] | None:

@@ -49,9 +49,7 @@ urlpatterns = [
     path("segments/", views_segments.segment_list, name="staff_segments"),
     path("segments/recherche/", views_segments.segment_search, name="staff_segments_search"),
     path("segments/compte/", views_segments.segment_count, name="staff_segments_count"),
-    path(
-        "segments/export.<str:fmt>", views_segments.segment_export, name="staff_segments_export"
-    ),
+    path("segments/export.<str:fmt>", views_segments.segment_export, name="staff_segments_export"),
     path("segments/enregistrer/", views_segments.segment_save, name="staff_segments_save"),
     path(
         "segments/<int:pk>/supprimer/",

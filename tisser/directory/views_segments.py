@@ -161,9 +161,7 @@ def segment_list(request):
 def segment_save(request):
     existing = None
     if request.POST.get("segment"):
-        existing = get_object_or_404(
-            Segment, pk=query_params.identifier(request.POST, "segment")
-        )
+        existing = get_object_or_404(Segment, pk=query_params.identifier(request.POST, "segment"))
     try:
         segment = services_segments.save_segment(
             request.POST.get("name", ""),

@@ -23,9 +23,7 @@ def member_in_year(params: dict):
         status=Membership.Status.VALIDATED,
     )
     links = Affiliation.objects.filter(person=OuterRef("pk"))
-    links = (
-        links.representatives() if params.get("role") == "representative" else links.verified()
-    )
+    links = links.representatives() if params.get("role") == "representative" else links.verified()
     return Exists(links.filter(Exists(memberships)))
 
 

@@ -215,7 +215,12 @@ def test_or_and_nested(network):
     tree = {
         "or": [
             cond("attended", year=2026),
-            {"and": [cond("member", year=2026), {"not": cond("affiliated", role="representative")}]},
+            {
+                "and": [
+                    cond("member", year=2026),
+                    {"not": cond("affiliated", role="representative")},
+                ]
+            },
         ]
     }
     assert names(tree) == {"Chloe", "Emma"}
@@ -247,16 +252,16 @@ def test_the_count_is_one_query_with_exists(network, django_assert_num_queries):
         ('{"condition": "member", "params": {"year": "inf"}}', "valid"),
         ('{"condition": "member", "params": {"year": 1e309}}', "valid"),
         ('{"condition": "member", "params": {"year": NaN}}', "JSON"),
-        ('{"condition": "member", "params": {}}', "required"),
+        ('{"condition": "member", "params": {}}', "obligatoire"),
         ('{"condition": "member", "params": {"year": 2025, "colour": 1}}', "colour"),
         ('{"condition": "affiliated", "params": {"role": "boss"}}', "valid"),
         ('{"condition": "attended", "params": {"event": 999999}}', "999999"),
         ('{"xor": []}', "xor"),
         ('{"and": []}', "and"),
-        ("[]", "object"),
+        ("[]", "objet"),
         ('{"condition": "has_email", "params": {}, "extra": 1}', "extra"),
         ('{"condition": "affiliated", "params": {"departement": "8\\u00000"}}', "NUL"),
-        ("null", "object"),
+        ("null", "objet"),
     ],
 )
 def test_bad_definitions_are_refused_with_a_reason(network, data, message):
@@ -338,7 +343,9 @@ def test_adding_and_removing_rows_without_javascript(network, editor):
     assert [r.condition.key for r in rows] == ["member"]
     assert rows[0].values["year"] == str(timezone.localdate().year)
     response = editor.get(
-        search_url(**{"c0-type": "member", "c0-year": "2025", "c1-type": "has_email", "remove": "0"})
+        search_url(
+            **{"c0-type": "member", "c0-year": "2025", "c1-type": "has_email", "remove": "0"}
+        )
     )
     assert response.status_code == 302 and "remove" not in response["Location"]
     response = editor.get(response["Location"])
