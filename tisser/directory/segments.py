@@ -77,7 +77,7 @@ class Param:
             if isinstance(value, bool) or not isinstance(value, int | str):
                 raise SegmentError(self._invalid())
             text = str(value)
-            if not text.isdigit() or len(text) > 12:
+            if not (text.isascii() and text.isdigit()) or len(text) > 12:
                 raise SegmentError(self._invalid())
             number = int(text)
             if self.kind == "year":
