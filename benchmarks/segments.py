@@ -59,9 +59,7 @@ def realistic_segments() -> dict[str, dict]:
     from tisser.publications.models import MailingList
 
     years = sorted(
-        Session.objects.annotate(y=ExtractYear("starts_at"))
-        .values_list("y", flat=True)
-        .distinct()
+        Session.objects.annotate(y=ExtractYear("starts_at")).values_list("y", flat=True).distinct()
     )
     this_year = years[-1] if years else 2026
     last_year = years[-2] if len(years) > 1 else this_year - 1
@@ -232,10 +230,7 @@ def build(rng: random.Random) -> dict:
     copy_rows(
         Person,
         ["first_name", "last_name", "email"],
-        (
-            (f"P{i}", f"Nom{i % 5000}", f"p{i}@example.org" if i % 5 else "")
-            for i in range(people)
-        ),
+        ((f"P{i}", f"Nom{i % 5000}", f"p{i}@example.org" if i % 5 else "") for i in range(people)),
     )
     person_ids = ids(Person)
 
