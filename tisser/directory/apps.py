@@ -23,6 +23,9 @@ class DirectoryConfig(AppConfig):
         from .engagement_directory import DirectoryContributor
 
         engagement.register(DirectoryContributor())
+        from . import segment_conditions
+
+        segment_conditions.register()
 
         from .services_privacy import own_data
 

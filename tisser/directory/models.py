@@ -487,3 +487,4 @@ class OrganisationRevision(models.Model):
 
 from .models_imports import ImportJob, ImportJobBase  # noqa: E402,F401
 from .models_proposals import Proposal  # noqa: E402,F401
+from .models_segments import Segment  # noqa: E402,F401

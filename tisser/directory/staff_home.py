@@ -48,6 +48,7 @@ def register() -> None:
         [
             (_("Organisations"), "directory:staff_list"),
             (_("People"), "directory:staff_people"),
+            (_("Segments"), "directory:staff_segments"),
             (_("Possible duplicates"), "directory:staff_duplicates"),
             (_("Duplicate people"), "directory:staff_person_duplicates"),
             (_("Map proposals"), "directory:moderation"),

@@ -4,6 +4,7 @@ from django.urls import path
 
 from . import (
     views_claims,
+    views_segments,
     views_staff,
     views_staff_imports,
     views_staff_merge_people,
@@ -74,6 +75,16 @@ urlpatterns = [
         "personnes/export.<str:fmt>", views_staff_imports.export_people, name="staff_people_export"
     ),
     path("roles/<int:pk>/", views_staff_people.affiliation_edit, name="staff_affiliation"),
+    path("segments/", views_segments.segment_list, name="staff_segments"),
+    path("segments/recherche/", views_segments.segment_search, name="staff_segments_search"),
+    path("segments/compte/", views_segments.segment_count, name="staff_segments_count"),
+    path("segments/export.<str:fmt>", views_segments.segment_export, name="staff_segments_export"),
+    path("segments/enregistrer/", views_segments.segment_save, name="staff_segments_save"),
+    path(
+        "segments/<int:pk>/supprimer/",
+        views_segments.segment_delete,
+        name="staff_segments_delete",
+    ),
     path("demandes/", views_claims.claim_list, name="staff_claims"),
     path("demandes/<int:pk>/accepter/", views_claims.claim_accept, name="staff_claim_accept"),
     path("demandes/<int:pk>/refuser/", views_claims.claim_refuse, name="staff_claim_refuse"),

@@ -16,3 +16,6 @@ class EventsConfig(AppConfig):
         from .engagement import EventsContributor
 
         engagement.register(EventsContributor())
+        from . import segment_conditions
+
+        segment_conditions.register()

@@ -16,3 +16,6 @@ class MembershipsConfig(AppConfig):
         from .engagement import MembershipsContributor
 
         engagement.register(MembershipsContributor())
+        from . import segment_conditions
+
+        segment_conditions.register()

@@ -22,3 +22,6 @@ class PublicationsConfig(AppConfig):
         from .engagement import PublicationsContributor
 
         engagement.register(PublicationsContributor())
+        from . import segment_conditions
+
+        segment_conditions.register()

@@ -148,3 +148,24 @@ class ResourceForm(forms.ModelForm):
 class SuppressionForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
     detail = forms.CharField(label=_("Why"), max_length=300, required=False)
+
+
+class ServiceMessageForm(forms.Form):
+    """A service message to a saved segment (plain text: blank lines make paragraphs)."""
+
+    segment = forms.ModelChoiceField(
+        label=_("Segment"), queryset=None, empty_label=None, help_text=_("Who receives it.")
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Plain text; a blank line starts a new paragraph."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from tisser.directory.queries_segments import saved_segments
+
+        super().__init__(*args, **kwargs)
+        self.fields["segment"].queryset = saved_segments()

@@ -175,6 +175,19 @@ class Campaign(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
+    # Narrowed to a segment: only the list's subscribers who are in it (a segment never
+    # adds anyone). The conditions are copied when the send is confirmed, so editing or
+    # deleting the segment afterwards changes nothing of this campaign.
+    segment = models.ForeignKey(
+        "directory.Segment",
+        verbose_name=_("segment"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="campaigns",
+    )
+    segment_name = models.CharField(_("segment"), max_length=150, blank=True, default="")
+    segment_conditions = models.JSONField(_("segment conditions"), null=True, blank=True)
     messages_per_second = models.FloatField(
         _("messages per second"), default=0, help_text=_("0: the site's default.")
     )

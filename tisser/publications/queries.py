@@ -81,16 +81,28 @@ def list_counts():
     )
 
 
-def send_overview(newsletter: Newsletter) -> dict:
+def send_overview(newsletter: Newsletter, *, segment=None, segment_tree=None) -> dict:
     """What the send confirmation shows: the list, how many subscribers, those not
     written to (unsubscribed, suppressed, already received this issue), the recipients
-    left, the sender and the subject, and the campaigns of the issue so far."""
+    left, the sender and the subject, and the campaigns of the issue so far.
+
+    Narrowed by a segment (`segment_tree`, its checked conditions), every figure counts
+    the list's subscribers in the segment only, and `outside_segment` those left out."""
     from . import conf
     from .models import Suppression
     from .sending.engine import audience, received_by
 
     mailing_list = newsletter.mailing_list
     subscriptions = Subscription.objects.filter(mailing_list=mailing_list)
+    outside = 0
+    if segment_tree is not None:
+        from tisser.directory.queries_segments import people
+
+        every = subscriptions.filter(status=Subscription.Status.ACTIVE).exclude(person__email="")
+        subscriptions = subscriptions.filter(
+            person_id__in=people(segment_tree).order_by().values("pk")
+        )
+        outside = every.count() - every.filter(pk__in=subscriptions.values("pk")).count()
     active = subscriptions.filter(status=Subscription.Status.ACTIVE).exclude(person__email="")
     reachable = active.exclude(person__email__in=Suppression.objects.values("email"))
     campaigns = list(newsletter.campaigns.order_by("created_at", "id"))
@@ -100,7 +112,11 @@ def send_overview(newsletter: Newsletter) -> dict:
         "unsubscribed": subscriptions.filter(status=Subscription.Status.UNSUBSCRIBED).count(),
         "suppressed": active.count() - reachable.count(),
         "already_received": reachable.filter(person__email__in=received_by(newsletter.pk)).count(),
-        "recipients": audience(mailing_list, newsletter_id=newsletter.pk).count(),
+        "recipients": audience(
+            mailing_list, newsletter_id=newsletter.pk, segment=segment_tree
+        ).count(),
+        "segment": segment,
+        "outside_segment": outside,
         "sender": conf.from_email(),
         "subject": newsletter.subject,
         "earlier": [c for c in campaigns if c.status not in Campaign.ACTIVE and c.started_at],

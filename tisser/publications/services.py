@@ -210,9 +210,13 @@ def send_newsletter(
     user=None,
     confirmation_key: str = "",
     messages_per_second: float = 0,
+    segment=None,
 ) -> tuple[Campaign, bool]:
     """Send an issue, as confirmed by staff: create the campaign and start it in one
     transaction, so a refusal (an unknown merge tag) leaves nothing behind.
+
+    With a `segment` (a saved `directory.Segment`), only the list's subscribers in it
+    are written to; its conditions are copied onto the campaign.
 
     Returns (campaign, started). Nothing new is started, and the campaign already there
     is returned, when this confirmation was already used (a second click, the back
@@ -223,6 +227,7 @@ def send_newsletter(
 
     parts = email_parts(newsletter)
     check_merge_tags(parts["subject"], parts["html"], parts["text"])
+    conditions = segment_tree(segment) if segment is not None else None
     confirmation_key = (confirmation_key or "")[:40]
     with transaction.atomic():
         newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
@@ -245,11 +250,28 @@ def send_newsletter(
             messages_per_second=messages_per_second,
             created_by=user if getattr(user, "is_authenticated", False) else None,
             confirmation_key=confirmation_key,
+            segment=segment,
+            segment_name=segment.name if segment is not None else "",
+            segment_conditions=conditions,
         )
         publish_newsletter(newsletter)
         campaign_id = campaign.pk
         transaction.on_commit(lambda: prepare_and_send.delay(campaign_id))
     return campaign, True
+
+
+def segment_tree(segment) -> dict:
+    """A saved segment's conditions, checked; a segment that no longer checks is refused
+    with its reason (never sent to the whole list instead)."""
+    from tisser.directory.segments import SegmentError, parse
+
+    try:
+        return parse(segment.conditions)
+    except SegmentError as error:
+        raise ValidationError(
+            _("The segment “%(name)s” cannot be used: %(reason)s")
+            % {"name": segment.name, "reason": error.message}
+        ) from error
 
 
 def start_campaign(campaign: Campaign) -> None:

@@ -63,6 +63,7 @@ def register() -> None:
             (_("Subscribers"), "publications:staff_subscribers"),
             (_("Deliveries"), "publications:staff_deliveries"),
             (_("Import subscribers"), "publications:subscriber_import"),
+            (_("Service messages"), "publications:service_messages"),
             (_("Suppression list"), "publications:suppressions"),
             (_("New article"), "publications:article_create"),
             (_("New resource"), "publications:resource_create"),

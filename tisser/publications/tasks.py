@@ -101,3 +101,19 @@ def run_subscriber_import(job_id: int) -> None:
     from .imports import run_import
 
     run_import(job_id)
+
+
+@app.task(
+    name="tisser.publications.deliver_service_message",
+    autoretry_for=(OSError,),
+    dont_autoretry_for=(smtplib.SMTPRecipientsRefused,),
+    retry_backoff=10,
+    retry_backoff_max=600,
+    max_retries=20,
+    ignore_result=True,
+)
+def deliver_service_message(message_id: int) -> int:
+    """Send a confirmed service message (each address once; safe to run twice)."""
+    from .services_service import deliver
+
+    return deliver(message_id)

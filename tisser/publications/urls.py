@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_public, views_staff, views_staff_lists, views_subscribers
+from . import views_public, views_staff, views_staff_lists, views_staff_service, views_subscribers
 
 app_name = "publications"
 urlpatterns = [
@@ -98,6 +98,21 @@ urlpatterns = [
         "gestion/publications/ressources/<int:pk>/", views_staff.resource_edit, name="resource_edit"
     ),
     path("gestion/publications/exclusions/", views_staff.suppressions, name="suppressions"),
+    path(
+        "gestion/publications/messages-de-service/",
+        views_staff_service.service_message_list,
+        name="service_messages",
+    ),
+    path(
+        "gestion/publications/messages-de-service/nouveau/",
+        views_staff_service.service_message_new,
+        name="service_message_new",
+    ),
+    path(
+        "gestion/publications/messages-de-service/<int:pk>/",
+        views_staff_service.service_message,
+        name="service_message",
+    ),
     path(
         "gestion/publications/abonnes/import/",
         views_staff.subscriber_import,

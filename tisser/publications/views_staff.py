@@ -242,17 +242,32 @@ def test_send(request, pk):
     return redirect("publications:preview", pk=newsletter.pk)
 
 
+def _chosen_segment(data):
+    """The saved segment a send is narrowed by (`segment`), or None for the whole list."""
+    from tisser.core.params import identifier
+    from tisser.directory.models import Segment
+
+    segment_id = identifier(data, "segment")
+    return get_object_or_404(Segment, pk=segment_id) if segment_id else None
+
+
 @staff_editor_required
 def campaign_start(request, pk):
     """Send an issue: first the confirmation (audience, count, sender, subject), then,
     when its form is posted, the campaign. The form's one-time key makes a second post of
-    the same confirmation start nothing."""
+    the same confirmation start nothing. The send may be narrowed by a saved segment
+    (`segment`): the confirmation then counts the list's subscribers in it."""
+    from tisser.directory.queries_segments import saved_segments
+
     newsletter = get_object_or_404(Newsletter.objects.select_related("mailing_list"), pk=pk)
+    data = request.POST if request.method == "POST" else request.GET
+    segment = _chosen_segment(data)
     key = request.POST.get("confirmation_key", "") if request.method == "POST" else ""
+    problems = []
     if key:
         try:
             campaign, started = services.send_newsletter(
-                newsletter, user=request.user, confirmation_key=key
+                newsletter, user=request.user, confirmation_key=key, segment=segment
             )
         except ValidationError as error:
             for message in _errors(error):
@@ -269,13 +284,18 @@ def campaign_start(request, pk):
                     ),
                 )
             return redirect("publications:campaign", pk=campaign.pk)
-    overview = queries.send_overview(newsletter)
-    problems = []
+    tree = None
+    if segment is not None:
+        try:
+            tree = services.segment_tree(segment)
+        except ValidationError as error:
+            problems += _errors(error)
+    overview = queries.send_overview(newsletter, segment=segment, segment_tree=tree)
     try:
         parts = email_parts(newsletter)
         services.check_merge_tags(parts["subject"], parts["html"], parts["text"])
     except ValidationError as error:
-        problems = _errors(error)
+        problems += _errors(error)
     return render(
         request,
         "publications/staff/campaign_confirm.html",
@@ -284,6 +304,7 @@ def campaign_start(request, pk):
             "overview": overview,
             "problems": problems,
             "confirmation_key": secrets.token_urlsafe(24),
+            "segments": saved_segments(),
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -107,11 +107,46 @@ def sent_at(issue) -> dt.datetime:
 
 
 @transaction.atomic
+def ensure_segments() -> int:
+    """The segments staff of the demo saved: the Fresque's registrants not checked in (to
+    tell them of a change of room), and last year's participants who have not renewed."""
+    from django.utils import timezone
+
+    from tisser.directory.models import Segment
+    from tisser.directory.services_segments import save_segment
+    from tisser.events.models import Event
+
+    year = timezone.localdate().year
+    fresque = Event.objects.filter(slug="fresque-du-handicap-en-emploi").first()
+    wanted = {
+        "Participant·e·s de l’an dernier non adhérent·e·s cette année": {
+            "and": [
+                {"condition": "attended", "params": {"year": year - 1}},
+                {"not": {"condition": "member", "params": {"year": year}}},
+            ]
+        },
+    }
+    if fresque is not None:
+        wanted["Inscrit·e·s à la Fresque non pointé·e·s"] = {
+            "and": [
+                {"condition": "registered", "params": {"event": fresque.pk}},
+                {"not": {"condition": "attended", "params": {"event": fresque.pk}}},
+            ]
+        }
+    created = 0
+    for name, conditions in wanted.items():
+        if not Segment.objects.filter(name=name).exists():
+            save_segment(name, conditions)
+            created += 1
+    return created
+
+
 def load_demo_publications() -> dict:
     """Load everything; returns what was created (a second run creates nothing)."""
     events = ensure_events()
     made = ensure_content()
     subscribers = ensure_subscribers()
+    ensure_segments()
     newsletters = []
     created = 0
     for issue in ISSUES:

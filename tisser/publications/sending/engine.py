@@ -69,15 +69,27 @@ def received_by(newsletter_id: int, *, exclude_campaign: int | None = None):
     return rows.values("email")
 
 
-def audience(mailing_list: MailingList, *, newsletter_id: int | None = None, campaign_id=None):
+def audience(
+    mailing_list: MailingList,
+    *,
+    newsletter_id: int | None = None,
+    campaign_id=None,
+    segment: dict | None = None,
+):
     """Who a send reaches: the list's active subscribers with an address, minus the
-    suppression list, minus (for an issue) whoever already received that issue. The one
-    place the audience is decided; the confirmation page counts it, preparation reads it."""
+    suppression list, minus (for an issue) whoever already received that issue, and —
+    when narrowed by a `segment` (a checked conditions tree) — only those in it: a
+    segment narrows the subscribers, it never adds anyone. The one place the audience is
+    decided; the confirmation page counts it, preparation reads it."""
     rows = (
         Subscription.objects.filter(mailing_list=mailing_list, status=Subscription.Status.ACTIVE)
         .exclude(person__email="")
         .exclude(person__email__in=Suppression.objects.values("email"))
     )
+    if segment is not None:
+        from tisser.directory.queries_segments import people
+
+        rows = rows.filter(person_id__in=people(segment).order_by().values("pk"))
     if newsletter_id is not None:
         rows = rows.exclude(
             person__email__in=received_by(newsletter_id, exclude_campaign=campaign_id)
@@ -85,7 +97,13 @@ def audience(mailing_list: MailingList, *, newsletter_id: int | None = None, cam
     return rows
 
 
-def recipients(mailing_list: MailingList, *, newsletter_id: int | None = None, campaign_id=None):
+def recipients(
+    mailing_list: MailingList,
+    *,
+    newsletter_id: int | None = None,
+    campaign_id=None,
+    segment: dict | None = None,
+):
     """The audience with what each message needs (merge-tag values), in a stable order."""
     organisation = Subquery(
         Affiliation.objects.filter(person=OuterRef("person"))
@@ -94,7 +112,9 @@ def recipients(mailing_list: MailingList, *, newsletter_id: int | None = None, c
         .values("organisation__name")[:1]
     )
     return (
-        audience(mailing_list, newsletter_id=newsletter_id, campaign_id=campaign_id)
+        audience(
+            mailing_list, newsletter_id=newsletter_id, campaign_id=campaign_id, segment=segment
+        )
         .annotate(organisation_name=organisation)
         .order_by("person_id")
         .values_list(
@@ -105,6 +125,17 @@ def recipients(mailing_list: MailingList, *, newsletter_id: int | None = None, c
             "organisation_name",
         )
     )
+
+
+def campaign_segment(campaign: Campaign) -> dict | None:
+    """The conditions a campaign was narrowed by, checked again (None: the whole list).
+    A stored tree that no longer checks (an app's condition gone) stops the preparation
+    rather than widening the send to the whole list."""
+    if campaign.segment_conditions is None:
+        return None
+    from tisser.directory.segments import parse
+
+    return parse(campaign.segment_conditions)
 
 
 def prepare_campaign(campaign_id: int, *, html: str | None = None, text: str | None = None) -> int:
@@ -121,7 +152,10 @@ def prepare_campaign(campaign_id: int, *, html: str | None = None, text: str | N
         batch: list[Delivery] = []
         total = 0
         rows = recipients(
-            campaign.mailing_list, newsletter_id=campaign.newsletter_id, campaign_id=campaign.pk
+            campaign.mailing_list,
+            newsletter_id=campaign.newsletter_id,
+            campaign_id=campaign.pk,
+            segment=campaign_segment(campaign),
         )
         for person_id, email, first, last, org in rows.iterator(chunk_size=5000):
             batch.append(

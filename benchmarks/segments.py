@@ -1,0 +1,343 @@
+"""Benchmark of segments: how long a segment's count takes, over a set of realistic
+segments, on the database already set up (`measure_segment_counts()`, which the contacts
+benchmark calls on its full-size dataset) or on a dataset of its own.
+
+Run on its own (PostgreSQL, database `bench_segments`): migrate, COPY a contacts base of
+`TISSER_BENCH_SIZE` × (200,000 organisations, 500,000 people, 2,000,000 engagement
+entries: registrations, check-ins, memberships, subscriptions), VACUUM ANALYZE
+(autovacuum is off here), then count each segment `TISSER_BENCH_ITERATIONS` times. The
+segments are the staff's questions: "came to an event last year and is not a member this
+year", "representatives of member organisations in the Somme", "registered for the
+Fresque but not checked in", and a few more combinations (AND, OR, NOT).
+
+The reference is the physical floor of a count here: `SELECT count(*)` of every contact
+(the same table, no condition); the ratio says what the conditions cost on top.
+Writes benchmarks/results/segments-postgresql.json.
+
+    make bench NAME=segments                      # size 0.1 by default
+    TISSER_BENCH_SIZE=1 make bench NAME=segments  # the full size
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import (  # noqa: E402
+    CHILD_ENV,
+    BenchDatabase,
+    postgres_reachable,
+    time_calls,
+    write_result,
+)
+
+SIZE = float(os.environ.get("TISSER_BENCH_SIZE", "0.1"))
+ITERATIONS = int(os.environ.get("TISSER_BENCH_ITERATIONS", "20"))
+SEED = 1
+BenchDatabase.PG_NAME = "bench_segments"  # never another checkout's database
+
+
+# --- what is measured (on any database already set up) ---------------------------------
+
+
+def realistic_segments() -> dict[str, dict]:
+    """The segments staff ask for, built from what the current database holds: the most
+    recent years with sessions, the event with the most registrations, a département
+    with organisations, a list with subscribers."""
+    from django.db.models import Count
+    from django.db.models.functions import ExtractYear
+
+    from tisser.directory.models import Organisation
+    from tisser.events.models import Event, EventKind, Session
+    from tisser.memberships.models import MembershipYear
+    from tisser.publications.models import MailingList
+
+    years = sorted(
+        Session.objects.annotate(y=ExtractYear("starts_at")).values_list("y", flat=True).distinct()
+    )
+    this_year = years[-1] if years else 2026
+    last_year = years[-2] if len(years) > 1 else this_year - 1
+    member_years = list(MembershipYear.objects.values_list("year", flat=True))
+    member_year = this_year if this_year in member_years else max(member_years or [this_year])
+    event = (
+        Event.objects.annotate(n=Count("registrations")).order_by("-n").values("pk").first()
+    ) or {"pk": None}
+    kind = EventKind.objects.values_list("pk", flat=True).first()
+    departement = (
+        Organisation.objects.exclude(commune=None)
+        .values("commune__departement_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("commune__departement_id", flat=True)
+        .first()
+    )
+    mailing_list = MailingList.objects.values_list("pk", flat=True).first()
+
+    def c(key, **params):
+        return {"condition": key, "params": {k: v for k, v in params.items() if v is not None}}
+
+    found = {
+        "came_last_year_not_member_this_year": {
+            "and": [c("attended", year=last_year), {"not": c("member", year=member_year)}]
+        },
+        "representatives_of_members_in_a_departement": c(
+            "affiliated", role="representative", member_org="yes", departement=departement
+        ),
+        "registered_not_checked_in": {
+            "and": [
+                c("registered", event=event["pk"]),
+                {"not": c("attended", event=event["pk"])},
+            ]
+        },
+        "member_representatives_this_year": c("member", year=member_year, role="representative"),
+        "came_this_year_or_waitlisted": {
+            "or": [
+                c("attended", year=this_year, kind=kind),
+                c("registered", status="waitlisted"),
+            ]
+        },
+        "subscribed_never_came": {
+            "and": [c("subscribed", list=mailing_list), {"not": c("attended")}]
+        },
+        "members_with_email_in_a_departement_who_came": {
+            "and": [
+                c("member", year=member_year),
+                c("affiliated", departement=departement),
+                c("attended", year=last_year),
+                c("has_email"),
+            ]
+        },
+    }
+    return found
+
+
+def measure_segment_counts(iterations: int | None = None) -> dict:
+    """Count each realistic segment `iterations` times on the current database; return
+    `segment_count_p95_ms` (over every count) and the details."""
+    from django.db import connection
+
+    from tisser.directory import queries_segments, segments
+
+    iterations = iterations or ITERATIONS
+    trees = {name: segments.parse(tree) for name, tree in realistic_segments().items()}
+    per_segment, calls, sizes = {}, [], {}
+    for name, tree in trees.items():
+        sizes[name] = queries_segments.count(tree)
+
+        def call(tree=tree):
+            queries_segments.count(tree)
+
+        per_segment[name] = time_calls([call] * iterations, warmup=2)
+        calls += [call] * iterations
+    overall = time_calls(calls, warmup=0)
+
+    def plain_count():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM directory_person")
+            cursor.fetchone()
+
+    reference = time_calls([plain_count] * iterations, warmup=2)
+    return {
+        "segment_count_p95_ms": overall["p95_ms"],
+        "segment_count_p50_ms": overall["p50_ms"],
+        "segment_count_cpu_p95_ms": overall["cpu_p95_ms"],
+        "segment_count_reference_p95_ms": reference["p95_ms"],
+        "segment_count_to_plain_count_ratio": round(
+            overall["p50_ms"] / max(reference["p50_ms"], 0.01), 2
+        ),
+        "segments": {
+            name: {"matching": sizes[name], **timing} for name, timing in per_segment.items()
+        },
+    }
+
+
+# --- a dataset of its own ---------------------------------------------------------------
+
+
+def copy_rows(model, columns: list[str], rows) -> None:
+    """COPY rows into the model's table; other columns get the field's default."""
+    from django.db import connection
+    from django.utils import timezone
+
+    now = timezone.now()
+    extra, values = [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.column in columns:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            value = now
+        elif field.has_default():
+            value = field.get_default()
+        elif field.null:
+            value = None
+        else:
+            raise ValueError(f"{model.__name__}.{field.name} needs a value")
+        if isinstance(value, dict | list):
+            value = json.dumps(value)
+        extra.append(field.column)
+        values.append(value)
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in [*columns, *extra])
+    with (
+        connection.connection.cursor() as cursor,
+        cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(tuple(row) + tuple(values))
+
+
+def ids(model) -> list[int]:
+    return list(model.objects.order_by("pk").values_list("pk", flat=True))
+
+
+def build(rng: random.Random) -> dict:
+    """Organisations spread over the communes of five départements (a third members), one
+    verified link per person (5 % representatives, 2 % claims), and the engagement
+    entries: registrations (35 %), check-ins (15 %), subscriptions (10 %), memberships."""
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from tisser.directory.models import Affiliation, Organisation, Person
+    from tisser.events.models import Attendance, Event, EventKind, Registration, Session
+    from tisser.memberships.models import Membership, MembershipYear
+    from tisser.publications.models import MailingList, Subscription
+    from tisser.territories.models import Commune
+
+    organisations = int(200_000 * SIZE)
+    people = int(500_000 * SIZE)
+    entries = int(2_000_000 * SIZE)
+    call_command("load_territories", verbosity=0)
+    communes = list(Commune.objects.values_list("code", flat=True)) or [None]
+    now = timezone.now()
+    copy_rows(
+        Organisation,
+        ["name", "slug", "commune_id", "is_member"],
+        (
+            (f"Structure {i}", f"structure-{i}", rng.choice(communes), i % 3 == 0)
+            for i in range(organisations)
+        ),
+    )
+    org_ids = ids(Organisation)
+    member_orgs = org_ids[::3]
+    copy_rows(
+        Person,
+        ["first_name", "last_name", "email"],
+        ((f"P{i}", f"Nom{i % 5000}", f"p{i}@example.org" if i % 5 else "") for i in range(people)),
+    )
+    person_ids = ids(Person)
+
+    def links():
+        for pk in person_ids:
+            roll = rng.random()
+            if roll < 0.02:
+                yield (pk, rng.choice(org_ids), "claimed", False)
+            else:
+                yield (pk, rng.choice(org_ids), "verified", roll < 0.07)
+
+    copy_rows(Affiliation, ["person_id", "organisation_id", "status", "is_representative"], links())
+    years = {y: MembershipYear.objects.create(year=y) for y in (2024, 2025, 2026)}
+    copy_rows(
+        Membership,
+        ["organisation_id", "year_id", "status"],
+        (
+            (org, years[y].pk, "validated")
+            for y in years
+            for org in member_orgs
+            if rng.random() < 0.8
+        ),
+    )
+    kinds = [
+        EventKind.objects.create(name=name, slug=name.lower())
+        for name in ("Fresque", "Matinale", "Rencontre")
+    ]
+    n_registrations = int(entries * 0.35)
+    sessions = []
+    for index in range(max(10, n_registrations // 300)):
+        kind = kinds[index % len(kinds)]
+        event = Event.objects.create(title=f"{kind.name} {index}", slug=f"e-{index}", kind=kind)
+        start = now - dt.timedelta(days=rng.uniform(0, 900))
+        sessions.append(
+            Session.objects.create(
+                event=event, starts_at=start, ends_at=start + dt.timedelta(hours=3)
+            )
+        )
+
+    def registrations():
+        for i in range(n_registrations):
+            person = person_ids[(i * 7919) % len(person_ids)]
+            session = sessions[(i + i // len(person_ids)) % len(sessions)]
+            status = "waitlisted" if rng.random() < 0.03 else "confirmed"
+            yield (session.event_id, session.pk, person, status)
+
+    copy_rows(Registration, ["event_id", "session_id", "person_id", "status"], registrations())
+    held = list(
+        Registration.objects.filter(status="confirmed")
+        .order_by("?")
+        .values_list("pk", "session_id")[: int(entries * 0.15)]
+    )
+    copy_rows(
+        Attendance,
+        ["registration_id", "session_id", "attended", "checked_at"],
+        ((pk, session, True, now) for pk, session in held),
+    )
+    lists = [MailingList.objects.create(name=f"Liste {i}", slug=f"liste-{i}") for i in range(2)]
+    copy_rows(
+        Subscription,
+        ["person_id", "mailing_list_id", "status", "origin"],
+        (
+            (person_ids[i % len(person_ids)], lists[i // len(person_ids)].pk, "active", "form")
+            for i in range(min(int(entries * 0.10), 2 * len(person_ids)))
+        ),
+    )
+    return {"organisations": organisations, "people": people, "engagement_entries": entries}
+
+
+def measure(database: str) -> None:
+    with BenchDatabase(database):
+        from django.core.management import call_command
+        from django.db import connection
+
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        params = build(random.Random(SEED))
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE" if database == "postgresql" else "ANALYZE")
+        print(f"   built in {time.perf_counter() - started:.0f} s: {params}", flush=True)
+        metrics = measure_segment_counts()
+        for name, figures in metrics["segments"].items():
+            print(
+                f"   {name}: {figures['matching']} people, p95 {figures['p95_ms']} ms", flush=True
+            )
+        print(
+            f"   segment count p95 {metrics['segment_count_p95_ms']} ms "
+            f"(plain count of every contact: p95 {metrics['segment_count_reference_p95_ms']} ms)",
+            flush=True,
+        )
+        path = write_result(
+            "segments",
+            database,
+            {**params, "size": SIZE, "iterations": ITERATIONS},
+            metrics,
+        )
+        print(f"   wrote {path}")
+
+
+if __name__ == "__main__":
+    database = os.environ.get(CHILD_ENV)
+    if database:
+        measure(database)
+    elif not postgres_reachable():
+        print("PostgreSQL does not answer on 127.0.0.1:5432: nothing measured")
+    else:
+        env = dict(os.environ, **{CHILD_ENV: "postgresql"})
+        import subprocess
+
+        sys.exit(subprocess.call([sys.executable, __file__], env=env))
