@@ -72,7 +72,9 @@ def outside() -> int:
     code = 1
     try:
         topology.create()
-        if os.environ.get("TISSER_CLUSTER_FAIL_AFTER_CREATE"):  # used by the cleanup test
+        if fail := os.environ.get("TISSER_CLUSTER_FAIL_AFTER_CREATE"):  # the cleanup tests
+            if fail == "hang":
+                time.sleep(TIMEOUT)
             raise RuntimeError("failing on purpose after the namespaces were made")
         env = dict(os.environ, **{RUN_ENV: topology.run_id, WORKDIR_ENV: str(workdir)})
         driver = subprocess.Popen(

@@ -160,6 +160,48 @@ def csrf_session() -> tuple[str, str]:
     return cookie.split(";", 1)[0], token
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return -1.0
+    return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+
+
+class CpuMeter:
+    """CPU time used by each host's processes meanwhile, read from /proc every 0.2 s (a
+    process killed loses at most its last 0.2 s; one started meanwhile counts from 0)."""
+
+    def __init__(self, topology: Topology, hosts: tuple[str, ...]):
+        from .netns import pids_in
+
+        self.pids_in = lambda host: pids_in(topology.name(host))
+        self.hosts = hosts
+        self.start = {h: {p: cpu_seconds(p) for p in self.pids_in(h)} for h in hosts}
+        self.last = {h: dict(v) for h, v in self.start.items()}
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.sample, daemon=True)
+        self.thread.start()
+
+    def sample(self) -> None:
+        while not self.done.wait(0.2):
+            for host in self.hosts:
+                for pid in self.pids_in(host):
+                    if (value := cpu_seconds(pid)) >= 0:
+                        self.last[host][pid] = value
+
+    def stop(self) -> dict[str, float]:
+        self.done.set()
+        self.thread.join()
+        return {
+            h: sum(v - max(0.0, self.start[h].get(p, 0.0)) for p, v in self.last[h].items())
+            for h in self.hosts
+        }
+
+
 def rush(hosts: Hosts, haproxy_socket: Path) -> dict:
     """`ATTEMPTS` different people register through the load balancer from `CLIENTS`
     concurrent clients; web1 is killed a third of the way through and restarted."""
@@ -207,7 +249,12 @@ def rush(hosts: Hosts, haproxy_socket: Path) -> dict:
             if status == 400 and any(marker in content for marker in ALREADY):
                 outcomes[n] = ("accepted earlier", tries)  # an answer lost, not the attempt
                 break
-            kind = str(status) if status else content.decode()
+            if not status:
+                kind = content.decode()  # the connection failed: the exception's name
+            elif b"No server is available" in content or b"Bad Gateway" in content:
+                kind = f"{status} from the balancer"
+            else:
+                kind = f"{status} from the application"
             with lock:
                 errors.append((time.monotonic() - origin, kind))
             time.sleep(0.5)
@@ -231,11 +278,13 @@ def rush(hosts: Hosts, haproxy_socket: Path) -> dict:
         log(f"web1 back in the load balancer at {failure['back_at']:.1f} s")
 
     killer = threading.Thread(target=fail_web1)
+    meter = CpuMeter(hosts.topology, ("web1", "web2", "db"))
     killer.start()
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
         list(pool.map(attempt, range(ATTEMPTS)))
     elapsed = time.perf_counter() - started
+    cpu = meter.stop()
     killer.join()
     kill_at = failure["kill_at"]
     after = [t for t, _kind in errors if t >= kill_at]
@@ -246,6 +295,8 @@ def rush(hosts: Hosts, haproxy_socket: Path) -> dict:
         "error_kinds": dict(Counter(kind for _t, kind in errors)),
         "recovery_s": (max(after) - kill_at) if after else 0.0,
         "rejoined_s": failure["back_at"] - kill_at,
+        "web_cpu_ms": 1000 * (cpu["web1"] + cpu["web2"]) / ATTEMPTS,
+        "db_cpu_ms": 1000 * cpu["db"] / ATTEMPTS,
         "p50_ms": 1000 * statistics.median(latencies),
         "p99_ms": 1000 * sorted(latencies)[int(0.99 * (len(latencies) - 1))],
         "failure": failure,
@@ -509,6 +560,8 @@ def report(rushed, registrations, emails, accepted, sent, total_s) -> int:
         "web_rejoined_s": round(rushed["rejoined_s"], 1),
         "rush_p50_ms": round(rushed["p50_ms"], 1),
         "rush_p99_ms": round(rushed["p99_ms"], 1),
+        "rush_web_cpu_ms_per_attempt": round(rushed["web_cpu_ms"], 1),
+        "rush_db_cpu_ms_per_attempt": round(rushed["db_cpu_ms"], 1),
         "rush_attempts_per_s": round(ATTEMPTS / rushed["elapsed_s"], 1),
         "registration_emails_missing": len(accepted - set(emails)),
         "registration_emails_duplicated": sum(n - 1 for n in emails.values() if n > 1),

@@ -177,7 +177,9 @@ defaults
   # host), so that a health check is never stuck behind a queue and a busy host is not
   # taken for a dead one.
   timeout queue 60s
-  timeout check 5s
+  # A host slowed down by the load is not a dead one: checks wait long and fail three
+  # times before it is taken out; a refused connection takes it out at once.
+  timeout check 10s
   # A request not yet sent (connection refused) is sent to the other host; one already
   # sent is never replayed by the balancer (a registration is not idempotent).
   retries 3
@@ -192,7 +194,7 @@ backend web
   option httpchk
   http-check send meth GET uri /health/ ver HTTP/1.1 hdr Host {lb}
   http-check expect status 200
-  default-server inter 1s fastinter 500ms downinter 500ms fall 2 rise 1
+  default-server inter 1s downinter 500ms fall 3 rise 1 observe layer4 error-limit 1 on-error mark-down
 {servers}
 """
         )
