@@ -41,7 +41,7 @@ from cluster_kit.netns import Topology, leftovers  # noqa: E402
 
 RUN_ENV, WORKDIR_ENV = "TISSER_CLUSTER_RUN", "TISSER_CLUSTER_WORKDIR"
 SMALL = os.environ.get("TISSER_CLUSTER_SMALL", "") not in ("", "0")
-TIMEOUT = float(os.environ.get("TISSER_CLUSTER_TIMEOUT", "900" if SMALL else "2400"))
+TIMEOUT = float(os.environ.get("TISSER_CLUSTER_TIMEOUT", "1200" if SMALL else "5400"))
 
 
 def install_haproxy() -> None:

@@ -538,7 +538,7 @@ def rehearse(hosts: Hosts, workdir: Path) -> int:
 
 def report(rushed, registrations, emails, accepted, sent, total_s) -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from common import write_result
+    from common import load_average, write_result
 
     recovery = max(rushed["recovery_s"], sent["recovery_s"])
     metrics = {
@@ -597,6 +597,10 @@ def report(rushed, registrations, emails, accepted, sent, total_s) -> int:
         "claim_seconds); recovery_s: the larger. killed_connections: SMTP connections of the "
         "killed worker that ended without QUIT, as the sink saw them.",
         "machine": "every host shares the same 2 cores; the hosts are network namespaces",
+        "load_average_at_end": load_average(),
+        "cpu_note": "CPU per attempt: every process of the web hosts (gunicorn workers and "
+        "masters, the health checks, web1's restart) and of PostgreSQL during the rush, "
+        "divided by the attempts; read from /proc, so it holds however busy the machine is.",
     }
     path = write_result("cluster", "postgresql", params, metrics, notes)
     for key, value in metrics.items():
