@@ -21,8 +21,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
+from common import cpu_seconds, load_average, write_result  # benchmarks/ is on the path
+
 from .hosts import LB_PORT, ROOT, SMTP_PORT, Hosts
-from .netns import ADDRESSES, Topology
+from .netns import ADDRESSES, Topology, pids_in
 
 SMALL = os.environ.get("TISSER_CLUSTER_SMALL", "") not in ("", "0")
 ATTEMPTS = int(os.environ.get("TISSER_CLUSTER_ATTEMPTS", "200" if SMALL else "2000"))
@@ -80,11 +82,9 @@ def prepare_data() -> dict:
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
+    from newsletter import load_subscribers  # the newsletter benchmark's bulk loader
 
     from tisser.events.models import Event, EventKind, Session
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from newsletter import load_subscribers  # the newsletter benchmark's bulk loader
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
@@ -160,24 +160,11 @@ def csrf_session() -> tuple[str, str]:
     return cookie.split(";", 1)[0], token
 
 
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return -1.0
-    return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
-
-
 class CpuMeter:
     """CPU time used by each host's processes meanwhile, read from /proc every 0.2 s (a
     process killed loses at most its last 0.2 s; one started meanwhile counts from 0)."""
 
     def __init__(self, topology: Topology, hosts: tuple[str, ...]):
-        from .netns import pids_in
-
         self.pids_in = lambda host: pids_in(topology.name(host))
         self.hosts = hosts
         self.start = {h: {p: cpu_seconds(p) for p in self.pids_in(h)} for h in hosts}
@@ -537,9 +524,6 @@ def rehearse(hosts: Hosts, workdir: Path) -> int:
 
 
 def report(rushed, registrations, emails, accepted, sent, total_s) -> int:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from common import load_average, write_result
-
     recovery = max(rushed["recovery_s"], sent["recovery_s"])
     metrics = {
         "overbooked": registrations["overbooked"],
