@@ -148,7 +148,10 @@ class Hosts:
         process = self.spawn(
             host,
             [sys.executable, "-m", "gunicorn", "tisser.wsgi", "--workers", str(workers),
-             "--bind", f"{address}:{WEB_PORT}", "--backlog", "2048", "--log-level", "warning"],
+             "--bind", f"{address}:{WEB_PORT}", "--backlog", "2048", "--log-level", "warning",
+             # A worker's first request imports every app; on a machine this loaded that
+             # can pass gunicorn's default 30 s, which would abort it.
+             "--timeout", "120"],
             host, env,
         )  # fmt: skip
         wait_for_port(address, WEB_PORT, process=process)
