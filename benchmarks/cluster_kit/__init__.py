@@ -1,0 +1,1 @@
+"""Machinery of the multi-host rehearsal (`benchmarks/cluster.py`): namespaces, servers, sink."""
