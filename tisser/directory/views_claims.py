@@ -8,9 +8,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tisser.accounts.decorators import staff_editor_required as staff_required
+
 from . import queries_claims, services_claims
 from .models import Affiliation
-from .views_staff import staff_required
 
 
 @staff_required

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tisser.accounts.decorators import staff_editor_required
+from tisser.accounts.roles import is_staff_editor
 
 from . import permissions, services_proposals
 from .forms_proposals import (
@@ -120,7 +121,7 @@ def propose_change(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug, status=Organisation.Status.PUBLISHED)
     if (
         request.user.is_authenticated
-        and not permissions.is_staff_editor(request.user)
+        and not is_staff_editor(request.user)
         and permissions.can_edit_organisation(request.user, organisation)
         and (edit_url := _representative_edit_url(organisation))
     ):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tisser.accounts.decorators import staff_editor_required as staff_required
+from tisser.core.forms import posted_data
 from tisser.core.listing import Listing, Sort, email_addresses_page, is_filtered, keep_selected
 
 from . import queries_staff, services
@@ -17,13 +18,6 @@ from .forms import AddPersonForm, MergeChoiceForm, OrganisationForm, apply_error
 from .models import Category, GeoPrecision, LegalForm, Organisation
 
 PAGE_SIZE = 50
-
-
-def posted_data(request) -> tuple:
-    """(data, files) for a bound form on POST, even an empty one; (None, None) otherwise."""
-    if request.method == "POST":
-        return request.POST, request.FILES
-    return None, None
 
 
 def query_without_page(request) -> str:

@@ -15,13 +15,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tisser.accounts.decorators import staff_editor_required as staff_required
 from tisser.core.middleware import PERMISSIONS_POLICY, checks_own_input
 from tisser.directory.forms import apply_errors
 
 from . import queries_staff, services, services_staff
 from .forms_staff import WalkInForm
 from .models import Registration
-from .views_staff import _event, staff_required
+from .views_staff import _event
 
 
 def _session(request, event):

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tisser.accounts.decorators import staff_editor_required as staff_required
 from tisser.directory.permissions import represented_organisations
 from tisser.directory.services_proposals import ProposalError, RateLimited, hash_client_address
 from tisser.directory.views_proposals import _rate_limit_message, client_address
@@ -21,7 +22,6 @@ from tisser.directory.views_proposals import _rate_limit_message, client_address
 from . import exports, services_proposals
 from .forms_staff import CallSubmissionForm, EventProposalForm, RejectForm
 from .models_proposals import CallForProposals, EventProposal
-from .views_staff import staff_required
 
 
 def propose_event(request):

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from tisser.directory.permissions import is_member_user, is_staff_editor
+from tisser.accounts.roles import is_staff_editor
+from tisser.directory.permissions import is_member_user
 
 from . import queries, services, services_ballot
 from .forms import ProxyForm, ReceiptForm, StatementForm

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from tisser.accounts.decorators import staff_editor_required
+from tisser.accounts.roles import is_staff_editor
 from tisser.directory.exports_staff import csv_response, xlsx_response
 from tisser.directory.models import Category, WorkforceBand
 
@@ -127,8 +129,6 @@ def _organisations(shortlist):
 
 
 def _staff(request) -> bool:
-    from tisser.directory.permissions import is_staff_editor
-
     return is_staff_editor(request.user)
 
 
@@ -190,18 +190,10 @@ def shortlist_mine(request, pk):
 
 
 @require_POST
+@staff_editor_required
 def shortlist_invite(request, token):
     """Staff invite a shortlist's suppliers to an upcoming event (a sourcing day)."""
-    from django.contrib.auth.views import redirect_to_login
-    from django.core.exceptions import PermissionDenied
-
-    from tisser.directory.permissions import is_staff_editor
-
     shortlist = _shortlist_from_token(token)
-    if not request.user.is_authenticated:
-        return redirect_to_login(reverse("observatory:shortlist", kwargs={"token": token}))
-    if not is_staff_editor(request.user):
-        raise PermissionDenied
     try:
         invitation = services.invite_shortlist(
             shortlist,
