@@ -44,7 +44,8 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _rate_limit_message(retry_at) -> str:
+def rate_limit_message(retry_at) -> str:
+    """What a proposer who sent too many proposals reads (the map's and the agenda's forms)."""
     local = timezone.localtime(retry_at)
     minutes = max(1, int((retry_at - timezone.now()).total_seconds() // 60) + 1)
     return _(
@@ -75,7 +76,7 @@ def _submit(request, form, *, kind, organisation=None):
             ip_hash=services_proposals.hash_client_address(client_address(request)),
         )
     except services_proposals.RateLimited as limited:
-        form.add_error(None, _rate_limit_message(limited.retry_at))
+        form.add_error(None, rate_limit_message(limited.retry_at))
         form.rate_limited = True
         return None
     except services_proposals.ProposalError as error:

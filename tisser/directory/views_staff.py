@@ -91,7 +91,7 @@ def _twin_of_new(request, form) -> Organisation | None:
     )
 
 
-def _save_organisation(request, org, *, template, public_only=False, source=None, cancel_url):
+def save_organisation(request, org, *, template, public_only=False, source=None, cancel_url):
     """Shared by the staff and representative edit pages."""
     form = OrganisationForm(*posted_data(request), instance=org, public_only=public_only)
     if request.method == "POST" and form.is_valid():
@@ -123,7 +123,7 @@ def _save_organisation(request, org, *, template, public_only=False, source=None
 
 @staff_required
 def organisation_create(request):
-    org, response = _save_organisation(
+    org, response = save_organisation(
         request,
         None,
         template="directory/staff/organisation_form.html",
@@ -135,7 +135,7 @@ def organisation_create(request):
 @staff_required
 def organisation_edit(request, pk):
     org = get_object_or_404(Organisation, pk=pk)
-    saved, response = _save_organisation(
+    saved, response = save_organisation(
         request,
         org,
         template="directory/staff/organisation_form.html",
