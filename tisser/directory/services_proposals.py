@@ -56,32 +56,39 @@ def hash_client_address(address: str) -> str:
 
 
 def retry_time(ip_hash: str, *, now: datetime | None = None) -> datetime | None:
-    """When this address may propose again, or None if it may now.
+    """When this address may propose again, or None if it may now."""
+    return retry_time_for(Proposal.objects.filter(ip_hash=ip_hash), now=now)
 
-    Counted in the database so that every web process sees the same figure.
+
+def retry_time_for(recent_of_one_sender, *, now: datetime | None = None) -> datetime | None:
+    """When the sender of these submissions (a queryset with `created_at`) may send again,
+    or None if it may now: at most `proposals_per_hour()` in any hour.
+
+    Counted in the database so that every web process sees the same figure; the agenda's
+    proposals and calls for proposals use it too.
     """
     now = now or timezone.now()
     limit = proposals_per_hour()
-    recent = Proposal.objects.filter(ip_hash=ip_hash, created_at__gt=now - RATE_WINDOW)
+    recent = recent_of_one_sender.filter(created_at__gt=now - RATE_WINDOW)
     count = recent.count()
     if count < limit:
         return None
-    # The address may propose again when enough of its recent proposals have aged out.
+    # The sender may send again when enough of its recent submissions have aged out.
     times = list(
         recent.order_by("created_at").values_list("created_at", flat=True)[: count - limit + 1]
     )
     return times[-1] + RATE_WINDOW
 
 
-def _one_at_a_time_per_address(ip_hash: str) -> None:
-    """Count and insert without a race between simultaneous requests from one address.
+def one_at_a_time(key: str) -> None:
+    """Count and insert without a race between simultaneous requests from one sender.
 
     SQLite already serialises writing transactions (BEGIN IMMEDIATE); PostgreSQL gets a
-    transaction-scoped advisory lock keyed on the address hash.
+    transaction-scoped advisory lock keyed on `key` (e.g. the address hash).
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [ip_hash])
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
 
 
 def submit_proposal(
@@ -108,7 +115,7 @@ def submit_proposal(
     if kind == Proposal.Kind.CHANGE and not data and not logo:
         raise ProposalError(_("You have not changed anything."))
     with transaction.atomic():
-        _one_at_a_time_per_address(ip_hash)
+        one_at_a_time(ip_hash)
         if retry_at := retry_time(ip_hash):
             raise RateLimited(retry_at)
         proposal = Proposal(

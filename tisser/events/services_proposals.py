@@ -17,35 +17,19 @@ from tisser.core import moderation
 from tisser.core.html import sanitize_html
 from tisser.directory.permissions import represented_organisations
 from tisser.directory.services_proposals import (
-    RATE_WINDOW,
     ProposalError,
     RateLimited,
     already_reviewed,
-    proposals_per_hour,
+    one_at_a_time,
+    retry_time_for,
 )
 
 from .models import Event, Session
 from .models_proposals import CallForProposals, CallSubmission, EventProposal
 
 
-def _retry_time(queryset, now) -> dt.datetime | None:
-    limit = proposals_per_hour()
-    recent = queryset.filter(created_at__gt=now - RATE_WINDOW)
-    count = recent.count()
-    if count < limit:
-        return None
-    times = list(
-        recent.order_by("created_at").values_list("created_at", flat=True)[: count - limit + 1]
-    )
-    return times[-1] + RATE_WINDOW
-
-
 def _lock_address(ip_hash: str) -> None:
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["events:" + ip_hash])
+    one_at_a_time("events:" + ip_hash)
 
 
 def _unique_slug(title: str) -> str:
@@ -79,9 +63,9 @@ def propose_event(
     now = timezone.now()
     with transaction.atomic():
         _lock_address(ip_hash)
-        retry_at = _retry_time(EventProposal.objects.filter(ip_hash=ip_hash), now)
+        retry_at = retry_time_for(EventProposal.objects.filter(ip_hash=ip_hash), now=now)
         if retry_at is None:
-            retry_at = _retry_time(EventProposal.objects.filter(proposed_by=user), now)
+            retry_at = retry_time_for(EventProposal.objects.filter(proposed_by=user), now=now)
         if retry_at:
             raise RateLimited(retry_at)
         event = Event(status=Event.Status.PROPOSED, slug=_unique_slug(data["title"]), **data)
@@ -180,7 +164,7 @@ def submit_to_call(
     now = timezone.now()
     with transaction.atomic():
         _lock_address(ip_hash)
-        if retry_at := _retry_time(CallSubmission.objects.filter(ip_hash=ip_hash), now):
+        if retry_at := retry_time_for(CallSubmission.objects.filter(ip_hash=ip_hash), now=now):
             raise RateLimited(retry_at)
         return CallSubmission.objects.create(
             call=call,
