@@ -21,7 +21,7 @@ def claim_list(request):
     )
 
 
-def _staff_decide(request, pk, decide, done_message):
+def _decide_as_staff(request, pk, decide, done_message):
     get_object_or_404(Affiliation, pk=pk)
     try:
         affiliation = decide(pk, by=request.user)
@@ -41,7 +41,7 @@ def _staff_decide(request, pk, decide, done_message):
 @staff_required
 @require_POST
 def claim_accept(request, pk):
-    return _staff_decide(
+    return _decide_as_staff(
         request, pk, services_claims.accept, _("Confirmed: %(person)s and %(org)s.")
     )
 
@@ -49,7 +49,9 @@ def claim_accept(request, pk):
 @staff_required
 @require_POST
 def claim_refuse(request, pk):
-    return _staff_decide(request, pk, services_claims.refuse, _("Refused: %(person)s and %(org)s."))
+    return _decide_as_staff(
+        request, pk, services_claims.refuse, _("Refused: %(person)s and %(org)s.")
+    )
 
 
 def _link_problem(request, problem: str, message: str = "", status: int = 400):

@@ -128,12 +128,8 @@ def _organisations(shortlist):
     )
 
 
-def _staff(request) -> bool:
-    return is_staff_editor(request.user)
-
-
 def _invitable_events(request):
-    if not _staff(request):
+    if not is_staff_editor(request.user):
         return []
     from .events_link import events_to_invite_to
 
@@ -153,7 +149,9 @@ def shortlist_detail(request, token):
             ),
             "suppliers": [(org, sourcing.statuses_of(org)) for org in _organisations(shortlist)],
             "events": _invitable_events(request),
-            "invitations": shortlist.invitations.select_related("event") if _staff(request) else [],
+            "invitations": shortlist.invitations.select_related("event")
+            if is_staff_editor(request.user)
+            else [],
         },
     )
 
