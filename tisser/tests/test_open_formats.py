@@ -225,7 +225,7 @@ def test_every_event_carries_an_image_a_real_country_a_street_and_an_organiser(c
 
 
 def test_the_conference_in_geneve_is_in_switzerland_organised_by_the_ilo(client):
-    url = "/agenda/conference-internationale-du-travail-geneve/"
+    url = "/agenda/conference-internationale-du-travail-geneve-2025/"
     (node,) = expanded(client, url)
     address = nodes_of(nodes_of(node, "location")[0], "address")[0]
     assert value(address, "addressCountry") == "CH"
@@ -237,7 +237,7 @@ def test_the_conference_in_geneve_is_in_switzerland_organised_by_the_ilo(client)
 
 
 def test_the_rencontre_des_solidaires_has_its_street(client):
-    (node,) = expanded(client, "/agenda/rencontre-des-solidaires/")
+    (node,) = expanded(client, "/agenda/rencontre-des-solidaires-2026/")
     address = nodes_of(nodes_of(node, "location")[0], "address")[0]
     assert value(address, "streetAddress") == "17 boulevard Jean-Baptiste Lebas"
     assert value(address, "addressLocality") == "Lille"
