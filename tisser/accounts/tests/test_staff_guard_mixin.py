@@ -84,3 +84,17 @@ def test_visitors_log_in_and_come_back(rf):
         forged = rf.post("/gestion/page/", HTTP_REFERER="https://evil.example/")
         forged.user = AnonymousUser()
         assert view(forged)["Location"].endswith("?next=/gestion/page/")
+
+
+def test_a_superuser_is_an_administrator_everywhere(make_user):
+    """The account's properties (read by templates) and `accounts.roles` (read by the
+    guard) give the same answer."""
+    from tisser.accounts import roles
+
+    superuser = make_user("racine@example.org")
+    superuser.is_superuser = True
+    assert superuser.is_staff_editor and superuser.is_staff_admin
+    assert roles.is_staff_editor(superuser) and roles.is_staff_admin(superuser)
+    assert call(admin_page, superuser) == call(EditorPage.as_view(), superuser) == 200
+    superuser.is_active = False
+    assert not superuser.is_staff_editor and not roles.is_staff_editor(superuser)
