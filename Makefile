@@ -51,6 +51,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(PY) -m tisser.core.typography
+	$(PY) -m tisser.core.private_names
 
 ## make bench [NAME=map]: run benchmarks, write benchmarks/results/<name>-<database>.json
 bench: install

@@ -63,8 +63,10 @@ class User(AbstractUser):
 
     @property
     def is_staff_editor(self) -> bool:
-        """Editors and admins both edit content and moderate."""
-        return self.is_active and self.staff_role in (self.StaffRole.EDITOR, self.StaffRole.ADMIN)
+        """Editors and admins both edit content and moderate (a superuser is an admin)."""
+        return self.is_active and (
+            self.staff_role in (self.StaffRole.EDITOR, self.StaffRole.ADMIN) or self.is_superuser
+        )
 
     @property
     def is_staff_admin(self) -> bool:

@@ -6,3 +6,10 @@ from django.forms.renderers import DjangoTemplates
 
 class FormRenderer(DjangoTemplates):
     field_template_name = "core/forms/field.html"
+
+
+def posted_data(request) -> tuple:
+    """(data, files) for a bound form on POST, even an empty one; (None, None) otherwise."""
+    if request.method == "POST":
+        return request.POST, request.FILES
+    return None, None

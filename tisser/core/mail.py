@@ -14,7 +14,7 @@ from django.template.loader import get_template
 from django.utils import translation
 
 
-def _render_plain(name: str, context: dict) -> str:
+def render_plain(name: str, context: dict) -> str:
     """Plain text is not HTML: render it without auto-escaping ("&" stays "&")."""
     template = get_template(name)
     engine_template = getattr(template, "template", None)
@@ -38,7 +38,7 @@ def render_templated_mail(
     }
     with translation.override(language):
         context["subject"] = contract(" ".join(str(subject).split()))
-        text = contract(_render_plain(f"{template}.txt", context))
+        text = contract(render_plain(f"{template}.txt", context))
         try:
             html_template = get_template(f"{template}.html")
         except TemplateDoesNotExist:

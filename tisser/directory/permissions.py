@@ -3,20 +3,9 @@ member follow from the person's *verified* affiliations: a claimed one gives no 
 
 from django.db.models import QuerySet
 
+from tisser.accounts.roles import is_authenticated, is_staff_editor
+
 from .models import Affiliation, Organisation
-
-
-def _authenticated(user) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
-
-
-def is_staff_editor(user) -> bool:
-    """Staff editors and administrators: they edit the contacts base and moderate."""
-    return _authenticated(user) and bool(user.is_staff_editor or user.is_superuser)
-
-
-def is_staff_admin(user) -> bool:
-    return _authenticated(user) and bool(user.is_staff_admin)
 
 
 def may_upload_images(user) -> bool:
@@ -28,7 +17,7 @@ def may_upload_images(user) -> bool:
 def represented_organisations(user) -> QuerySet:
     """The organisations this user verifiably represents (not archived): they edit the
     entry, renew the membership, are convened, vote and give proxies for it."""
-    if not _authenticated(user):
+    if not is_authenticated(user):
         return Organisation.objects.none()
     return Organisation.objects.filter(
         pk__in=Affiliation.objects.representatives()
@@ -41,7 +30,7 @@ def can_edit_organisation(user, org) -> bool:
     """Staff may edit any organisation; a representative only their own."""
     if is_staff_editor(user):
         return True
-    if not _authenticated(user) or org is None or org.pk is None:
+    if not is_authenticated(user) or org is None or org.pk is None:
         return False
     return represented_organisations(user).filter(pk=org.pk).exists()
 
@@ -49,7 +38,7 @@ def can_edit_organisation(user, org) -> bool:
 def is_member_user(user) -> bool:
     """Verifiably linked to an organisation that is a member of the network: member
     resources, members-only documents, working groups."""
-    if not _authenticated(user):
+    if not is_authenticated(user):
         return False
     return (
         Affiliation.objects.verified()

@@ -42,8 +42,8 @@ from .services_people import (  # noqa: F401  (public here)
 from .siret import normalise_siret
 from .validation import (  # noqa: F401  (public here)
     LOGO_MAX_BYTES,
-    _clean_value,
     clean_field,
+    clean_value,
     find_commune,
     resolve_categories,
     resolve_commune,
@@ -136,7 +136,7 @@ def _apply(org: Organisation, data: dict) -> tuple[dict, list[Category] | None]:
         if field == "categories":
             continue
         try:
-            cleaned[field] = _clean_value(field, value)
+            cleaned[field] = clean_value(field, value)
         except ValidationError as error:
             for key, messages in error.message_dict.items():
                 errors.setdefault(key, []).extend(messages)

@@ -3,10 +3,10 @@
 A public form, a payment, an event registration or an import *claims* a link (`claim`);
 only staff (`accept(..., by=user)`) or a verified representative of the same organisation
 (the signed link emailed to them, `accept_by_link`) make it verified, and a claim never
-becomes verified by itself. Every decision follows the same steps as proposals'
-moderation, so that both can become cases of one moderation flow: lock the pending row,
-check it is still pending, record the reviewer and when, tell the person in their
-language once the transaction has committed.
+becomes verified by itself. Every decision goes through the one moderation flow
+(`core.moderation`), like proposals: lock the pending row, check it is still pending,
+record the reviewer and when, tell the person in their language once the transaction has
+committed.
 
 Emailed links are signed (`django.core.signing`) over the claim, the deciding
 representative's link, the decision and the claim's nonce; they expire after
@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from tisser.core import moderation
 from tisser.core.mail import send_templated_mail
 
 from .models import Affiliation, Organisation, Person
@@ -200,54 +201,62 @@ def claimant_name(affiliation: Affiliation) -> str:
 # --- deciding ------------------------------------------------------------------------
 
 
-def _lock_pending(affiliation_id: int, nonce: str | None = None) -> Affiliation:
-    affiliation = (
-        Affiliation.objects.select_for_update(of=("self",))
-        .select_related("person__user", "organisation")
-        .filter(pk=affiliation_id)
-        .first()
-    )
+def _already_decided(affiliation: Affiliation | None) -> AlreadyDecided:
     if affiliation is None:
-        raise AlreadyDecided(_("This request no longer exists."))
-    if not affiliation.is_pending or (nonce is not None and nonce != affiliation.claim_nonce):
-        raise AlreadyDecided(_("This request has already been decided."), affiliation)
-    return affiliation
+        return AlreadyDecided(_("This request no longer exists."))
+    return AlreadyDecided(_("This request has already been decided."), affiliation)
 
 
-def _decide(affiliation: Affiliation, accepted: bool, *, by=None, reviewer=None) -> Affiliation:
-    if accepted:
-        _check_open(affiliation.organisation)
-        if affiliation.claims_representation:
-            affiliation.is_representative = True
-        affiliation.status = Status.VERIFIED
-    elif affiliation.status == Status.CLAIMED:
-        affiliation.status = Status.REFUSED
-    affiliation.claims_representation = False
-    affiliation.claim_nonce = ""
-    affiliation.reviewed_at = timezone.now()
-    affiliation.reviewed_by = by if getattr(by, "is_authenticated", False) else None
-    affiliation.reviewed_by_person = reviewer.person if reviewer is not None else None
-    affiliation.save()
-    _tell_claimant(affiliation, accepted)
-    return affiliation
+def _decide(affiliation_id: int, accepted: bool, *, by=None, link=None) -> Affiliation:
+    """The one moderation flow (`core.moderation`) for claims: staff decide (`by`), or the
+    representative a signed `link` was sent to, while that link's claim is still the one
+    pending (same nonce) and they still represent the organisation."""
+
+    def is_pending(affiliation: Affiliation) -> bool:
+        return affiliation.is_pending and (link is None or link.nonce == affiliation.claim_nonce)
+
+    def apply(affiliation: Affiliation) -> moderation.Notice | None:
+        reviewer = link_reviewer(link, affiliation) if link is not None else None
+        if reviewer is not None:
+            user = reviewer.person.user
+            affiliation.reviewed_by = user if getattr(user, "is_authenticated", False) else None
+        affiliation.reviewed_by_person = reviewer.person if reviewer is not None else None
+        if accepted:
+            _check_open(affiliation.organisation)
+            if affiliation.claims_representation:
+                affiliation.is_representative = True
+            affiliation.status = Status.VERIFIED
+        elif affiliation.status == Status.CLAIMED:
+            affiliation.status = Status.REFUSED
+        affiliation.claims_representation = False
+        affiliation.claim_nonce = ""
+        return _claimant_notice(affiliation, accepted)
+
+    return moderation.decide(
+        Affiliation.objects.select_related("person__user", "organisation"),
+        affiliation_id,
+        reviewer=by,
+        apply=apply,
+        already_decided=_already_decided,
+        is_pending=is_pending,
+    )
 
 
-@transaction.atomic
 def accept(affiliation_id: int, *, by) -> Affiliation:
     """Staff confirm a claim: the link is verified (and representative if asked)."""
-    return _decide(_lock_pending(affiliation_id), True, by=by)
+    return _decide(affiliation_id, True, by=by)
 
 
-@transaction.atomic
 def refuse(affiliation_id: int, *, by) -> Affiliation:
     """Staff refuse a claim: it gives nothing, and the same claim is not emailed again."""
-    return _decide(_lock_pending(affiliation_id), False, by=by)
+    return _decide(affiliation_id, False, by=by)
 
 
-def _tell_claimant(affiliation: Affiliation, accepted: bool) -> None:
+def _claimant_notice(affiliation: Affiliation, accepted: bool) -> moderation.Notice | None:
+    """What the claimant reads, in the language they claimed in (else their account's)."""
     address = affiliation.claim_email or affiliation.person.email
     if not address or affiliation.person.erased_at:
-        return
+        return None
     user = affiliation.person.user
     language = (
         affiliation.claim_language or (user.language if user else "") or settings.LANGUAGE_CODE
@@ -280,11 +289,11 @@ def _tell_claimant(affiliation: Affiliation, accepted: bool) -> None:
                 _("If you think this is a mistake, answer this email or contact the team."),
             ]
         heading = _("Hello %(name)s,") % {"name": str(affiliation.person)}
-    send_templated_mail(
-        to=[address],
+    return moderation.Notice(
+        to=address,
+        language=language,
         subject=subject,
         template="core/email/notice",
-        language=language,
         context={"heading": heading, "lines": lines},
     )
 
@@ -346,11 +355,8 @@ def link_reviewer(link: DecisionLink, affiliation: Affiliation) -> Affiliation:
     return reviewer
 
 
-@transaction.atomic
 def decide_by_link(token: str) -> Affiliation:
     """Apply the decision a representative's link names; raises LinkInvalid, AlreadyDecided
     or ClaimError (they no longer represent the organisation), changing nothing."""
     link = read_decision_token(token)
-    affiliation = _lock_pending(link.affiliation_id, link.nonce)
-    reviewer = link_reviewer(link, affiliation)
-    return _decide(affiliation, link.decision == ACCEPT, by=reviewer.person.user, reviewer=reviewer)
+    return _decide(link.affiliation_id, link.decision == ACCEPT, link=link)

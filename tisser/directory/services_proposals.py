@@ -21,6 +21,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tisser.accounts import queries
+from tisser.core import moderation
 from tisser.core.mail import send_templated_mail
 
 from . import services
@@ -55,32 +56,39 @@ def hash_client_address(address: str) -> str:
 
 
 def retry_time(ip_hash: str, *, now: datetime | None = None) -> datetime | None:
-    """When this address may propose again, or None if it may now.
+    """When this address may propose again, or None if it may now."""
+    return retry_time_for(Proposal.objects.filter(ip_hash=ip_hash), now=now)
 
-    Counted in the database so that every web process sees the same figure.
+
+def retry_time_for(recent_of_one_sender, *, now: datetime | None = None) -> datetime | None:
+    """When the sender of these submissions (a queryset with `created_at`) may send again,
+    or None if it may now: at most `proposals_per_hour()` in any hour.
+
+    Counted in the database so that every web process sees the same figure; the agenda's
+    proposals and calls for proposals use it too.
     """
     now = now or timezone.now()
     limit = proposals_per_hour()
-    recent = Proposal.objects.filter(ip_hash=ip_hash, created_at__gt=now - RATE_WINDOW)
+    recent = recent_of_one_sender.filter(created_at__gt=now - RATE_WINDOW)
     count = recent.count()
     if count < limit:
         return None
-    # The address may propose again when enough of its recent proposals have aged out.
+    # The sender may send again when enough of its recent submissions have aged out.
     times = list(
         recent.order_by("created_at").values_list("created_at", flat=True)[: count - limit + 1]
     )
     return times[-1] + RATE_WINDOW
 
 
-def _one_at_a_time_per_address(ip_hash: str) -> None:
-    """Count and insert without a race between simultaneous requests from one address.
+def one_at_a_time(key: str) -> None:
+    """Count and insert without a race between simultaneous requests from one sender.
 
     SQLite already serialises writing transactions (BEGIN IMMEDIATE); PostgreSQL gets a
-    transaction-scoped advisory lock keyed on the address hash.
+    transaction-scoped advisory lock keyed on `key` (e.g. the address hash).
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [ip_hash])
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
 
 
 def submit_proposal(
@@ -107,7 +115,7 @@ def submit_proposal(
     if kind == Proposal.Kind.CHANGE and not data and not logo:
         raise ProposalError(_("You have not changed anything."))
     with transaction.atomic():
-        _one_at_a_time_per_address(ip_hash)
+        one_at_a_time(ip_hash)
         if retry_at := retry_time(ip_hash):
             raise RateLimited(retry_at)
         proposal = Proposal(
@@ -177,15 +185,23 @@ def organisation_data(proposal: Proposal) -> dict:
     return data
 
 
-def _lock_pending(proposal_id: int) -> Proposal:
-    proposal = (
-        Proposal.objects.select_for_update(of=("self",))
-        .select_related("organisation")
-        .get(pk=proposal_id)
+def already_reviewed(proposal) -> ProposalError:
+    """The error the moderator reads when a proposal (of the map or the agenda) no longer
+    waits: someone else decided first, or it was deleted."""
+    if proposal is None:
+        return ProposalError(_("This proposal no longer exists."))
+    return ProposalError(_("This proposal has already been reviewed."))
+
+
+def _decide(proposal_id: int, *, reviewer, apply) -> Proposal:
+    """The one moderation flow (`core.moderation`) for the map's proposals."""
+    return moderation.decide(
+        Proposal.objects.select_related("organisation"),
+        proposal_id,
+        reviewer=reviewer,
+        apply=apply,
+        already_decided=already_reviewed,
     )
-    if not proposal.is_pending:
-        raise ProposalError(_("This proposal has already been reviewed."))
-    return proposal
 
 
 def accept_proposal(proposal_id: int, *, reviewer, note: str = "") -> Organisation:
@@ -195,8 +211,8 @@ def accept_proposal(proposal_id: int, *, reviewer, note: str = "") -> Organisati
     is recorded with the source PROPOSAL. If the proposer agreed to be contacted, they
     enter the contacts base with that consent.
     """
-    with transaction.atomic():
-        proposal = _lock_pending(proposal_id)
+
+    def apply(proposal: Proposal) -> moderation.Notice:
         data = organisation_data(proposal)
         revision_note = str(
             _("Proposal #%(id)s by %(name)s")
@@ -242,10 +258,7 @@ def accept_proposal(proposal_id: int, *, reviewer, note: str = "") -> Organisati
             )
         proposal.status = Proposal.Status.ACCEPTED
         proposal.organisation = organisation
-        proposal.reviewed_by = reviewer
-        proposal.reviewed_at = timezone.now()
-        proposal.save(update_fields=["status", "organisation", "reviewed_by", "reviewed_at"])
-        _tell_proposer(
+        return _notice(
             proposal,
             template="directory/emails/proposal_accepted",
             subject=format_lazy(
@@ -253,7 +266,8 @@ def accept_proposal(proposal_id: int, *, reviewer, note: str = "") -> Organisati
             ),
             context={"actor_url": actor_url(organisation)},
         )
-    return organisation
+
+    return _decide(proposal_id, reviewer=reviewer, apply=apply).organisation
 
 
 def reject_proposal(proposal_id: int, *, reviewer, reason: str) -> Proposal:
@@ -261,14 +275,11 @@ def reject_proposal(proposal_id: int, *, reviewer, reason: str) -> Proposal:
     reason = (reason or "").strip()
     if not reason:
         raise ProposalError(_("Give the reason for the rejection: it is sent to the proposer."))
-    with transaction.atomic():
-        proposal = _lock_pending(proposal_id)
+
+    def apply(proposal: Proposal) -> moderation.Notice:
         proposal.status = Proposal.Status.REJECTED
         proposal.rejection_reason = reason
-        proposal.reviewed_by = reviewer
-        proposal.reviewed_at = timezone.now()
-        proposal.save(update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"])
-        _tell_proposer(
+        return _notice(
             proposal,
             template="directory/emails/proposal_rejected",
             subject=format_lazy(
@@ -276,7 +287,8 @@ def reject_proposal(proposal_id: int, *, reviewer, reason: str) -> Proposal:
             ),
             context={"reason": reason},
         )
-    return proposal
+
+    return _decide(proposal_id, reviewer=reviewer, apply=apply)
 
 
 def actor_url(organisation: Organisation) -> str:
@@ -289,17 +301,13 @@ def actor_url(organisation: Organisation) -> str:
     return ""
 
 
-def _tell_proposer(proposal: Proposal, *, template: str, subject, context: dict) -> None:
-    """Render in the proposer's language; the send is queued after the commit.
-
-    Replies go to the moderator who reviewed the proposal.
-    """
-    reviewer_email = getattr(proposal.reviewed_by, "email", "")
-    send_templated_mail(
-        reply_to=[reviewer_email] if reviewer_email else None,
-        to=[proposal.proposer_email],
+def _notice(proposal: Proposal, *, template: str, subject, context: dict) -> moderation.Notice:
+    """In the proposer's language; replies go to the moderator who reviewed the proposal."""
+    return moderation.Notice(
+        to=proposal.proposer_email,
+        language=proposal.language,
         subject=subject,
         template=template,
-        language=proposal.language or settings.LANGUAGE_CODE,
         context={"proposal": proposal, "name": proposal.display_name, **context},
+        reply_to=getattr(proposal.reviewed_by, "email", ""),
     )

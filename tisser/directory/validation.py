@@ -131,7 +131,7 @@ def validate_logo(file) -> None:
         )
 
 
-def _clean_value(field: str, value):
+def clean_value(field: str, value):
     """Normalise one incoming value; raise ValidationError with a field-keyed message."""
     if field == "commune":
         return resolve_commune(value)
@@ -169,6 +169,6 @@ def _clean_value(field: str, value):
 def clean_field(field: str, value):
     """One field's value as the services would store it; ValidationError (message) if not."""
     try:
-        return _clean_value(field, value)
+        return clean_value(field, value)
     except ValidationError as error:
         raise ValidationError(error.message_dict.get(field, error.messages)) from None

@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from tisser.accounts.roles import is_staff_editor
 from tisser.core.html import jsonld_script_body, rich_text_html, sanitize_html
 
 from .models import GeoPrecision, Organisation
@@ -21,10 +22,6 @@ PRECISION_TEXT = {
     GeoPrecision.MANUAL: _("Placed on the map by hand."),
     GeoPrecision.NONE: _("Not located on the map yet."),
 }
-
-
-def can_see_unpublished(user) -> bool:
-    return bool(user.is_authenticated and getattr(user, "is_staff_editor", False))
 
 
 def organisation_jsonld(org: Organisation, page_url: str) -> dict:
@@ -73,7 +70,7 @@ def organisation_detail(request, slug: str):
     org = get_object_or_404(
         Organisation.objects.select_related("commune", "commune__departement"), slug=slug
     )
-    if org.status != Organisation.Status.PUBLISHED and not can_see_unpublished(request.user):
+    if org.status != Organisation.Status.PUBLISHED and not is_staff_editor(request.user):
         raise Http404
     page_url = request.build_absolute_uri(reverse("directory:organisation", args=[org.slug]))
     located = org.latitude is not None and org.longitude is not None

@@ -8,9 +8,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tisser.accounts.decorators import staff_editor_required as staff_required
+
 from . import queries_claims, services_claims
 from .models import Affiliation
-from .views_staff import staff_required
 
 
 @staff_required
@@ -20,7 +21,7 @@ def claim_list(request):
     )
 
 
-def _staff_decide(request, pk, decide, done_message):
+def _decide_as_staff(request, pk, decide, done_message):
     get_object_or_404(Affiliation, pk=pk)
     try:
         affiliation = decide(pk, by=request.user)
@@ -40,7 +41,7 @@ def _staff_decide(request, pk, decide, done_message):
 @staff_required
 @require_POST
 def claim_accept(request, pk):
-    return _staff_decide(
+    return _decide_as_staff(
         request, pk, services_claims.accept, _("Confirmed: %(person)s and %(org)s.")
     )
 
@@ -48,7 +49,9 @@ def claim_accept(request, pk):
 @staff_required
 @require_POST
 def claim_refuse(request, pk):
-    return _staff_decide(request, pk, services_claims.refuse, _("Refused: %(person)s and %(org)s."))
+    return _decide_as_staff(
+        request, pk, services_claims.refuse, _("Refused: %(person)s and %(org)s.")
+    )
 
 
 def _link_problem(request, problem: str, message: str = "", status: int = 400):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tisser.accounts.decorators import staff_editor_required
+from tisser.accounts.roles import is_staff_editor
 
 from . import permissions, services_proposals
 from .forms_proposals import (
@@ -43,7 +44,8 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _rate_limit_message(retry_at) -> str:
+def rate_limit_message(retry_at) -> str:
+    """What a proposer who sent too many proposals reads (the map's and the agenda's forms)."""
     local = timezone.localtime(retry_at)
     minutes = max(1, int((retry_at - timezone.now()).total_seconds() // 60) + 1)
     return _(
@@ -74,7 +76,7 @@ def _submit(request, form, *, kind, organisation=None):
             ip_hash=services_proposals.hash_client_address(client_address(request)),
         )
     except services_proposals.RateLimited as limited:
-        form.add_error(None, _rate_limit_message(limited.retry_at))
+        form.add_error(None, rate_limit_message(limited.retry_at))
         form.rate_limited = True
         return None
     except services_proposals.ProposalError as error:
@@ -120,7 +122,7 @@ def propose_change(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug, status=Organisation.Status.PUBLISHED)
     if (
         request.user.is_authenticated
-        and not permissions.is_staff_editor(request.user)
+        and not is_staff_editor(request.user)
         and permissions.can_edit_organisation(request.user, organisation)
         and (edit_url := _representative_edit_url(organisation))
     ):

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from .models import Organisation, OrganisationRevision
 from .permissions import can_edit_organisation, represented_organisations
-from .views_staff import _save_organisation
+from .views_staff import save_organisation
 
 
 @login_required
@@ -31,7 +31,7 @@ def edit_my_organisation(request, slug):
         if can_edit_organisation(request.user, org):
             return redirect("directory:staff_edit", pk=org.pk)
         raise PermissionDenied
-    saved, response = _save_organisation(
+    saved, response = save_organisation(
         request,
         org,
         template="directory/representative/edit.html",

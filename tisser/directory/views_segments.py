@@ -13,13 +13,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tisser.accounts.decorators import staff_editor_required as staff_required
 from tisser.core import params as query_params
 from tisser.core.errors import BadParameter
 from tisser.core.listing import Listing, keep_selected
 
 from . import exports_staff, queries_segments, segments, services_segments
 from .models_segments import Segment
-from .views_staff import PAGE_SIZE, staff_required
+from .views_staff import PAGE_SIZE
 from .views_staff_people import PERSON_SORTS
 
 

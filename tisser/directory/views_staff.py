@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tisser.accounts.decorators import staff_editor_required as staff_required
+from tisser.core.forms import posted_data
 from tisser.core.listing import Listing, Sort, email_addresses_page, is_filtered, keep_selected
 
 from . import queries_staff, services
@@ -17,13 +18,6 @@ from .forms import AddPersonForm, MergeChoiceForm, OrganisationForm, apply_error
 from .models import Category, GeoPrecision, LegalForm, Organisation
 
 PAGE_SIZE = 50
-
-
-def posted_data(request) -> tuple:
-    """(data, files) for a bound form on POST, even an empty one; (None, None) otherwise."""
-    if request.method == "POST":
-        return request.POST, request.FILES
-    return None, None
 
 
 def query_without_page(request) -> str:
@@ -97,7 +91,7 @@ def _twin_of_new(request, form) -> Organisation | None:
     )
 
 
-def _save_organisation(request, org, *, template, public_only=False, source=None, cancel_url):
+def save_organisation(request, org, *, template, public_only=False, source=None, cancel_url):
     """Shared by the staff and representative edit pages."""
     form = OrganisationForm(*posted_data(request), instance=org, public_only=public_only)
     if request.method == "POST" and form.is_valid():
@@ -129,7 +123,7 @@ def _save_organisation(request, org, *, template, public_only=False, source=None
 
 @staff_required
 def organisation_create(request):
-    org, response = _save_organisation(
+    org, response = save_organisation(
         request,
         None,
         template="directory/staff/organisation_form.html",
@@ -141,7 +135,7 @@ def organisation_create(request):
 @staff_required
 def organisation_edit(request, pk):
     org = get_object_or_404(Organisation, pk=pk)
-    saved, response = _save_organisation(
+    saved, response = save_organisation(
         request,
         org,
         template="directory/staff/organisation_form.html",

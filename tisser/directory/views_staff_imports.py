@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tisser.accounts.decorators import staff_editor_required as staff_required
+from tisser.core.forms import posted_data
 from tisser.core.listing import keep_selected
 
 from . import exports_staff, queries_staff
@@ -21,7 +23,6 @@ from .imports import (
 )
 from .imports.progress import current_progress
 from .models import ImportJob
-from .views_staff import posted_data, staff_required
 
 
 @staff_required

@@ -9,12 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from tisser.accounts.decorators import staff_editor_required as staff_required
 from tisser.core import params
 
 from . import merging_people, queries_people
 from .forms import PersonMergeChoiceForm
 from .models import Person
-from .views_staff import staff_required
 
 
 def follows_merges(view):

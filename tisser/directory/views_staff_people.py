@@ -12,12 +12,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tisser.accounts.decorators import staff_admin_required
+from tisser.accounts.decorators import staff_editor_required as staff_required
+from tisser.core.forms import posted_data
 from tisser.core.listing import Listing, Sort, email_addresses_page, is_filtered, keep_selected
 
 from . import queries_staff, services, services_privacy
 from .forms import AffiliationForm, ConsentForm, PersonForm, apply_errors
 from .models import Affiliation, Person
-from .views_staff import PAGE_SIZE, posted_data, staff_required
+from .views_staff import PAGE_SIZE
 from .views_staff_merge_people import follows_merges
 
 PERSON_SORTS = (

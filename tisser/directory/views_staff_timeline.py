@@ -3,9 +3,10 @@ the network, from every app, newest first, filterable by kind."""
 
 from django.shortcuts import get_object_or_404, render
 
+from tisser.accounts.decorators import staff_editor_required as staff_required
+
 from . import engagement
 from .models import Organisation, Person
-from .views_staff import staff_required
 from .views_staff_merge_people import follows_merges
 
 

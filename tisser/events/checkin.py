@@ -15,13 +15,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tisser.accounts.decorators import staff_editor_required as staff_required
 from tisser.core.middleware import PERMISSIONS_POLICY, checks_own_input
 from tisser.directory.forms import apply_errors
 
 from . import queries_staff, services, services_staff
 from .forms_staff import WalkInForm
 from .models import Registration
-from .views_staff import _event, staff_required
+from .views_staff import event_or_404
 
 
 def _session(request, event):
@@ -71,7 +72,7 @@ def _desk(request, event, session, *, walk_in_form=None, status=200):
 
 @staff_required
 def desk(request, pk):
-    event = _event(pk)
+    event = event_or_404(pk)
     return _desk(request, event, _session(request, event))
 
 
@@ -80,7 +81,7 @@ def desk(request, pk):
 @checks_own_input  # the form says which field is wrong and keeps what was typed
 def walk_in(request, pk):
     """Someone who walks in: registered and checked in at once, then back to the desk."""
-    event = _event(pk)
+    event = event_or_404(pk)
     session = _session(request, event)
     form = WalkInForm(request.POST)
     if session is not None and form.is_valid():
@@ -115,7 +116,7 @@ def walk_in(request, pk):
 @staff_required
 @require_POST
 def mark(request, pk, registration_pk):
-    event = _event(pk)
+    event = event_or_404(pk)
     registration = get_object_or_404(
         Registration.objects.select_related("person", "organisation", "session", "event"),
         pk=registration_pk,

@@ -1,67 +1,14 @@
-"""Badges and the attendance (signature) sheet as PDF, drawn with fpdf2.
-
-A Unicode TrueType font (DejaVu Sans, Debian's fonts-dejavu-core) is used where the
-machine has one, so that every French name prints as typed; otherwise the PDF core font,
-with characters outside Latin-1 replaced."""
+"""Badges and the attendance (signature) sheet as PDF, drawn by `core.pdf` (fpdf2 and the
+bundled DejaVu Sans, so every French name prints as typed)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from fpdf import FPDF, XPos, YPos
+
+from tisser.core.pdf import Document, XPos, YPos, one_line
 
 from .models import Event, Session
-
-FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu")]
-
-
-def _font_files() -> tuple[Path, Path] | None:
-    custom = getattr(settings, "TISSER_PDF_FONT", "")
-    if custom and Path(custom).exists():
-        bold = Path(getattr(settings, "TISSER_PDF_FONT_BOLD", "") or custom)
-        return Path(custom), bold
-    for folder in FONT_DIRS:
-        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
-        if regular.exists() and bold.exists():
-            return regular, bold
-    return None
-
-
-class _Document(FPDF):
-    def __init__(self, orientation="P"):
-        super().__init__(orientation=orientation, unit="mm", format="A4")
-        files = _font_files()
-        if files:
-            self.add_font("body", "", str(files[0]))
-            self.add_font("body", "B", str(files[1]))
-            self.family_name = "body"
-            self.unicode = True
-        else:
-            self.family_name = "helvetica"
-            self.unicode = False
-        self.set_auto_page_break(auto=True, margin=15)
-        self.set_title("Tisser")
-        self.set_creator(settings.NETWORK_NAME)
-
-    def text_of(self, value) -> str:
-        text = " ".join(str(value or "").split())
-        if self.unicode:
-            return text
-        return (
-            text.replace("œ", "oe")
-            .replace("Œ", "OE")
-            .replace("’", "'")
-            .replace("–", "-")
-            .replace("—", "-")
-            .encode("latin-1", "replace")
-            .decode("latin-1")
-        )
-
-    def font(self, size, bold=False):
-        self.set_font(self.family_name, "B" if bold else "", size)
 
 
 def _date(session: Session) -> str:
@@ -70,7 +17,7 @@ def _date(session: Session) -> str:
 
 def badges(event: Event, registrations) -> bytes:
     """Eight badges to an A4 page (two columns of 90 × 65 mm): name, organisation, event."""
-    pdf = _Document()
+    pdf = Document(title=event.title)
     pdf.set_margins(12, 12)
     width, height, gap = 90, 65, 6
     per_page = 8
@@ -85,7 +32,7 @@ def badges(event: Event, registrations) -> bytes:
         pdf.set_xy(x + 4, y + 6)
         pdf.font(9)
         pdf.multi_cell(
-            width - 8, 4.5, pdf.text_of(event.title), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            width - 8, 4.5, one_line(event.title), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
         )
         pdf.set_xy(x + 4, y + 24)
         pdf.font(17, bold=True)
@@ -93,7 +40,7 @@ def badges(event: Event, registrations) -> bytes:
         pdf.multi_cell(
             width - 8,
             8,
-            pdf.text_of(f"{person.first_name} {person.last_name}"),
+            one_line(f"{person.first_name} {person.last_name}"),
             align="C",
             new_x=XPos.LMARGIN,
             new_y=YPos.NEXT,
@@ -104,7 +51,7 @@ def badges(event: Event, registrations) -> bytes:
             pdf.multi_cell(
                 width - 8,
                 5.5,
-                pdf.text_of(registration.organisation.name),
+                one_line(registration.organisation.name),
                 align="C",
                 new_x=XPos.LMARGIN,
                 new_y=YPos.NEXT,
@@ -112,32 +59,32 @@ def badges(event: Event, registrations) -> bytes:
     if not registrations:
         pdf.add_page()
         pdf.font(12)
-        pdf.cell(0, 10, pdf.text_of(_("Nobody holds a place yet.")))
-    return bytes(pdf.output())
+        pdf.cell(0, 10, one_line(_("Nobody holds a place yet.")))
+    return pdf.to_bytes()
 
 
 def attendance_sheet(event: Event, registrations, sessions: list[Session]) -> bytes:
     """Names, organisations and one signature column per session (a course's days side by
     side; one column for a single session)."""
-    pdf = _Document(orientation="L" if len(sessions) > 2 else "P")
+    pdf = Document(orientation="L" if len(sessions) > 2 else "P", title=event.title)
     pdf.set_margins(12, 12)
     pdf.add_page()
     pdf.font(14, bold=True)
-    pdf.multi_cell(0, 7, pdf.text_of(event.title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 7, one_line(event.title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.font(10)
     where = ", ".join(filter(None, [event.venue_name, event.place_label]))
     dates = " · ".join(_date(s) for s in sessions)
     pdf.multi_cell(
         0,
         5,
-        pdf.text_of(" — ".join(filter(None, [dates, where]))),
+        one_line(" — ".join(filter(None, [dates, where]))),
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
     )
     pdf.multi_cell(
         0,
         5,
-        pdf.text_of(_("Attendance sheet: sign on arrival.")),
+        one_line(_("Attendance sheet: sign on arrival.")),
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
     )
@@ -150,11 +97,11 @@ def attendance_sheet(event: Event, registrations, sessions: list[Session]) -> by
     def head():
         pdf.font(9, bold=True)
         pdf.set_fill_color(235, 235, 235)
-        pdf.cell(name_w, 7, pdf.text_of(_("Name")), border=1, fill=True)
-        pdf.cell(org_w, 7, pdf.text_of(_("Organisation")), border=1, fill=True)
+        pdf.cell(name_w, 7, one_line(_("Name")), border=1, fill=True)
+        pdf.cell(org_w, 7, one_line(_("Organisation")), border=1, fill=True)
         for session in sessions:
             label = _date(session) if sign_w < 36 else _("Signature") + " " + _date(session)
-            pdf.cell(sign_w, 7, pdf.text_of(label), border=1, fill=True, align="C")
+            pdf.cell(sign_w, 7, one_line(label), border=1, fill=True, align="C")
         pdf.ln()
 
     head()
@@ -167,9 +114,9 @@ def attendance_sheet(event: Event, registrations, sessions: list[Session]) -> by
         person = registration.person
         name = f"{person.last_name.upper()} {person.first_name}".strip()
         org = registration.organisation.name if registration.organisation_id else ""
-        pdf.cell(name_w, row_h, pdf.text_of(name)[:40], border=1)
-        pdf.cell(org_w, row_h, pdf.text_of(org)[:40], border=1)
+        pdf.cell(name_w, row_h, one_line(name)[:40], border=1)
+        pdf.cell(org_w, row_h, one_line(org)[:40], border=1)
         for _session in sessions:
             pdf.cell(sign_w, row_h, "", border=1)
         pdf.ln()
-    return bytes(pdf.output())
+    return pdf.to_bytes()

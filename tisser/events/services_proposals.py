@@ -13,38 +13,23 @@ from django.utils import timezone
 from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext_lazy as _
 
+from tisser.core import moderation
 from tisser.core.html import sanitize_html
-from tisser.core.mail import send_templated_mail
 from tisser.directory.permissions import represented_organisations
 from tisser.directory.services_proposals import (
-    RATE_WINDOW,
     ProposalError,
     RateLimited,
-    proposals_per_hour,
+    already_reviewed,
+    one_at_a_time,
+    retry_time_for,
 )
 
 from .models import Event, Session
 from .models_proposals import CallForProposals, CallSubmission, EventProposal
 
 
-def _retry_time(queryset, now) -> dt.datetime | None:
-    limit = proposals_per_hour()
-    recent = queryset.filter(created_at__gt=now - RATE_WINDOW)
-    count = recent.count()
-    if count < limit:
-        return None
-    times = list(
-        recent.order_by("created_at").values_list("created_at", flat=True)[: count - limit + 1]
-    )
-    return times[-1] + RATE_WINDOW
-
-
 def _lock_address(ip_hash: str) -> None:
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["events:" + ip_hash])
+    one_at_a_time("events:" + ip_hash)
 
 
 def _unique_slug(title: str) -> str:
@@ -78,9 +63,9 @@ def propose_event(
     now = timezone.now()
     with transaction.atomic():
         _lock_address(ip_hash)
-        retry_at = _retry_time(EventProposal.objects.filter(ip_hash=ip_hash), now)
+        retry_at = retry_time_for(EventProposal.objects.filter(ip_hash=ip_hash), now=now)
         if retry_at is None:
-            retry_at = _retry_time(EventProposal.objects.filter(proposed_by=user), now)
+            retry_at = retry_time_for(EventProposal.objects.filter(proposed_by=user), now=now)
         if retry_at:
             raise RateLimited(retry_at)
         event = Event(status=Event.Status.PROPOSED, slug=_unique_slug(data["title"]), **data)
@@ -99,28 +84,25 @@ def propose_event(
     return proposal
 
 
-def _lock_pending(proposal_id: int) -> EventProposal:
-    proposal = (
-        EventProposal.objects.select_for_update(of=("self",))
-        .select_related("event")
-        .get(pk=proposal_id)
+def _decide(proposal_id: int, *, reviewer, apply) -> EventProposal:
+    """The one moderation flow (`core.moderation`) for the agenda's proposals."""
+    return moderation.decide(
+        EventProposal.objects.select_related("event"),
+        proposal_id,
+        reviewer=reviewer,
+        apply=apply,
+        already_decided=already_reviewed,
     )
-    if not proposal.is_pending:
-        raise ProposalError(_("This proposal has already been reviewed."))
-    return proposal
 
 
 def accept_event_proposal(proposal_id: int, *, reviewer) -> EventProposal:
     """Publish the proposed event in the agenda and tell the proposer."""
-    with transaction.atomic():
-        proposal = _lock_pending(proposal_id)
+
+    def apply(proposal: EventProposal) -> moderation.Notice:
         proposal.event.status = Event.Status.PUBLISHED
         proposal.event.save(update_fields=["status", "updated_at"])
         proposal.status = EventProposal.Status.ACCEPTED
-        proposal.reviewed_by = reviewer
-        proposal.reviewed_at = timezone.now()
-        proposal.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-        _tell_proposer(
+        return _notice(
             proposal,
             template="events/emails/proposal_accepted",
             subject=format_lazy(
@@ -128,7 +110,8 @@ def accept_event_proposal(proposal_id: int, *, reviewer) -> EventProposal:
             ),
             context={"event_url": settings.SITE_URL + proposal.event.get_absolute_url()},
         )
-    return proposal
+
+    return _decide(proposal_id, reviewer=reviewer, apply=apply)
 
 
 def reject_event_proposal(proposal_id: int, *, reviewer, reason: str) -> EventProposal:
@@ -136,14 +119,11 @@ def reject_event_proposal(proposal_id: int, *, reviewer, reason: str) -> EventPr
     reason = (reason or "").strip()
     if not reason:
         raise ProposalError(_("Give the reason for the rejection: it is sent to the proposer."))
-    with transaction.atomic():
-        proposal = _lock_pending(proposal_id)
+
+    def apply(proposal: EventProposal) -> moderation.Notice:
         proposal.status = EventProposal.Status.REJECTED
         proposal.rejection_reason = reason
-        proposal.reviewed_by = reviewer
-        proposal.reviewed_at = timezone.now()
-        proposal.save(update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"])
-        _tell_proposer(
+        return _notice(
             proposal,
             template="events/emails/proposal_rejected",
             subject=format_lazy(
@@ -151,18 +131,19 @@ def reject_event_proposal(proposal_id: int, *, reviewer, reason: str) -> EventPr
             ),
             context={"reason": reason},
         )
-    return proposal
+
+    return _decide(proposal_id, reviewer=reviewer, apply=apply)
 
 
-def _tell_proposer(proposal: EventProposal, *, template: str, subject, context: dict) -> None:
-    reviewer_email = getattr(proposal.reviewed_by, "email", "")
-    send_templated_mail(
-        reply_to=[reviewer_email] if reviewer_email else None,
-        to=[proposal.proposer_email],
+def _notice(proposal: EventProposal, *, template: str, subject, context: dict):
+    """In the proposer's language; replies go to the moderator who reviewed the proposal."""
+    return moderation.Notice(
+        to=proposal.proposer_email,
+        language=proposal.language,
         subject=subject,
         template=template,
-        language=proposal.language or settings.LANGUAGE_CODE,
         context={"proposal": proposal, "title": proposal.event.title, **context},
+        reply_to=getattr(proposal.reviewed_by, "email", ""),
     )
 
 
@@ -183,7 +164,7 @@ def submit_to_call(
     now = timezone.now()
     with transaction.atomic():
         _lock_address(ip_hash)
-        if retry_at := _retry_time(CallSubmission.objects.filter(ip_hash=ip_hash), now):
+        if retry_at := retry_time_for(CallSubmission.objects.filter(ip_hash=ip_hash), now=now):
             raise RateLimited(retry_at)
         return CallSubmission.objects.create(
             call=call,

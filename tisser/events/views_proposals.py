@@ -14,14 +14,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tisser.accounts.decorators import staff_editor_required as staff_required
 from tisser.directory.permissions import represented_organisations
 from tisser.directory.services_proposals import ProposalError, RateLimited, hash_client_address
-from tisser.directory.views_proposals import _rate_limit_message, client_address
+from tisser.directory.views_proposals import client_address, rate_limit_message
 
 from . import exports, services_proposals
 from .forms_staff import CallSubmissionForm, EventProposalForm, RejectForm
 from .models_proposals import CallForProposals, EventProposal
-from .views_staff import staff_required
 
 
 def propose_event(request):
@@ -47,7 +47,7 @@ def propose_event(request):
                     language=get_language(),
                 )
             except RateLimited as limited:
-                form.add_error(None, _rate_limit_message(limited.retry_at))
+                form.add_error(None, rate_limit_message(limited.retry_at))
             except ProposalError as error:
                 form.add_error(None, str(error))
             else:
@@ -122,7 +122,7 @@ def call(request, slug):
                     language=get_language(),
                 )
             except RateLimited as limited:
-                form.add_error(None, _rate_limit_message(limited.retry_at))
+                form.add_error(None, rate_limit_message(limited.retry_at))
             except ProposalError as error:
                 form.add_error(None, str(error))
             else:

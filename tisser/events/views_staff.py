@@ -21,7 +21,8 @@ from .forms_staff import DuplicateForm, ParticipantFilterForm, PaymentForm
 from .models import Registration
 
 
-def _event(pk):
+def event_or_404(pk):
+    """The event a staff page is about (any status), or 404; the check-in pages use it too."""
     event = queries_staff.staff_event(pk)
     if event is None:
         raise Http404
@@ -45,7 +46,7 @@ PARTICIPANT_SORTS = (
 
 @staff_required
 def participants(request, pk):
-    event = _event(pk)
+    event = event_or_404(pk)
     form, rows = _filtered(request, event)
     # 25 a page: on a phone each registration is a card of a dozen lines.
     listing = Listing(request, rows, sorts=PARTICIPANT_SORTS, default_sort="name", per_page=25)
@@ -81,7 +82,7 @@ def _back_to_list(request, event):
 @require_POST
 def bulk_checkin(request, pk):
     """The ticked registrations are marked present at the session chosen in the bar."""
-    event = _event(pk)
+    event = event_or_404(pk)
     ids = selected_ids(request.POST)
     session = _sheet_session(request, event, request.POST) or (
         event.sessions_list[0] if len(event.sessions_list) == 1 else None
@@ -105,7 +106,7 @@ def bulk_checkin(request, pk):
 def bulk_emails(request, pk):
     """The addresses of the ticked participants (or of the whole filtered list), to write
     to them from one's own mail program."""
-    event = _event(pk)
+    event = event_or_404(pk)
     _form, rows = _filtered(request, event)
     rows = keep_selected(rows, request.POST)
     emails = Registration.objects.filter(pk__in=rows.values("pk")).order_by()
@@ -121,7 +122,7 @@ def bulk_emails(request, pk):
 def export(request, pk, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    event = _event(pk)
+    event = event_or_404(pk)
     _form, rows = _filtered(request, event)
     rows = keep_selected(rows, request.POST)  # the rows ticked in the list, if any
     stamp = timezone.localdate().isoformat()
@@ -146,7 +147,7 @@ def _sheet_session(request, event, data=None):
 
 @staff_required
 def badges(request, pk):
-    event = _event(pk)
+    event = event_or_404(pk)
     session = _sheet_session(request, event)
     content = pdf.badges(event, queries_staff.sheet_rows(event, session))
     response = HttpResponse(content, content_type="application/pdf")
@@ -158,7 +159,7 @@ def badges(request, pk):
 def attendance_sheet(request, pk):
     """A course's sheet has one signature column per day; a per-session event, one
     column for the session asked for (or each session when none is)."""
-    event = _event(pk)
+    event = event_or_404(pk)
     session = _sheet_session(request, event)
     sessions = [session] if session else event.sessions_list
     content = pdf.attendance_sheet(event, queries_staff.sheet_rows(event, session), sessions)
@@ -170,7 +171,7 @@ def attendance_sheet(request, pk):
 @staff_required
 @require_POST
 def registration_action(request, pk, registration_pk):
-    event = _event(pk)
+    event = event_or_404(pk)
     registration = get_object_or_404(Registration, pk=registration_pk, event=event)
     action = request.POST.get("action", "")
     try:
@@ -217,7 +218,7 @@ def registration_action(request, pk, registration_pk):
 
 @staff_required
 def duplicate(request, pk):
-    event = _event(pk)
+    event = event_or_404(pk)
     form = DuplicateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         copy = services_staff.duplicate_event(

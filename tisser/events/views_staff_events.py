@@ -4,14 +4,12 @@ the confirmation's QR code opens at the door (the rest is in the staff modules).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tisser.directory.permissions import is_staff_editor
+from tisser.accounts.decorators import staff_editor_required
 
 from . import queries_staff, services, services_editing, tokens
 from .forms_staff_events import (
@@ -24,27 +22,17 @@ from .forms_staff_events import (
 from .models import Event, EventKind, Registration
 
 
-def _staff_only(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not is_staff_editor(request.user):
-        raise PermissionDenied
-    return None
-
-
+@staff_editor_required
 def staff_events(request):
-    if refused := _staff_only(request):
-        return refused
     rows = queries_staff.fill_rows(
         queries_staff.events_with_counts().order_by("-first_starts_at", "pk")
     )
     return render(request, "events/staff/events.html", {"rows": rows})
 
 
+@staff_editor_required
 def checkin(request, token):
     """Opened by scanning the QR code of a confirmation: staff mark the person present."""
-    if refused := _staff_only(request):
-        return refused
     try:
         registration = tokens.registration_from_checkin_token(token)
     except tokens.BadToken as error:
@@ -71,10 +59,9 @@ def checkin(request, token):
     )
 
 
+@staff_editor_required
 def staff_event_edit(request, pk=None):
     """Create or edit an event with its sessions, programme (workshops) and questions."""
-    if refused := _staff_only(request):
-        return refused
     event = get_object_or_404(Event, pk=pk) if pk else Event()
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
@@ -113,11 +100,10 @@ def staff_event_edit(request, pk=None):
     )
 
 
+@staff_editor_required
 def staff_event_cancel(request, pk):
     """Cancelling an event says what will happen (who is told, that registration closes)
     and asks to confirm; confirming twice tells nobody twice."""
-    if refused := _staff_only(request):
-        return refused
     event = get_object_or_404(Event, pk=pk)
     if request.method == "POST":
         told = services_editing.cancel_event(event)
@@ -147,10 +133,9 @@ def staff_event_cancel(request, pk):
     )
 
 
+@staff_editor_required
 def staff_kinds(request):
     """The kinds of event the network uses; add one."""
-    if refused := _staff_only(request):
-        return refused
     form = EventKindForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services_editing.save_kind(form)

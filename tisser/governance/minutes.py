@@ -1,94 +1,67 @@
 """The minutes ("procès-verbal") of an assembly as a PDF: attendance, proxies, quorum and
-the results of every closed vote. Built with ReportLab's platypus (standard fonts: they
-cover French text)."""
+the results of every closed vote. Drawn by `core.pdf` (fpdf2 and the bundled font, like
+every PDF of Tisser)."""
 
 from __future__ import annotations
-
-import io
-from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from tisser.core.pdf import Document
 
 from . import queries
 from .models import Assembly, Motion
 
-
-def _p(text, style):
-    return Paragraph(escape(str(text)), style)
-
-
-def _table(rows, widths=None):
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
-                ("FONTSIZE", (0, 0), (-1, -1), 9),
-                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6f2ec")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    return table
+CM = 10  # the document's unit is the millimetre
 
 
 def render_minutes(assembly: Assembly) -> bytes:
-    styles = getSampleStyleSheet()
-    h1, h2, body = styles["Title"], styles["Heading2"], styles["BodyText"]
-    small = styles["BodyText"].clone("small", fontSize=8, leading=10)
-    story = [
-        _p(_("Minutes"), h1),
-        _p(f"{assembly.title} — {assembly.get_kind_display()}", styles["Heading1"]),
-        _p(
-            _("%(network)s, %(date)s, %(place)s")
-            % {
-                "network": settings.NETWORK_NAME,
-                "date": date_format(timezone.localtime(assembly.starts_at), "DATETIME_FORMAT"),
-                "place": assembly.place or "—",
-            },
-            body,
-        ),
-        Spacer(1, 0.3 * cm),
-    ]
+    pdf = Document(title=f"{_('Minutes')} — {assembly.title}", author=settings.NETWORK_NAME)
+    pdf.set_margins(18, 18, 18)
+    pdf.set_auto_page_break(auto=True, margin=18)
+    pdf.add_page()
+    pdf.line_of_text(_("Minutes"), size=18, bold=True, align="C", height=10)
+    pdf.heading(f"{assembly.title} — {assembly.get_kind_display()}", size=15)
+    pdf.line_of_text(
+        _("%(network)s, %(date)s, %(place)s")
+        % {
+            "network": settings.NETWORK_NAME,
+            "date": date_format(timezone.localtime(assembly.starts_at), "DATETIME_FORMAT"),
+            "place": assembly.place or "—",
+        },
+        size=10,
+    )
+    pdf.ln(3)
     if assembly.agenda.exists():
-        story.append(_p(pgettext("assembly", "Agenda"), h2))
+        pdf.heading(pgettext("assembly", "Agenda"))
         for item in assembly.agenda.all():
-            story.append(_p(f"{item.position}. {item.title}", body))
+            pdf.line_of_text(f"{item.position}. {item.title}", size=10)
 
     stats = queries.attendance(assembly)
-    story += [
-        _p(_("Attendance and quorum"), h2),
-        _p(
-            _(
-                "%(voters)s member organisations on the register (%(total)s votes). Present: "
-                "%(present)s (%(present_weight)s votes); represented by proxy: %(represented)s "
-                "(%(represented_weight)s votes). Quorum: %(required)s votes (%(percent)s %% of "
-                "the voting weight): %(reached)s."
-            )
-            % {
-                "voters": stats["voters"],
-                "total": stats["total_weight"],
-                "present": stats["present"],
-                "present_weight": stats["present_weight"],
-                "represented": stats["represented"],
-                "represented_weight": stats["represented_weight"],
-                "required": stats["quorum_required"],
-                "percent": assembly.quorum_percent,
-                "reached": _("reached") if stats["quorum_reached"] else _("not reached"),
-            },
-            body,
-        ),
-    ]
+    pdf.heading(_("Attendance and quorum"))
+    pdf.line_of_text(
+        _(
+            "%(voters)s member organisations on the register (%(total)s votes). Present: "
+            "%(present)s (%(present_weight)s votes); represented by proxy: %(represented)s "
+            "(%(represented_weight)s votes). Quorum: %(required)s votes (%(percent)s %% of "
+            "the voting weight): %(reached)s."
+        )
+        % {
+            "voters": stats["voters"],
+            "total": stats["total_weight"],
+            "present": stats["present"],
+            "present_weight": stats["present_weight"],
+            "represented": stats["represented"],
+            "represented_weight": stats["represented_weight"],
+            "required": stats["quorum_required"],
+            "percent": assembly.quorum_percent,
+            "reached": _("reached") if stats["quorum_reached"] else _("not reached"),
+        },
+        size=10,
+    )
     rows = [
         [
             _("Organisation"),
@@ -102,99 +75,75 @@ def render_minutes(assembly: Assembly) -> bytes:
         proxy = getattr(v, "proxy_given", None) if hasattr(v, "proxy_given") else None
         rows.append(
             [
-                _p(v.organisation.name, small),
+                v.organisation.name,
                 str(v.weight),
-                _p(v.college or "—", small),
+                v.college or "—",
                 _("yes") if v.present_at else _("no"),
-                _p(proxy.holder.organisation.name if proxy else "—", small),
+                proxy.holder.organisation.name if proxy else "—",
             ]
         )
-    story.append(_table(rows, [6 * cm, 1.4 * cm, 3.6 * cm, 1.6 * cm, 4.8 * cm]))
+    pdf.grid(rows, [6 * CM, 1.4 * CM, 3.6 * CM, 1.6 * CM, 4.8 * CM])
 
-    story.append(_p(pgettext("ballots", "Votes"), h2))
+    pdf.heading(pgettext("ballots", "Votes"))
     for motion in assembly.motions.all():
-        story.append(_p(f"{motion.position}. {motion.title}", styles["Heading3"]))
+        pdf.heading(f"{motion.position}. {motion.title}", size=12)
         results = queries.closed_results(motion)
         if results is None:
-            story.append(_p(_("Not closed: no result."), body))
+            pdf.line_of_text(_("Not closed: no result."), size=10)
             continue
-        story.append(
-            _p(
-                _(
-                    "Took part: %(n)s organisations, %(weight)s votes of %(total)s "
-                    "(quorum %(required)s: %(reached)s)."
-                )
-                % {
-                    "n": results["participants"],
-                    "weight": results["participation_weight"],
-                    "total": results["total_weight"],
-                    "required": results["quorum_required"],
-                    "reached": _("reached") if results["quorum_reached"] else _("not reached"),
-                },
-                body,
+        pdf.line_of_text(
+            _(
+                "Took part: %(n)s organisations, %(weight)s votes of %(total)s "
+                "(quorum %(required)s: %(reached)s)."
             )
+            % {
+                "n": results["participants"],
+                "weight": results["participation_weight"],
+                "total": results["total_weight"],
+                "required": results["quorum_required"],
+                "reached": _("reached") if results["quorum_reached"] else _("not reached"),
+            },
+            size=10,
         )
+        pdf.ln(1)
         if motion.kind == Motion.Kind.RESOLUTION:
             tally = results["tally"]
-            story.append(
-                _table(
+            pdf.grid(
+                [
+                    [_("For"), _("Against"), _("Abstention"), _("Majority"), _("Outcome")],
                     [
-                        [_("For"), _("Against"), _("Abstention"), _("Majority"), _("Outcome")],
-                        [
-                            str(tally["for"]),
-                            str(tally["against"]),
-                            str(tally["abstain"]),
-                            _p(motion.get_majority_display(), small),
-                            _("adopted") if results["adopted"] else _("rejected"),
-                        ],
+                        str(tally["for"]),
+                        str(tally["against"]),
+                        str(tally["abstain"]),
+                        motion.get_majority_display(),
+                        _("adopted") if results["adopted"] else _("rejected"),
                     ],
-                    [2 * cm, 2 * cm, 2.4 * cm, 7 * cm, 2.6 * cm],
-                )
+                ],
+                [2 * CM, 2 * CM, 2.4 * CM, 7 * CM, 2.6 * CM],
             )
         else:
-            story.append(
-                _p(
-                    _("%(filled)s seats filled of %(seats)s.")
-                    % {"filled": results["seats_filled"], "seats": results["seats"]},
-                    body,
-                )
+            pdf.line_of_text(
+                _("%(filled)s seats filled of %(seats)s.")
+                % {"filled": results["seats_filled"], "seats": results["seats"]},
+                size=10,
             )
+            pdf.ln(1)
             rows = [[_("Candidate organisation"), _("Votes"), _("Elected")]]
             for c in results["candidates"]:
                 rows.append(
-                    [
-                        _p(c["organisation"], small),
-                        str(c["votes"]),
-                        _("yes") if c["elected"] else _("no"),
-                    ]
+                    [c["organisation"], str(c["votes"]), _("yes") if c["elected"] else _("no")]
                 )
-            story.append(_table(rows, [10 * cm, 2.5 * cm, 2.5 * cm]))
+            pdf.grid(rows, [10 * CM, 2.5 * CM, 2.5 * CM])
             if results.get("tie"):
-                story.append(
-                    _p(
-                        _("Tie for the last seats settled by: %(rule)s (seed %(seed)s).")
-                        % {"rule": motion.get_tie_rule_display(), "seed": results["tie"]["seed"]},
-                        small,
-                    )
+                pdf.line_of_text(
+                    _("Tie for the last seats settled by: %(rule)s (seed %(seed)s).")
+                    % {"rule": motion.get_tie_rule_display(), "seed": results["tie"]["seed"]},
+                    size=8,
                 )
-        story.append(Spacer(1, 0.3 * cm))
-    story.append(
-        _p(
-            _("Generated by Tisser on %(when)s.")
-            % {"when": date_format(timezone.localtime(), "DATETIME_FORMAT")},
-            small,
-        )
+        pdf.ln(3)
+    pdf.line_of_text(
+        _("Generated by Tisser on %(when)s.")
+        % {"when": date_format(timezone.localtime(), "DATETIME_FORMAT")},
+        size=8,
     )
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        title=f"{_('Minutes')} — {assembly.title}",
-        author=settings.NETWORK_NAME,
-        leftMargin=1.8 * cm,
-        rightMargin=1.8 * cm,
-        topMargin=1.8 * cm,
-        bottomMargin=1.8 * cm,
-    )
-    doc.build(story)
-    return buffer.getvalue()
+    return pdf.to_bytes()

@@ -125,13 +125,14 @@ def organisation_recipients(org) -> list[tuple[str, str]]:
     return found
 
 
-def _in(language: str, message: str, **values) -> str:
+def in_language(language: str, message: str, **values) -> str:
     """A message translated in the recipient's language (not the sender's)."""
     with translation.override(language):
         return _(message) % values
 
 
-def _site(path: str) -> str:
+def site_url(path: str) -> str:
+    """The absolute address of a page, for links in emails."""
     return settings.SITE_URL.rstrip("/") + path
 
 
@@ -147,14 +148,16 @@ def convene(assembly: Assembly, *, by=None, notify: bool = True) -> int:
     if assembly.register_built_at is None:
         draw_up_register(assembly)
     agenda = [item.title for item in assembly.agenda.all()]
-    page = _site(reverse("governance:assembly", args=[assembly.slug]))
+    page = site_url(reverse("governance:assembly", args=[assembly.slug]))
     sent = 0
     voters = assembly.voters.filter(is_active=True).select_related("organisation")
     for voter in voters if notify else []:
         for address, language in organisation_recipients(voter.organisation):
             send_templated_mail(
                 to=[address],
-                subject=_in(language, gettext_noop("Convocation: %(title)s"), title=assembly.title),
+                subject=in_language(
+                    language, gettext_noop("Convocation: %(title)s"), title=assembly.title
+                ),
                 template="governance/emails/convocation",
                 context={
                     "assembly": assembly,

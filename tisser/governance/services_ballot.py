@@ -22,7 +22,7 @@ from tisser.core.mail import send_templated_mail
 
 from . import electorate
 from .models import Assembly, Ballot, Candidacy, Choice, Motion, Participation, Proxy, Voter
-from .services import GovernanceError, _in, _site, organisation_recipients
+from .services import GovernanceError, in_language, organisation_recipients, site_url
 from .tokens import LinkInvalid, make_vote_token, read_vote_token
 
 
@@ -67,7 +67,7 @@ def votes_cast_by(caster: Voter) -> list[Voter]:
 
 
 def vote_link(motion: Motion, voter: Voter, cast_by: Voter) -> str:
-    return _site(reverse("governance:ballot", args=[make_vote_token(motion, voter, cast_by)]))
+    return site_url(reverse("governance:ballot", args=[make_vote_token(motion, voter, cast_by)]))
 
 
 @transaction.atomic
@@ -112,7 +112,9 @@ def send_vote_links(motion: Motion) -> int:
         for address, language in organisation_recipients(caster.organisation):
             send_templated_mail(
                 to=[address],
-                subject=_in(language, gettext_noop("Vote open: %(title)s"), title=motion.title),
+                subject=in_language(
+                    language, gettext_noop("Vote open: %(title)s"), title=motion.title
+                ),
                 template="governance/emails/vote_open",
                 context={
                     "motion": motion,
@@ -151,7 +153,9 @@ def reissue_links(voter: Voter) -> int:
         for address, language in organisation_recipients(caster.organisation):
             send_templated_mail(
                 to=[address],
-                subject=_in(language, gettext_noop("Vote open: %(title)s"), title=motion.title),
+                subject=in_language(
+                    language, gettext_noop("Vote open: %(title)s"), title=motion.title
+                ),
                 template="governance/emails/vote_open",
                 context={
                     "motion": motion,
@@ -178,7 +182,8 @@ def _lock_motion_for_vote(motion_id: int) -> Motion | None:
     return Motion.objects.select_related("assembly").filter(pk=motion_id).first()
 
 
-def _check_open(motion: Motion | None) -> Motion:
+def check_open(motion: Motion | None) -> Motion:
+    """The motion if its vote is open now; raises VoteRefused saying why not."""
     if motion is None:
         raise VoteRefused(_("This voting link is not valid."), code="forged")
     if motion.status == Motion.Status.DRAFT:
@@ -236,7 +241,9 @@ def check_claim(token: str):
     return claim, motion, voter
 
 
-def _check_voter(motion: Motion, voter: Voter, cast_by_id: int) -> Voter:
+def check_voter(motion: Motion, voter: Voter, cast_by_id: int) -> Voter:
+    """The organisation casting for `voter` (itself or its proxy holder) if it still may;
+    raises VoteRefused otherwise. The ballot page asks it too, before showing the form."""
     # Good standing on the assembly's date: a membership cancelled since is refused too.
     on = timezone.localdate(motion.assembly.starts_at)
     if not voter.is_active or not electorate.in_good_standing(voter.organisation, on=on):
@@ -258,7 +265,8 @@ def _check_voter(motion: Motion, voter: Voter, cast_by_id: int) -> Voter:
     return caster
 
 
-def _already(voter: Voter) -> VoteRefused:
+def already_voted(voter: Voter) -> VoteRefused:
+    """The refusal a second vote for the same organisation gets (from the service or page)."""
     return VoteRefused(
         _("A vote has already been recorded for %(org)s on this question: each member votes once.")
         % {"org": voter.organisation},
@@ -274,8 +282,8 @@ def cast_online(token: str, *, choice: str = "", selection=None) -> str:
     receipt = _new_receipt()
     try:
         with transaction.atomic():
-            motion = _check_open(_lock_motion_for_vote(motion.pk))
-            caster = _check_voter(motion, voter, claim.cast_by_id)
+            motion = check_open(_lock_motion_for_vote(motion.pk))
+            caster = check_voter(motion, voter, claim.cast_by_id)
             choice, chosen = clean_answer(motion, choice, selection)
             Participation.objects.create(
                 motion=motion, voter=voter, cast_by=caster, channel=Participation.Channel.ONLINE
@@ -289,9 +297,9 @@ def cast_online(token: str, *, choice: str = "", selection=None) -> str:
             )
             if connection.vendor != "postgresql":
                 # SQLite: we now hold the write lock, so a close cannot commit meanwhile.
-                _check_open(Motion.objects.filter(pk=motion.pk).first())
+                check_open(Motion.objects.filter(pk=motion.pk).first())
     except IntegrityError as exc:
-        raise _already(voter) from exc
+        raise already_voted(voter) from exc
     return receipt
 
 
@@ -314,8 +322,8 @@ def record_room_votes(motion: Motion, answers: dict, *, by=None) -> dict:
             continue
         try:
             with transaction.atomic():
-                locked = _check_open(_lock_motion_for_vote(motion.pk))
-                caster = _check_voter(locked, voter, caster_of(voter).pk)
+                locked = check_open(_lock_motion_for_vote(motion.pk))
+                caster = check_voter(locked, voter, caster_of(voter).pk)
                 if caster.present_at is None:
                     raise VoteRefused(
                         _("%(org)s is not signed in at the assembly.")
@@ -333,7 +341,7 @@ def record_room_votes(motion: Motion, answers: dict, *, by=None) -> dict:
                 Ballot.objects.create(motion=locked, weight=voter.weight, choice=choice)
             recorded += 1
         except IntegrityError:
-            refused.append(str(_already(voter).message))
+            refused.append(str(already_voted(voter).message))
         except VoteRefused as exc:
             refused.append(str(exc.message))
     return {"recorded": recorded, "refused": refused}

@@ -7,9 +7,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from tisser.accounts.roles import is_staff_editor
 from tisser.core.mail import send_templated_mail
 from tisser.directory.models import Affiliation, Person
-from tisser.directory.permissions import is_staff_editor
 
 from .models_groups import GroupDocument, GroupMember, WorkingGroup
 from .services import GovernanceError

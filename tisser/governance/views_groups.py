@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from tisser.directory.permissions import is_member_user, is_staff_editor
+from tisser.accounts.roles import is_staff_editor
+from tisser.directory.permissions import is_member_user
 
 from . import services_groups
 from .extensions import events_of_group

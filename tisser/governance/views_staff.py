@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from tisser.directory.views_staff import posted_data, staff_required
+from tisser.accounts.decorators import staff_editor_required as staff_required
+from tisser.core.forms import posted_data
 
 from . import minutes, queries, services, services_ballot
 from .forms import AgendaItemForm, AssemblyDocumentForm, AssemblyForm, CandidacyForm, MotionForm

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from tisser.directory.permissions import is_member_user, is_staff_editor
+from tisser.accounts.roles import is_staff_editor
+from tisser.directory.permissions import is_member_user
 
 from . import queries, services, services_ballot
 from .forms import ProxyForm, ReceiptForm, StatementForm
@@ -196,14 +197,14 @@ def ballot(request, token):
             return _refused(request, error)
         return render(request, "governance/voted.html", {**context, "receipt": receipt})
     if motion.participations.filter(voter=voter).exists():
-        return _refused(request, services_ballot._already(voter))
+        return _refused(request, services_ballot.already_voted(voter))
     try:
-        services_ballot._check_open(motion)
+        services_ballot.check_open(motion)
         if not motion.online:
             raise services_ballot.VoteRefused(
                 _("This question is voted in the room, not online."), code="room_only"
             )
-        services_ballot._check_voter(motion, voter, claim.cast_by_id)
+        services_ballot.check_voter(motion, voter, claim.cast_by_id)
     except services_ballot.VoteRefused as error:
         return _refused(request, error)
     return render(request, "governance/ballot.html", context)

@@ -20,13 +20,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from tisser.accounts.roles import is_staff_editor
 from tisser.core.errors import json_error
 from tisser.core.mail import send_templated_mail
 from tisser.core.middleware import checks_own_input
 from tisser.core.network import display_name
 from tisser.directory import queries_claims
 from tisser.directory.models import Person
-from tisser.directory.permissions import is_staff_editor, represented_organisations
+from tisser.directory.permissions import represented_organisations
 
 from . import queries, reminders, services
 from .certificate import certificate_pdf

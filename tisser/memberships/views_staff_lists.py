@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from tisser.accounts.decorators import staff_editor_required as staff_required
 from tisser.core.listing import (
     Listing,
     Sort,
@@ -19,7 +20,6 @@ from tisser.core.listing import (
     selected_ids,
 )
 from tisser.directory.exports_staff import table_response
-from tisser.directory.views_staff import staff_required
 
 from . import queries_staff, services
 from .models import MembershipYear, Payment

@@ -1,42 +1,25 @@
-"""A shortlist as a printable PDF (fpdf2). DejaVu Sans is used when the system has it
-(every accent and symbol prints); otherwise the PDF core font Helvetica, with text reduced
-to Latin-1 (French accents still print)."""
+"""A shortlist as a printable PDF, drawn by `core.pdf` (fpdf2 and the bundled font)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-DEJAVU_BOLD = DEJAVU.with_name("DejaVuSans-Bold.ttf")
-
-
-def _latin1(text: str) -> str:
-    return str(text).encode("latin-1", "replace").decode("latin-1")
+from tisser.core.pdf import Document, one_line
 
 
 def shortlist_pdf(shortlist, headers: list[str], rows: list[list]) -> bytes:
-    from fpdf import FPDF
-
-    pdf = FPDF(orientation="L", format="A4")
+    pdf = Document(orientation="L", title=shortlist.name, author=settings.NETWORK_NAME)
     pdf.set_auto_page_break(True, margin=12)
     pdf.add_page()
-    if DEJAVU.exists() and DEJAVU_BOLD.exists():
-        pdf.add_font("DejaVu", "", str(DEJAVU))
-        pdf.add_font("DejaVu", "B", str(DEJAVU_BOLD))
-        font, clean = "DejaVu", str
-    else:
-        font, clean = "Helvetica", _latin1
-    pdf.set_font(font, size=15)
-    pdf.cell(0, 9, clean(shortlist.name), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(font, size=9)
+    pdf.font(15)
+    pdf.cell(0, 9, one_line(shortlist.name), new_x="LMARGIN", new_y="NEXT")
+    pdf.font(9)
     pdf.cell(
         0,
         6,
-        clean(
+        one_line(
             _("%(network)s · supplier shortlist of %(date)s · %(count)s suppliers")
             % {
                 "network": settings.NETWORK_NAME,
@@ -64,9 +47,9 @@ def shortlist_pdf(shortlist, headers: list[str], rows: list[list]) -> bytes:
     with pdf.table(col_widths=widths, text_align="LEFT", line_height=5) as table:
         head = table.row()
         for key in keep:
-            head.cell(clean(key))
+            head.cell(one_line(key))
         for row in rows:
             line = table.row()
             for i in index:
-                line.cell(clean(row[i] or ""))
-    return bytes(pdf.output())
+                line.cell(one_line(row[i] or ""))
+    return pdf.to_bytes()

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
+from tisser.accounts.roles import is_staff_editor
 from tisser.core import params as core_params
 from tisser.core.middleware import build_policy
 from tisser.directory.exports_staff import csv_response
 from tisser.directory.models import Organisation
-from tisser.directory.permissions import is_staff_editor
 from tisser.territories.models import Commune, Departement
 
 from . import charts, queries

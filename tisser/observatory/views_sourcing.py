@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from tisser.accounts.decorators import staff_editor_required
+from tisser.accounts.roles import is_staff_editor
 from tisser.directory.exports_staff import csv_response, xlsx_response
 from tisser.directory.models import Category, WorkforceBand
 
@@ -126,14 +128,8 @@ def _organisations(shortlist):
     )
 
 
-def _staff(request) -> bool:
-    from tisser.directory.permissions import is_staff_editor
-
-    return is_staff_editor(request.user)
-
-
 def _invitable_events(request):
-    if not _staff(request):
+    if not is_staff_editor(request.user):
         return []
     from .events_link import events_to_invite_to
 
@@ -153,7 +149,9 @@ def shortlist_detail(request, token):
             ),
             "suppliers": [(org, sourcing.statuses_of(org)) for org in _organisations(shortlist)],
             "events": _invitable_events(request),
-            "invitations": shortlist.invitations.select_related("event") if _staff(request) else [],
+            "invitations": shortlist.invitations.select_related("event")
+            if is_staff_editor(request.user)
+            else [],
         },
     )
 
@@ -190,18 +188,10 @@ def shortlist_mine(request, pk):
 
 
 @require_POST
+@staff_editor_required
 def shortlist_invite(request, token):
     """Staff invite a shortlist's suppliers to an upcoming event (a sourcing day)."""
-    from django.contrib.auth.views import redirect_to_login
-    from django.core.exceptions import PermissionDenied
-
-    from tisser.directory.permissions import is_staff_editor
-
     shortlist = _shortlist_from_token(token)
-    if not request.user.is_authenticated:
-        return redirect_to_login(reverse("observatory:shortlist", kwargs={"token": token}))
-    if not is_staff_editor(request.user):
-        raise PermissionDenied
     try:
         invitation = services.invite_shortlist(
             shortlist,

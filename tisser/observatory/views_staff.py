@@ -12,7 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tisser.directory.views_staff import posted_data, staff_required
+from tisser.accounts.decorators import staff_editor_required as staff_required
+from tisser.core.forms import posted_data
 
 from . import services
 from .forms import IndicatorForm, SireneForm, ValuesFileForm, sirene_folder

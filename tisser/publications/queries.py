@@ -30,7 +30,8 @@ def visible_resources(user, *, q: str = "", category=None):
 def can_open_resource(user, resource: Resource) -> bool:
     if not resource.members_only:
         return True
-    from tisser.directory.permissions import is_member_user, is_staff_editor
+    from tisser.accounts.roles import is_staff_editor
+    from tisser.directory.permissions import is_member_user
 
     return is_staff_editor(user) or is_member_user(user)
 

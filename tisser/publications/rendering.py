@@ -20,7 +20,7 @@ from django.utils import formats, timezone, translation
 from django.utils.dateparse import parse_datetime
 
 from tisser.core.html import absolute_media_urls
-from tisser.core.mail import _render_plain
+from tisser.core.mail import render_plain
 
 from . import conf, mergetags
 from .models import Block, Newsletter, SentIssue
@@ -154,7 +154,7 @@ def render_email(newsletter: Newsletter, *, language: str | None = None, web=Fal
         context = newsletter_context(newsletter)
         context["web"] = web
         html = render_to_string("publications/newsletter/email.html", context)
-        text = _render_plain("publications/newsletter/email.txt", context)
+        text = render_plain("publications/newsletter/email.txt", context)
     # Images of the texts are this site's uploads: a mail program needs their full address.
     html = absolute_media_urls(_INLINER.inline(html), settings.SITE_URL)
     return {"subject": newsletter.subject, "html": html, "text": text}

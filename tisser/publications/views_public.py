@@ -14,8 +14,8 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
+from tisser.accounts.roles import is_staff_editor
 from tisser.core.html import jsonld_script_body
-from tisser.directory.permissions import is_staff_editor
 
 from . import queries
 from .models import Article, Newsletter, Resource, ResourceCategory, Rubric

@@ -472,7 +472,7 @@ def suppressions(request):
     """The suppression list: look up, add an address; lifting one is for administrators."""
     from django.core.paginator import Paginator
 
-    from tisser.directory.permissions import is_staff_admin
+    from tisser.accounts.roles import is_staff_admin
 
     from . import services_subscribers as subscribers
     from .forms_staff import SuppressionForm

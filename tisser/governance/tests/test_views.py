@@ -3,11 +3,13 @@ link (refusals shown in the user's language), receipts, results after the close 
 proxies and attendance from the representative's side, the minutes PDF."""
 
 import datetime
+import io
 import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from tisser.governance import services, services_ballot
 from tisser.governance.models import Ballot, Motion, Voter
@@ -219,6 +221,10 @@ def test_minutes_pdf(client, network):
     response = client.get(reverse("governance:staff_minutes", args=[network["assembly"].pk]))
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    # Drawn by core.pdf: French headings and the vote's title as typed, the table of results.
+    assert "Procès-verbal" in text and "AG 2026" in text and "Élection du Collectif" in text
+    assert "Coop Manau" in text  # a candidate, in the table of results
 
 
 def test_registration_to_attend(client, network):

@@ -238,15 +238,20 @@ def test_validating_tells_the_representative_once_over_smtp(
     assert "/adhesion/mes-adhesions/" in message.get_body(("plain",)).get_content()
 
 
-def test_certificate_without_dejavu_fonts_still_renders(memberships, monkeypatch, tmp_path):
+def test_certificate_prints_french_names_in_the_bundled_font(memberships, settings):
+    import io
+
+    from pypdf import PdfReader
+
     from tisser.memberships import certificate
 
-    monkeypatch.setattr(certificate, "FONT_DIR", tmp_path)  # no fonts there
+    settings.TISSER_PDF_FONT = "/nowhere/missing.ttf"  # whatever the system has
     membership = memberships["arras"]
     Organisation.objects.filter(pk=membership.organisation_id).update(name="Cœur d’Artois")
     membership.refresh_from_db()
     pdf = certificate.certificate_pdf(membership)
-    assert pdf.startswith(b"%PDF-") and b"Helvetica" in pdf
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Cœur d’Artois" in text and b"DejaVu" in pdf
 
 
 def test_admin_lists_memberships_read_only(client, memberships, role_users):

@@ -181,13 +181,17 @@ def test_staff_edit_a_supplier_profile(editor_client, suppliers):
     assert (profile.naf_code, profile.is_esus, profile.is_siae) == ("38.32Z", True, True)
 
 
-def test_pdf_without_dejavu_falls_back_to_a_core_font(client, suppliers, monkeypatch, tmp_path):
-    from tisser.observatory import pdf
+def test_pdf_prints_french_text_in_the_bundled_font(client, suppliers, settings):
+    import io
 
-    monkeypatch.setattr(pdf, "DEJAVU", tmp_path / "absent.ttf")
-    shortlist = services.create_shortlist("Sélection été", [suppliers["Jardins d'Amiens"].pk])
+    from pypdf import PdfReader
+
+    settings.TISSER_PDF_FONT = "/nowhere/missing.ttf"  # whatever the system has
+    shortlist = services.create_shortlist("Sélection été œuvre", [suppliers["Jardins d'Amiens"].pk])
     url = reverse("observatory:shortlist_export", args=[shortlist_token(shortlist), "pdf"])
-    assert client.get(url).content.startswith(b"%PDF")
+    content = client.get(url).content
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert "Sélection été œuvre" in text and "Jardins d'Amiens" in text
 
 
 def test_a_territory_may_be_named(suppliers, client):

@@ -300,25 +300,18 @@ RESOURCES = [
 
 
 def _pdf(title: str, lines: list[str]) -> bytes:
-    """A one-page PDF (fpdf2's built-in font: Latin-1 text only)."""
-    from fpdf import FPDF
+    """A one-page PDF drawn by `core.pdf` (the bundled font prints every French character)."""
+    from tisser.core.pdf import Document
 
-    def latin(text: str) -> str:
-        text = text.replace("œ", "oe").replace("’", "'").replace("…", "...")
-        return text.encode("latin-1", "replace").decode("latin-1")
-
-    document = FPDF()
+    document = Document(title=title)
     document.set_creation_date(dt.datetime(2025, 6, 10, tzinfo=dt.UTC))
-    document.set_title(latin(title))
     document.add_page()
-    document.set_font("helvetica", "B", 24)
-    document.multi_cell(0, 12, latin(title))
+    document.line_of_text(title, size=24, bold=True, height=12)
     document.ln(6)
-    document.set_font("helvetica", size=12)
     for line in lines:
-        document.multi_cell(0, 7, latin(line))
+        document.line_of_text(line, size=12, height=7)
         document.ln(3)
-    return bytes(document.output())
+    return document.to_bytes()
 
 
 def _kit_url(event_slug: str) -> str:

@@ -134,8 +134,8 @@ def test_sheet_for_one_session_of_the_fresque(staff_client, fresque, register):
     assert "LENSOISE Ana" in text and "LILLOISE" not in text and text.count("Signature") == 1
 
 
-def test_pdf_without_a_unicode_font_still_prints_names(settings, filled, monkeypatch):
-    monkeypatch.setattr(pdf, "_font_files", lambda: None)
+def test_pdf_prints_names_with_the_bundled_font_whatever_the_system_has(settings, filled):
+    settings.TISSER_PDF_FONT = "/nowhere/missing.ttf"  # a wrong setting falls back to the bundled
     rows = list(filled.registrations.select_related("person", "organisation"))
     text = _text(pdf.badges(filled, rows))
     assert "Hélène Dupré" in text
