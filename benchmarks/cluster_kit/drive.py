@@ -571,6 +571,14 @@ def report(rushed, registrations, emails, accepted, sent, total_s) -> int:
     }
     notes = {
         "client_error_kinds": rushed["error_kinds"],
+        # A confirmation email is queued after the commit: a web host killed between the
+        # two leaves a registration without its email (the person, answered with an
+        # error, sends again and is told "already registered").
+        "registration_emails_missing": sorted(accepted - set(emails))[:20],
+        "of_which_after_an_error": len(
+            (accepted - set(emails))
+            & {f"rush{n}@example.org" for n, (_o, t) in enumerate(rushed["outcomes"]) if t > 1}
+        ),
         "web_failure": rushed["failure"],
         "worker_failure": sent["failure"],
         "campaign_messages_by_host": sent["by_host"],
