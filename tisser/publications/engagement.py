@@ -97,6 +97,7 @@ class PublicationsContributor(Contributor):
                         title=_("Address suppressed: %(reason)s")
                         % {"reason": row.get_reason_display()},
                         detail=row.detail,
+                        url=reverse("publications:suppressions"),
                         tone="danger",
                     )
                 )

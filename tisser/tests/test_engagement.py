@@ -37,7 +37,7 @@ def test_a_persons_timeline_shows_entries_of_every_app(data):
         "emails",
     } <= kinds
     assert [e.at for e in entries] == sorted((e.at for e in entries), reverse=True)
-    assert all(entry.url for entry in entries if entry.kind != "unsubscribes")
+    assert all(entry.url for entry in entries)
 
 
 def test_an_organisations_timeline_shows_presence_proxies_and_votes_never_the_ballot(data):
