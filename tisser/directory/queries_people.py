@@ -82,3 +82,17 @@ def possible_duplicate_people(limit: int = 200) -> tuple[list[list[Person]], int
         if len(members) > 1:
             result.append(members)
     return result, len(groups)
+
+
+def namesakes(first_name: str, last_name: str, *, limit: int = 5) -> list[Person]:
+    """People already in the base under this folded name (a new record may be one of them)."""
+    from .people_keys import name_key
+
+    key = name_key(first_name, last_name)
+    if not key:
+        return []
+    return list(
+        Person.objects.filter(name_key=key, erased_at__isnull=True)
+        .prefetch_related("affiliations__organisation")
+        .order_by("pk")[:limit]
+    )

@@ -16,7 +16,7 @@ from tisser.accounts.decorators import staff_editor_required as staff_required
 from tisser.core.forms import posted_data
 from tisser.core.listing import Listing, Sort, email_addresses_page, is_filtered, keep_selected
 
-from . import queries_staff, services, services_privacy
+from . import queries_people, queries_staff, services, services_privacy
 from .forms import AffiliationForm, ConsentForm, PersonForm, apply_errors
 from .models import Affiliation, Person
 from .views_staff import PAGE_SIZE
@@ -84,6 +84,19 @@ def person_form(request, pk=None):
     initial = {f: getattr(person, f) for f in services.PERSON_FIELDS} if person else None
     form = PersonForm(posted_data(request)[0], initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = form.to_data()
+        namesakes = (
+            []
+            if person or request.POST.get("create_anyway")
+            else queries_people.namesakes(data.get("first_name", ""), data.get("last_name", ""))
+        )
+        if namesakes:
+            # "Claire Benali" again: one person should have one record.
+            return render(
+                request,
+                "directory/staff/person_form.html",
+                {"form": form, "person": None, "namesakes": namesakes},
+            )
         try:
             if person:
                 person = services.update_person(person, form.to_data(), by=request.user)

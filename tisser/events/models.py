@@ -480,6 +480,10 @@ class Registration(models.Model):
         ]
         indexes = [
             models.Index(fields=["event", "status", "created_at"], name="registration_queue"),
+            # A person's or an organisation's newest registrations (their timeline): the
+            # newest N are read from the index, however long the history.
+            models.Index(fields=["person", "-created_at"], name="registration_person_recent"),
+            models.Index(fields=["organisation", "-created_at"], name="registration_org_recent"),
         ]
 
     def __str__(self):

@@ -8,6 +8,7 @@ import datetime as dt
 from django.db.models import Min
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -29,7 +30,7 @@ def _membership_entry(membership: Membership) -> Entry:
         kind=KIND,
         title=_("Membership %(year)s of %(name)s")
         % {"year": membership.year.year, "name": membership.organisation.name},
-        detail=f"{membership.get_status_display()} · {membership.amount_due} €",
+        detail=f"{membership.get_status_display()} · {number_format(membership.amount_due, 2)}\u00a0€",
         url=reverse("memberships:staff_detail", args=[membership.pk]),
         tone={"validated": "success", "cancelled": "danger"}.get(membership.status, "warning"),
     )
@@ -41,7 +42,7 @@ def _payment_entry(payment: Payment) -> Entry:
         at=_day(payment.refunded_on or payment.paid_on),
         kind=KIND,
         title=(_("Payment refunded: %(amount)s €") if refunded else _("Payment: %(amount)s €"))
-        % {"amount": payment.amount},
+        % {"amount": number_format(payment.amount, 2)},
         detail=f"{payment.get_method_display()} · {payment.membership.year.year}",
         url=reverse("memberships:staff_detail", args=[payment.membership_id]),
         tone="warning" if refunded else "success",

@@ -13,6 +13,8 @@ from .models import Subscription, Suppression
 from .models_sending import Delivery
 
 SUBSCRIPTIONS, UNSUBSCRIBES, EMAILS = "subscriptions", "unsubscribes", "emails"
+#: people of an organisation whose emails and subscriptions its timeline shows
+PEOPLE_LIMIT = 100
 
 
 def _subscription_entries(subscription: Subscription, *, who: str = "") -> list[Entry]:
@@ -95,13 +97,20 @@ class PublicationsContributor(Contributor):
                         title=_("Address suppressed: %(reason)s")
                         % {"reason": row.get_reason_display()},
                         detail=row.detail,
+                        url=reverse("publications:suppressions"),
                         tone="danger",
                     )
                 )
         return entries
 
     def organisation_entries(self, organisation, *, kinds, limit):
-        people = organisation.affiliations.values("person_id")
+        # The emails and subscriptions of its people: its representatives first, then the
+        # most recently linked, at most PEOPLE_LIMIT of them (a bounded, indexed read).
+        people = list(
+            organisation.affiliations.order_by("-is_representative", "-created_at").values_list(
+                "person_id", flat=True
+            )[:PEOPLE_LIMIT]
+        )
         return _entries(
             Subscription.objects.filter(person_id__in=people),
             Delivery.objects.filter(person_id__in=people),

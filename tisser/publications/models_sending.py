@@ -263,7 +263,11 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "email"], name="delivery_unique_email")
         ]
-        indexes = [models.Index(fields=["campaign", "status", "id"], name="delivery_queue")]
+        indexes = [
+            models.Index(fields=["campaign", "status", "id"], name="delivery_queue"),
+            # A person's newest emails (their timeline), read from the index.
+            models.Index(fields=["person", "-sent_at", "-id"], name="delivery_person_recent"),
+        ]
 
     def __str__(self):
         return f"{self.campaign_id} → {self.email} ({self.status})"

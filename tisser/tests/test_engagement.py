@@ -9,7 +9,7 @@ from django.utils import translation
 from tisser.directory import engagement, services_privacy
 from tisser.events.models import Answer, Question
 from tisser.governance.models_groups import GroupMember, WorkingGroup
-from tisser.publications.models import Subscription
+from tisser.publications.models import Subscription, Suppression
 from tisser.publications.models_sending import Delivery
 
 from .engagement_data import build
@@ -24,6 +24,7 @@ def data():
 
 
 def test_a_persons_timeline_shows_entries_of_every_app(data):
+    Suppression.objects.create(email=data["dup"].email, reason="hard_bounce")
     entries = engagement.person_timeline(data["dup"])
     kinds = {entry.kind for entry in entries}
     assert {
@@ -35,9 +36,10 @@ def test_a_persons_timeline_shows_entries_of_every_app(data):
         "groups",
         "subscriptions",
         "emails",
+        "unsubscribes",
     } <= kinds
     assert [e.at for e in entries] == sorted((e.at for e in entries), reverse=True)
-    assert all(entry.url for entry in entries if entry.kind != "unsubscribes")
+    assert all(entry.url for entry in entries)
 
 
 def test_an_organisations_timeline_shows_presence_proxies_and_votes_never_the_ballot(data):

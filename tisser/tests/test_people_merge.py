@@ -233,3 +233,15 @@ def test_erasing_the_kept_person_removes_the_duplicates_name_from_the_history(da
     services_privacy.erase_person(keep.pk, actor=None)
     event = PersonEvent.objects.get(person=keep, action=PersonEvent.Action.MERGED)
     assert "merged_name" not in event.detail and event.detail["merged_id"] == data["dup"].pk
+
+
+def test_a_second_claire_benali_is_not_created_silently(data, admin_client):
+    url = reverse("directory:staff_person_create")
+    page = admin_client.post(url, {"first_name": "Claire", "last_name": "Benali"})
+    assert page.status_code == 200 and page.context["namesakes"]
+    assert Person.objects.filter(name_key="benali claire").count() == 2
+    done = admin_client.post(
+        url, {"first_name": "Claire", "last_name": "Benali", "create_anyway": "1"}
+    )
+    assert done.status_code == 302
+    assert Person.objects.filter(name_key="benali claire").count() == 3
