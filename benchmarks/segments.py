@@ -12,7 +12,9 @@ Fresque but not checked in", and a few more combinations (AND, OR, NOT).
 
 The reference is the physical floor of a count here: `SELECT count(*)` of every contact
 (the same table, no condition); the ratio says what the conditions cost on top.
-Writes benchmarks/results/segments-postgresql.json.
+`TISSER_BENCH_EXISTING_URL` (a `postgres://…` address) measures a database already
+filled instead (the contacts benchmark's, or one built earlier): nothing is built nor
+dropped. Writes benchmarks/results/segments-postgresql.json.
 
     make bench NAME=segments                      # size 0.1 by default
     TISSER_BENCH_SIZE=1 make bench NAME=segments  # the full size
@@ -300,6 +302,51 @@ def build(rng: random.Random) -> dict:
     return {"organisations": organisations, "people": people, "engagement_entries": entries}
 
 
+def table_sizes() -> dict:
+    """What the database holds, for the results' `params`."""
+    from django.db import connection
+
+    tables = {
+        "organisations": "directory_organisation",
+        "people": "directory_person",
+        "registrations": "events_registration",
+        "attendances": "events_attendance",
+        "memberships": "memberships_membership",
+        "subscriptions": "publications_subscription",
+        "affiliations": "directory_affiliation",
+    }
+    sizes = {}
+    with connection.cursor() as cursor:
+        for name, table in tables.items():
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            sizes[name] = cursor.fetchone()[0]
+    return sizes
+
+
+def report(database: str, params: dict) -> None:
+    metrics = measure_segment_counts()
+    for name, figures in metrics["segments"].items():
+        print(f"   {name}: {figures['matching']} people, p95 {figures['p95_ms']} ms", flush=True)
+    print(
+        f"   segment count p95 {metrics['segment_count_p95_ms']} ms "
+        f"(plain count of every contact: p95 {metrics['segment_count_reference_p95_ms']} ms)",
+        flush=True,
+    )
+    params = {**params, **table_sizes(), "iterations": ITERATIONS}
+    print(f"   wrote {write_result('segments', database, params, metrics)}")
+
+
+def measure_existing(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tisser.settings")
+    os.environ.setdefault("TISSER_DEBUG", "0")
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    import django
+
+    django.setup()
+    report("postgresql", {"dataset": "existing"})
+
+
 def measure(database: str) -> None:
     with BenchDatabase(database):
         from django.core.management import call_command
@@ -311,28 +358,15 @@ def measure(database: str) -> None:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE" if database == "postgresql" else "ANALYZE")
         print(f"   built in {time.perf_counter() - started:.0f} s: {params}", flush=True)
-        metrics = measure_segment_counts()
-        for name, figures in metrics["segments"].items():
-            print(
-                f"   {name}: {figures['matching']} people, p95 {figures['p95_ms']} ms", flush=True
-            )
-        print(
-            f"   segment count p95 {metrics['segment_count_p95_ms']} ms "
-            f"(plain count of every contact: p95 {metrics['segment_count_reference_p95_ms']} ms)",
-            flush=True,
-        )
-        path = write_result(
-            "segments",
-            database,
-            {**params, "size": SIZE, "iterations": ITERATIONS},
-            metrics,
-        )
-        print(f"   wrote {path}")
+        report(database, {"size": SIZE})
 
 
 if __name__ == "__main__":
     database = os.environ.get(CHILD_ENV)
-    if database:
+    existing = os.environ.get("TISSER_BENCH_EXISTING_URL")
+    if existing:
+        measure_existing(existing)
+    elif database:
         measure(database)
     elif not postgres_reachable():
         print("PostgreSQL does not answer on 127.0.0.1:5432: nothing measured")
