@@ -339,6 +339,13 @@ def test_form_rows_count_and_list(network, editor):
     assert response.status_code == 200
     assert response.context["listing"].total == 1
     assert [p.first_name for p in response.context["listing"].rows] == ["Gina"]
+    page = response.content.decode()
+    # The form asks for the count on each change (htmx); its submit button does the same.
+    assert f'hx-get="{reverse("directory:staff_segments_count")}"' in page
+    assert 'hx-trigger="change"' in page and 'type="submit"' in page
+    # The save form carries the checked conditions.
+    saved = json.loads(response.context["definition"].conditions_json)
+    assert saved["and"][1] == {"not": cond("attended", event=fresque)}
     # The live count (htmx) reads the same form.
     count = editor.get(reverse("directory:staff_segments_count"), query)
     assert count.status_code == 200
