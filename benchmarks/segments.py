@@ -162,7 +162,9 @@ def measure_segment_counts(iterations: int | None = None) -> dict:
 
     reference = time_calls([plain_count] * iterations, warmup=2)
     floor = time_calls([scan_floor] * iterations, warmup=2)
+    database_cpu = database_cpu_ms(trees, iterations)
     return {
+        **database_cpu,
         "segment_count_p95_ms": overall["p95_ms"],
         "segment_count_p50_ms": overall["p50_ms"],
         "segment_count_cpu_p95_ms": overall["cpu_p95_ms"],
@@ -177,6 +179,54 @@ def measure_segment_counts(iterations: int | None = None) -> dict:
         "segments": {
             name: {"matching": sizes[name], **timing} for name, timing in per_segment.items()
         },
+    }
+
+
+def database_cpu_ms(trees: dict, iterations: int) -> dict:
+    """The database server's own CPU time per count, read from /proc for the backend
+    process (PostgreSQL on this host), with parallel workers off so that one process does
+    all the work: what a count costs whatever else the machine is doing. Empty when the
+    server's process cannot be read (another host)."""
+    from django.db import connection
+
+    from tisser.directory import queries_segments
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    stat = Path(f"/proc/{pid}/stat")
+    tick = 1000 / os.sysconf("SC_CLK_TCK")
+
+    def cpu() -> float:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * tick  # utime + stime
+
+    try:
+        cpu()
+    except OSError:
+        return {}
+    figures, every = {}, []
+    with connection.cursor() as cursor:
+        cursor.execute("SET max_parallel_workers_per_gather = 0")
+    try:
+        for name, tree in trees.items():
+            queries_segments.count(tree)  # warm
+            spent = []
+            for _ in range(iterations):
+                before = cpu()
+                queries_segments.count(tree)
+                spent.append(cpu() - before)
+            figures[name] = round(sorted(spent)[len(spent) // 2], 1)
+            every += spent
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET max_parallel_workers_per_gather")
+    from common import percentile
+
+    return {
+        "segment_count_db_cpu_p95_ms": round(percentile(every, 0.95), 1),
+        "segment_count_db_cpu_p50_ms": round(sorted(every)[len(every) // 2], 1),
+        "segment_db_cpu_p50_ms": figures,
     }
 
 
@@ -354,6 +404,13 @@ def report(database: str, params: dict) -> None:
         f"reading the six tables: p50 {metrics['scan_floor_p50_ms']} ms)",
         flush=True,
     )
+    if "segment_count_db_cpu_p95_ms" in metrics:
+        print(
+            f"   database CPU per count (one process): p95 "
+            f"{metrics['segment_count_db_cpu_p95_ms']} ms, by segment "
+            f"{metrics['segment_db_cpu_p50_ms']}",
+            flush=True,
+        )
     params = {**params, **table_sizes(), "iterations": ITERATIONS}
     print(f"   wrote {write_result('segments', database, params, metrics)}")
 
