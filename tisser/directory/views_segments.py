@@ -145,7 +145,8 @@ def segment_export(request, fmt):
     if definition.tree is None:
         raise BadParameter(_("Choose at least one condition."), parameter="conditions")
     people = keep_selected(queries_segments.people(definition.tree), request.POST)
-    return exports_staff.export("people", people.order_by("last_name", "first_name", "pk"), fmt)
+    with queries_segments.planned_for_segments():  # the XLSX is written here; a CSV streams
+        return exports_staff.export("people", people.order_by("last_name", "first_name", "pk"), fmt)
 
 
 @staff_required
