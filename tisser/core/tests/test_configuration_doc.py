@@ -22,7 +22,7 @@ DOC = ROOT / "docs" / "admin" / "configuration.md"
 
 
 def source_files() -> list[Path]:
-    files = [ROOT / "manage.py", *sorted((ROOT / "benchmarks").glob("*.py"))]
+    files = [ROOT / "manage.py", *sorted((ROOT / "benchmarks").rglob("*.py"))]
     for path in sorted((ROOT / "tisser").rglob("*.py")):
         parts = set(path.relative_to(ROOT).parts)
         if "tests" in parts or "migrations" in parts or path.name == "conftest.py":
