@@ -3,6 +3,8 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from tisser.api import api
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -10,7 +12,8 @@ urlpatterns = [
     path("", include("tisser.core.urls")),
     path("gestion/", include("tisser.accounts.urls_staff")),
     path("territoires/", include("tisser.territories.urls")),
-    path("", include("tisser.directory.urls")),
+    path("", include("tisser.directory.urls")),  # before the API: its page for people is /api/
+    path("api/", api.urls),
     path("", include("tisser.memberships.urls")),
     path("", include("tisser.events.urls")),
     path("", include("tisser.publications.urls")),

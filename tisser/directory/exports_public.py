@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 from tisser.core.errors import json_error, json_errors
 from tisser.core.streaming import checked
 
-from .api import BadRequest, open_data_headers, public_queryset, url_maker
+from .open_data import BadRequest, open_data_headers, public_queryset, url_maker
 from .models import Category, Organisation
 
 CHUNK = 2000
