@@ -50,3 +50,7 @@ def _document(*args, **kwargs):
 
 
 api.get_openapi_schema = _document
+
+# `include("tisser.api")` in tisser/urls.py: the URL names are `api:<name>`.
+urlpatterns = api.urls[0]
+app_name = "api"

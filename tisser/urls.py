@@ -3,8 +3,6 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from tisser.api import api
-
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -13,7 +11,7 @@ urlpatterns = [
     path("gestion/", include("tisser.accounts.urls_staff")),
     path("territoires/", include("tisser.territories.urls")),
     path("", include("tisser.directory.urls")),  # before the API: its page for people is /api/
-    path("api/", api.urls),
+    path("api/", include("tisser.api")),
     path("", include("tisser.memberships.urls")),
     path("", include("tisser.events.urls")),
     path("", include("tisser.publications.urls")),

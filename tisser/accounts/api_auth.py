@@ -37,17 +37,13 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
         found = authenticate(token.strip())
         if found is None:
-            raise AuthenticationError(
-                401, _("This API token is unknown, expired or revoked.")
-            )
+            raise AuthenticationError(401, _("This API token is unknown, expired or revoked."))
         return found
 
 
 def anonymous(request):
     if request.headers.get("Authorization"):
-        raise AuthenticationError(
-            401, _("Send the token as “Authorization: Bearer <token>”.")
-        )
+        raise AuthenticationError(401, _("Send the token as “Authorization: Bearer <token>”."))
     return ANONYMOUS
 
 

@@ -31,9 +31,7 @@ def create_token(user, *, name: str, scopes: list[str], days: int) -> tuple[ApiT
     if unknown or not scopes:
         raise ValidationError(_("Choose at least one scope from the list."))
     if not 1 <= days <= MAX_DAYS:
-        raise ValidationError(
-            _("A token lasts from 1 to %(max)s days.") % {"max": MAX_DAYS}
-        )
+        raise ValidationError(_("A token lasts from 1 to %(max)s days.") % {"max": MAX_DAYS})
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken.objects.create(
         user=user,

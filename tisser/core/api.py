@@ -6,7 +6,6 @@ the one `core.errors.json_error` writes: `{"error": {"status", "code", "message"
 `fields` for a parameter that could not be read.
 """
 
-
 import math
 from typing import Any
 

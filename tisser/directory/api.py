@@ -5,7 +5,6 @@ token that has the `contacts:read` scope. The filters are the map's
 (`map_queries.public_organisations`), plus `bbox`: a map URL's query string works here.
 """
 
-
 from typing import Literal
 
 from django.db.models import Count, Prefetch
@@ -76,9 +75,7 @@ def organisations(request, filters: Query[OrganisationFilters]):
         qs = public_queryset(request.GET)
     except BadRequest as exc:
         raise HttpError(400, str(exc)) from exc
-    return (
-        qs.select_related("commune").only(*SUMMARY_FIELDS).prefetch_related(_categories())
-    )
+    return qs.select_related("commune").only(*SUMMARY_FIELDS).prefetch_related(_categories())
 
 
 @router.get(

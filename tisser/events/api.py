@@ -3,7 +3,6 @@ sessions and places left, public fields only; their registrations for staff toke
 (`registrations:read`, `registrations:write`). The agenda page's filters work here
 unchanged (`kind`, `territory`, `month`, `free`)."""
 
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from ninja import Field, Query, Router, Schema
@@ -65,7 +64,10 @@ def event(request, slug: str):
 
 def _registrations():
     return Registration.objects.select_related("event", "person", "organisation").prefetch_related(
-        Prefetch("attendances", queryset=Attendance.objects.only("id", "registration_id", "session_id", "attended"))
+        Prefetch(
+            "attendances",
+            queryset=Attendance.objects.only("id", "registration_id", "session_id", "attended"),
+        )
     )
 
 
@@ -108,7 +110,9 @@ def event_register(request, slug: str, data: RegistrationIn):
     try:
         registration = services.register(found, registrant, choices=choices)
     except services.RegistrationError as exc:
-        raise HttpError(409 if isinstance(exc, services.AlreadyRegistered) else 400, str(exc)) from exc
+        raise HttpError(
+            409 if isinstance(exc, services.AlreadyRegistered) else 400, str(exc)
+        ) from exc
     except DjangoValidationError as exc:
         raise HttpError(400, " ".join(exc.messages)) from exc
     return 201, registration_data(_registrations().get(pk=registration.pk))

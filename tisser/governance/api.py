@@ -1,6 +1,5 @@
 """Assemblies in the JSON API: those convened or held, and the results of closed votes."""
 
-
 import datetime as dt
 from typing import Any
 

@@ -1,6 +1,5 @@
 """Memberships and payments in the JSON API (staff tokens with `memberships:read`)."""
 
-
 from typing import Literal
 
 from ninja import Field, Query, Router, Schema
@@ -55,9 +54,9 @@ class PaymentFilters(Schema):
 @paginate(Pagination)
 def payments(request, filters: Query[PaymentFilters]):
     require_scope(request, SCOPE)
-    rows = Payment.objects.select_related(
-        "membership__organisation", "membership__year"
-    ).order_by("-paid_on", "-id")
+    rows = Payment.objects.select_related("membership__organisation", "membership__year").order_by(
+        "-paid_on", "-id"
+    )
     if filters.year:
         rows = rows.filter(membership__year__year=filters.year)
     return rows

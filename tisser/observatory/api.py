@@ -1,6 +1,5 @@
 """The observatory in the JSON API: published indicators and their values per territory."""
 
-
 from typing import Literal
 
 from ninja import Field, Query, Router, Schema

@@ -1,7 +1,6 @@
 """Publications in the JSON API: published articles and resources for everybody; mailing
 lists and their subscribers for staff tokens with `subscribers:read`."""
 
-
 from typing import Literal
 
 from django.db.models import Count, Q

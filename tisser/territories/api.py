@@ -1,6 +1,5 @@
 """Territories in the JSON API: régions, départements and communes (INSEE codes)."""
 
-
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
