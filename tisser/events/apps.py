@@ -7,6 +7,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self):
-        from . import staff_home
+        from . import staff_home, webhooks
 
         staff_home.register()
+        webhooks.register()

@@ -7,6 +7,7 @@ class MembershipsConfig(AppConfig):
     verbose_name = _("Memberships")
 
     def ready(self):
-        from . import staff_home
+        from . import staff_home, webhooks
 
         staff_home.register()
+        webhooks.register()

@@ -13,6 +13,7 @@ class PublicationsConfig(AppConfig):
 
         tracking.connect(on_tracking_event, dispatch_uid="tisser.publications.bounces")
 
-        from . import staff_home
+        from . import staff_home, webhooks
 
         staff_home.register()
+        webhooks.register()
