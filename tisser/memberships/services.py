@@ -21,7 +21,7 @@ from tisser.core.network import display_name
 from tisser.directory import services as directory_services
 from tisser.directory.models import Organisation
 
-from . import queries
+from . import queries, webhooks
 from .models import College, FeeRule, Membership, MembershipYear, Payment
 
 
