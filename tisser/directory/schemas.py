@@ -167,4 +167,4 @@ class Contact(Schema):
 
 def organisation_payload(org: Organisation) -> dict:
     """The webhook payload of an organisation: its public detail, without request links."""
-    return OrganisationDetail.from_orm(org).model_dump(mode="json")
+    return OrganisationDetail.from_orm(org).model_dump()

@@ -4,15 +4,14 @@ sessions and places left, public fields only; their registrations for staff toke
 unchanged (`kind`, `territory`, `month`, `free`)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from tisser.accounts.api_auth import require_scope
 from tisser.core.api import ErrorOut, Pagination, api_error, needs_scope, page_of, paged
 
 from . import queries, services
-from .models import Attendance, Event, Registration, Session
+from .models import Event, Registration, Session
 from .schemas import (
     EventDetail,
     EventSummary,
@@ -20,6 +19,7 @@ from .schemas import (
     RegistrationOut,
     event_data,
     registration_data,
+    registration_rows,
 )
 from .views import agenda_events
 
@@ -63,12 +63,7 @@ def event(request, slug: str):
 
 
 def _registrations():
-    return Registration.objects.select_related("event", "person", "organisation").prefetch_related(
-        Prefetch(
-            "attendances",
-            queryset=Attendance.objects.only("id", "registration_id", "session_id", "attended"),
-        )
-    )
+    return registration_rows()
 
 
 @router.get(
@@ -115,7 +110,7 @@ def event_register(request, slug: str, data: RegistrationIn):
         ) from exc
     except DjangoValidationError as exc:
         raise HttpError(400, " ".join(exc.messages)) from exc
-    return 201, registration_data(_registrations().get(pk=registration.pk))
+    return Status(201, registration_data(_registrations().get(pk=registration.pk)))
 
 
 @router.post(

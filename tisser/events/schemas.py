@@ -213,6 +213,15 @@ def registration_data(registration: Registration) -> dict:
     }
 
 
+def registration_rows():
+    """Registrations with what `registration_data` reads, in a few queries."""
+    return Registration.objects.select_related("event", "person", "organisation").prefetch_related(
+        "attendances"
+    )
+
+
 def registration_payload(registration: Registration) -> dict:
-    """The webhook payload of a registration: the API's schema, as JSON."""
-    return RegistrationOut(**registration_data(registration)).model_dump(mode="json")
+    """The webhook payload of a registration: the API's schema, as JSON, read back from
+    the database as the API would read it."""
+    fresh = registration_rows().get(pk=registration.pk)
+    return RegistrationOut(**registration_data(fresh)).model_dump()

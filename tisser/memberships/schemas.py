@@ -58,8 +58,8 @@ class PaymentOut(Schema):
 
 
 def membership_payload(membership) -> dict:
-    return MembershipOut.from_orm(membership).model_dump(mode="json")
+    return MembershipOut.from_orm(membership).model_dump()
 
 
 def payment_payload(payment) -> dict:
-    return PaymentOut.from_orm(payment).model_dump(mode="json")
+    return PaymentOut.from_orm(payment).model_dump()

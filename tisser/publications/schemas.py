@@ -106,4 +106,4 @@ class CampaignOut(Schema):
 
 
 def subscriber_payload(subscription) -> dict:
-    return SubscriberOut.from_orm(subscription).model_dump(mode="json")
+    return SubscriberOut.from_orm(subscription).model_dump()
