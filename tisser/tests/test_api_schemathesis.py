@@ -30,7 +30,7 @@ CHECKS = ",".join(
         "negative_data_rejection",
     ]
 )
-EXAMPLES = 15
+EXAMPLES = 10
 
 
 @pytest.fixture
@@ -71,8 +71,8 @@ def network(make_user):
     _row, token = create_token(
         editor,
         name="schemathesis",
-        scopes=["public:read", "contacts:read", "registrations:read", "memberships:read",
-                "subscribers:read"],
+        scopes=["public:read", "contacts:read", "registrations:read", "registrations:write",
+                "memberships:read", "subscribers:read"],
         days=1,
     )  # fmt: skip
     return token
@@ -107,7 +107,6 @@ def test_every_operation_anonymous_and_with_a_staff_token(live_server, network, 
     # Every operation of the document was exercised, in both runs.
     operations = sum(len(item) for item in live_document(live_server.url)["paths"].values())
     for report in ("anonymous.ndjson", "staff.ndjson"):
-        shutil.copy(tmp_path / report, f"/tmp/api_{report}")
         tested = operations_tested(tmp_path / report)
         assert len(tested) == operations, (report, sorted(tested))
 
@@ -123,6 +122,6 @@ def operations_tested(report: Path) -> set[str]:
     """The operations that schemathesis' report shows requests for."""
     seen = set()
     for line in report.read_text().splitlines():
-        for match in re.finditer(r'"label": "([A-Z]+ /[^"]*)"', line):
+        for match in re.finditer(r'"label":\s*"([A-Z]+ /[^"]*)"', line):
             seen.add(match.group(1))
     return seen
