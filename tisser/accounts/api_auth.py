@@ -43,7 +43,9 @@ class TokenAuth(HttpBearer):
 
 def anonymous(request):
     if request.headers.get("Authorization"):
-        raise AuthenticationError(401, _("Send the token as “Authorization: Bearer <token>”."))
+        raise AuthenticationError(
+            401, _("Send the token in the Authorization header, after the word Bearer.")
+        )
     return ANONYMOUS
 
 

@@ -215,7 +215,7 @@ API_ERROR_CODES = {
 
 def api_message(status: int) -> str:
     return {
-        401: _("A valid API token is needed: send it as “Authorization: Bearer <token>”."),
+        401: _("A valid API token is needed, in the Authorization header after the word Bearer."),
         403: _("Your token does not allow this."),
         404: _("Nothing has this address in the API."),
         405: _("This method is not allowed here."),
