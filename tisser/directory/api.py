@@ -8,6 +8,7 @@ token that has the `contacts:read` scope. The filters are the map's
 from typing import Literal
 
 from django.db.models import Count, Prefetch
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -164,6 +165,4 @@ def categories(request):
 
 
 def _no_organisation() -> str:
-    from django.utils.translation import gettext as _
-
     return _("No published organisation has this address.")

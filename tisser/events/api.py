@@ -4,6 +4,7 @@ sessions and places left, public fields only; their registrations for staff toke
 unchanged (`kind`, `territory`, `month`, `free`)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -130,25 +131,17 @@ def registration_cancel(request, registration_id: int):
 
 
 def _unreadable(fields) -> str:
-    from django.utils.translation import gettext as _
-
     names = ", ".join(f"“{name}”" for name in fields)
     return _("These parameters could not be read: %(names)s.") % {"names": names}
 
 
 def _no_event() -> str:
-    from django.utils.translation import gettext as _
-
     return _("No published event has this slug.")
 
 
 def _no_session() -> str:
-    from django.utils.translation import gettext as _
-
     return _("This event has no such session.")
 
 
 def _no_registration() -> str:
-    from django.utils.translation import gettext as _
-
     return _("No registration has this number.")

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -62,7 +63,5 @@ def assembly(request, slug: str):
     """An assembly with its motions; a closed vote carries its published results."""
     found = queries.public_assemblies().filter(slug=slug).first()
     if found is None:
-        from django.utils.translation import gettext as _
-
         raise HttpError(404, _("No assembly has this slug."))
     return found

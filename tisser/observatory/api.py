@@ -2,6 +2,7 @@
 
 from typing import Literal
 
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -48,8 +49,6 @@ def indicators(request):
 def indicator_values(request, slug: str, filters: Query[ValueFilters]):
     indicator = queries.published_indicators().filter(slug=slug).first()
     if indicator is None:
-        from django.utils.translation import gettext as _
-
         raise HttpError(404, _("No published indicator has this slug."))
     rows = IndicatorValue.objects.filter(indicator=indicator).order_by("level", "code", "year")
     if filters.level:

@@ -4,6 +4,7 @@ lists and their subscribers for staff tokens with `subscribers:read`."""
 from typing import Literal
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -30,8 +31,6 @@ def articles(request):
 def article(request, slug: str):
     found = queries.published_articles().filter(slug=slug).first()
     if found is None:
-        from django.utils.translation import gettext as _
-
         raise HttpError(404, _("No published article has this slug."))
     return found
 
@@ -77,8 +76,6 @@ def list_subscribers(request, slug: str, filters: Query[SubscriberFilters]):
     require_scope(request, SCOPE)
     mailing_list = MailingList.objects.filter(slug=slug).first()
     if mailing_list is None:
-        from django.utils.translation import gettext as _
-
         raise HttpError(404, _("No mailing list has this slug."))
     rows = (
         Subscription.objects.filter(mailing_list=mailing_list)

@@ -1,5 +1,6 @@
 """Territories in the JSON API: régions, départements and communes (INSEE codes)."""
 
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -92,8 +93,6 @@ def communes(request, filters: Query[CommuneFilters]):
 
 @router.get("/territories/communes/{code}/", response=CommuneOut, url_name="commune")
 def commune(request, code: str):
-    from django.utils.translation import gettext as _
-
     found = Commune.objects.only(*COMMUNE_FIELDS).filter(code=code).first()
     if found is None:
         raise HttpError(404, _("No commune has this INSEE code."))
