@@ -262,3 +262,39 @@ def celery_worker_process(transactional_db, tmp_path):
             process.wait(timeout=5)
         _reset_broker_pools(app)
         (app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options) = saved
+
+
+@pytest.fixture(autouse=True)
+def _api_responses_follow_the_document(request, monkeypatch):
+    """Every response the test client receives under /api/ is checked against the
+    generated OpenAPI document (`tisser/tests/api_contract.py`)."""
+    if "no_api_contract" in request.keywords:
+        yield
+        return
+    from django.test import Client
+
+    from tisser.tests.api_contract import check
+
+    original = Client.request
+
+    def request_and_check(self, **request_args):
+        response = original(self, **request_args)
+        from django.conf import settings
+
+        path = request_args.get("PATH_INFO", "")
+        if (
+            path.startswith("/api/")
+            and settings.ROOT_URLCONF == "tisser.urls"  # not a test's own URLs
+            and not getattr(response, "streaming", False)
+        ):
+            check(
+                request_args.get("REQUEST_METHOD", "GET"),
+                path,
+                response.status_code,
+                response.get("Content-Type", ""),
+                response.content,
+            )
+        return response
+
+    monkeypatch.setattr(Client, "request", request_and_check)
+    yield

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_prose_editor",  # the rich-text editor's ProseMirror bundle (static files only)
+    "ninja",  # the JSON API; serves its docs page's Swagger UI from static files
     "tisser.core",
     "tisser.accounts",
     "tisser.territories",
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tisser.core.middleware.ApiMiddleware",
     "tisser.core.middleware.RequestInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -292,3 +294,11 @@ TISSER_HELLOASSO_FORM_URL = env("TISSER_HELLOASSO_FORM_URL")
 # Renewal reminders: how many days before a year ends, and after it lapsed.
 TISSER_MEMBERSHIP_REMIND_BEFORE_DAYS = int(env("TISSER_MEMBERSHIP_REMIND_BEFORE_DAYS", "30"))
 TISSER_MEMBERSHIP_REMIND_AFTER_DAYS = int(env("TISSER_MEMBERSHIP_REMIND_AFTER_DAYS", "15"))
+
+# The JSON API: requests per minute per token, and per client address without one (0: no
+# limit); how often a token's last use is written (seconds).
+TISSER_API_TOKEN_RATE_PER_MINUTE = int(env("TISSER_API_TOKEN_RATE_PER_MINUTE", "600"))
+TISSER_API_ANONYMOUS_RATE_PER_MINUTE = int(env("TISSER_API_ANONYMOUS_RATE_PER_MINUTE", "300"))
+TISSER_API_LAST_USE_PRECISION = 60
+# Outgoing webhooks: an endpoint is disabled after this many failed attempts in a row.
+TISSER_WEBHOOKS_DISABLE_AFTER = int(env("TISSER_WEBHOOKS_DISABLE_AFTER", "15"))

@@ -26,3 +26,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.environ.get("TISSER_TEST_DATABASE", "test_tisser")
     }
+
+# The API's rate limits are tested on their own (they set a low limit).
+TISSER_API_ANONYMOUS_RATE_PER_MINUTE = 0
+TISSER_API_TOKEN_RATE_PER_MINUTE = 0
+# Webhook tests post to a receiver on 127.0.0.1 over plain HTTP.
+TISSER_WEBHOOKS_ALLOW_LOOPBACK = True

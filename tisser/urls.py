@@ -10,7 +10,8 @@ urlpatterns = [
     path("", include("tisser.core.urls")),
     path("gestion/", include("tisser.accounts.urls_staff")),
     path("territoires/", include("tisser.territories.urls")),
-    path("", include("tisser.directory.urls")),
+    path("", include("tisser.directory.urls")),  # before the API: its page for people is /api/
+    path("api/", include("tisser.api")),
     path("", include("tisser.memberships.urls")),
     path("", include("tisser.events.urls")),
     path("", include("tisser.publications.urls")),

@@ -99,3 +99,57 @@ class LoginFailure(models.Model):
 
     def __str__(self):
         return f"{self.email} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        """Neither revoked nor expired, and its owner still staff."""
+        from django.utils import timezone
+
+        now = now or timezone.now()
+        return self.filter(
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+            user__is_active=True,
+            user__staff_role__in=[User.StaffRole.EDITOR, User.StaffRole.ADMIN],
+        )
+
+
+class ApiToken(models.Model):
+    """A staff member's personal key to the JSON API, limited to some scopes.
+
+    Only the SHA-256 of the token is stored (the token is 32 random bytes, so no salt
+    is needed); it is shown once, when created. `prefix` lets its owner recognise it."""
+
+    class Scope(models.TextChoices):
+        PUBLIC_READ = "public:read", _("Read public data")
+        CONTACTS_READ = "contacts:read", _("Read the contacts of organisations")
+        REGISTRATIONS_READ = "registrations:read", _("Read event registrations")
+        REGISTRATIONS_WRITE = "registrations:write", _("Register and cancel registrations")
+        MEMBERSHIPS_READ = "memberships:read", _("Read memberships and payments")
+        SUBSCRIBERS_READ = "subscribers:read", _("Read mailing lists and subscribers")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("start of the token"), max_length=12, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    scopes = models.JSONField(_("scopes"), default=list)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    def allows(self, scope: str) -> bool:
+        return scope in self.scopes

@@ -25,10 +25,13 @@ class BadParameter(BadRequest):
         self.parameter = parameter
 
 
-def json_error(status: int, code: str, message: str) -> JsonResponse:
-    """The project's JSON error body."""
+def json_error(status: int, code: str, message: str, *, fields=None) -> JsonResponse:
+    """The project's JSON error body (`fields`: what was wrong with each parameter)."""
+    error = {"status": status, "code": code, "message": str(message)}
+    if fields:
+        error["fields"] = fields
     return JsonResponse(
-        {"error": {"status": status, "code": code, "message": str(message)}},
+        {"error": error},
         status=status,
         json_dumps_params={"ensure_ascii": False},
     )

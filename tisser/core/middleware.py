@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from .errors import BadParameter, bad_request_response
+from .errors import JSON_PREFIXES, BadParameter, bad_request_response, json_error
 
 
 def _origin(url: str) -> str:
@@ -169,3 +169,56 @@ class RequestInputMiddleware:
         if isinstance(exception, BadParameter):
             return bad_request_response(request, exception.message)
         return None
+
+
+class ApiMiddleware:
+    """Under `/api/` every error is the API's JSON body, whoever answered: an unknown
+    address or a malformed slug (Django's 404), a method the operation lacks (405), a
+    refused CSRF check (403); responses that are already JSON pass untouched. Any web page
+    may read the API (`Access-Control-Allow-Origin: *`: no cookie is ever used there)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path.startswith(JSON_PREFIXES):
+            return response
+        if (
+            response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+            and not getattr(response, "streaming", False)
+        ):
+            replacement = json_error(
+                response.status_code,
+                API_ERROR_CODES.get(response.status_code, "error"),
+                api_message(response.status_code),
+            )
+            if response.has_header("Allow"):
+                replacement["Allow"] = response["Allow"]
+            response = replacement
+        response.headers.setdefault("Access-Control-Allow-Origin", "*")
+        return response
+
+
+API_ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    429: "too_many_requests",
+    500: "server_error",
+}
+
+
+def api_message(status: int) -> str:
+    return {
+        401: _("A valid API token is needed, in the Authorization header after the word Bearer."),
+        403: _("Your token does not allow this."),
+        404: _("Nothing has this address in the API."),
+        405: _("This method is not allowed here."),
+        429: _("Too many requests: wait a moment before trying again."),
+        500: _("The server could not answer. The team has been told."),
+    }.get(status, _("The request could not be understood. Check the address."))

@@ -1,4 +1,4 @@
-"""Core's one table: the images put into texts with the rich-text editor."""
+"""Core's tables: images put into texts with the editor, and outgoing webhooks."""
 
 from django.conf import settings
 from django.db import models
@@ -31,3 +31,68 @@ class EditorImage(models.Model):
 
     def __str__(self):
         return self.file.name
+
+
+class WebhookEndpoint(models.Model):
+    """An address staff registered to be told of events (see `core.webhooks`)."""
+
+    url = models.URLField(_("address"), max_length=500)
+    description = models.CharField(_("description"), max_length=200, blank=True, default="")
+    secret = models.CharField(_("signing secret"), max_length=100)
+    events = models.JSONField(_("events"), default=list)
+    is_active = models.BooleanField(_("active"), default=True)
+    #: failed attempts in a row; reset by a success, the endpoint is disabled past a limit
+    failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    disabled_at = models.DateTimeField(_("disabled automatically"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["url", "id"]
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+
+    def __str__(self):
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event sent (or to send) to one endpoint: the body as signed, and how it went."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("To send")
+        RETRYING = "retrying", _("Failed, will be retried")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.CharField(_("event"), max_length=60)
+    key = models.UUIDField(_("idempotency key"), editable=False)
+    body = models.TextField(_("body"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    response_status = models.PositiveSmallIntegerField(_("response status"), null=True)
+    response_excerpt = models.CharField(_("response"), max_length=500, blank=True, default="")
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        indexes = [models.Index(fields=["endpoint", "-created_at"], name="webhook_log")]
+
+    def __str__(self):
+        return f"{self.event} → {self.endpoint}"

@@ -39,3 +39,12 @@ def send_email(
     if html:
         message.attach_alternative(html, "text/html")
     return message.send()
+
+
+@app.task(name="tisser.core.deliver_webhooks", acks_late=True)
+def deliver_webhooks(ids: list[int]) -> dict:
+    """Post a batch of webhook deliveries (`core.webhooks.deliver`); retries are queued
+    by the service with their back-off, so the task itself never retries."""
+    from .webhooks import deliver
+
+    return deliver(ids)

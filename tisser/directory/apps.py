@@ -15,9 +15,10 @@ class DirectoryConfig(AppConfig):
     def ready(self):
         from tisser.accounts import personal_data
 
-        from . import staff_home
+        from . import staff_home, webhooks
 
         staff_home.register()
+        webhooks.register()
 
         from . import engagement
         from .engagement_directory import DirectoryContributor

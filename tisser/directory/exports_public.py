@@ -17,8 +17,8 @@ from django.views.decorators.http import require_safe
 from tisser.core.errors import json_error, json_errors
 from tisser.core.streaming import checked
 
-from .api import BadRequest, open_data_headers, public_queryset, url_maker
 from .models import Category, Organisation
+from .open_data import BadRequest, open_data_headers, public_queryset, url_maker
 
 CHUNK = 2000
 FIELDS = (

@@ -228,6 +228,10 @@ def _save(org: Organisation, changes: dict, categories, *, author, source, note,
     if categories is not None:
         org.categories.set(categories)
     _record(org, changes, author=author, source=source, note=note)
+    if org.status == Organisation.Status.PUBLISHED:
+        from .webhooks import organisation_saved
+
+        organisation_saved(org, became_public=created or "status" in changes)
     # Locate again when the address moved, or when hand-placed coordinates were cleared.
     cleared = "latitude" in changes and org.latitude is None
     if (

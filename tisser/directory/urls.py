@@ -9,5 +9,4 @@ urlpatterns = [
     path("", include("tisser.directory.urls_proposals")),
     path("", include("tisser.directory.urls_representative")),
     path("gestion/", include("tisser.directory.urls_staff")),
-    path("api/", include("tisser.directory.urls_api")),
 ]

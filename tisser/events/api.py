@@ -1,144 +1,147 @@
-"""The agenda in the JSON API (`/api/v1/events/`): published upcoming events, read-only,
-public fields only. The agenda page's filters work here unchanged (`kind`, `territory`,
-`month`, `free`). Its OpenAPI description is `openapi.py` (served at
-`/api/v1/events/openapi.json`): the directory's document is the directory's to extend."""
+"""The agenda in the JSON API (`/api/v1/events/`): published upcoming events with their
+sessions and places left, public fields only; their registrations for staff tokens
+(`registrations:read`, `registrations:write`). The agenda page's filters work here
+unchanged (`kind`, `territory`, `month`, `free`)."""
 
-from __future__ import annotations
-
-from django.conf import settings
-from django.core.paginator import EmptyPage, Paginator
-from django.http import JsonResponse
-from django.utils import timezone
-from django.utils.html import strip_tags
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
 
-from tisser.core.html import sanitize_html
+from tisser.accounts.api_auth import require_scope
+from tisser.core.api import ErrorOut, Pagination, api_error, needs_scope, page_of, paged
 
-from . import queries
-from .views import _agenda_events
+from . import queries, services
+from .models import Event, Registration, Session
+from .schemas import (
+    EventDetail,
+    EventSummary,
+    RegistrationIn,
+    RegistrationOut,
+    event_data,
+    registration_data,
+    registration_rows,
+)
+from .views import agenda_events
 
-PAGE_SIZE = 50
-MAX_PAGE_SIZE = 200
-
-
-def _json(data, status=200) -> JsonResponse:
-    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
-def _iso(value):
-    return timezone.localtime(value).isoformat() if value else None
-
-
-def event_data(event, *, full: bool = False) -> dict:
-    base = settings.SITE_URL
-    data = {
-        "slug": event.slug,
-        "title": event.title,
-        "kind": {"slug": event.kind.slug, "name": event.kind.name},
-        "status": event.status,
-        "summary": event.summary,
-        "url": base + event.get_absolute_url(),
-        "registration_url": event.registration_url
-        if event.is_external
-        else base + event.registration_url,
-        "external_registration": event.is_external,
-        "place": event.place_label,
-        "commune": {"code": event.commune.code, "name": event.commune.name}
-        if event.commune_id
-        else None,
-        "address": event.address,
-        "online_url": event.online_url or None,
-        "free": event.is_free,
-        "price_member": str(event.price_member),
-        "price_non_member": str(event.price_non_member),
-        "members_only": event.members_only,
-        "reserved_for": event.reserved_for,
-        "registration_opens_at": _iso(event.registration_opens_at),
-        "registration_closes_at": _iso(event.registration_closes_at),
-        "is_full": event.is_full,
-        "places_left": event.places_left,
-        "image": base + event.image.url if event.image else None,
-        "sessions": [
-            {
-                "id": s.pk,
-                "title": s.title,
-                "starts_at": _iso(s.starts_at),
-                "ends_at": _iso(s.ends_at),
-                "commune": {"code": s.place_commune.code, "name": s.place_commune.name}
-                if s.place_commune
-                else None,
-                "capacity": s.capacity,
-                "places_left": s.places_left,
-            }
-            for s in event.sessions_list
-        ],
-    }
-    if full:
-        data["description"] = strip_tags(sanitize_html(event.description)).strip()
-        data["accessibility"] = event.accessibility
-        data["organisers"] = [o.name for o in event.organisers.all()]
-        data["partners"] = [o.name for o in event.partners.all()]
-        data["programme"] = [
-            {
-                "starts_at": item.starts_at.strftime("%H:%M"),
-                "ends_at": item.ends_at.strftime("%H:%M") if item.ends_at else None,
-                "title": item.title,
-                "workshops": [
-                    {"title": w.title, "capacity": w.capacity, "places_left": w.places_left}
-                    for w in item.workshops.all()
-                ],
-            }
-            for item in event.programme.all()
-        ]
-        data["attachments"] = [
-            {"title": a.title, "url": base + a.file.url} for a in event.attachments.all()
-        ]
-    return data
+router = Router(tags=["events"])
 
 
-@require_safe
-def events(request):
-    """`GET /api/v1/events/`: upcoming published events, in date order, paginated."""
-    found, form = _agenda_events(request.GET)
-    if form.is_bound and not form.is_valid():
-        errors = {k: [str(m) for m in v] for k, v in form.errors.items()}
-        return _json({"error": _("A parameter could not be read."), "fields": errors}, 400)
-    try:
-        size = min(int(request.GET.get("page_size") or PAGE_SIZE), MAX_PAGE_SIZE)
-        number = int(request.GET.get("page") or 1)
-        if size < 1 or number < 1:
-            raise ValueError
-    except ValueError:
-        return _json({"error": _("page and page_size must be whole numbers of at least 1.")}, 400)
-    paginator = Paginator(found, size)
-    try:
-        page = paginator.page(number)
-    except EmptyPage:
-        return _json({"error": _("This page is past the last one.")}, 404)
-    return _json(
-        {
-            "count": paginator.count,
-            "page": number,
-            "pages": paginator.num_pages,
-            "results": [event_data(e) for e in page.object_list],
-        }
+class EventFilters(Schema):
+    kind: str | None = Field(None, max_length=100, description="An event kind's slug.")
+    territory: str | None = Field(
+        None, max_length=5, description="A département code or a commune's INSEE code."
     )
+    month: str | None = Field(None, max_length=7, description="`YYYY-MM`.")
+    free: bool | None = Field(None, description="Only events with places left.")
 
 
-@require_safe
-def event(request, slug):
+@router.get(
+    "/events/",
+    response=paged(EventSummary),
+    url_name="events",
+    summary="Upcoming published events, in date order",
+)
+def events(request, filters: Query[EventFilters], pagination: Query[Pagination.Input]):
+    found, form = agenda_events(request.GET)
+    if form.is_bound and not form.is_valid():
+        fields = {k: [str(m) for m in v] for k, v in form.errors.items()}
+        return api_error(400, _unreadable(fields), fields=fields)
+    return page_of(request, found, pagination, event_data)
+
+
+@router.get(
+    "/events/{slug}/",
+    response=EventDetail,
+    url_name="event",
+    summary="One published event, its sessions, programme and places left",
+)
+def event(request, slug: str):
     found = queries.public_event(slug)
     if found is None:
-        return _json({"error": _("No published event has this slug.")}, 404)
-    return _json(event_data(found, full=True))
+        raise HttpError(404, _no_event())
+    return event_data(found, full=True)
 
 
-@require_safe
-def openapi_document(request):
-    """`GET /api/v1/events/openapi.json`: the OpenAPI 3.1 description of the agenda API."""
-    from .openapi import build_document
+def _registrations():
+    return registration_rows()
 
-    return _json(build_document(request))
+
+@router.get(
+    "/events/{slug}/registrations/",
+    response=paged(RegistrationOut),
+    url_name="event_registrations",
+    summary="An event's registrations (scope registrations:read)",
+    openapi_extra=needs_scope("registrations:read"),
+)
+def event_registrations(request, slug: str, pagination: Query[Pagination.Input]):
+    require_scope(request, "registrations:read")
+    found = Event.objects.filter(slug=slug).first()
+    if found is None:
+        raise HttpError(404, _no_event())
+    rows = _registrations().filter(event=found).order_by("created_at", "pk")
+    return page_of(request, rows, pagination, registration_data)
+
+
+@router.post(
+    "/events/{slug}/registrations/",
+    response={201: RegistrationOut, 409: ErrorOut},
+    url_name="event_register",
+    summary="Register someone (scope registrations:write): a place, or the waiting list",
+    openapi_extra=needs_scope("registrations:write"),
+)
+def event_register(request, slug: str, data: RegistrationIn):
+    require_scope(request, "registrations:write")
+    found = queries.event_for_registration(slug)
+    if found is None:
+        raise HttpError(404, _no_event())
+    choices = services.Choices()
+    if data.session is not None:
+        choices.session = Session.objects.filter(event=found, pk=data.session).first()
+        if choices.session is None:
+            raise HttpError(400, _no_session())
+    registrant = services.Registrant(
+        email=data.email, first_name=data.first_name, last_name=data.last_name, phone=data.phone
+    )
+    try:
+        registration = services.register(found, registrant, choices=choices)
+    except services.RegistrationError as exc:
+        raise HttpError(
+            409 if isinstance(exc, services.AlreadyRegistered) else 400, str(exc)
+        ) from exc
+    except DjangoValidationError as exc:
+        raise HttpError(400, " ".join(exc.messages)) from exc
+    return Status(201, registration_data(_registrations().get(pk=registration.pk)))
+
+
+@router.post(
+    "/registrations/{registration_id}/cancel/",
+    response=RegistrationOut,
+    url_name="registration_cancel",
+    summary="Cancel a registration (scope registrations:write); the waiting list moves up",
+    openapi_extra=needs_scope("registrations:write"),
+)
+def registration_cancel(request, registration_id: int):
+    require_scope(request, "registrations:write")
+    registration = Registration.objects.filter(pk=registration_id).first()
+    if registration is None:
+        raise HttpError(404, _no_registration())
+    services.cancel_registration(registration)
+    return registration_data(_registrations().get(pk=registration.pk))
+
+
+def _unreadable(fields) -> str:
+    names = ", ".join(f"“{name}”" for name in fields)
+    return _("These parameters could not be read: %(names)s.") % {"names": names}
+
+
+def _no_event() -> str:
+    return _("No published event has this slug.")
+
+
+def _no_session() -> str:
+    return _("This event has no such session.")
+
+
+def _no_registration() -> str:
+    return _("No registration has this number.")

@@ -26,6 +26,7 @@ from tisser.directory import services as directory
 from tisser.directory import services_claims as claims
 from tisser.directory.models import Affiliation, Organisation, OrganisationRevision
 
+from . import webhooks
 from .models import (
     Answer,
     Event,
@@ -410,6 +411,7 @@ def register(
                 registration=existing,
             ) from None
         _save_choices(registration, choices)
+        webhooks.registration_event("registration.created", registration)
         if notify:
             _notify(registration, "confirmed" if status == Status.CONFIRMED else "waitlisted")
     return registration
@@ -528,6 +530,7 @@ def cancel_registration(registration: Registration, *, now=None, notify: bool = 
         registration.cancelled_at = now
         registration.confirm_by = None
         registration.save(update_fields=["status", "cancelled_at", "confirm_by", "updated_at"])
+        webhooks.registration_event("registration.cancelled", registration)
         promoted = []
         if held:
             _release_places(registration)
@@ -569,6 +572,7 @@ def fill_from_waitlist(event: Event, *, now=None, limit: int | None = None) -> l
         else:
             candidate.status = Status.CONFIRMED
         candidate.save(update_fields=["status", "promoted_at", "confirm_by", "updated_at"])
+        webhooks.registration_event("registration.promoted", candidate)
         _notify(candidate, "promoted")
         promoted.append(candidate)
     return promoted

@@ -86,6 +86,9 @@ def mark_attendance(registration: Registration, session: Session, attended: bool
         session=session,
         defaults={"attended": attended, "checked_at": timezone.now() if attended else None},
     )
+    from .webhooks import attendance_recorded
+
+    attendance_recorded(attendance)
     return attendance
 
 

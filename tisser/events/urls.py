@@ -2,8 +2,9 @@
 the API, and the staff's list of events (the staff modules add their own)."""
 
 from django.urls import include, path
+from django.views.generic import RedirectView
 
-from . import api, views, views_staff_events
+from . import views, views_staff_events
 
 app_name = "events"
 urlpatterns = [
@@ -15,9 +16,12 @@ urlpatterns = [
     path("agenda/inscription/<str:token>/", views.manage, name="manage"),
     path("agenda/<slug:slug>/", views.event_detail, name="event"),
     path("agenda/<slug:slug>/inscription/", views.register, name="register"),
-    path("api/v1/events/", api.events, name="api_events"),
-    path("api/v1/events/openapi.json", api.openapi_document, name="api_openapi"),
-    path("api/v1/events/<slug:slug>/", api.event, name="api_event"),
+    # The agenda's own OpenAPI document became part of the one API's.
+    path(
+        "api/v1/events/openapi.json",
+        RedirectView.as_view(url="/api/openapi.json", permanent=True),
+        name="api_openapi",
+    ),
     path("gestion/evenements/", views_staff_events.staff_events, name="staff_events"),
     path(
         "gestion/evenements/nouveau/", views_staff_events.staff_event_edit, name="staff_event_new"

@@ -39,7 +39,7 @@ def _departements():
     return queries.agenda_departements()
 
 
-def _agenda_events(params):
+def agenda_events(params):
     """The events the agenda's filters select, and the bound filter form."""
     form = AgendaFilterForm(params or None, departements=_departements())
     start = end = None
@@ -81,7 +81,7 @@ def agenda(request):
     )
     content = cache.get(key) if seconds else None
     if content is None:
-        events, form = _agenda_events(request.GET)
+        events, form = agenda_events(request.GET)
         page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
@@ -120,7 +120,7 @@ def _embed_code(request) -> str:
 @xframe_options_exempt
 def embed(request):
     """The agenda without the site's chrome, for an iframe on a member's website."""
-    events, form = _agenda_events(request.GET)
+    events, form = agenda_events(request.GET)
     response = render(
         request, "events/embed.html", {"events": list(events[:PAGE_SIZE]), "form": form}
     )

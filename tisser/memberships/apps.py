@@ -7,7 +7,7 @@ class MembershipsConfig(AppConfig):
     verbose_name = _("Memberships")
 
     def ready(self):
-        from . import staff_home
+        from . import staff_home, webhooks
 
         staff_home.register()
 
@@ -19,3 +19,4 @@ class MembershipsConfig(AppConfig):
         from . import segment_conditions
 
         segment_conditions.register()
+        webhooks.register()

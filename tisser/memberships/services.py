@@ -21,7 +21,7 @@ from tisser.core.network import display_name
 from tisser.directory import services as directory_services
 from tisser.directory.models import Organisation
 
-from . import queries
+from . import queries, webhooks
 from .models import College, FeeRule, Membership, MembershipYear, Payment
 
 
@@ -211,6 +211,7 @@ def validate_membership(
         locked.validated_at = at or timezone.now()
         locked.validated_by = by if getattr(by, "pk", None) else None
         locked.save(update_fields=["status", "validated_at", "validated_by"])
+        webhooks.membership_validated(locked)
         if notify:
             _tell_validated(locked)
     _sync_flag(locked.organisation_id)
@@ -343,6 +344,7 @@ def record_payment(
     try:
         with transaction.atomic():
             payment.save()
+            webhooks.payment_event("payment.recorded", payment)
     except IntegrityError:
         return Payment.objects.get(external_id=external_id), False
     if validate and membership.status == Membership.Status.PENDING:
@@ -359,6 +361,7 @@ def refund_payment(payment: Payment, *, on: datetime.date | None = None, note: s
         return False
     locked.refunded_on = on or timezone.localdate()
     locked.save(update_fields=["refunded_on"])
+    webhooks.payment_event("payment.refunded", locked)
     membership = locked.membership
     still_paid = membership.payments.filter(refunded_on__isnull=True).exists()
     if not still_paid and membership.status != Membership.Status.CANCELLED:

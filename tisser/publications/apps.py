@@ -13,7 +13,7 @@ class PublicationsConfig(AppConfig):
 
         tracking.connect(on_tracking_event, dispatch_uid="tisser.publications.bounces")
 
-        from . import staff_home
+        from . import staff_home, webhooks
 
         staff_home.register()
 
@@ -25,3 +25,4 @@ class PublicationsConfig(AppConfig):
         from . import segment_conditions
 
         segment_conditions.register()
+        webhooks.register()

@@ -17,7 +17,7 @@ from tisser.core.mail import send_templated_mail
 from tisser.directory import services as directory_services
 from tisser.directory.models import Consent, Person
 
-from . import tokens
+from . import tokens, webhooks
 from .models import Delivery, MailingList, Subscription, Suppression
 
 SIGNUPS_PER_HOUR = 10  # per client address
@@ -134,6 +134,7 @@ def confirm_subscriptions(subscription_ids: list[int]) -> list[Subscription]:
         subscription.confirmed_at = timezone.now()
         subscription.consent = consent
         subscription.save(update_fields=["status", "confirmed_at", "consent"])
+        webhooks.subscriber_event("subscriber.subscribed", subscription)
         confirmed.append(subscription)
     return confirmed
 
@@ -158,6 +159,7 @@ def subscribe_by_staff(person: Person, mailing_list: MailingList, *, wording: st
             "confirmed_at": timezone.now(),
         },
     )
+    webhooks.subscriber_event("subscriber.subscribed", subscription)
     return subscription
 
 
@@ -174,6 +176,7 @@ def unsubscribe(person: Person, mailing_list: MailingList, *, how: str, delivery
         subscription.status = Subscription.Status.UNSUBSCRIBED
         subscription.unsubscribed_at = timezone.now()
         subscription.save(update_fields=["status", "unsubscribed_at"])
+        webhooks.subscriber_event("subscriber.unsubscribed", subscription)
         directory_services.record_consent(
             person,
             purpose=Consent.Purpose.NEWSLETTER,

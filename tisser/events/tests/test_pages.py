@@ -211,21 +211,22 @@ def test_widget_may_be_framed_anywhere(client, rencontre):
 
 
 def test_api(client, rencontre, fresque):
-    data = client.get(reverse("events:api_events")).json()
+    data = client.get(reverse("api:events")).json()
     assert data["count"] == 2
     first = data["results"][0]
     assert first["slug"] == "fresque-ess" and len(first["sessions"]) == 2
     assert first["registration_url"].endswith("/agenda/fresque-ess/inscription/")
     assert "email" not in json.dumps(data)  # nobody's contact details
-    detail = client.get(reverse("events:api_event", args=["rencontre-des-solidaires"])).json()
+    detail = client.get(reverse("api:event", args=["rencontre-des-solidaires"])).json()
     assert [w["title"] for w in detail["programme"][1]["workshops"]] == [
         "Coopérer",
         "Financer",
         "Essaimer",
     ]
-    assert client.get(reverse("events:api_events"), {"kind": "fresque"}).json()["count"] == 1
-    assert client.get(reverse("events:api_events"), {"month": "x"}).status_code == 400
-    assert client.get(reverse("events:api_events"), {"page": "9"}).status_code == 404
+    assert client.get(reverse("api:events"), {"kind": "fresque"}).json()["count"] == 1
+    refused = client.get(reverse("api:events"), {"month": "x"})
+    assert refused.status_code == 400 and "month" in refused.json()["error"]["fields"]
+    assert client.get(reverse("api:events"), {"page": "9"}).status_code == 404
 
 
 def test_workshop_full_on_the_page(client, rencontre):
@@ -254,13 +255,20 @@ def test_change_workshop_through_the_signed_link(client, rencontre):
 def test_openapi_document_is_valid_and_matches_the_data(client, rencontre):
     from openapi_spec_validator import validate
 
-    document = client.get(reverse("events:api_openapi")).json()
+    document = client.get(reverse("api:openapi-json")).json()
     validate(document)
-    assert reverse("events:api_events") in document["paths"]
-    schema = document["paths"][reverse("events:api_events")]["get"]["responses"]["200"]
-    fields = schema["content"]["application/json"]["schema"]["properties"]["results"]["items"]
-    event = client.get(reverse("events:api_events")).json()["results"][0]
+    assert reverse("api:events") in document["paths"]
+    schemas = document["components"]["schemas"]
+
+    def resolve(schema):
+        return schemas[schema["$ref"].rsplit("/", 1)[-1]] if "$ref" in schema else schema
+
+    schema = document["paths"][reverse("api:events")]["get"]["responses"]["200"]
+    page = resolve(schema["content"]["application/json"]["schema"])
+    fields = resolve(page["properties"]["results"]["items"])
+    event = client.get(reverse("api:events")).json()["results"][0]
     assert set(event) == set(fields["properties"])
+    assert client.get("/api/v1/events/openapi.json")["Location"] == "/api/openapi.json"
 
 
 def test_agenda_list_is_cached_briefly_per_filter(client, settings, rencontre, fresque):

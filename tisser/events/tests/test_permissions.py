@@ -39,7 +39,7 @@ def _urls(rencontre, fresque, registration):
         (rencontre.registration_url, EVERYONE),
         (reverse("events:feed"), EVERYONE),
         (reverse("events:embed"), EVERYONE),
-        (reverse("events:api_events"), EVERYONE),
+        (reverse("api:events"), EVERYONE),
         (reverse("events:manage", args=[tokens.manage_token(registration)]), EVERYONE),
         (reverse("events:staff_events"), STAFF_ONLY),
         (reverse("events:staff_event_new"), STAFF_ONLY),

@@ -262,9 +262,13 @@ def finish_if_done(campaign_id: int) -> bool:
     )
     if open_rows.exists():
         return False
-    Campaign.objects.filter(pk=campaign_id, status=Campaign.Status.SENDING).update(
+    finished = Campaign.objects.filter(pk=campaign_id, status=Campaign.Status.SENDING).update(
         status=Campaign.Status.SENT, finished_at=timezone.now()
     )
+    if finished:  # once, whichever worker saw the last delivery go
+        from ..webhooks import campaign_sent
+
+        campaign_sent(campaign_id)
     return True
 
 
