@@ -31,3 +31,6 @@ class EditorImage(models.Model):
 
     def __str__(self):
         return self.file.name
+
+
+from .imports.models import ImportChunk, ImportJob  # noqa: E402,F401

@@ -15,7 +15,7 @@ class DirectoryConfig(AppConfig):
     def ready(self):
         from tisser.accounts import personal_data
 
-        from . import staff_home
+        from . import imports, staff_home  # noqa: F401  (imports: registers the importer)
 
         staff_home.register()
 

@@ -55,15 +55,4 @@ urlpatterns = [
         views_staff_imports.import_template,
         name="staff_import_template",
     ),
-    path("imports/<int:pk>/", views_staff_imports.import_detail, name="staff_import_detail"),
-    path(
-        "imports/<int:pk>/progression/",
-        views_staff_imports.import_progress,
-        name="staff_import_progress",
-    ),
-    path(
-        "imports/<int:pk>/confirmer/",
-        views_staff_imports.import_confirm,
-        name="staff_import_confirm",
-    ),
 ]

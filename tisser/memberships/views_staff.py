@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from tisser.core.imports.progress import current_progress
 from tisser.core.listing import Listing, is_filtered, keep_selected
 from tisser.core.streaming import checked
 from tisser.directory import queries_claims
 from tisser.directory.exports_staff import table_response
-from tisser.directory.imports.progress import current_progress
 from tisser.directory.views_staff import posted_data, staff_required
 
 from . import queries, queries_staff, services

@@ -246,6 +246,5 @@ class Resource(models.Model):
         return reverse("publications:resource", kwargs={"slug": self.slug})
 
 
-from .models_imports import SubscriberImport  # noqa: E402,F401
 from .models_sending import Block, Campaign, Delivery, Newsletter, SentIssue  # noqa: E402,F401
 from .models_signup import SignupAttempt  # noqa: E402,F401

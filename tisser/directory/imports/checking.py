@@ -144,14 +144,6 @@ def check_row(row: dict, lookups: dict, seen: dict) -> dict:
     values = row["values"]
     result = {"line": row["line"], "name": values.get("nom", ""), "target": None, "messages": []}
     data, contact, errors = row_to_data(values, lookups)
-    if row.get("extra"):
-        errors.append(
-            _(
-                "the row has more values than there are columns (%(count)s too many); "
-                "check the separators and quotes"
-            )
-            % {"count": row["extra"]}
-        )
     if not data.get("name"):
         errors.append(_("the name (column “nom”) is missing"))
     if contact.get("email"):
@@ -208,17 +200,3 @@ def known_categories() -> dict:
         known[fold(category.slug)] = category
         known[fold(category.name)] = category
     return known
-
-
-def check_rows(rows: list[dict], progress=None) -> list[dict]:
-    """The preview: one result per row, in file order (JSON-ready, for the job's report)."""
-    known = known_categories()
-    seen: dict = {}
-    report = []
-    for done, row in enumerate(rows, start=1):
-        result = check_row(row, known, seen)
-        del result["data"], result["contact"]
-        report.append(result)
-        if progress is not None:
-            progress(done)
-    return report

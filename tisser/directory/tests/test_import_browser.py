@@ -3,7 +3,8 @@ htmx polls while a real worker process commits the import (no page reload by han
 
 import pytest
 
-from tisser.directory.models import ImportJob, Organisation
+from tisser.core.imports.models import ImportJob
+from tisser.directory.models import Organisation
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
 
