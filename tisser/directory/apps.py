@@ -15,7 +15,8 @@ class DirectoryConfig(AppConfig):
     def ready(self):
         from tisser.accounts import personal_data
 
-        from . import imports, staff_home  # noqa: F401  (imports: registers the importer)
+        from . import imports, staff_home  # noqa: F401  (imports: registers the importers)
+        from .imports import gogocarto  # noqa: F401
 
         staff_home.register()
 

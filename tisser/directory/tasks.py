@@ -19,25 +19,6 @@ def geocode_organisation(org_id: int) -> None:
 
 
 @shared_task(ignore_result=True)
-def run_import_job(job_id: int) -> None:
-    """Commit a confirmed import (all rows in one transaction)."""
-    from .imports.running import run_import
-
-    run_import(job_id)
-
-
-@shared_task(ignore_result=True)
-def check_import_job(job_id: int) -> None:
-    """Check the rows of a large uploaded file (the preview), off the web request."""
-    from .imports.running import check_import
-
-    check_import(job_id)
-
-
-FOLD_SECONDS = 60.0
-
-
-@shared_task(ignore_result=True)
 def fold_map_totals() -> None:
     """PostgreSQL: move the whole map's per-cell deltas into the totals (map_totals.py)."""
     from .map_totals import fold_deltas

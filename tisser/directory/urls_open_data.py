@@ -2,9 +2,12 @@
 
 from django.urls import path
 
-from . import exports_public
+from . import exports_gogocarto, exports_public
 
 urlpatterns = [
     path("carte/export.geojson", exports_public.export_geojson, name="export_geojson"),
     path("carte/export.csv", exports_public.export_csv, name="export_csv"),
+    # The same actors in GoGoCarto's shape and as JSON-LD, for map aggregators.
+    path("carte/gogocarto.json", exports_gogocarto.gogocarto_json, name="export_gogocarto"),
+    path("carte/gogocarto.jsonld", exports_gogocarto.gogocarto_jsonld, name="export_gogocarto_ld"),
 ]

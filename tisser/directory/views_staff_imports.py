@@ -1,13 +1,16 @@
 """Staff pages for imports (upload, preview, confirm, progress) and exports."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from tisser.core.imports.models import ImportJob
 from tisser.core.listing import keep_selected
 
 from . import exports_staff, queries_staff
-from .forms import ImportForm
+from .forms import CategoryMappingForm, GoGoCartoImportForm, ImportForm
 from .imports import COLUMNS, KIND, ImportFileError, start_import, template_csv, template_xlsx
 from .views_staff import posted_data, staff_required
 
@@ -64,3 +67,55 @@ def export_people(request, fmt):
         raise Http404
     qs = keep_selected(queries_staff.staff_people(request.GET), request.POST)
     return exports_staff.export("people", qs, fmt)
+
+
+@staff_required
+def gogocarto_upload(request):
+    """A GoGoCarto map's export: checked like an organisations file, categories mapped."""
+    from .imports import gogocarto
+
+    form = GoGoCartoImportForm(*posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = gogocarto.start_import(upload.name, upload, author=request.user)
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect("core:import_detail", pk=job.pk)
+    return render(
+        request,
+        "directory/staff/gogocarto_upload.html",
+        {
+            "form": form,
+            "recent": ImportJob.objects.filter(kind=gogocarto.KIND).select_related("created_by")[
+                :10
+            ],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required
+def gogocarto_categories(request, pk):
+    """Map each category of the GoGoCarto map to one of Tisser's (or to none)."""
+    from .imports import gogocarto
+
+    job = get_object_or_404(ImportJob, pk=pk, kind=gogocarto.KIND)
+    found = job.counts.get("categories", {})
+    current = {**gogocarto.automatic_mapping(found), **job.options.get("categories", {})}
+    form = CategoryMappingForm(request.POST or None, found=found, initial_map=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            gogocarto.set_category_mapping(job, form.mapping())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The categories are mapped; check the preview again."))
+        return redirect("core:import_detail", pk=job.pk)
+    return render(
+        request,
+        "directory/staff/gogocarto_categories.html",
+        {"job": job, "form": form},
+        status=400 if form.errors else 200,
+    )

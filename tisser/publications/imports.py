@@ -60,20 +60,25 @@ ImportRefused = ImportFileError
 
 
 def _parse_time(value: str):
-    for pattern in (
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%dT%H:%M:%S",
-        "%d-%m-%Y %H:%M",
-        "%d/%m/%Y %H:%M",
-        "%Y-%m-%d",
-        "%d/%m/%Y",
-    ):
-        try:
-            parsed = datetime.strptime(value.strip(), pattern)
-        except ValueError:
-            continue
+    """An export's date: ISO first (Brevo, Mailchimp), then the French day-first forms."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        parsed = None
+        for pattern in ("%d-%m-%Y %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y"):
+            try:
+                parsed = datetime.strptime(value, pattern)
+                break
+            except ValueError:
+                continue
+        if parsed is None:
+            return None
+    if timezone.is_naive(parsed):
         return timezone.make_aware(parsed, timezone.get_default_timezone())
-    return None
+    return parsed
 
 
 def _row_error(email: str) -> str | None:

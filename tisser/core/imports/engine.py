@@ -164,7 +164,7 @@ def _check(job: ImportJob) -> ImportJob:
             if not touched:
                 return job  # cancelled meanwhile
     job.preview, job.errors, job.error_count = preview, errors, error_count
-    job.counts = {"check": counts}
+    job.counts = {**importer.summary(job, state), "check": counts}
     job.total = job.checked = total
     job.status = Status.CHECKED
     job.heartbeat_at = timezone.now()
@@ -226,6 +226,32 @@ def check_job(job_id: int) -> ImportJob | None:
         return None
     try:
         return _check(job)
+    except ImportFileError as error:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=Status.FAILED, message=str(error), finished_at=timezone.now()
+        )
+    job.refresh_from_db()
+    return job
+
+
+def recheck(job: ImportJob, *, options: dict) -> ImportJob:
+    """Check a checked job again with other options (a mapping chosen after the preview)."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if job.status != Status.CHECKED:
+            raise ValidationError(_("This import has already been confirmed."))
+        job.options = options
+        job.status = Status.CHECKING
+        job.checked = 0
+        job.heartbeat_at = timezone.now()
+        job.save(update_fields=["options", "status", "checked", "heartbeat_at"])
+        if job.size > SYNC_CHECK_BYTES:
+            from tisser.core.tasks import check_import
+
+            transaction.on_commit(lambda: check_import.delay(job.pk))
+            return job
+    try:
+        _check(job)
     except ImportFileError as error:
         ImportJob.objects.filter(pk=job.pk).update(
             status=Status.FAILED, message=str(error), finished_at=timezone.now()
@@ -305,11 +331,17 @@ def restart(job: ImportJob) -> ImportJob:
 
 
 def mark_interrupted(jobs=None) -> int:
-    """Jobs whose worker stopped giving signs of life become interrupted (restartable)."""
+    """Jobs whose worker stopped giving signs of life become interrupted (restartable).
+
+    Reads first and writes only when a job went quiet: pages call this, and a write from
+    the web would wait on SQLite's lock while a worker commits a batch."""
     quiet = timezone.now() - timedelta(seconds=stale_seconds())
     jobs = ImportJob.objects.all() if jobs is None else jobs
-    stale = jobs.filter(status__in=[Status.RUNNING, Status.CHECKING]).filter(heartbeat_at__lt=quiet)
-    return stale.update(
+    stale = jobs.filter(status__in=[Status.RUNNING, Status.CHECKING], heartbeat_at__lt=quiet)
+    ids = list(stale.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    return ImportJob.objects.filter(pk__in=ids, heartbeat_at__lt=quiet).update(
         status=Status.INTERRUPTED,
         message=_("The worker stopped while importing; restart to resume."),
     )
@@ -317,8 +349,12 @@ def mark_interrupted(jobs=None) -> int:
 
 def refresh(job: ImportJob) -> ImportJob:
     """The job as a page should show it (interrupted if its worker went quiet)."""
-    if job.status in {Status.RUNNING, Status.CHECKING} and mark_interrupted(
-        ImportJob.objects.filter(pk=job.pk)
+    quiet = timezone.now() - timedelta(seconds=stale_seconds())
+    if (
+        job.status in {Status.RUNNING, Status.CHECKING}
+        and job.heartbeat_at is not None
+        and job.heartbeat_at < quiet
+        and mark_interrupted(ImportJob.objects.filter(pk=job.pk))
     ):
         job.refresh_from_db()
     return job

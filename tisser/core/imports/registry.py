@@ -146,6 +146,14 @@ class Importer:
         """Write checked rows (inside the engine's transaction); return counts to add."""
         raise NotImplementedError
 
+    def summary(self, job, state: dict) -> dict:
+        """What the check found beyond the rows (kept in `job.counts`), e.g. category names."""
+        return {}
+
+    def next_step(self, job):
+        """(url, label) of a step of the domain's own between check and confirm, or None."""
+        return None
+
     def finish(self, job) -> None:
         """After the last batch is committed (queue follow-up work, e.g. geocoding)."""
 

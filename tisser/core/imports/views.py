@@ -62,6 +62,7 @@ def _context(job, importer) -> dict:
         "upload_url": _upload_url(importer),
         "description": importer.describe(job),
         "action_labels": labels,
+        "next_step": importer.next_step(job) if job.status == ImportJob.Status.CHECKED else None,
     }
 
 
