@@ -134,7 +134,7 @@ def _download(request, head, tail, shape, content_type):
 @require_safe
 def gogocarto_json(request):
     """`GET /carte/gogocarto.json`: the published actors as GoGoCarto elements."""
-    head = '{"licence": %s, "ontology": "gogofull", "data": [\n' % json.dumps(LICENCE)
+    head = '{"licence": ' + json.dumps(LICENCE) + ', "ontology": "gogofull", "data": [\n'
     return _download(request, head, "\n]}\n", element, "application/json")
 
 
@@ -142,5 +142,5 @@ def gogocarto_json(request):
 @require_safe
 def gogocarto_jsonld(request):
     """`GET /carte/gogocarto.jsonld`: the same actors as schema.org JSON-LD."""
-    head = '{"@context": %s, "@graph": [\n' % json.dumps(SCHEMA_CONTEXT)
+    head = '{"@context": ' + json.dumps(SCHEMA_CONTEXT) + ', "@graph": [\n'
     return _download(request, head, "\n]}\n", json_ld, "application/ld+json")

@@ -18,6 +18,9 @@ def geocode_organisation(org_id: int) -> None:
     store_location(org_id, location)
 
 
+FOLD_SECONDS = 60.0
+
+
 @shared_task(ignore_result=True)
 def fold_map_totals() -> None:
     """PostgreSQL: move the whole map's per-cell deltas into the totals (map_totals.py)."""
