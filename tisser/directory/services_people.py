@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tisser.core.imports import bulk
+
 from .models import Affiliation, Consent, Organisation, Person
 
 # --- people -------------------------------------------------------------------------
@@ -251,7 +253,7 @@ def find_or_create_people(people: list[dict]) -> dict[str, Person]:
         cleaned = _clean_person(data)
         if cleaned.get("email"):
             wanted.setdefault(cleaned["email"], cleaned)
-    found = {p.email: p for p in Person.objects.filter(email__in=list(wanted))}
+    found = {p.email: p for p in Person.objects.filter(bulk.among("email", wanted))}
     changed, fields = [], set()
     for email, person in found.items():
         missing = {f: v for f, v in wanted[email].items() if v and not getattr(person, f)}
@@ -291,4 +293,4 @@ def record_consents(consents: list[dict]) -> list[Consent]:
                 at=data.get("at") or timezone.now(),
             )
         )
-    return Consent.objects.bulk_create(rows)
+    return bulk.insert(Consent, rows)

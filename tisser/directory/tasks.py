@@ -18,6 +18,13 @@ def geocode_organisation(org_id: int) -> None:
     store_location(org_id, location)
 
 
+@shared_task(ignore_result=True)
+def geocode_organisations(org_ids: list[int]) -> None:
+    """Place the organisations of an import's batch, one after the other."""
+    for org_id in org_ids:
+        geocode_organisation(org_id)
+
+
 FOLD_SECONDS = 60.0
 
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from tisser.accounts import roles
-from tisser.core.imports import engine, registry
+from tisser.core.imports import bulk, engine, registry
 from tisser.core.imports.reading import ImportFileError
 from tisser.directory import services as directory_services
 from tisser.directory.models import Consent
@@ -163,11 +163,11 @@ class SubscriberImporter(registry.Importer):
     def check_batch(self, job, rows, state) -> list[registry.Result]:
         emails = {_email(r.values) for r in rows}
         suppressed = set(
-            Suppression.objects.filter(email__in=emails).values_list("email", flat=True)
+            Suppression.objects.filter(bulk.among("email", emails)).values_list("email", flat=True)
         )
         subscribed = set(
             Subscription.objects.filter(
-                mailing_list=state["list"], person__email__in=emails
+                bulk.among("person__email", emails), mailing_list=state["list"]
             ).values_list("person__email", flat=True)
         )
         results = []
@@ -250,7 +250,7 @@ class SubscriberImporter(registry.Importer):
             subscriptions, directory_services.record_consents(consents), strict=True
         ):
             subscription.consent = consent
-        Subscription.objects.bulk_create(subscriptions)
+        bulk.insert(Subscription, subscriptions)
         counts["created"] = len(subscriptions)
         return counts
 

@@ -14,7 +14,7 @@ from tisser.core.imports import engine, registry
 
 from .. import services, services_claims
 from ..models import Affiliation, OrganisationRevision
-from .checking import check_row, known_categories
+from .checking import check_row, duplicate_finder, known_categories
 from .columns import COLUMNS, HEADERS, REQUIRED
 
 KIND = "organisations"
@@ -38,16 +38,16 @@ class OrganisationImporter(registry.Importer):
 
     def check_batch(self, job, rows, state) -> list[registry.Result]:
         results = []
-        for row in rows:
-            checked = check_row(
-                {"line": row.line, "values": row.values}, state["known"], state["seen"]
-            )
+        plain = [{"line": row.line, "values": row.values} for row in rows]
+        find = duplicate_finder(plain, state["known"])
+        for row in plain:
+            checked = check_row(row, state["known"], state["seen"], find)
             detail = {}
             if checked["action"] == "update":
                 detail = {"target": checked["target"], "target_name": checked["target_name"]}
             results.append(
                 registry.Result(
-                    row.line,
+                    row["line"],
                     checked["action"],
                     checked["name"],
                     checked["messages"],
@@ -58,26 +58,35 @@ class OrganisationImporter(registry.Importer):
         return results
 
     def write_batch(self, job, rows, results, state) -> dict:
+        """New organisations in one bulk write; updates and contacts row by row."""
         author = job.created_by
-        created = updated = 0
+        source = OrganisationRevision.Source.IMPORT
         note = _("Import of %(file)s, line %(line)s")
+        creates = [r for r in results if r.action == "create"]
+        try:
+            made = services.create_organisations(
+                [r.payload["data"] for r in creates],
+                author=author,
+                source=source,
+                notes=[note % {"file": job.filename, "line": r.line} for r in creates],
+            )
+        except ValidationError as error:
+            line = creates[getattr(error, "index", 0)].line
+            raise registry.RowError(line, error.messages) from error
+        org_of = {r.line: org for r, org in zip(creates, made, strict=True)}
+        updated = 0
         for result in results:
-            data, contact = result.payload["data"], dict(result.payload["contact"])
-            line_note = note % {"file": job.filename, "line": result.line}
+            contact = dict(result.payload["contact"])
             try:
                 if result.action == "update":
                     org = services.Organisation.objects.get(pk=result.detail["target"])
                     services.update_organisation(
-                        org, data, author=author, source=OrganisationRevision.Source.IMPORT,
-                        note=line_note,
+                        org, result.payload["data"], author=author, source=source,
+                        note=note % {"file": job.filename, "line": result.line},
                     )  # fmt: skip
                     updated += 1
                 else:
-                    org = services.create_organisation(
-                        data, author=author, source=OrganisationRevision.Source.IMPORT,
-                        note=line_note,
-                    )  # fmt: skip
-                    created += 1
+                    org = org_of[result.line]
                 if contact:
                     role = contact.pop("role", "")
                     representative = contact.pop("is_representative", False)
@@ -90,7 +99,7 @@ class OrganisationImporter(registry.Importer):
                     )  # fmt: skip
             except ValidationError as error:
                 raise registry.RowError(result.line, error.messages) from error
-        return {"created": created, "updated": updated}
+        return {"created": len(made), "updated": updated}
 
 
 registry.register(OrganisationImporter())

@@ -71,7 +71,8 @@ def test_import_preview_confirm_and_progress(
         assert "150 à créer" in page.inner_text("main")
         page.click("form[action$='confirmer/'] button")
         # The fragment polls every second; when the job is done, htmx reloads the page.
-        page.wait_for_selector("text=150 créées", timeout=90_000)
+        page.wait_for_selector("#import-progress strong:text-is('Terminé')", timeout=90_000)
+        assert "150 créées" in page.inner_text("main")
         assert problems == [], problems  # no CSP violation, no script error
     finally:
         context.close()
