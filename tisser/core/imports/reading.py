@@ -191,3 +191,18 @@ def open_table(path: str, filename: str) -> Table:
     if not table.headers:
         raise ImportFileError(_("The file is empty: the first line must hold the column names."))
     return table
+
+
+def open_table_bytes(raw: bytes, filename: str) -> Table:
+    """`open_table` for a file already in memory (the imports not yet on the engine keep
+    their upload in a column): same detection, same messages."""
+    import os
+    import tempfile
+
+    suffix = os.path.splitext(filename or "")[1].lower()[:10]
+    with tempfile.NamedTemporaryFile(prefix="tisser-read-", suffix=suffix, delete=False) as f:
+        f.write(raw)
+    try:
+        return open_table(f.name, filename)
+    finally:
+        os.unlink(f.name)  # the table keeps its open handle; the name is not needed
