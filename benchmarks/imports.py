@@ -13,8 +13,9 @@ exactly as the worker runs it (store → check → run, in this process):
 - GoGoCarto: a JSON export of `TISSER_BENCH_GOGOCARTO` (5,000) elements.
 
 Rows per second are counted over the check and the run together (what staff wait for),
-and over the run alone; CPU seconds are this process's. Then a child process checks and
-runs a `TISSER_BENCH_RSS_ROWS` (1,000,000) line subscriber file and reports its peak RSS.
+and over the run alone; CPU seconds are this process's (the database server's share is
+elsewhere). Then a child process checks a `TISSER_BENCH_RSS_ROWS` (1,000,000) line
+subscriber file, then checks and runs a 100,000-line one, and reports its peak RSS.
 Writes benchmarks/results/imports-<database>.json.
 
     make bench NAME=imports    # or: .venv/bin/python benchmarks/imports.py
@@ -46,6 +47,7 @@ ORGANISATIONS = int(os.environ.get("TISSER_BENCH_ORGANISATIONS", "20000"))
 GOGOCARTO = int(os.environ.get("TISSER_BENCH_GOGOCARTO", "5000"))
 RSS_ROWS = int(os.environ.get("TISSER_BENCH_RSS_ROWS", "1000000"))
 RSS_ENV = "TISSER_BENCH_RSS_FILE"
+RUN_ROWS = 100_000
 BenchDatabase.PG_NAME = "bench_imports"  # never another checkout's database
 
 
@@ -202,7 +204,12 @@ def bench_gogocarto(tmp: Path) -> dict:
 
 
 def peak_rss_child() -> None:
-    """In a child process: check and run a big subscriber file, print the peak RSS (MB)."""
+    """In a child process: check a million-line subscriber file, then check and run a
+    100,000-line one; print the peak RSS (MB) of the whole.
+
+    The check holds what grows with the file (the addresses seen, to report repeats); the
+    run's memory is one batch at a time, whatever the file's length, so its share is
+    measured on a shorter file to keep the benchmark within minutes here."""
     from tisser.core.imports import engine
     from tisser.publications import imports
     from tisser.publications.models import MailingList
@@ -210,12 +217,19 @@ def peak_rss_child() -> None:
     mailing_list, _ = MailingList.objects.get_or_create(name="Grande liste", slug="grande")
     path = Path(os.environ[RSS_ENV])
     job = imports.start_import(path.name, _File(path), mailing_list)
+    started = time.process_time()
+    job = engine.check_job(job.pk)
+    assert job.status == "checked" and job.total == RSS_ROWS, (job.status, job.total)
+    check_cpu = time.process_time() - started
+    run_path = path.with_name("run.csv")
+    subscriber_file(run_path, RUN_ROWS, start=20_000_000)
+    job = imports.start_import(run_path.name, _File(run_path), mailing_list)
     engine.check_job(job.pk)
     engine.confirm(job)
     job = engine.run_job(job.pk)
-    assert job.status == "done" and job.done == RSS_ROWS, (job.status, job.done, job.message)
+    assert job.status == "done" and job.done == RUN_ROWS, (job.status, job.done, job.message)
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"peak_rss_mb": round(peak_kb / 1024, 1), "rows": job.done}))
+    print(json.dumps({"peak_rss_mb": round(peak_kb / 1024, 1), "check_cpu_s": check_cpu}))
 
 
 def measure_peak_rss(tmp: Path) -> dict:
@@ -229,7 +243,8 @@ def measure_peak_rss(tmp: Path) -> dict:
     figures = json.loads(output.strip().splitlines()[-1])
     return {
         "worker_peak_rss_mb": figures["peak_rss_mb"],
-        "rss_file_seconds": round(time.perf_counter() - started, 1),
+        "million_lines_check_cpu_rows_per_s": round(RSS_ROWS / figures["check_cpu_s"]),
+        "rss_seconds": round(time.perf_counter() - started, 1),
     }
 
 

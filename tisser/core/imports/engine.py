@@ -371,7 +371,8 @@ def _claim(job_id: int) -> ImportJob | None:
         job.status = Status.RUNNING
         job.started_at = job.started_at or timezone.now()
         job.heartbeat_at = timezone.now()
-        job.save(update_fields=["status", "started_at", "heartbeat_at"])
+        job.attempt += 1
+        job.save(update_fields=["status", "started_at", "heartbeat_at", "attempt"])
         return job
 
 
@@ -417,19 +418,23 @@ def run_job(job_id: int) -> ImportJob | None:
                     )
                     job.counts = {**job.counts, "run": counts}
                     job.line_reached = batch[-1].line
-                    moved = ImportJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(
+                    mine = ImportJob.objects.filter(
+                        pk=job.pk, status=Status.RUNNING, attempt=job.attempt
+                    )
+                    moved = mine.update(
                         done=F("done") + len(batch),
                         line_reached=job.line_reached,
                         counts=job.counts,
                         heartbeat_at=timezone.now(),
                     )
                     if not moved:
-                        # Marked interrupted by a sweep while this worker was slow: stop
-                        # here (this batch is rolled back); the restart resumes it.
+                        # Marked interrupted (and maybe restarted elsewhere) while this
+                        # worker was slow: stop here, this batch rolled back; the latest
+                        # attempt resumes from the last committed batch.
                         raise _Stopped()
                     job.done += len(batch)
         with transaction.atomic():
-            ImportJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(
+            ImportJob.objects.filter(pk=job.pk, status=Status.RUNNING, attempt=job.attempt).update(
                 status=Status.DONE, finished_at=timezone.now(), message=""
             )
         importer.finish(job)
@@ -441,12 +446,12 @@ def run_job(job_id: int) -> ImportJob | None:
             message = _failed_message(error, job)
         else:
             message = str(error)
-        ImportJob.objects.filter(pk=job.pk).update(
+        ImportJob.objects.filter(pk=job.pk, attempt=job.attempt).update(
             status=Status.FAILED, finished_at=timezone.now(), message=message
         )
     except Exception:
         logger.exception("Import %s stopped", job.pk)
-        ImportJob.objects.filter(pk=job.pk).update(
+        ImportJob.objects.filter(pk=job.pk, attempt=job.attempt).update(
             status=Status.INTERRUPTED,
             message=_("The import stopped unexpectedly; restart to resume."),
         )

@@ -48,6 +48,9 @@ class ImportJob(models.Model):
     error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     message = models.TextField(_("message"), blank=True, default="")
+    # Bumped by each claim of the run: a worker thought dead, still writing after a
+    # restart, finds its batches refused (only the latest attempt may commit).
+    attempt = models.PositiveIntegerField(_("attempt"), default=0)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True, db_index=True)

@@ -84,6 +84,31 @@ def test_a_restart_resumes_after_the_last_committed_batch_exactly_once(
     assert Subscription.objects.count() == Consent.objects.count() == Person.objects.count() == 35
 
 
+def test_a_worker_thought_dead_cannot_commit_after_a_restart(
+    infolettre, db, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Only the latest claim of a run may commit: a slow worker that was marked
+    interrupted, while staff restarted the job elsewhere, has its batch refused."""
+    from django.db.models import F
+
+    job = imports.start_import("export.csv", export(5), infolettre)
+    real = imports.SubscriberImporter.write_batch
+
+    def overtaken(self, job_, rows, results, state):
+        counts = real(self, job_, rows, results, state)
+        ImportJob.objects.filter(pk=job_.pk).update(attempt=F("attempt") + 1)  # a new claim
+        return counts
+
+    monkeypatch.setattr(imports.SubscriberImporter, "write_batch", overtaken)
+    with django_capture_on_commit_callbacks(execute=True):
+        engine.confirm(job)
+    job.refresh_from_db()
+    # (The other claim is simulated inside this batch's transaction, so it is rolled back
+    # with it; what matters: this worker stopped and wrote nothing.)
+    assert (job.status, job.done) == ("running", 0)
+    assert not Subscription.objects.exists() and not Consent.objects.exists()
+
+
 def test_a_silent_worker_is_shown_interrupted_and_staff_restart_it(
     client, role_users, infolettre, django_capture_on_commit_callbacks, settings
 ):
