@@ -19,6 +19,9 @@ subscriber file, then checks and runs a 100,000-line one, and reports its peak R
 Writes benchmarks/results/imports-<database>.json.
 
     make bench NAME=imports    # or: .venv/bin/python benchmarks/imports.py
+
+Steps can be skipped by setting their size to 0; with `TISSER_BENCH_KEEP=1` the figures
+of the skipped steps are kept from the last result file.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (  # noqa: E402
     CHILD_ENV,
+    RESULTS,
     BenchDatabase,
     load_average,
     run_per_database,
@@ -279,6 +283,12 @@ def child() -> None:
             "gogocarto_elements": GOGOCARTO,
             "rss_rows": RSS_ROWS,
         }
+        previous = RESULTS / f"imports-{vendor}.json"
+        if os.environ.get("TISSER_BENCH_KEEP") and previous.exists():
+            # A run of some steps only (the others set to 0) completes the last full run.
+            old = json.loads(previous.read_text(encoding="utf-8"))
+            params = {k: v or old["params"].get(k, 0) for k, v in params.items()}
+            metrics = {**old["metrics"], **metrics}
         path = write_result(
             "imports", vendor, params, metrics, notes={"load_average": load_average()}
         )
