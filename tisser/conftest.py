@@ -216,50 +216,61 @@ def celery_worker_process(transactional_db, tmp_path):
     )
     log_path = tmp_path / "worker.log"
     root = Path(__file__).resolve().parent.parent
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "tisser",
-                "worker",
-                "--pool",
-                "solo",
-                "--loglevel",
-                "INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "--hostname",
-                f"test-{os.getpid()}@localhost",
-            ],
-            cwd=root,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    started = []
+
+    def start():
+        """A worker process (another one after a test killed the first: `start_another`)."""
+        with open(log_path, "ab") as log:
+            worker = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "tisser",
+                    "worker",
+                    "--pool",
+                    "solo",
+                    "--loglevel",
+                    "INFO",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    "--hostname",
+                    f"test-{os.getpid()}-{len(started)}@localhost",
+                ],
+                cwd=root,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        started.append(worker)
+        ready = len(started)
+        deadline = time.monotonic() + 60
+        while log_path.read_bytes().count(b" ready.") < ready:
+            if worker.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the worker did not start:\n" + log_path.read_text(errors="replace"))
+            time.sleep(0.2)
+        worker.log_path = log_path
+        worker.start_another = start
+        return worker
+
     saved = (app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options)
     app.conf.task_always_eager = False
     app.conf.broker_url = "filesystem://"
     app.conf.broker_transport_options = broker
     _reset_broker_pools(app)
     try:
-        deadline = time.monotonic() + 60
-        while b" ready." not in log_path.read_bytes():
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the worker did not start:\n" + log_path.read_text(errors="replace"))
-            time.sleep(0.2)
-        process.log_path = log_path
-        yield process
+        yield start()
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        for process in started:
+            if process.poll() is None:
+                process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)
         _reset_broker_pools(app)
         (app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options) = saved
 

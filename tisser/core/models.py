@@ -96,3 +96,6 @@ class WebhookDelivery(models.Model):
 
     def __str__(self):
         return f"{self.event} → {self.endpoint}"
+
+
+from .imports.models import ImportChunk, ImportJob  # noqa: E402,F401

@@ -169,7 +169,7 @@ def home_cards(request, sections: list[NavSection] | None = None) -> list[HomeCa
 
 #: The end states of an import job; every other state is running or waiting for someone
 #: (a checked import waits for a person's confirmation).
-IMPORT_FINISHED = ("done", "failed")
+IMPORT_FINISHED = ("done", "failed", "cancelled")
 #: A failed import is reported this many days, then it is history.
 IMPORT_FAILED_DAYS = 7
 

@@ -48,3 +48,40 @@ def deliver_webhooks(ids: list[int]) -> dict:
     from .webhooks import deliver
 
     return deliver(ids)
+
+
+# -- imports: thin wrappers over `core.imports.engine` ----------------------------------
+
+
+@app.task(name="tisser.core.check_import", ignore_result=True)
+def check_import(job_id: int) -> None:
+    from .imports import engine
+
+    engine.check_job(job_id)
+
+
+@app.task(name="tisser.core.run_import", ignore_result=True)
+def run_import(job_id: int) -> None:
+    from .imports import engine
+
+    engine.run_job(job_id)
+
+
+@app.task(name="tisser.core.sweep_imports", ignore_result=True)
+def sweep_imports() -> int:
+    """Show the jobs whose worker died as interrupted (restartable by staff)."""
+    from .imports import engine
+
+    return engine.mark_interrupted()
+
+
+@app.task(name="tisser.core.purge_imports", ignore_result=True)
+def purge_imports() -> int:
+    """Remove import files and jobs older than TISSER_IMPORT_RETENTION_DAYS."""
+    from .imports import engine
+
+    return engine.purge()
+
+
+app.add_periodic_task(60.0, sweep_imports.s(), name="core: interrupted imports")
+app.add_periodic_task(24 * 3600.0, purge_imports.s(), name="core: import retention")

@@ -2,6 +2,7 @@ from django.urls import path
 from django.views.i18n import JavaScriptCatalog
 
 from . import views
+from .imports.urls import urlpatterns as import_urls
 
 app_name = "core"
 urlpatterns = [
@@ -14,4 +15,5 @@ urlpatterns = [
         JavaScriptCatalog.as_view(packages=["django_prose_editor"]),
         name="editor_catalog",
     ),
+    *import_urls,
 ]

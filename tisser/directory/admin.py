@@ -15,7 +15,6 @@ from .models import (
     Affiliation,
     Category,
     Consent,
-    ImportJob,
     Organisation,
     OrganisationRevision,
     Person,
@@ -124,19 +123,3 @@ class OrganisationRevisionAdmin(ReadOnlyAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(ImportJob)
-class ImportJobAdmin(ReadOnlyAdmin):
-    list_display = [
-        "filename",
-        "created_at",
-        "created_by",
-        "status",
-        "total",
-        "error_count",
-        "created_count",
-        "updated_count",
-    ]
-    list_filter = ["status"]
-    exclude = ["rows", "report"]

@@ -15,7 +15,8 @@ class DirectoryConfig(AppConfig):
     def ready(self):
         from tisser.accounts import personal_data
 
-        from . import staff_home, webhooks
+        from . import imports, staff_home, webhooks  # noqa: F401  (imports: registers the importers)
+        from .imports import gogocarto  # noqa: F401
 
         staff_home.register()
         webhooks.register()

@@ -58,7 +58,7 @@ CSV_HEADER = (
 )
 
 
-def public_rows(qs) -> Iterator[dict]:
+def public_rows(qs, fields=FIELDS) -> Iterator[dict]:
     """Each organisation of `qs` as a dict of public fields plus its category slugs."""
     slugs = dict(Category.objects.values_list("id", "slug"))
     through = Organisation.categories.through
@@ -81,7 +81,7 @@ def public_rows(qs) -> Iterator[dict]:
             row["categories"] = links.get(row["id"], [])
             yield row
 
-    for row in qs.order_by("id").values(*FIELDS).iterator(chunk_size=CHUNK):
+    for row in qs.order_by("id").values(*fields).iterator(chunk_size=CHUNK):
         chunk.append(row)
         if len(chunk) >= CHUNK:
             yield from flush()

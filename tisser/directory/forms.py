@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tisser.core.richtext import RichTextarea
 
@@ -310,3 +311,45 @@ class ImportForm(forms.Form):
         if not file.name.lower().endswith((".csv", ".xlsx", ".txt")):
             raise ValidationError(_("Send a .csv or .xlsx file."))
         return file
+
+
+class GoGoCartoImportForm(forms.Form):
+    MAX_BYTES = 50 * 1024 * 1024
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("The map's JSON export (/api/elements.json) or its CSV export, 50 MB at most."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,.csv,application/json,text/csv"}),
+    )
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > self.MAX_BYTES:
+            raise ValidationError(_("The file is larger than 50 MB."))
+        if not file.name.lower().endswith((".json", ".csv")):
+            raise ValidationError(_("Send a .json or .csv file."))
+        return file
+
+
+class CategoryMappingForm(forms.Form):
+    """One choice per category of the GoGoCarto map: a Tisser category, or none."""
+
+    def __init__(self, *args, found: dict, initial_map: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— none (left out) —"))] + list(
+            Category.objects.order_by("position", "name").values_list("slug", "name")
+        )
+        self.names = {}
+        for index, (name, count) in enumerate(sorted(found.items())):
+            key = f"c{index}"
+            self.names[key] = name
+            self.fields[key] = forms.ChoiceField(
+                label=name,
+                help_text=ngettext("%(count)s element", "%(count)s elements", count)
+                % {"count": count},
+                choices=choices,
+                required=False,
+                initial=initial_map.get(name, ""),
+            )
+
+    def mapping(self) -> dict:
+        return {name: self.cleaned_data.get(key, "") for key, name in self.names.items()}

@@ -1,8 +1,6 @@
-"""Import jobs: a CSV or XLSX file of organisations, checked, previewed, then committed.
+"""The base of the import jobs not yet on the core engine (HelloAsso payments).
 
-The rows read from the file are kept on the job (as JSON), so that the background worker
-that commits them needs no access to the uploaded file: web and worker may run on
-different machines and share only the database.
+The organisations' and subscribers' imports run on `tisser.core.imports` (one job table).
 """
 
 from django.conf import settings
@@ -56,15 +54,3 @@ class ImportJobBase(models.Model):
     def in_progress(self) -> bool:
         """Checking or committing: the page polls for progress."""
         return self.status in {self.Status.CHECKING, self.Status.QUEUED, self.Status.RUNNING}
-
-
-class ImportJob(ImportJobBase):
-    rows = models.JSONField(_("rows read"), default=list)
-    report = models.JSONField(_("check report"), default=list)
-    error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
-    created_count = models.PositiveIntegerField(_("created"), default=0)
-    updated_count = models.PositiveIntegerField(_("updated"), default=0)
-
-    class Meta(ImportJobBase.Meta):
-        verbose_name = _("import")
-        verbose_name_plural = _("imports")

@@ -36,9 +36,13 @@ def claims_item(request) -> staff.HomeItem:
 
 
 def imports_item(request) -> staff.HomeItem:
-    from .models_imports import ImportJob
+    from tisser.core.imports.models import ImportJob
 
-    return staff.imports_item([ImportJob.objects.all()], reverse("directory:staff_import"))
+    from .imports import KIND
+
+    return staff.imports_item(
+        [ImportJob.objects.filter(kind=KIND)], reverse("directory:staff_import")
+    )
 
 
 def register() -> None:

@@ -19,19 +19,10 @@ def geocode_organisation(org_id: int) -> None:
 
 
 @shared_task(ignore_result=True)
-def run_import_job(job_id: int) -> None:
-    """Commit a confirmed import (all rows in one transaction)."""
-    from .imports.running import run_import
-
-    run_import(job_id)
-
-
-@shared_task(ignore_result=True)
-def check_import_job(job_id: int) -> None:
-    """Check the rows of a large uploaded file (the preview), off the web request."""
-    from .imports.running import check_import
-
-    check_import(job_id)
+def geocode_organisations(org_ids: list[int]) -> None:
+    """Place the organisations of an import's batch, one after the other."""
+    for org_id in org_ids:
+        geocode_organisation(org_id)
 
 
 FOLD_SECONDS = 60.0

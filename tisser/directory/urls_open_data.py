@@ -3,10 +3,13 @@ API's page for people (/api/)."""
 
 from django.urls import path
 
-from . import exports_public, views_api
+from . import exports_gogocarto, exports_public, views_api
 
 urlpatterns = [
     path("api/", views_api.index, name="api_index"),
     path("carte/export.geojson", exports_public.export_geojson, name="export_geojson"),
     path("carte/export.csv", exports_public.export_csv, name="export_csv"),
+    # The same actors in GoGoCarto's shape and as JSON-LD, for map aggregators.
+    path("carte/gogocarto.json", exports_gogocarto.gogocarto_json, name="export_gogocarto"),
+    path("carte/gogocarto.jsonld", exports_gogocarto.gogocarto_jsonld, name="export_gogocarto_ld"),
 ]

@@ -89,20 +89,15 @@ urlpatterns = [
     path("demandes/<int:pk>/accepter/", views_claims.claim_accept, name="staff_claim_accept"),
     path("demandes/<int:pk>/refuser/", views_claims.claim_refuse, name="staff_claim_refuse"),
     path("imports/", views_staff_imports.import_upload, name="staff_import"),
+    path("imports/gogocarto/", views_staff_imports.gogocarto_upload, name="staff_gogocarto_import"),
+    path(
+        "imports/gogocarto/<int:pk>/categories/",
+        views_staff_imports.gogocarto_categories,
+        name="staff_gogocarto_categories",
+    ),
     path(
         "imports/modele.<str:fmt>",
         views_staff_imports.import_template,
         name="staff_import_template",
-    ),
-    path("imports/<int:pk>/", views_staff_imports.import_detail, name="staff_import_detail"),
-    path(
-        "imports/<int:pk>/progression/",
-        views_staff_imports.import_progress,
-        name="staff_import_progress",
-    ),
-    path(
-        "imports/<int:pk>/confirmer/",
-        views_staff_imports.import_confirm,
-        name="staff_import_confirm",
     ),
 ]

@@ -71,7 +71,7 @@ def resolve_categories(values: Iterable) -> list[Category]:
     """Categories from Category objects or slugs; ValidationError naming any unknown slug."""
     objects = [v for v in values if isinstance(v, Category)]
     slugs = [str(v).strip() for v in values if not isinstance(v, Category) and str(v).strip()]
-    found = {c.slug: c for c in Category.objects.filter(slug__in=slugs)}
+    found = {c.slug: c for c in Category.objects.filter(slug__in=slugs)} if slugs else {}
     unknown = [s for s in slugs if s not in found]
     if unknown:
         raise ValidationError(

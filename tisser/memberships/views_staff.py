@@ -15,11 +15,11 @@ from django.views.decorators.http import require_POST
 
 from tisser.accounts.decorators import staff_editor_required as staff_required
 from tisser.core.forms import posted_data
+from tisser.core.imports.progress import current_progress
 from tisser.core.listing import Listing, is_filtered, keep_selected
 from tisser.core.streaming import checked
 from tisser.directory import queries_claims
 from tisser.directory.exports_staff import table_response
-from tisser.directory.imports.progress import current_progress
 
 from . import queries, queries_staff, services
 from .forms import CollegeChoiceForm, FeeRuleForm, ImportForm, PaymentForm, apply_errors

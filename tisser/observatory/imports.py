@@ -10,17 +10,15 @@ one remains.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import time
-import zipfile
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from tisser.core.imports.reading import ImportFileError, open_table_bytes
 from tisser.core.text import fold
 from tisser.territories.models import Commune, Departement, Epci, Region
 
@@ -63,53 +61,16 @@ THEME_ALIASES = {
 _NUMBER_SPACES = re.compile(r"[\s\u00a0\u202f]")
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read; the message says why, for the user."""
-
-
-def _decode(raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportFileError(_("The file is not text in UTF-8 or Windows-1252."))
-
-
 def _table(name: str, raw: bytes) -> list[list[str]]:
-    lower = (name or "").lower()
-    if lower.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-            raise ImportFileError(_("The file is not a readable XLSX workbook.")) from error
-        rows = [
-            ["" if v is None else str(v).strip() for v in values]
-            for values in workbook.worksheets[0].iter_rows(values_only=True)
-        ]
-        workbook.close()
-        return rows
-    if not lower.endswith((".csv", ".txt")):
-        raise ImportFileError(_("Send a .csv or .xlsx file."))
-    text = _decode(raw)
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(";,\t", key=first_line.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
-    try:
-        return list(reader)
-    except csv.Error as error:
-        raise ImportFileError(
-            _("The CSV file is malformed near line %(line)s (%(error)s): check the quotes.")
-            % {"line": reader.line_num, "error": error}
-        ) from error
+    """The header and the rows, read by the shared reader (encoding, delimiter, XLSX)."""
+    table = open_table_bytes(raw, name)
+    return [table.raw_headers, *(cells for _line, cells in table.rows)]
 
 
 def read_rows(name: str, raw: bytes) -> list[dict]:
     """Numbered rows `{"line": n, "code": …, "year": …, …}` (text); line 1 is the header."""
     table = _table(name, raw)
-    if not table or not any(cell.strip() for cell in table[0]):
+    if not table or not any(str(cell).strip() for cell in table[0]):
         raise ImportFileError(_("The file is empty: the first line must hold the column names."))
     headers = [HEADER_ALIASES.get(fold(cell).replace(" ", "_"), "") for cell in table[0]]
     unknown = [cell for cell, key in zip(table[0], headers, strict=True) if cell and not key]

@@ -9,6 +9,7 @@ class PublicationsConfig(AppConfig):
     def ready(self):
         from anymail.signals import tracking
 
+        from . import imports  # noqa: F401  (registers the subscriber import)
         from .sending.bounces import on_tracking_event
 
         tracking.connect(on_tracking_event, dispatch_uid="tisser.publications.bounces")

@@ -110,7 +110,7 @@ class TestSendForm(forms.Form):
 
 class ImportForm(forms.Form):
     mailing_list = forms.ModelChoiceField(label=_("List"), queryset=MailingList.objects.all())
-    file = forms.FileField(label=_("CSV export (Brevo or Mailchimp)"), required=False)
+    file = forms.FileField(label=_("CSV or XLSX export (Brevo or Mailchimp)"), required=False)
 
 
 class ArticleForm(forms.ModelForm):

@@ -246,7 +246,6 @@ class Resource(models.Model):
         return reverse("publications:resource", kwargs={"slug": self.slug})
 
 
-from .models_imports import SubscriberImport  # noqa: E402,F401
 from .models_sending import Block, Campaign, Delivery, Newsletter, SentIssue  # noqa: E402,F401
 from .models_service import ServiceDelivery, ServiceMessage  # noqa: E402,F401
 from .models_signup import SignupAttempt  # noqa: E402,F401

@@ -46,10 +46,12 @@ def campaigns_item(request) -> staff.HomeItem:
 
 
 def imports_item(request) -> staff.HomeItem:
-    from .models_imports import SubscriberImport
+    from tisser.core.imports.models import ImportJob
+
+    from .imports import KIND
 
     return staff.imports_item(
-        [SubscriberImport.objects.all()], reverse("publications:subscriber_import")
+        [ImportJob.objects.filter(kind=KIND)], reverse("publications:subscriber_import")
     )
 
 

@@ -87,22 +87,6 @@ app.add_periodic_task(60.0, publish_scheduled.s(), name="publications: scheduled
 app.add_periodic_task(60.0, resume_campaigns.s(), name="publications: resume campaigns")
 
 
-@app.task(ignore_result=True)
-def check_subscriber_import(job_id: int) -> None:
-    """Check a large subscriber export (progress on the job)."""
-    from .imports import check_import
-
-    check_import(job_id)
-
-
-@app.task(ignore_result=True)
-def run_subscriber_import(job_id: int) -> None:
-    """Commit a confirmed subscriber import (all rows in one transaction)."""
-    from .imports import run_import
-
-    run_import(job_id)
-
-
 @app.task(
     name="tisser.publications.deliver_service_message",
     autoretry_for=(OSError,),

@@ -118,19 +118,4 @@ urlpatterns = [
         views_staff.subscriber_import,
         name="subscriber_import",
     ),
-    path(
-        "gestion/publications/abonnes/import/<int:pk>/",
-        views_staff.subscriber_import_detail,
-        name="subscriber_import_detail",
-    ),
-    path(
-        "gestion/publications/abonnes/import/<int:pk>/progression/",
-        views_staff.subscriber_import_progress,
-        name="subscriber_import_progress",
-    ),
-    path(
-        "gestion/publications/abonnes/import/<int:pk>/confirmer/",
-        views_staff.subscriber_import_confirm,
-        name="subscriber_import_confirm",
-    ),
 ]

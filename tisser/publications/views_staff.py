@@ -26,7 +26,6 @@ from .forms_staff import (
     TestSendForm,
 )
 from .models import Article, Block, Campaign, Newsletter, Resource
-from .models_imports import SubscriberImport
 from .rendering import email_parts, newsletter_context, sent_issue, web_version
 
 
@@ -350,6 +349,8 @@ def campaign_action(request, pk):
 @staff_editor_required
 def subscriber_import(request):
     """Upload: the file is kept on a job and checked; the preview is the job's page."""
+    from tisser.core.imports.models import ImportJob
+
     from . import imports
 
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -360,68 +361,19 @@ def subscriber_import(request):
         else:
             try:
                 job = imports.start_import(
-                    upload.name,
-                    upload.read(),
-                    form.cleaned_data["mailing_list"],
-                    author=request.user,
+                    upload.name, upload, form.cleaned_data["mailing_list"], author=request.user
                 )
             except imports.ImportRefused as error:
                 form.add_error("file", str(error))
             else:
-                return redirect("publications:subscriber_import_detail", pk=job.pk)
-    recent = SubscriberImport.objects.select_related("mailing_list")[:10]
+                return redirect("core:import_detail", pk=job.pk)
+    recent = ImportJob.objects.filter(kind=imports.KIND)[:10]
     return render(
         request,
         "publications/staff/import.html",
         {"form": form, "recent": recent},
         status=400 if form.errors else 200,
     )
-
-
-def _import_context(job):
-    from tisser.directory.imports.progress import current_progress
-
-    done = current_progress(job)
-    return {
-        "job": job,
-        "done": done,
-        "percent": int(100 * done / job.total) if job.total else 100,
-        "suppressed": sum(1 for r in job.rows if r.get("suppressed")),
-    }
-
-
-@staff_editor_required
-def subscriber_import_detail(request, pk):
-    """The preview (each bad row with its line), then the progress and the report."""
-    job = get_object_or_404(SubscriberImport, pk=pk)
-    context = _import_context(job)
-    context["rows"] = job.rows[:200]
-    return render(request, "publications/staff/import_detail.html", context)
-
-
-@staff_editor_required
-def subscriber_import_progress(request, pk):
-    """The fragment the job's page polls (htmx) while it is checked or committed."""
-    job = get_object_or_404(SubscriberImport, pk=pk)
-    response = render(request, "publications/staff/_import_progress.html", _import_context(job))
-    if not job.in_progress and request.htmx:
-        response["HX-Refresh"] = "true"  # show the next page: the preview, or the report
-    return response
-
-
-@staff_editor_required
-@require_POST
-def subscriber_import_confirm(request, pk):
-    from . import imports
-
-    job = get_object_or_404(SubscriberImport, pk=pk)
-    try:
-        imports.confirm_import(job)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The import has started."))
-    return redirect("publications:subscriber_import_detail", pk=job.pk)
 
 
 def _edit(request, form_class, save, instance, template_name, done_message):

@@ -15,8 +15,9 @@ def future(days: int, hour: int = 9) -> dt.datetime:
 
 def build(people: int = 12) -> dict:
     """Returns what was made; the expected home counts are under "expected"."""
+    from tisser.core.imports.models import ImportJob
     from tisser.directory import services_claims as claims
-    from tisser.directory.models import ImportJob, Organisation, Person
+    from tisser.directory.models import Organisation, Person
     from tisser.directory.models_proposals import Proposal
     from tisser.events.models import Event, EventKind, Registration, Session
     from tisser.governance.models import Assembly
@@ -87,9 +88,9 @@ def build(people: int = 12) -> dict:
     past = Event.objects.create(title="Passée", slug="passee", kind=kind)
     Session.objects.create(event=past, starts_at=future(-20), ends_at=future(-20, 11))
 
-    ImportJob.objects.create(filename="en-cours.csv", status="running")
-    ImportJob.objects.create(filename="rate.csv", status="failed")
-    ImportJob.objects.create(filename="fini.csv", status="done")
+    ImportJob.objects.create(kind="organisations", filename="en-cours.csv", status="running")
+    ImportJob.objects.create(kind="organisations", filename="rate.csv", status="failed")
+    ImportJob.objects.create(kind="organisations", filename="fini.csv", status="done")
 
     newsletter_list = MailingList.objects.create(name="Infolettre", slug="infolettre")
     for person in persons:

@@ -1,197 +1,113 @@
-"""Starting, confirming and committing an import (the commit runs in the task queue)."""
+"""The organisations import as the core engine runs it: columns, row check, batch writer.
 
-import logging
+Each row goes through the directory's own services (`create_organisation`,
+`update_organisation`, the representation claim), so an import leaves the same revisions
+and de-duplication as an edit by hand; the engine commits them batch by batch.
+"""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tisser.accounts import roles
+from tisser.core.imports import engine, registry
 
 from .. import services, services_claims
-from ..models import Affiliation, ImportJob, OrganisationRevision
-from .checking import check_row, check_rows, known_categories
-from .progress import ProgressReporter
-from .reading import ImportFileError, read_table
+from ..models import Affiliation, OrganisationRevision
+from .checking import check_row, duplicate_finder, known_categories
+from .columns import COLUMNS, HEADERS, REQUIRED
 
-logger = logging.getLogger(__name__)
-
-
-class RowError(Exception):
-    def __init__(self, line: int, messages: list[str]):
-        super().__init__(line, messages)
-        self.line = line
-        self.messages = messages
+KIND = "organisations"
 
 
-# Up to this many rows the check runs while the upload is answered; beyond, in the worker
-# (with progress shown), so that a large file never holds a web request for long.
-SYNC_CHECK_ROWS = 500
+class OrganisationImporter(registry.Importer):
+    kind = KIND
+    label = gettext_lazy("Organisations (CSV, XLSX)")
+    columns = dict.fromkeys(HEADERS, ())
+    required = tuple(sorted(REQUIRED))
+    strict_columns = True  # a misspelt column would silently lose its values
+    batch_size = 500
+    help_columns = COLUMNS
+    upload_url_name = "directory:staff_import"
 
+    def allowed(self, user) -> bool:
+        return roles.is_staff_editor(user)
 
-def start_import(filename: str, raw: bytes, *, author=None) -> ImportJob:
-    """Read a file and check its rows (now, or in the worker when the file is large).
+    def begin(self, job, step: str) -> dict:
+        return {"known": known_categories(), "seen": {}}
 
-    The job keeps the rows and the preview. Raises ImportFileError if the file is unreadable.
-    """
-    rows = read_table(filename, raw)
-    if not rows:
-        raise ImportFileError(_("The file has no rows below the column names."))
-    author = author if getattr(author, "is_authenticated", False) else None
-    job = ImportJob(filename=filename[:255], created_by=author, rows=rows, total=len(rows))
-    if len(rows) <= SYNC_CHECK_ROWS:
-        job.report = check_rows(rows)
-        job.error_count = sum(1 for r in job.report if r["action"] == "error")
-        job.save()
-        return job
-    job.status = ImportJob.Status.CHECKING
-    job.save()
-    from ..tasks import check_import_job
+    def check_batch(self, job, rows, state) -> list[registry.Result]:
+        results = []
+        plain = [{"line": row.line, "values": row.values} for row in rows]
+        find = duplicate_finder(plain, state["known"])
+        for row in plain:
+            checked = check_row(row, state["known"], state["seen"], find)
+            detail = {}
+            if checked["action"] == "update":
+                detail = {"target": checked["target"], "target_name": checked["target_name"]}
+            results.append(
+                registry.Result(
+                    row["line"],
+                    checked["action"],
+                    checked["name"],
+                    checked["messages"],
+                    detail,
+                    payload={"data": checked["data"], "contact": checked["contact"]},
+                )
+            )
+        return results
 
-    job_id = job.pk
-    transaction.on_commit(lambda: check_import_job.delay(job_id))
-    return job
-
-
-def check_import(job_id: int) -> ImportJob | None:
-    """Check the rows of a large file in the worker, reporting progress on the job row."""
-    job = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.CHECKING).first()
-    if job is None:
-        return None
-    step = max(50, job.total // 100)
-
-    def progress(done: int) -> None:
-        if done % step == 0:
-            ImportJob.objects.filter(pk=job.pk).update(done=done)
-
-    report = check_rows(job.rows, progress=progress)
-    ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKING).update(
-        report=report,
-        status=ImportJob.Status.CHECKED,
-        done=0,
-        error_count=sum(1 for r in report if r["action"] == "error"),
-    )
-    job.refresh_from_db()
-    return job
-
-
-@transaction.atomic
-def confirm_import(job: ImportJob) -> ImportJob:
-    """Queue the commit of a checked job that has no errors."""
-    job = ImportJob.objects.select_for_update().get(pk=job.pk)
-    if job.status != ImportJob.Status.CHECKED:
-        raise ValidationError(_("This import has already been confirmed."))
-    if job.error_count:
-        raise ValidationError(_("Correct the rows with errors and send the file again."))
-    job.status = ImportJob.Status.QUEUED
-    job.save(update_fields=["status"])
-    from ..tasks import run_import_job
-
-    job_id = job.pk
-    transaction.on_commit(lambda: run_import_job.delay(job_id))
-    return job
-
-
-def _claim(job_id: int) -> ImportJob | None:
-    with transaction.atomic():
-        job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.status != ImportJob.Status.QUEUED:
-            return None  # already run (a re-delivered task does nothing)
-        job.status = ImportJob.Status.RUNNING
-        job.started_at = timezone.now()
-        job.done = 0
-        job.save(update_fields=["status", "started_at", "done"])
-        return job
-
-
-def _write_rows(job: ImportJob, progress: ProgressReporter) -> tuple[int, int]:
-    known, seen = known_categories(), {}
-    author = job.created_by
-    created = updated = 0
-    note = _("Import of %(file)s, line %(line)s")
-    for done, row in enumerate(job.rows, start=1):
-        result = check_row(row, known, seen)
-        if result["action"] == "error":
-            raise RowError(row["line"], result["messages"])
-        data, contact = result["data"], result["contact"]
-        line_note = note % {"file": job.filename, "line": row["line"]}
+    def write_batch(self, job, rows, results, state) -> dict:
+        """New organisations in one bulk write; updates and contacts row by row."""
+        author = job.created_by
+        source = OrganisationRevision.Source.IMPORT
+        note = _("Import of %(file)s, line %(line)s")
+        creates = [r for r in results if r.action == "create"]
         try:
-            if result["action"] == "update":
-                org = services.Organisation.objects.get(pk=result["target"])
-                services.update_organisation(
-                    org,
-                    data,
-                    author=author,
-                    source=OrganisationRevision.Source.IMPORT,
-                    note=line_note,
-                )
-                updated += 1
-            else:
-                org = services.create_organisation(
-                    data,
-                    author=author,
-                    source=OrganisationRevision.Source.IMPORT,
-                    note=line_note,
-                )
-                created += 1
-            if contact:
-                role = contact.pop("role", "")
-                representative = contact.pop("is_representative", False)
-                person, _created = services.find_or_create_person(**contact)
-                # A file says who represents whom; staff confirm it on the requests page.
-                services_claims.claim(
-                    person,
-                    org,
-                    source=Affiliation.Source.IMPORT,
-                    representative=representative,
-                    role=role,
-                    detail=job.filename,
-                    notify=False,
-                )
+            made = services.create_organisations(
+                [r.payload["data"] for r in creates],
+                author=author,
+                source=source,
+                notes=[note % {"file": job.filename, "line": r.line} for r in creates],
+            )
         except ValidationError as error:
-            raise RowError(row["line"], error.messages) from error
-        progress.report(done)
-    progress.report(len(job.rows), force=True)
-    return created, updated
+            line = creates[getattr(error, "index", 0)].line
+            raise registry.RowError(line, error.messages) from error
+        org_of = {r.line: org for r, org in zip(creates, made, strict=True)}
+        updated = 0
+        for result in results:
+            contact = dict(result.payload["contact"])
+            try:
+                if result.action == "update":
+                    org = services.Organisation.objects.get(pk=result.detail["target"])
+                    services.update_organisation(
+                        org, result.payload["data"], author=author, source=source,
+                        note=note % {"file": job.filename, "line": result.line},
+                    )  # fmt: skip
+                    updated += 1
+                else:
+                    org = org_of[result.line]
+                if contact:
+                    role = contact.pop("role", "")
+                    representative = contact.pop("is_representative", False)
+                    person, _created = services.find_or_create_person(**contact)
+                    # A file says who represents whom; staff confirm it on the requests page.
+                    services_claims.claim(
+                        person, org, source=Affiliation.Source.IMPORT,
+                        representative=representative, role=role, detail=job.filename,
+                        notify=False,
+                    )  # fmt: skip
+            except ValidationError as error:
+                raise registry.RowError(result.line, error.messages) from error
+        return {"created": len(made), "updated": updated}
 
 
-def run_import(job_id: int) -> ImportJob | None:
-    """Commit every row of a queued job in one transaction: all rows or none."""
-    job = _claim(job_id)
-    if job is None:
-        return None
-    progress = ProgressReporter(job.pk)
-    fields = {"finished_at": None}
-    try:
-        with transaction.atomic():
-            created, updated = _write_rows(job, progress)
-            fields = {
-                "status": ImportJob.Status.DONE,
-                "done": job.total,
-                "created_count": created,
-                "updated_count": updated,
-                "finished_at": timezone.now(),
-                "message": "",
-            }
-            ImportJob.objects.filter(pk=job.pk).update(**fields)
-    except RowError as error:
-        fields = {
-            "status": ImportJob.Status.FAILED,
-            "done": 0,
-            "finished_at": timezone.now(),
-            "message": _("Line %(line)s: %(messages)s. Nothing was imported.")
-            % {"line": error.line, "messages": "; ".join(error.messages)},
-        }
-        ImportJob.objects.filter(pk=job.pk).update(**fields)
-    except Exception:
-        logger.exception("Import %s failed", job.pk)
-        fields = {
-            "status": ImportJob.Status.FAILED,
-            "done": 0,
-            "finished_at": timezone.now(),
-            "message": _("The import failed unexpectedly. Nothing was imported."),
-        }
-        ImportJob.objects.filter(pk=job.pk).update(**fields)
-    finally:
-        progress.close()
-    job.refresh_from_db()
-    return job
+registry.register(OrganisationImporter())
+
+
+def start_import(filename: str, raw, *, author=None):
+    """Store and check a file (now, or in the worker when large); see the core engine."""
+    return engine.start(KIND, filename, raw, author=author)
+
+
+confirm_import = engine.confirm

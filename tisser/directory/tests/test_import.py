@@ -5,10 +5,11 @@ import io
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from tisser.core.imports import engine
+from tisser.core.imports.models import ImportJob
 from tisser.directory.imports import (
     ImportFileError,
     confirm_import,
-    read_table,
     start_import,
     template_csv,
     template_xlsx,
@@ -16,7 +17,6 @@ from tisser.directory.imports import (
 from tisser.directory.imports.columns import HEADERS
 from tisser.directory.models import (
     Affiliation,
-    ImportJob,
     Organisation,
     OrganisationRevision,
     Person,
@@ -49,13 +49,13 @@ def test_good_csv_is_previewed_then_committed(
 ):
     editor = make_user("e@example.org", staff_role="editor")
     job = start_import("orgs.csv", csv_bytes(GOOD), author=editor)
-    assert [r["action"] for r in job.report] == ["create", "create"]
-    assert [r["line"] for r in job.report] == [2, 3]
+    assert [r["action"] for r in job.preview] == ["create", "create"]
+    assert [r["line"] for r in job.preview] == [2, 3]
     assert not Organisation.objects.exists()  # the preview writes nothing
 
     job = run(job, django_capture_on_commit_callbacks)
     assert job.status == ImportJob.Status.DONE
-    assert (job.created_count, job.updated_count, job.done) == (2, 0, 2)
+    assert (job.counts["run"]["created"], job.counts["run"]["updated"], job.done) == (2, 0, 2)
     fabrique = Organisation.objects.get(siret=VALID_SIRET)
     assert fabrique.commune_id == "59350" and fabrique.is_member
     assert fabrique.revisions.filter(source=OrganisationRevision.Source.IMPORT).exists()
@@ -72,12 +72,12 @@ def test_existing_organisation_is_updated_not_duplicated(
         {"name": "ROUBAIX COOP", "commune": "59512", "website": "https://keep.example"}
     )
     job = start_import("orgs.csv", csv_bytes(GOOD))
-    assert [(r["action"], r["target"]) for r in job.report] == [
+    assert [(r["action"], r["target"]) for r in job.preview] == [
         ("update", by_siret.pk),
         ("update", by_name.pk),
     ]
     job = run(job, django_capture_on_commit_callbacks)
-    assert job.updated_count == 2 and Organisation.objects.count() == 2
+    assert job.counts["run"]["updated"] == 2 and Organisation.objects.count() == 2
     by_name.refresh_from_db()
     assert by_name.website == "https://keep.example"  # an empty cell changes nothing
 
@@ -99,37 +99,36 @@ def test_each_bad_row_is_reported_with_its_line_and_nothing_is_written(
 ):
     settings.LANGUAGE_CODE = "en"
     job = start_import("orgs.csv", csv_bytes([*GOOD, row]))
-    report = {r["line"]: r for r in job.report}
+    report = {r["line"]: r for r in job.preview}
     assert report[4]["action"] == "error", report[4]
     assert any(hint.lower() in m.lower() for m in report[4]["messages"]), report[4]["messages"]
     assert report[2]["action"] == report[3]["action"] == "create"
     assert job.error_count == 1
-    with pytest.raises(Exception, match="Correct the rows"):
+    with pytest.raises(Exception, match="row with errors"):
         confirm_import(job)
     assert not Organisation.objects.exists()
 
 
 def test_coordinates_out_of_range_are_reported(communes):
     job = start_import("o.csv", csv_bytes(["nom;latitude;longitude", "Loin;95;3"]))
-    assert job.report[0]["action"] == "error"
-    assert job.report[0]["line"] == 2
-    assert "90" in " ".join(job.report[0]["messages"])
+    assert job.preview[0]["action"] == "error"
+    assert job.preview[0]["line"] == 2
+    assert "90" in " ".join(job.preview[0]["messages"])
 
 
 def test_same_organisation_twice_in_the_file(communes):
     job = start_import("o.csv", csv_bytes(["nom;commune", "Coop;Lille", "coop;59350"]))
-    assert job.report[1]["action"] == "error"
-    assert "2" in job.report[1]["messages"][0]
+    assert job.preview[1]["action"] == "error"
+    assert "2" in job.preview[1]["messages"][0]
 
 
 def test_a_row_failing_at_commit_time_rolls_everything_back(
     communes, categories, django_capture_on_commit_callbacks
 ):
     job = start_import("orgs.csv", csv_bytes(GOOD))
-    # Between preview and commit, someone takes the SIRET of line 2 under another name…
-    # …and the commune of line 3 disappears: line 3 now fails, line 2 must not stay.
-    job.rows[1]["values"]["commune"] = "Atlantide"
-    job.save()
+    # Between preview and commit the commune of line 3 disappears: line 3 now fails, and
+    # line 2, in the same batch, must not stay.
+    engine.replace_file(job, csv_bytes([*GOOD[:2], GOOD[2].replace("59512", "Atlantide")]))
     job = run(job, django_capture_on_commit_callbacks)
     assert job.status == ImportJob.Status.FAILED
     assert "3" in job.message and "Atlantide" in job.message
@@ -146,12 +145,12 @@ def test_xlsx_import(communes, categories, django_capture_on_commit_callbacks):
     buffer = io.BytesIO()
     workbook.save(buffer)
     job = start_import("orgs.xlsx", buffer.getvalue())
-    assert job.report[0]["action"] == "create", job.report[0]
-    assert job.report[1]["action"] == "error" and job.report[1]["line"] == 3
-    job.rows.pop()
-    job.report.pop()
-    job.error_count = 0
-    job.save()
+    assert job.preview[0]["action"] == "create", job.preview[0]
+    assert job.preview[1]["action"] == "error" and job.preview[1]["line"] == 3
+    sheet.delete_rows(3)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    job = start_import("orgs.xlsx", buffer.getvalue())
     job = run(job, django_capture_on_commit_callbacks)
     org = Organisation.objects.get()
     assert (org.siret, org.workforce, org.legal_form) == (VALID_SIRET, "3-9", "scop")
@@ -178,8 +177,8 @@ def test_unreadable_files_are_refused_with_a_reason(db, settings, name, raw, mes
 def test_templates_have_every_column(db):
     csv_text = template_csv().decode("utf-8-sig")
     assert csv_text.splitlines()[0].split(";") == HEADERS
-    rows = read_table("t.csv", template_csv())
-    assert rows[0]["values"]["nom"]
+    job = start_import("t.csv", template_csv())
+    assert job.preview[0]["label"] == "La Fabrique Solidaire"
     sheet = load_workbook(io.BytesIO(template_xlsx())).active
     assert [c.value for c in sheet[1]] == HEADERS
 
@@ -187,13 +186,11 @@ def test_templates_have_every_column(db):
 def test_a_large_file_is_checked_in_the_worker_with_progress(
     communes, monkeypatch, django_capture_on_commit_callbacks, client, make_user
 ):
-    from tisser.directory.imports import running
-
-    monkeypatch.setattr(running, "SYNC_CHECK_ROWS", 2)
+    monkeypatch.setattr(engine, "SYNC_CHECK_BYTES", 10)
     lines = ["nom;commune", *[f"Coop {n};Lille" for n in range(5)], "Sans commune;Atlantide"]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         job = start_import("grand.csv", csv_bytes(lines))
-    assert job.status == ImportJob.Status.CHECKING and job.report == []
+    assert job.status == ImportJob.Status.CHECKING and job.preview == []
     client.force_login(make_user("e@example.org", staff_role="editor"))
     progress_url = f"/gestion/imports/{job.pk}/progression/"
     fragment = client.get(progress_url, headers={"HX-Request": "true"})
@@ -203,8 +200,8 @@ def test_a_large_file_is_checked_in_the_worker_with_progress(
     callbacks[0]()  # the worker's turn (eager in tests)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.CHECKED
-    assert [r["action"] for r in job.report] == ["create"] * 5 + ["error"]
-    assert job.report[-1]["line"] == 7 and job.error_count == 1
+    assert [r["action"] for r in job.preview] == ["create"] * 5 + ["error"]
+    assert job.preview[-1]["line"] == 7 and job.error_count == 1
     fragment = client.get(progress_url, headers={"HX-Request": "true"})
     assert fragment["HX-Refresh"] == "true"  # the page reloads to show the preview
     assert not Organisation.objects.exists()
@@ -218,8 +215,8 @@ def test_contact_can_be_made_representative(communes, django_capture_on_commit_c
         "Troisième;Lille;x@ex.org;;peut-être",
     ]
     job = start_import("o.csv", csv_bytes(lines))
-    assert [r["action"] for r in job.report] == ["create", "create", "error"]
-    assert "contact_representant" in job.report[2]["messages"][0]
+    assert [r["action"] for r in job.preview] == ["create", "create", "error"]
+    assert "contact_representant" in job.preview[2]["messages"][0]
     job = start_import("o.csv", csv_bytes(lines[:3]))
     run(job, django_capture_on_commit_callbacks)
     # A file only claims who represents whom: staff confirm it on the requests page.

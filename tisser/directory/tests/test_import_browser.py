@@ -3,7 +3,8 @@ htmx polls while a real worker process commits the import (no page reload by han
 
 import pytest
 
-from tisser.directory.models import ImportJob, Organisation
+from tisser.core.imports.models import ImportJob
+from tisser.directory.models import Organisation
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
 
@@ -70,7 +71,8 @@ def test_import_preview_confirm_and_progress(
         assert "150 à créer" in page.inner_text("main")
         page.click("form[action$='confirmer/'] button")
         # The fragment polls every second; when the job is done, htmx reloads the page.
-        page.wait_for_selector("text=150 créées, 0 mise à jour", timeout=90_000)
+        page.wait_for_selector("#import-progress strong:text-is('Terminé')", timeout=90_000)
+        assert "150 créées" in page.inner_text("main")
         assert problems == [], problems  # no CSP violation, no script error
     finally:
         context.close()

@@ -4,8 +4,9 @@ import time
 
 import pytest
 
+from tisser.core.imports.models import ImportJob
 from tisser.directory.imports import confirm_import, start_import
-from tisser.directory.models import GeoPrecision, ImportJob, Organisation
+from tisser.directory.models import GeoPrecision, Organisation
 
 ROWS = 120
 
@@ -30,7 +31,7 @@ def test_a_real_worker_commits_the_import_and_geocodes(celery_worker_process, co
         time.sleep(0.2)
     log = celery_worker_process.log_path.read_text(errors="replace")
     assert job.status == ImportJob.Status.DONE, f"{job.status} {job.message}\n{log}"
-    assert (job.created_count, job.done) == (ROWS, ROWS)
+    assert (job.counts["run"]["created"], job.done) == (ROWS, ROWS)
     assert Organisation.objects.count() == ROWS
 
     # The same worker then places every new organisation (offline: the commune centre).

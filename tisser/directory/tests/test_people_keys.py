@@ -58,3 +58,24 @@ def test_person_keys_for_bulk_writers():
         "name_key": "ines roy",
         "phone_key": "0600000001",
     }
+
+
+@pytest.mark.django_db
+def test_people_written_in_bulk_by_an_import_carry_their_keys():
+    """An import's batch skips `Person.save`: new and completed people still get keys."""
+    Person.objects.create(email="known@example.org")
+    found = services.find_or_create_people(
+        [
+            {
+                "email": "new@example.org",
+                "first_name": "Claire",
+                "last_name": "BÉNALI",
+                "phone": "+33 6 12 34 56 78",
+            },
+            {"email": "known@example.org", "first_name": "Malik", "last_name": "Ait"},
+        ]
+    )
+    new = Person.objects.get(pk=found["new@example.org"].pk)
+    assert (new.name_key, new.phone_key) == ("benali claire", "0612345678")
+    known = Person.objects.get(pk=found["known@example.org"].pk)
+    assert known.name_key == name_key("Malik", "Ait") != ""

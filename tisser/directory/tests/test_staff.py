@@ -303,7 +303,7 @@ def test_import_through_the_pages(editor_client, communes, django_capture_on_com
     assert "Coop" in html and ">3<" in html  # the bad row's line number
     job = page.context["job"]
     with django_capture_on_commit_callbacks(execute=True):
-        editor_client.post(reverse("directory:staff_import_confirm", args=[job.pk]))
+        editor_client.post(reverse("core:import_confirm", args=[job.pk]))
     assert not Organisation.objects.exists()  # refused: one row has an error
 
     upload = SimpleUploadedFile("orgs.csv", b"nom;commune\nCoop;Lille\n")
@@ -313,10 +313,10 @@ def test_import_through_the_pages(editor_client, communes, django_capture_on_com
     html = editor_client.get(job_url).content.decode()
     assert "htmx" in html  # the progress poller's script is on the page
     with django_capture_on_commit_callbacks(execute=True):
-        editor_client.post(reverse("directory:staff_import_confirm", args=[job.pk]))
+        editor_client.post(reverse("core:import_confirm", args=[job.pk]))
     assert Organisation.objects.get().name == "Coop"
     progress = editor_client.get(
-        reverse("directory:staff_import_progress", args=[job.pk]), headers={"HX-Request": "true"}
+        reverse("core:import_progress", args=[job.pk]), headers={"HX-Request": "true"}
     )
     assert progress.status_code == 200 and progress["HX-Refresh"] == "true"
     assert "hx-trigger" not in progress.content.decode()  # finished: polling stops
@@ -347,9 +347,9 @@ def test_admin_lists_render_and_organisations_are_read_only(client, communes):
         "person",
         "consent",
         "organisationrevision",
-        "importjob",
     ]:
         assert client.get(reverse(f"admin:directory_{model}_changelist")).status_code == 200
+    assert client.get(reverse("admin:core_importjob_changelist")).status_code == 200
     page = client.get(reverse("admin:directory_organisation_change", args=[org.pk]))
     assert page.status_code == 200
     client.post(reverse("admin:directory_organisation_change", args=[org.pk]), {"name": "X"})

@@ -10,9 +10,7 @@ export kinds and years, so each field accepts the names seen in real exports
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -22,6 +20,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tisser.core.imports.reading import ImportFileError, open_table_bytes
 from tisser.core.text import fold
 from tisser.directory.siret import is_valid_siret
 
@@ -92,13 +91,12 @@ class Report:
         return [r for r in self.rows if r.payment and not r.errors and not r.skipped]
 
 
-def _decode(raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")
+def _rows(table, report):
+    """The table's numbered rows; a malformed line ends them with a file error."""
+    try:
+        yield from table.rows
+    except ImportFileError as error:
+        report.errors.append(str(error))
 
 
 def _header_map(header: list[str]) -> dict[str, int]:
@@ -137,15 +135,12 @@ def check(raw: bytes, progress=None) -> Report:
     `progress(rows_read)` is called after each row when given.
     """
     report = Report()
-    text = _decode(raw)
-    first = text.splitlines()[0] if text.strip() else ""
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
-        header = next(reader)
-    except StopIteration:
-        report.errors.append(_("The file is empty."))
+        table = open_table_bytes(raw, "export.csv")
+    except ImportFileError as error:
+        report.errors.append(str(error))
         return report
+    header = table.raw_headers
     columns = _header_map(header)
     missing = [COLUMNS[name][0] for name in REQUIRED if name not in columns]
     if missing:
@@ -155,7 +150,7 @@ def check(raw: bytes, progress=None) -> Report:
         )
         return report
     seen: dict[str, int] = {}
-    for line, values in enumerate(reader, start=2):
+    for line, values in _rows(table, report):
         if not any(v.strip() for v in values):
             continue
 

@@ -2,7 +2,7 @@
 
 Small files are checked while the upload is answered, large ones in the worker; the
 commit always runs in the task queue, in one transaction (all rows or none), reporting
-its progress through the directory's side channel (`directory.imports.progress`).
+its progress through the core side channel (`core.imports.progress`).
 """
 
 import logging
@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tisser.directory.imports.progress import ProgressReporter
+from tisser.core.imports.progress import ProgressReporter
 
 from ..models import PaymentImport
 from . import csv_import

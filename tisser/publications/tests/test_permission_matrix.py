@@ -57,8 +57,8 @@ ROWS = [
     ("publications:campaign", {"pk": ("campaign", "pk")}, STAFF),
     ("publications:campaign_progress", {"pk": ("campaign", "pk")}, STAFF),
     ("publications:subscriber_import", {}, STAFF),
-    ("publications:subscriber_import_detail", {"pk": ("import", "pk")}, STAFF),
-    ("publications:subscriber_import_progress", {"pk": ("import", "pk")}, STAFF),
+    ("core:import_detail", {"pk": ("import", "pk")}, STAFF),
+    ("core:import_progress", {"pk": ("import", "pk")}, STAFF),
     ("publications:article_create", {}, STAFF),
     ("publications:article_edit", {"pk": ("article", "pk")}, STAFF),
     ("publications:resource_create", {}, STAFF),
@@ -87,7 +87,7 @@ def test_staff_actions_are_refused_to_non_staff(client, role_users, objects):
     newsletter = objects["newsletter"]
     for route, pk in (("publications:campaign_start", newsletter.pk), ("publications:test_send", newsletter.pk),
                       ("publications:block_delete", objects["block"].pk),
-                      ("publications:subscriber_import_confirm", objects["import"].pk)):  # fmt: skip
+                      ("core:import_confirm", objects["import"].pk)):  # fmt: skip
         assert client.post(reverse(route, args=[pk])).status_code == 403
     assert (
         newsletter.blocks.count() == 1 and not newsletter.campaigns.exclude(status="draft").exists()

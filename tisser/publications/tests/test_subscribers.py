@@ -138,16 +138,18 @@ def _import(content: bytes, mailing_list, capture) -> dict:
         imports.confirm_import(job)
     job.refresh_from_db()
     assert job.status == "done", job.message
+    counts = job.counts["run"]
     return {
-        "created": job.created_count,
-        "kept": job.kept_count,
-        "suppressed": job.suppressed_count,
+        "created": counts["created"],
+        "kept": counts["kept"],
+        "suppressed": counts["suppressed"],
     }
 
 
 def test_brevo_import_keeps_the_consent_origin(infolettre, db, django_capture_on_commit_callbacks):
-    preview = imports.check_file(BREVO.encode())
-    assert preview["source"] == "brevo" and not preview["errors"] and len(preview["rows"]) == 2
+    preview = imports.start_import("export.csv", BREVO.encode(), infolettre)
+    assert not preview.errors and preview.counts["check"] == {"create": 2}
+    preview.delete()
     result = _import(BREVO.encode(), infolettre, django_capture_on_commit_callbacks)
     assert result == {"created": 2, "kept": 0, "suppressed": 0}
     subscription = Subscription.objects.get(person__email="lea@exemple.fr")
@@ -172,12 +174,10 @@ def test_mailchimp_import_uses_the_confirmation_time(
 
 def test_bad_rows_are_reported_by_line_and_nothing_is_imported(infolettre, db):
     content = (BREVO + "pas-une-adresse;X;Y;Yes;\npostmaster@exemple.fr;;;Yes;\n").encode()
-    preview = imports.check_file(content)
-    assert [line for line, _message in preview["errors"]] == [4, 5]
-    assert "pas-une-adresse" in preview["errors"][0][1]
-    assert "générique" in preview["errors"][1][1]
     job = imports.start_import("export.csv", content, infolettre)
-    assert [line for line, _message in job.errors] == [4, 5]
+    assert [e["line"] for e in job.errors] == [4, 5]
+    assert "pas-une-adresse" in job.errors[0]["messages"][0]
+    assert "générique" in job.errors[1]["messages"][0]
     with pytest.raises(ValidationError):
         imports.confirm_import(job)  # refused: nothing is queued
     job.refresh_from_db()
@@ -188,13 +188,14 @@ def test_bad_rows_are_reported_by_line_and_nothing_is_imported(infolettre, db):
 def test_a_row_failing_at_commit_time_rolls_back_every_row(
     infolettre, db, django_capture_on_commit_callbacks
 ):
-    """All or nothing: a row that turns out bad while committing undoes the rows before it."""
+    """A batch is all or nothing: a row that turns out bad while committing undoes the rows
+    of its batch before it."""
+    from tisser.core.imports import engine
+
     job = imports.start_import("export.csv", BREVO.encode(), infolettre)
     assert not job.errors
-    # The third row is bad by the time the worker writes it (the rows are kept on the job).
-    job.rows = job.rows + [dict(job.rows[0], line=4, email="pas-une-adresse")]
-    job.total = len(job.rows)
-    job.save()
+    # The third row is bad by the time the worker writes it (the file is kept on the job).
+    engine.replace_file(job, (BREVO + "pas-une-adresse;X;Y;Yes;\n").encode())
     with django_capture_on_commit_callbacks(execute=True):
         imports.confirm_import(job)
     job.refresh_from_db()
@@ -256,10 +257,13 @@ def test_import_page_shows_each_bad_row_with_its_line(client, role_users, infole
     assert "/confirmer/" not in page  # nothing to confirm while a row is bad
 
 
+ROWS = 3000  # beyond the size checked while the upload is answered
+
+
 def test_a_big_file_is_checked_by_the_task_and_reports_its_bad_line(
     infolettre, db, django_capture_on_commit_callbacks
 ):
-    lines = [f"abonne{n}@exemple.fr;Nom;Prénom;Yes;" for n in range(imports.SYNC_CHECK_ROWS + 10)]
+    lines = [f"abonne{n}@exemple.fr;Nom;Prénom;Yes;" for n in range(ROWS + 10)]
     lines[300] = "pas-une-adresse;Nom;Prénom;Yes;"  # line 302 of the file (after the header)
     content = ("EMAIL;NOM;PRENOM;DOUBLE_OPT-IN;ADDED_TIME\n" + "\n".join(lines) + "\n").encode()
     with django_capture_on_commit_callbacks(execute=True):
@@ -267,9 +271,9 @@ def test_a_big_file_is_checked_by_the_task_and_reports_its_bad_line(
         assert job.status == "checking"  # the upload is answered before the check
     job.refresh_from_db()
     assert job.status == "checked"
-    assert [line for line, _m in job.errors] == [302]
-    assert "pas-une-adresse" in job.errors[0][1]
-    assert job.total == imports.SYNC_CHECK_ROWS + 9
+    assert [e["line"] for e in job.errors] == [302]
+    assert "pas-une-adresse" in job.errors[0]["messages"][0]
+    assert job.total == ROWS + 10  # every row read, the bad one included
     with pytest.raises(ValidationError):
         imports.confirm_import(job)
     assert not Subscription.objects.exists()

@@ -1,4 +1,6 @@
-"""Progress of a running import, visible while its all-or-nothing transaction is open.
+"""Progress of an import run as one all-or-nothing transaction (HelloAsso, indicators),
+visible while that transaction is open (the batch engine needs none: each batch commits
+its progress).
 
 Rows written inside the import's transaction are invisible to other connections until it
 commits, so progress goes through a side channel: on PostgreSQL a second connection that
@@ -13,16 +15,13 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
-from ..models import ImportJob
-
 MIN_INTERVAL_S = 0.2
 
 
-def _progress_file(job_id: int, model=ImportJob) -> Path:
+def _progress_file(job_id: int, model) -> Path:
     folder = Path(settings.DATA_DIR) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
-    prefix = "job" if model is ImportJob else model._meta.db_table
-    return folder / f"{prefix}-{job_id}.progress"
+    return folder / f"{model._meta.db_table}-{job_id}.progress"
 
 
 class ProgressReporter:
@@ -31,7 +30,7 @@ class ProgressReporter:
     `model` is any job model with a `done` column (other apps' imports reuse this).
     """
 
-    def __init__(self, job_id: int, model=ImportJob):
+    def __init__(self, job_id: int, model):
         self.job_id = job_id
         self.model = model
         self.last = 0.0

@@ -1,0 +1,135 @@
+"""The staff pages every import shares: list of jobs, preview, progress, confirm, cancel,
+restart and the report with per-line errors. Who may see a job is its importer's say."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import engine, registry
+from .models import ImportJob
+
+
+def _job_view(view):
+    """Load the job and let its importer decide who may see it (login first)."""
+
+    @wraps(view)
+    def wrapper(request, pk, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        job = get_object_or_404(ImportJob, pk=pk)
+        try:
+            importer = registry.get(job.kind)
+        except LookupError:
+            raise PermissionDenied from None
+        if not importer.allowed(request.user):
+            raise PermissionDenied
+        return view(request, engine.refresh(job), importer, *args, **kwargs)
+
+    return wrapper
+
+
+def _upload_url(importer) -> str:
+    try:
+        return reverse(importer.upload_url_name) if importer.upload_url_name else ""
+    except NoReverseMatch:
+        return ""
+
+
+def _context(job, importer) -> dict:
+    done, total = engine.progress(job)
+    labels = importer.action_labels()
+    check = job.counts.get("check", {})
+    run = job.counts.get("run", {})
+    count_labels = importer.count_labels()
+    return {
+        "job": job,
+        "importer": importer,
+        "done": done,
+        "total": total,
+        "percent": int(100 * done / total) if total else 0,
+        "check_counts": [(labels.get(k, k), n) for k, n in check.items() if n],
+        "run_counts": [
+            (count_labels[k](n) % {"count": n}) if k in count_labels else f"{k}: {n}"
+            for k, n in run.items()
+            if n
+        ],
+        "upload_url": _upload_url(importer),
+        "description": importer.describe(job),
+        "action_labels": labels,
+        "next_step": importer.next_step(job) if job.status == ImportJob.Status.CHECKED else None,
+    }
+
+
+def job_list(request):
+    """Every import the person may see, newest first, with its progress."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    kinds = [i.kind for i in registry.all_importers() if i.allowed(request.user)]
+    if not kinds:
+        raise PermissionDenied
+    engine.mark_interrupted(ImportJob.objects.filter(kind__in=kinds))
+    jobs = ImportJob.objects.filter(kind__in=kinds).select_related("created_by")[:100]
+    importers = {i.kind: i for i in registry.all_importers()}
+    rows = [
+        {"job": j, "label": importers[j.kind].label, "done": engine.progress(j)[0]} for j in jobs
+    ]
+    uploads = [
+        (i.label, _upload_url(i))
+        for i in registry.all_importers()
+        if i.allowed(request.user) and _upload_url(i)
+    ]
+    return render(request, "core/imports/list.html", {"rows": rows, "uploads": uploads})
+
+
+@_job_view
+def job_detail(request, job, importer):
+    context = _context(job, importer)
+    only_errors = request.GET.get("errors") == "1"
+    context["rows"] = (
+        [r for r in job.preview if r["action"] == "error"] if only_errors else job.preview
+    )
+    context["only_errors"] = only_errors
+    return render(request, "core/imports/detail.html", context)
+
+
+@_job_view
+def job_progress(request, job, importer):
+    """The fragment the job's page polls (htmx) while it is checked or committed."""
+    response = render(request, "core/imports/_progress.html", _context(job, importer))
+    if not job.in_progress and request.htmx:
+        response["HX-Refresh"] = "true"  # show the next page: the preview, or the report
+    return response
+
+
+def _act(request, job, action, done_message):
+    try:
+        action(job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done_message)
+    return redirect("core:import_detail", pk=job.pk)
+
+
+@require_POST
+@_job_view
+def job_confirm(request, job, importer):
+    return _act(request, job, engine.confirm, _("The import has started."))
+
+
+@require_POST
+@_job_view
+def job_cancel(request, job, importer):
+    return _act(request, job, engine.cancel, _("The import was cancelled."))
+
+
+@require_POST
+@_job_view
+def job_restart(request, job, importer):
+    return _act(request, job, engine.restart, _("The import was restarted."))
