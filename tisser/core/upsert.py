@@ -70,3 +70,10 @@ def written_by(instance: Model, field_name: str, returned) -> bool:
         return value
 
     return returned is not None and sent is not None and utc(returned) == utc(sent)
+
+
+def from_row(model: type[Model], db: str, values: dict) -> Model:
+    """An instance of `model` from some of its columns (`{attname: value}`), the others
+    deferred, as the ORM builds one (`Model.from_db` wants the model's field order)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(db, names, [values[name] for name in names])

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from tisser.core.mail import send_templated_mail
-from tisser.core.upsert import insert_returning
+from tisser.core.upsert import from_row, insert_returning
 
 from .models import Affiliation, Organisation, Person
 
@@ -148,10 +148,10 @@ def _claim_membership(person, org, source, role, evidence) -> tuple[Affiliation,
     )
     if row[5] == evidence["claim_nonce"]:
         return affiliation, True
-    found = Affiliation.from_db(
+    found = from_row(
+        Affiliation,
         affiliation._state.db,
-        ["person_id", "organisation_id", *columns],
-        [person.pk, org.pk, *row],
+        {"person_id": person.pk, "organisation_id": org.pk, **dict(zip(columns, row, strict=True))},
     )
     found.person, found.organisation = person, org
     return found, False

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tisser.core.upsert import insert_returning, written_by
+from tisser.core.upsert import from_row, insert_returning, written_by
 
 from .models import Affiliation, Consent, Organisation, Person
 
@@ -128,11 +128,10 @@ def find_or_create_person(
         returning=columns,
     )
     created = written_by(person, "created_at", row[5])
-    pk, first, last, phone_kept, user_id, _created_at = row
-    found = Person.from_db(
+    found = from_row(
+        Person,
         person._state.db,
-        ["id", "first_name", "last_name", "email", "phone", "user_id"],
-        [pk, first, last, cleaned["email"], phone_kept, user_id],
+        {**dict(zip(columns[:5], row[:5], strict=True)), "email": cleaned["email"]},
     )
     if created:
         found.created_at, found.updated_at = person.created_at, person.updated_at
