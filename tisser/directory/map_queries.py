@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Avg, CharField, Count, F, Func, QuerySet, Value
+from django.db.models import Avg, CharField, Count, F, Func, Prefetch, QuerySet, Value
 from django.db.models.functions import Floor
 from django.http import QueryDict
 from django.utils.translation import gettext as _
@@ -413,9 +413,19 @@ def ordered_slice(qs: QuerySet, start: int, stop: int) -> list[Organisation]:
         return _with_relations([row[0] for row in cursor.fetchall()])
 
 
+LIST_COLUMNS = ("id", "name", "slug", "is_member", "latitude", "longitude", "commune__name")
+
+
 def _with_relations(ids: list[int]) -> list[Organisation]:
-    """The organisations of `ids`, in that order, with their commune and categories."""
-    found = Organisation.objects.select_related("commune").prefetch_related("categories")
+    """The organisations of `ids`, in that order, with their commune and categories: only
+    the columns the list shows (HTML or JSON), not the descriptions and search texts."""
+    found = (
+        Organisation.objects.select_related("commune")
+        .only(*LIST_COLUMNS)
+        .prefetch_related(
+            Prefetch("categories", queryset=Category.objects.only("id", "name", "color"))
+        )
+    )
     by_id = found.in_bulk(ids)
     return [by_id[pk] for pk in ids if pk in by_id]
 
