@@ -292,7 +292,7 @@ def statements_per_registration(question_id: int) -> dict:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client()
+    client = Client(SERVER_NAME="127.0.0.1")
     data = {
         "first_name": "Compte",
         "last_name": "Rush",
