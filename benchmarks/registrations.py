@@ -473,13 +473,13 @@ def main() -> int:
         minimal_rows = minimal_outcome()
         connections.close_all()
     web_ms = 1000 * sum(web_after[p] - web_before.get(p, 0) for p in web_after) / ATTEMPTS
-    db_ms = 1000 * sum(db_after[p] - db_before.get(p, 0) for p in db_after) / ATTEMPTS
+    db_ms = 1000 * sum(max(0.0, db_after[p] - db_before.get(p, 0)) for p in db_after) / ATTEMPTS
     minimal_web_ms = (
         1000 * sum(minimal_after[p] - minimal_before.get(p, 0) for p in minimal_after) / ATTEMPTS
     )
     minimal_db_ms = (
         1000
-        * sum(minimal_db_after[p] - minimal_db_before.get(p, 0) for p in minimal_db_after)
+        * sum(max(0.0, minimal_db_after[p] - minimal_db_before.get(p, 0)) for p in minimal_db_after)
         / ATTEMPTS
     )
     agenda_web_ms = (
