@@ -10,6 +10,14 @@ network and the seeds' agenda, then an event of 150 places. The app runs under g
   organisation found or created in the contacts base, answer saved, email queued after
   commit. Throughput (attempts/s), latency p50/p99, and `overbooked` (confirmed beyond
   the 150 places, or a counter that disagrees with the rows: must be 0).
+- the floor: the same pre-built requests, right after, to a minimal Django view doing only
+  the conditional UPDATE of a counter and one INSERT (`benchmarks/minimal/`, served by
+  the same gunicorn with the same settings and middleware): `ratio_to_minimal_view` is
+  the rush's registrations/s over its requests/s, `cpu_ratio_to_minimal_view` the same
+  with the CPU each costs (web workers + PostgreSQL).
+- statements: one more registration of the same kind through the same view in this
+  process, its SQL captured (`rush_sql_statements_per_registration`, BEGIN and COMMIT
+  not counted; `rush_savepoints_per_registration`).
 - agenda: 50 concurrent clients load `/agenda/` for `TISSER_BENCH_AGENDA_SECONDS` (10) with
   wrk (`apt-get install wrk`); without wrk, `TISSER_BENCH_AGENDA_REQUESTS` (1000) from
   Python threads, said on the output and in `params.agenda_client`. p95 latency.
@@ -102,7 +110,15 @@ def prepare() -> dict:
     question = Question.objects.create(
         event=event, text="Régime alimentaire", kind="choice", choices="Aucun\nVégétarien"
     )
+    from minimal.views import TABLES
+
     with connection.cursor() as cursor:
+        for statement in TABLES.split(";"):
+            if statement.strip():
+                cursor.execute(statement)
+        cursor.execute(
+            "INSERT INTO bench_minimal_counter (id, capacity, taken) VALUES (1, %s, 0)", [PLACES]
+        )
         cursor.execute("ANALYZE")
     return {"event_id": event.pk, "question_id": question.pk}
 
@@ -203,12 +219,13 @@ def csrf_session(port) -> tuple[str, str]:
     return cookie, token
 
 
-def rush(port, question_id) -> dict:
-    sessions = [csrf_session(port) for _ in range(CLIENTS)]
+def rush(port, question_id, path=f"/agenda/{SLUG}/inscription/", sessions=None) -> dict:
+    """ATTEMPTS different people post the form at once from CLIENTS threads (to `path`:
+    the real form, or the minimal view with the very same requests)."""
+    sessions = sessions or [csrf_session(port) for _ in range(CLIENTS)]
     local = threading.local()
     barrier = threading.Barrier(CLIENTS)
 
-    path = f"/agenda/{SLUG}/inscription/"
     referer = f"http://127.0.0.1:{port}{path}"
     # Every request is built before the clock starts: the client only sends and reads.
     prepared = [
@@ -263,6 +280,35 @@ def rush(port, question_id) -> dict:
         "p99": percentile(latencies, 0.99),
         "statuses": statuses,
         "client_cpu_ms": 1000 * client_cpu / ATTEMPTS,
+        "sessions": sessions,
+    }
+
+
+def statements_per_registration(question_id: int) -> dict:
+    """One more registration to the rush event, through Django's test client in this
+    process (the same view and service), its SQL captured: statements (BEGIN and COMMIT
+    apart) and savepoints. The email task is queued, not run, as in production."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(SERVER_NAME="127.0.0.1")
+    data = {
+        "first_name": "Compte",
+        "last_name": "Rush",
+        "email": "count@example.org",
+        "organisation": "Structure 1",
+        f"question_{question_id}": "Aucun",
+    }
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(f"/agenda/{SLUG}/inscription/", data)
+    assert response.status_code == 302, response.status_code
+    sql = [q["sql"] for q in ctx.captured_queries]
+    control = [s for s in sql if s in ("BEGIN", "BEGIN IMMEDIATE", "COMMIT")]
+    return {
+        "statements": len(sql) - len(control),
+        "transaction_control": len(control),
+        "savepoints": sum(1 for s in sql if "SAVEPOINT" in s),
     }
 
 
@@ -373,6 +419,18 @@ def check(event_id) -> dict:
     }
 
 
+def minimal_outcome() -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FILTER (WHERE status = 'confirmed'), count(*) "
+            "FROM bench_minimal_registration"
+        )
+        confirmed, total = cursor.fetchone()
+    return {"confirmed": confirmed, "total": total}
+
+
 def main() -> int:
     if not postgres_reachable():
         print("PostgreSQL is not reachable on 127.0.0.1:5432: nothing measured.")
@@ -387,6 +445,7 @@ def main() -> int:
         env = dict(os.environ, TISSER_DEBUG="0", TISSER_LOG_LEVEL="WARNING")
         env["TISSER_SITE_URL"] = f"http://127.0.0.1:{port}"
         env["TISSER_TASKS_EAGER"] = "0"  # emails are queued on the broker, as in production
+        env["DJANGO_SETTINGS_MODULE"] = "benchmarks.minimal.settings"  # Tisser + minimal view
         server = start_server(port, env)
         try:
             # Every worker opens its persistent database connection before the rush.
@@ -397,6 +456,12 @@ def main() -> int:
             rushed = rush(port, ids["question_id"])
             web_after = cpu_of(list(web_before))
             db_after = cpu_of(list(db_before) + database_pids())
+            # The floor, served the same way, with the very same requests and cookies.
+            minimal_before = cpu_of(list(web_before))
+            minimal_db_before = cpu_of(database_pids())
+            floor = rush(port, ids["question_id"], "/bench/minimal/", rushed["sessions"])
+            minimal_after = cpu_of(list(web_before))
+            minimal_db_after = cpu_of(list(minimal_db_before) + database_pids())
             agenda_before = cpu_of(list(web_before))
             listed = agenda(port)
             agenda_after = cpu_of(list(web_before))
@@ -404,9 +469,19 @@ def main() -> int:
             server.terminate()
             server.wait(timeout=30)
         outcome = check(ids["event_id"])
+        counted = statements_per_registration(ids["question_id"])
+        minimal_rows = minimal_outcome()
         connections.close_all()
     web_ms = 1000 * sum(web_after[p] - web_before.get(p, 0) for p in web_after) / ATTEMPTS
-    db_ms = 1000 * sum(db_after[p] - db_before.get(p, 0) for p in db_after) / ATTEMPTS
+    db_ms = 1000 * sum(max(0.0, db_after[p] - db_before.get(p, 0)) for p in db_after) / ATTEMPTS
+    minimal_web_ms = (
+        1000 * sum(minimal_after[p] - minimal_before.get(p, 0) for p in minimal_after) / ATTEMPTS
+    )
+    minimal_db_ms = (
+        1000
+        * sum(max(0.0, minimal_db_after[p] - minimal_db_before.get(p, 0)) for p in minimal_db_after)
+        / ATTEMPTS
+    )
     agenda_web_ms = (
         1000
         * sum(agenda_after[p] - agenda_before.get(p, 0) for p in agenda_after)
@@ -423,6 +498,15 @@ def main() -> int:
         "agenda_p50_ms": round(listed["p50"], 1),
         "agenda_requests_per_s": round(listed["per_s"], 1),
         "agenda_web_cpu_ms_per_request": round(agenda_web_ms, 2),
+        "rush_sql_statements_per_registration": counted["statements"],
+        "rush_savepoints_per_registration": counted["savepoints"],
+        "minimal_view_registrations_per_s": round(floor["per_s"], 1),
+        "minimal_view_web_cpu_ms_per_registration": round(minimal_web_ms, 2),
+        "minimal_view_db_cpu_ms_per_registration": round(minimal_db_ms, 2),
+        "ratio_to_minimal_view": round(rushed["per_s"] / floor["per_s"], 3),
+        "cpu_ratio_to_minimal_view": round((minimal_web_ms + minimal_db_ms) / (web_ms + db_ms), 3)
+        if web_ms + db_ms
+        else None,
         "rush_client_cpu_ms_per_registration": round(rushed["client_cpu_ms"], 2),
         "agenda_client_cpu_ms_per_request": round(listed["client_cpu_ms"], 3),
     }
@@ -441,6 +525,16 @@ def main() -> int:
         "load_average_before": load_before,
         "load_average_after": load_average(),
         "statuses": {str(k): v for k, v in rushed["statuses"].items()},
+        "minimal_view_statuses": {str(k): v for k, v in floor["statuses"].items()},
+        "minimal_view_confirmed": minimal_rows["confirmed"],
+        "minimal_view": "benchmarks/minimal/views.py: one conditional UPDATE of a counter and "
+        "one INSERT in a transaction, behind the same gunicorn, settings and middleware, sent "
+        "the same pre-built requests right after the rush; ratio_to_minimal_view = rush "
+        "registrations/s ÷ minimal view requests/s; cpu_ratio_to_minimal_view = minimal "
+        "(web + db) CPU ÷ rush (web + db) CPU per request",
+        "statements": "rush_sql_statements_per_registration: one more registration of the "
+        "same kind through the same view, its SQL captured (BEGIN and COMMIT not counted: "
+        f"{counted['transaction_control']} more)",
         "confirmed": outcome["confirmed"],
         "waitlisted": outcome["waitlisted"],
         "duplicates": outcome["duplicates"],
@@ -459,7 +553,9 @@ def main() -> int:
     print(f"notes: {notes}")
     print(f"written: {path.relative_to(ROOT)}")
     ok = (
-        outcome["overbooked"] == 0
+        minimal_rows["confirmed"] == PLACES
+        and set(floor["statuses"]) == {302}
+        and outcome["overbooked"] == 0
         and outcome["duplicates"] == 0
         and outcome["confirmed"] == PLACES
         and set(rushed["statuses"]) == {302}

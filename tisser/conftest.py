@@ -159,6 +159,26 @@ def _reset_broker_pools(app):
     pools.reset()
 
 
+def test_database_url(connection) -> str:
+    """`DATABASE_URL` of the test database, for a process the test starts (skips when the
+    SQLite test database is in memory: no other process can share it)."""
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        name = str(settings_dict["NAME"])
+        if name == ":memory:" or name.startswith("file:memorydb"):
+            pytest.skip("the SQLite test database is in memory: another process cannot share it")
+        return f"sqlite:///{name}"
+    user = settings_dict.get("USER") or ""
+    password = settings_dict.get("PASSWORD") or ""
+    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgres://{credentials}{host}:{port}/{settings_dict['NAME']}"
+
+
+test_database_url.__test__ = False  # a helper, not a test
+
+
 @pytest.fixture
 def celery_worker_process(transactional_db, tmp_path):
     """A real `celery worker --pool solo` process on the test database.
@@ -178,19 +198,7 @@ def celery_worker_process(transactional_db, tmp_path):
 
     from tisser.celery import app
 
-    settings_dict = connection.settings_dict
-    if connection.vendor == "sqlite":
-        name = str(settings_dict["NAME"])
-        if name == ":memory:" or name.startswith("file:memorydb"):
-            pytest.skip("the SQLite test database is in memory: a worker cannot share it")
-        url = f"sqlite:///{name}"
-    else:
-        user = settings_dict.get("USER") or ""
-        password = settings_dict.get("PASSWORD") or ""
-        credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-        host = settings_dict.get("HOST") or "127.0.0.1"
-        port = settings_dict.get("PORT") or 5432
-        url = f"postgres://{credentials}{host}:{port}/{settings_dict['NAME']}"
+    url = test_database_url(connection)
     data_dir = tmp_path / "worker-data"
     broker = {
         "data_folder_in": str(data_dir / "broker" / "in"),
@@ -309,3 +317,88 @@ def _api_responses_follow_the_document(request, monkeypatch):
 
     monkeypatch.setattr(Client, "request", request_and_check)
     yield
+
+
+@pytest.fixture
+def web_process(transactional_db, tmp_path):
+    """Start real web processes on the test database: `web_process(env)` runs gunicorn
+    with one worker on a free loopback port (production settings module, `env` added to
+    the environment) and returns its base URL. Stopped at the end of the test."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    from django.db import connection
+
+    url = test_database_url(connection)
+    root = Path(__file__).resolve().parent.parent
+    started = []
+
+    def start(extra: dict) -> str:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        data_dir = tmp_path / f"web-{port}"
+        data_dir.mkdir()
+        env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
+        env.pop("TISSER_CACHE_URL", None)
+        env.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "tisser.settings",
+                "DATABASE_URL": url,
+                "TISSER_DATA_DIR": str(data_dir),
+                "TISSER_TASKS_EAGER": "1",
+                "TISSER_ADDRESS_API_URL": "",
+                "TISSER_GEO_API_URL": "",
+                "TISSER_MAP_TILES_URL": "",
+                "TISSER_LOG_LEVEL": "WARNING",
+                "TISSER_DEBUG": "0",
+            }
+        )
+        env.update(extra)
+        log_path = data_dir / "web.log"
+        with open(log_path, "wb") as log:
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "tisser.wsgi",
+                    "--workers",
+                    "1",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                ],
+                cwd=root,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        started.append(process)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/health/", timeout=5):
+                    break
+            except OSError as error:
+                if getattr(error, "code", None):  # any HTTP answer: it serves
+                    break
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("the web process did not start:\n" + log_path.read_text())
+                time.sleep(0.2)
+        return base
+
+    yield start
+    for process in started:
+        process.terminate()
+    for process in started:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)

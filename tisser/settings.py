@@ -194,6 +194,33 @@ else:
 # How long an email-verification link stays valid.
 TISSER_EMAIL_VERIFICATION_HOURS = int(env("TISSER_EMAIL_VERIFICATION_HOURS", "72"))
 
+# Django's cache holds what every web process must agree on: the map's and the agenda's
+# rendered data and the version key an organisation's change bumps. TISSER_CACHE_URL
+# redis://… (or rediss://, unix://) uses Redis, shared by every host; file:///path a folder
+# shared by the processes of one machine; empty, that folder under the data directory.
+# Never Django's per-process memory cache: a change would show in one process only.
+CACHE_URL = env("TISSER_CACHE_URL").strip()
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env("TISSER_CACHE_PREFIX", "tisser"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+elif CACHE_URL and not CACHE_URL.startswith("file://"):
+    raise RuntimeError("TISSER_CACHE_URL must start with redis://, rediss://, unix:// or file://")
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_URL.removeprefix("file://") or str(DATA_DIR / "cache"),
+            "KEY_PREFIX": env("TISSER_CACHE_PREFIX", "tisser"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+
 # Knobs the apps read with getattr(settings, …): set here so the environment reaches them.
 TISSER_MAP_CACHE_SECONDS = int(env("TISSER_MAP_CACHE_SECONDS", "30"))
 TISSER_AGENDA_CACHE_SECONDS = int(env("TISSER_AGENDA_CACHE_SECONDS", "10"))

@@ -28,10 +28,12 @@ from urllib.parse import urlsplit
 
 import httpx
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.dispatch import Signal
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal, receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -139,6 +141,34 @@ def set_active(endpoint: WebhookEndpoint, active: bool) -> None:
     endpoint.save(update_fields=["is_active", "failures", "disabled_at"])
 
 
+#: The events some active endpoint listens to, in the shared cache: a registration (the
+#: hot path) asks the cache, not the database, whether anyone listens.
+LISTENED_KEY = "webhooks:listened"
+LISTENED_SECONDS = 300
+
+
+def listened_events() -> frozenset[str]:
+    listened = cache.get(LISTENED_KEY)
+    if listened is None:
+        listened = frozenset(
+            name
+            for events in WebhookEndpoint.objects.filter(is_active=True).values_list(
+                "events", flat=True
+            )
+            for name in events
+        )
+        cache.set(LISTENED_KEY, listened, LISTENED_SECONDS)
+    return listened
+
+
+@receiver([post_save, post_delete], sender=WebhookEndpoint, dispatch_uid="webhooks.listened")
+def _endpoints_changed(**kwargs) -> None:
+    """Forget the listened events now and again once the change commits (a reader in
+    between could have cached what it saw before the commit)."""
+    cache.delete(LISTENED_KEY)
+    transaction.on_commit(lambda: cache.delete(LISTENED_KEY))
+
+
 def emit(event: str, data) -> list[int]:
     """Record `event` for every active endpoint listening to it; delivered after commit.
 
@@ -147,6 +177,8 @@ def emit(event: str, data) -> list[int]:
     """
     if event not in EVENTS:
         raise ValueError(f"unknown webhook event {event!r}: register it first")
+    if event not in listened_events():
+        return []
     endpoints = [e for e in WebhookEndpoint.objects.filter(is_active=True) if event in e.events]
     if not endpoints:
         return []

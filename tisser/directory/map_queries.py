@@ -7,13 +7,14 @@ never receives more than a few thousand markers.
 """
 
 import functools
+import json
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Avg, CharField, Count, F, Func, QuerySet, Value
+from django.db.models import Avg, CharField, Count, F, Func, Prefetch, QuerySet, Value
 from django.db.models.functions import Floor
 from django.http import QueryDict
 from django.utils.translation import gettext as _
@@ -213,37 +214,62 @@ def fine_clusters(qs: QuerySet, bbox: BBox, size: float) -> list[list]:
     return [[round(lat, 6), round(lon, 6), n] for lat, lon, n in rows]
 
 
-def points(qs: QuerySet, bbox: BBox, limit: int) -> list[list]:
-    """Up to `limit` rows: [id, latitude, longitude, name, member, colour, slug].
+class RawJSON(str):
+    """JSON text already written (by the database): `viewport_json` sends it as it is."""
+
+
+POINT_COLUMNS = ("id", "latitude", "longitude", "name", "is_member", "slug", "filter_tags")
+
+
+def points(qs: QuerySet, bbox: BBox, limit: int) -> tuple[RawJSON, int]:
+    """Up to `limit` points as a JSON array of [id, latitude, longitude, name, member,
+    colour, slug], and how many.
 
     The colour is the one of the organisation's first category (by position, then name).
-    The link table is joined in the same query (one row per category), and the handful of
-    categories ranked in Python: a second query naming the 2,000 ids cost more to build in
-    Django than to run, and a correlated subquery per row is a join and a sort each."""
-    ranks = {
-        pk: (position, name, color)
-        for pk, position, name, color in Category.objects.values_list(
-            "id", "position", "name", "color"
-        )
-    }
-    no_category = (float("inf"), "", "")
-    found: dict[int, list] = {}
-    best: dict[int, tuple] = {}
-    rows = bbox.filter(qs).values_list(
-        "id", "latitude", "longitude", "name", "is_member", "slug", "categories"
+    Its categories are read from `filter_tags` (index words `c<id>`, see
+    `indexing.filter_tags_for`), so the covering index `org_map_points` answers alone: no
+    row of the table and no link table is read. The database writes the JSON itself
+    (SQLite's `json_group_array`, PostgreSQL's `json_agg`): nothing is done per point in
+    Python, where each one cost more than reading it."""
+    inner, inner_params = (
+        bbox.filter(qs).values_list(*POINT_COLUMNS)[:limit].query.sql_with_params()
     )
-    for pk, lat, lon, name, member, slug, category in rows:
-        rank = ranks.get(category, no_category)
-        if pk not in found:
-            if len(found) >= limit:
-                continue
-            found[pk] = [pk, round(lat, 6), round(lon, 6), name, int(member), "", slug]
-            best[pk] = rank
-        elif rank >= best[pk]:
-            continue
-        best[pk] = rank
-        found[pk][5] = rank[2]
-    return list(found.values())
+    postgresql = connection.vendor == "postgresql"
+    has_word = "strpos(%s, %s) > 0" if postgresql else "instr(%s, %s) > 0"
+    words = "(' ' || filter_tags || ' ')"
+    whens, colour_params = [], []
+    categories = Category.objects.order_by("position", "name").values_list("id", "color")
+    for pk, color in categories:
+        whens.append(f"WHEN {has_word % (words, '%s')} THEN %s")
+        colour_params += [f" {category_tag(pk)} ", color or ""]
+    colour = f"CASE {' '.join(whens)} ELSE '' END" if whens else "''"
+    if postgresql:
+        point = (
+            "json_build_array(id, round(latitude::numeric, 6), round(longitude::numeric, 6), "
+            f"name, CASE WHEN is_member THEN 1 ELSE 0 END, {colour}, slug)"
+        )
+        aggregate = f"coalesce(json_agg({point})::text, '[]')"
+    else:
+        point = (
+            "json_array(id, round(latitude, 6), round(longitude, 6), name, is_member, "
+            f"{colour}, slug)"
+        )
+        aggregate = f"json_group_array({point})"
+    sql = f"SELECT count(*), {aggregate} FROM ({inner}) AS found_points"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*colour_params, *inner_params])
+        count, text = cursor.fetchone()
+    return RawJSON(text), count
+
+
+def viewport_json(params) -> str:
+    """`viewport(params)` as JSON text, the points written by the database kept as they are."""
+    data = viewport(params)
+    raw = {key: value for key, value in data.items() if isinstance(value, RawJSON)}
+    text = json.dumps({key: value for key, value in data.items() if key not in raw})
+    for key, value in raw.items():
+        text = f"{text[:-1]}, {json.dumps(key)}: {value}}}"
+    return text
 
 
 def viewport(params) -> dict:
@@ -260,8 +286,8 @@ def viewport(params) -> dict:
     if zoom >= POINTS_IF_FEW_FROM_ZOOM:
         # Counting at most MAX_POINTS + 1 rows of the bbox index is cheap; sending them is not.
         if bbox.filter(qs)[: MAX_POINTS + 1].count() <= MAX_POINTS:
-            rows = points(qs, bbox, MAX_POINTS)
-            return {"kind": "points", "zoom": zoom, "points": rows, "total": len(rows)}
+            found, total = points(qs, bbox, MAX_POINTS)
+            return {"kind": "points", "zoom": zoom, "points": found, "total": total}
         if zoom >= POINTS_FROM_ZOOM:
             size = 360 * CLUSTER_PX / (256 * 2**zoom)
             return _clusters_response(zoom, size, fine_clusters(qs, bbox, size))
@@ -407,9 +433,19 @@ def ordered_slice(qs: QuerySet, start: int, stop: int) -> list[Organisation]:
         return _with_relations([row[0] for row in cursor.fetchall()])
 
 
+LIST_COLUMNS = ("id", "name", "slug", "is_member", "latitude", "longitude", "commune__name")
+
+
 def _with_relations(ids: list[int]) -> list[Organisation]:
-    """The organisations of `ids`, in that order, with their commune and categories."""
-    found = Organisation.objects.select_related("commune").prefetch_related("categories")
+    """The organisations of `ids`, in that order, with their commune and categories: only
+    the columns the list shows (HTML or JSON), not the descriptions and search texts."""
+    found = (
+        Organisation.objects.select_related("commune")
+        .only(*LIST_COLUMNS)
+        .prefetch_related(
+            Prefetch("categories", queryset=Category.objects.only("id", "name", "color"))
+        )
+    )
     by_id = found.in_bulk(ids)
     return [by_id[pk] for pk in ids if pk in by_id]
 

@@ -13,6 +13,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from tisser.territories.models import Commune
 from .indexing import match_key_for, refresh_derived_fields
 from .merging import FILLABLE_FIELDS, merge_organisations, merge_preview  # noqa: F401
 from .models import (
+    Affiliation,
     Category,
     GeoPrecision,
     Organisation,
@@ -390,17 +392,28 @@ def archive_organisation(org: Organisation, *, author=None, note="") -> Organisa
     )
 
 
-def find_duplicate(*, name: str, commune_code: str | None, siret: str = "") -> Organisation | None:
-    """The organisation these details designate: same SIRET first, then same name + commune."""
+def find_duplicate(
+    *, name: str, commune_code: str | None, siret: str = "", with_representatives: bool = False
+) -> Organisation | None:
+    """The organisation these details designate: same SIRET first, then same name + commune.
+
+    `with_representatives`: annotated with `has_representatives` in the same query, so
+    that a claim on it (`services_claims.claim`) looks for someone to email only when
+    there is someone."""
+    found = Organisation.objects.all()
+    if with_representatives:
+        found = found.annotate(
+            has_representatives=Exists(
+                Affiliation.objects.representatives().filter(organisation=OuterRef("pk"))
+            )
+        )
     siret = normalise_siret(siret or "")
-    if siret:
-        found = Organisation.objects.filter(siret=siret).first()
-        if found:
-            return found
+    if siret and (match := found.filter(siret=siret).first()):
+        return match
     if not (name or "").strip():
         return None
     key = match_key_for(name, commune_code or None)
-    return Organisation.objects.filter(match_key=key).order_by("pk").first()
+    return found.filter(match_key=key).order_by("pk").first()
 
 
 @transaction.atomic

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_noop
 
 from tisser.core import moderation
 from tisser.core.mail import send_templated_mail
+from tisser.core.upsert import from_row, insert_returning
 
 from .models import Affiliation, Organisation, Person
 
@@ -84,7 +85,6 @@ def _check_open(org: Organisation) -> None:
         )
 
 
-@transaction.atomic
 def claim(
     person: Person,
     org: Organisation,
@@ -104,6 +104,9 @@ def claim(
     on the staff page. A pending claim asked again is left as it is (no second email); a
     refused one stays refused; a verified representative stays one. Raises `ClaimError`
     for an archived organisation.
+
+    An organisation read with `has_representatives` (`find_duplicate(...,
+    with_representatives=True)`) that has none skips looking for someone to email.
     """
     _check_open(org)
     role = (role or "").strip()[:100]
@@ -115,28 +118,68 @@ def claim(
         "claim_language": (language or translation.get_language() or "")[:8],
         "claim_nonce": secrets.token_hex(8),
     }
+    if not representative:
+        affiliation, created = _claim_membership(person, org, source, role, evidence)
+    else:
+        with transaction.atomic():
+            affiliation, created = _claim_representation(person, org, source, role, evidence)
+    if created and notify and getattr(org, "has_representatives", True):
+        _ask_representatives(affiliation)
+    return affiliation
+
+
+def _claim_membership(person, org, source, role, evidence) -> tuple[Affiliation, bool]:
+    """A claim to belong (the hot path of a registration rush): one upsert, no savepoint.
+    A new claim is created pending; an existing link stays as it is, except that a
+    pending claim without a role takes the one given now."""
+    affiliation = Affiliation(
+        person=person, organisation=org, status=Status.CLAIMED, source=source, role=role, **evidence
+    )
+    table = Affiliation._meta.db_table
+    columns = ("id", "status", "role", "is_representative", "claims_representation", "claim_nonce")
+    row = insert_returning(
+        affiliation,
+        conflict=(
+            f'("person_id", "organisation_id") DO UPDATE SET "role" = CASE WHEN '
+            f'{table}."status" = %s AND {table}."role" = \'\' THEN excluded."role" '
+            f'ELSE {table}."role" END'
+        ),
+        params=[Status.CLAIMED],
+        returning=columns,
+    )
+    if row[5] == evidence["claim_nonce"]:
+        return affiliation, True
+    found = from_row(
+        Affiliation,
+        affiliation._state.db,
+        {"person_id": person.pk, "organisation_id": org.pk, **dict(zip(columns, row, strict=True))},
+    )
+    found.person, found.organisation = person, org
+    return found, False
+
+
+def _claim_representation(person, org, source, role, evidence) -> tuple[Affiliation, bool]:
     affiliation, created = Affiliation.objects.select_for_update().get_or_create(
         person=person,
         organisation=org,
         defaults={"status": Status.CLAIMED, "source": source, "role": role, **evidence},
     )
-    if not created:
-        if affiliation.status == Status.REFUSED or affiliation.is_representative:
-            return affiliation
-        if affiliation.status == Status.CLAIMED and role and not affiliation.role:
-            affiliation.role = role
-            affiliation.save(update_fields=["role"])
-        if not representative or affiliation.claims_representation:
-            return affiliation  # already asked (or asks no more than before): no new email
-        # A claim that widens (to represent): new evidence, new links, the old ones die.
-        if affiliation.status == Status.CLAIMED:
-            affiliation.source = source
-        for field, value in evidence.items():
-            setattr(affiliation, field, value)
-        affiliation.save()
-    if notify:
-        _ask_representatives(affiliation)
-    return affiliation
+    if created:
+        return affiliation, True
+    if affiliation.status == Status.REFUSED or affiliation.is_representative:
+        return affiliation, False
+    if affiliation.status == Status.CLAIMED and role and not affiliation.role:
+        affiliation.role = role
+        affiliation.save(update_fields=["role"])
+    if affiliation.claims_representation:
+        return affiliation, False  # already asked (or asks no more than before): no new email
+    # A claim that widens (to represent): new evidence, new links, the old ones die.
+    if affiliation.status == Status.CLAIMED:
+        affiliation.source = source
+    for field, value in evidence.items():
+        setattr(affiliation, field, value)
+    affiliation.save()
+    return affiliation, True
 
 
 def _reviewers(affiliation: Affiliation):

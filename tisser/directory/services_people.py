@@ -6,11 +6,12 @@ lower-cased, and never duplicated.
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tisser.core.imports import bulk
+from tisser.core.upsert import from_row, insert_returning, written_by
 
 from .models import Affiliation, Consent, Organisation, Person, PersonEvent
 from .people_keys import person_keys
@@ -115,30 +116,56 @@ def link_verified_account(user) -> Person | None:
 def find_or_create_person(
     *, email: str, first_name: str = "", last_name: str = "", phone: str = ""
 ) -> tuple[Person, bool]:
-    """The contact with this email (case-blind), created if new; fills only empty fields."""
+    """The contact with this email (case-blind), created if new; fills only empty fields.
+
+    One statement, no savepoint: an upsert on the unique email (`INSERT … ON CONFLICT
+    DO UPDATE`), so two simultaneous forms with one address make one contact. It bypasses
+    `Person.save()`: a field `save()` derives must be written here too."""
     cleaned = _clean_person(
         {"email": email, "first_name": first_name, "last_name": last_name, "phone": phone}
     )
-    email = cleaned["email"]
-    if not email:
+    if not cleaned["email"]:
         return create_person(cleaned), True
-    with transaction.atomic():
-        person = Person.objects.select_for_update().filter(email=email).first()
-        created = False
-        if person is None:
-            try:
-                with transaction.atomic():
-                    person = Person.objects.create(**cleaned)
-                created = True
-            except IntegrityError:
-                person = Person.objects.select_for_update().get(email=email)
-        if not created:
-            missing = {f: v for f, v in cleaned.items() if v and not getattr(person, f)}
-            if missing:
-                for field, value in missing.items():
-                    setattr(person, field, value)
-                person.save(update_fields=[*missing, "updated_at"])
-    return person, created
+    person = Person(**cleaned, **_keys_of(Person(**cleaned)))
+    fill = ("first_name", "last_name", "phone")
+    table = Person._meta.db_table
+    kept = [
+        f'"{f}" = CASE WHEN {table}."{f}" = \'\' THEN excluded."{f}" ELSE {table}."{f}" END'
+        for f in fill
+    ]
+    filled = " OR ".join(f"({table}.\"{f}\" = '' AND excluded.\"{f}\" <> '')" for f in fill)
+    columns = (
+        "id",
+        "first_name",
+        "last_name",
+        "phone",
+        "user_id",
+        "created_at",
+        "name_key",
+        "phone_key",
+    )
+    row = insert_returning(
+        person,
+        conflict=(
+            '("email") WHERE NOT ("email" = \'\') DO UPDATE SET '
+            + ", ".join(kept)
+            + f', "updated_at" = CASE WHEN {filled} THEN excluded."updated_at" '
+            f'ELSE {table}."updated_at" END'
+        ),
+        returning=columns,
+    )
+    created = written_by(person, "created_at", row[5])
+    found = from_row(
+        Person,
+        person._state.db,
+        {**dict(zip(columns[:5], row[:5], strict=True)), "email": cleaned["email"]},
+    )
+    if created:
+        found.created_at, found.updated_at = person.created_at, person.updated_at
+    elif (keys := _keys_of(found)) != {"name_key": row[6], "phone_key": row[7]}:
+        # Blanks just filled change the matching keys: rare, so one more statement then.
+        Person.objects.filter(pk=found.pk).update(**keys)
+    return found, created
 
 
 def _verify(affiliation: Affiliation, by) -> None:

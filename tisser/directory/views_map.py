@@ -7,7 +7,7 @@ The page works without JavaScript (a GET form of filters and a server-rendered l
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
@@ -116,7 +116,7 @@ def map_data(request):
 
     A missing or malformed bbox or zoom is a JSON 400 (`core.params`)."""
     core_params.bbox(request.GET, required=True)
-    return JsonResponse(map_queries.viewport(request.GET))
+    return HttpResponse(map_queries.viewport_json(request.GET), content_type="application/json")
 
 
 @require_GET

@@ -22,6 +22,7 @@ from django.db.models import F, Q
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from tisser.core.upsert import insert_returning
 from tisser.directory import services as directory
 from tisser.directory import services_claims as claims
 from tisser.directory.models import Affiliation, Organisation, OrganisationRevision
@@ -293,6 +294,7 @@ def _organisation_for(info: OrganisationInfo | None, event: Event) -> Organisati
         name=info.name,
         commune_code=getattr(info.commune, "code", info.commune) or None,
         siret=info.siret,
+        with_representatives=True,
     )
     if existing:
         return existing
@@ -301,9 +303,11 @@ def _organisation_for(info: OrganisationInfo | None, event: Event) -> Organisati
         data["commune"] = info.commune
     if info.siret:
         data["siret"] = info.siret
-    org, _created = directory.find_or_create_organisation(
+    org, created = directory.find_or_create_organisation(
         data, source=OrganisationRevision.Source.SYSTEM
     )
+    if created:
+        org.has_representatives = False  # nobody to email about the claim that follows
     return org
 
 
@@ -388,21 +392,22 @@ def register(
             if existing:
                 raise AlreadyRegistered(already_registered_message(existing), registration=existing)
             raise EventFull(_("This event is full."))
-        try:
-            with transaction.atomic():
-                registration = Registration.objects.create(
-                    event=event,
-                    session=session,
-                    person=person,
-                    organisation=org,
-                    registered_by=registered_by,
-                    status=status,
-                    tier=tier,
-                    price=price,
-                    payment_status=payment,
-                    language=language or translation.get_language() or "",
-                )
-        except IntegrityError:
+        registration = Registration(
+            event=event,
+            session=session,
+            person=person,
+            organisation=org,
+            registered_by=registered_by,
+            status=status,
+            tier=tier,
+            price=price,
+            payment_status=payment,
+            language=language or translation.get_language() or "",
+        )
+        # The partial unique constraints refuse a second live registration: the insert
+        # then writes nothing (no savepoint, no IntegrityError), and raising below rolls
+        # back the place just taken.
+        if insert_returning(registration) is None:
             existing = _existing(event, session, person)
             raise AlreadyRegistered(
                 already_registered_message(existing)

@@ -62,16 +62,17 @@ def agenda_events(params):
 
 
 def _cache_seconds() -> int:
-    """How long a rendered agenda list is kept (per process): places left may lag that
-    much, registration itself always checks the counters. 0 turns it off."""
+    """How long a rendered agenda list is kept in the shared cache: places left may lag
+    that much, registration itself always checks the counters. 0 turns it off."""
     return int(getattr(settings, "TISSER_AGENDA_CACHE_SECONDS", 10))
 
 
 @require_GET
 def agenda(request):
     """The agenda page. Everything but the site's chrome (filters, list, feeds, embed
-    code) depends only on the language, the host and the query, so it is rendered once per
-    process every few seconds; a hit runs no query and touches no session."""
+    code) depends only on the language, the host and the query, so it is rendered once
+    every few seconds for all the web processes (Django's shared cache); a hit runs no
+    query and touches no session."""
     seconds = _cache_seconds()
     key = (
         "events:agenda:"

@@ -79,3 +79,20 @@ def test_people_written_in_bulk_by_an_import_carry_their_keys():
     assert (new.name_key, new.phone_key) == ("benali claire", "0612345678")
     known = Person.objects.get(pk=found["known@example.org"].pk)
     assert known.name_key == name_key("Malik", "Ait") != ""
+
+
+@pytest.mark.django_db
+def test_the_one_statement_upsert_of_a_form_keeps_the_keys():
+    """A registration's find-or-create skips `Person.save` too."""
+    person, created = services.find_or_create_person(email="c@example.org", phone="06 12 34 56 78")
+    assert created
+    assert Person.objects.values_list("name_key", "phone_key").get(pk=person.pk) == (
+        "",
+        "0612345678",
+    )
+    again, created = services.find_or_create_person(
+        email="c@example.org", first_name="Claire", last_name="Benali"
+    )
+    assert not created and again.pk == person.pk
+    stored = Person.objects.get(pk=person.pk)
+    assert (stored.name_key, stored.phone_key) == ("benali claire", "0612345678")

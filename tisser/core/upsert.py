@@ -1,0 +1,79 @@
+"""One-statement inserts that settle a unique conflict inside the database.
+
+`INSERT … ON CONFLICT … RETURNING` (PostgreSQL, and SQLite ≥ 3.35) replaces the
+"look up, then insert in a savepoint, catch IntegrityError, look up again" dance on hot
+paths (a registration rush): one statement, no savepoint, and correct under concurrency
+because the database decides. The instance's fields are prepared as `save()` would
+(`auto_now` stamps, database adaptation), but `save()` itself and its signals do not run.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+from django.db import connections, router
+from django.db.models import Model
+
+
+def insert_returning(
+    instance: Model,
+    *,
+    conflict: str = "DO NOTHING",
+    returning: Sequence[str] = ("id",),
+    params: Sequence = (),
+) -> tuple | None:
+    """Insert `instance`'s row followed by `ON CONFLICT <conflict>`; the `returning`
+    columns of the row written, or None when the conflict left nothing written.
+
+    `conflict` is SQL written by the caller (never user text): e.g. `DO NOTHING`, or
+    `("email") WHERE NOT ("email" = '') DO UPDATE SET …`; `params` fill its `%s`;
+    `returning` names columns.
+    On a returned row, the instance gets its primary key and counts as saved."""
+    model = type(instance)
+    opts = model._meta
+    alias = router.db_for_write(model, instance=instance)
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    fields = [
+        f
+        for f in opts.local_concrete_fields
+        if not (f.primary_key and getattr(instance, f.attname) is None)
+    ]
+    values = [f.get_db_prep_save(f.pre_save(instance, add=True), connection) for f in fields]
+    sql = (
+        f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT {conflict} "
+        f"RETURNING {', '.join(quote(column) for column in returning)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, *params])
+        row = cursor.fetchone()
+    if row is not None and opts.pk.column in returning:
+        instance.pk = row[list(returning).index(opts.pk.column)]
+        instance._state.adding = False
+        instance._state.db = alias
+    return row
+
+
+def written_by(instance: Model, field_name: str, returned) -> bool:
+    """Whether `returned` (a datetime column read back by `insert_returning`) is the value
+    this instance sent: its row was inserted, not an existing one updated. Drivers give
+    the value back as an aware or a naive UTC datetime, or as text (SQLite)."""
+    sent = getattr(instance, instance._meta.get_field(field_name).attname)
+
+    def utc(value):
+        if isinstance(value, str):
+            value = datetime.datetime.fromisoformat(value)
+        if value.tzinfo is not None:
+            value = value.astimezone(datetime.UTC).replace(tzinfo=None)
+        return value
+
+    return returned is not None and sent is not None and utc(returned) == utc(sent)
+
+
+def from_row(model: type[Model], db: str, values: dict) -> Model:
+    """An instance of `model` from some of its columns (`{attname: value}`), the others
+    deferred, as the ORM builds one (`Model.from_db` wants the model's field order)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(db, names, [values[name] for name in names])

@@ -1,0 +1,94 @@
+"""A registration to a plain event costs a handful of SQL statements, whatever the
+number of registrations the event already holds (counts are not timings)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tisser.events.models import Event, Question, Registration, Session
+from tisser.events.tasks import send_registration_email
+
+from .conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plain(kinds):
+    """One date, a capacity, one question: the benchmark's rush event."""
+    event = Event.objects.create(title="Rencontre (rush)", slug="rush", kind=kinds["rencontre"])
+    Session.objects.create(event=event, starts_at=at(30, 9), ends_at=at(30, 17), capacity=2)
+    question = Question.objects.create(
+        event=event, text="Régime alimentaire", kind="choice", choices="Aucun\nVégétarien"
+    )
+    return event, question
+
+
+def post(client, question, n, organisation="Structure 1"):
+    return client.post(
+        "/agenda/rush/inscription/",
+        {
+            "first_name": f"Prénom{n}",
+            "last_name": "Rush",
+            "email": f"rush{n}@example.org",
+            "organisation": organisation,
+            f"question_{question.pk}": "Végétarien",
+        },
+    )
+
+
+TRANSACTION = {"BEGIN", "BEGIN IMMEDIATE", "COMMIT"}
+
+
+def statements(captured) -> list[str]:
+    """The SQL statements sent, less the transaction's BEGIN and COMMIT (one pair per
+    registration); savepoints are kept: the hot path must have none."""
+    return [q["sql"] for q in captured if q["sql"] not in TRANSACTION]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_registration_takes_at_most_eight_statements_and_no_savepoint(client, plain, monkeypatch):
+    """As served: the email task is queued for the worker (recorded here), not run."""
+    event, question = plain
+    queued = []
+    monkeypatch.setattr(
+        send_registration_email, "delay", lambda pk, kind: queued.append((pk, kind))
+    )
+    assert post(client, question, 0).status_code == 302  # the organisation is created once
+    counts = []
+    for n in (1, 2, 3):  # the last place, the waiting list, the waiting list again
+        with CaptureQueriesContext(connection) as ctx:
+            response = post(client, question, n)
+        assert response.status_code == 302
+        sent = statements(ctx.captured_queries)
+        assert not [sql for sql in sent if "SAVEPOINT" in sql], sent
+        counts.append(len(sent))
+    assert max(counts) <= 8, counts
+    statuses = list(Registration.objects.order_by("pk").values_list("status", flat=True))
+    assert statuses == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
+    assert Session.objects.get(event=event).taken == 2
+    # Each email queued once its transaction committed (a callback run by the commit).
+    assert [kind for _pk, kind in queued] == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_count_holds_with_the_assert_helper(
+    client, plain, django_assert_max_num_queries, monkeypatch
+):
+    """The same bound through pytest-django's helper, which also counts BEGIN and COMMIT."""
+    _event, question = plain
+    monkeypatch.setattr(send_registration_email, "delay", lambda pk, kind: None)
+    post(client, question, 0)
+    with django_assert_max_num_queries(8 + 2):
+        assert post(client, question, 1).status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_registration_by_the_same_person_is_refused_and_takes_no_place(client, plain):
+    event, question = plain
+    assert post(client, question, 1).status_code == 302
+    again = post(client, question, 1)
+    assert again.status_code == 400
+    assert "rush1@example.org" in again.content.decode()
+    assert Registration.objects.count() == 1
+    assert Session.objects.get(event=event).taken == 1
