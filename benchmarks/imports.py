@@ -241,9 +241,10 @@ def measure_peak_rss(tmp: Path) -> dict:
     subscriber_file(path, RSS_ROWS, start=10_000_000)
     env = dict(os.environ, **{RSS_ENV: str(path)})
     started = time.perf_counter()
-    output = subprocess.run(
-        [sys.executable, __file__], env=env, capture_output=True, text=True, check=True
-    ).stdout
+    done = subprocess.run([sys.executable, __file__], env=env, capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"the peak-memory child failed:\n{done.stderr[-3000:]}")
+    output = done.stdout
     figures = json.loads(output.strip().splitlines()[-1])
     return {
         "worker_peak_rss_mb": figures["peak_rss_mb"],

@@ -220,7 +220,7 @@ def check_rows(indicator: Indicator, rows: list[dict], progress=None) -> list[di
 class ProgressReporter:
     """Reports `done` on an import at most every 0.2 s, visible outside its transaction:
     through a second connection in autocommit on PostgreSQL, a small file on SQLite (as
-    `tisser.directory.imports.progress` does for the contacts import)."""
+    `tisser.core.imports.progress` does for the HelloAsso import)."""
 
     def __init__(self, job_id: int):
         self.job_id, self.last, self.side = job_id, 0.0, None

@@ -9,6 +9,7 @@ file in memory. A domain's own data (the mailing list, a category mapping) is ke
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ImportJob(models.Model):
@@ -34,7 +35,7 @@ class ImportJob(models.Model):
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("import", "created"), auto_now_add=True)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.CHECKING
     )
