@@ -5,7 +5,8 @@ For each database, in its own process: migrate, load the territories, generate t
 - time `GET /api/v1/organisations/?page_size=100` with two filters (category and
   territory, category and membership, legal form and territory; pages 1 to 5) through
   Django's test client (the whole middleware stack, no network), with the CPU time of
-  this process and the SQL statements per request;
+  this process and the SQL statements per request; once as deployed (the total of a
+  filter kept 30 s), once with every total counted afresh;
 - start one real Celery worker (solo pool, the default folder broker), emit 2,000 webhook
   events in one transaction towards a receiver on loopback (a separate process), and
   time from the commit to the last delivery recorded.
@@ -73,7 +74,7 @@ def _receiver(port_queue):
     server.serve_forever()
 
 
-def organisations_page(client) -> tuple[dict, dict]:
+def organisations_page(client, *, cold_counts: bool = False) -> tuple[dict, dict]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -106,7 +107,14 @@ def organisations_page(client) -> tuple[dict, dict]:
 
         return call
 
-    stats = time_calls([call_with(params()) for _ in range(ITERATIONS)], warmup=10)
+    from django.core.cache import cache
+
+    cache.clear()
+    stats = time_calls(
+        [call_with(params()) for _ in range(ITERATIONS)],
+        warmup=10,
+        before=cache.clear if cold_counts else None,  # every count computed afresh
+    )
     counts.sort()
     shape = {
         "matches_min_median_max": [counts[0], counts[len(counts) // 2], counts[-1]],
@@ -216,6 +224,7 @@ def measure(database: str) -> None:
         analyse_database()
         client = Client(SERVER_NAME="localhost")
         page, shape = organisations_page(client)
+        cold, _shape = organisations_page(client, cold_counts=True)
         url = os.environ["DATABASE_URL"]
         connection.close()
         hooks = webhook_deliveries(url, Path(bench.tmp.name))
@@ -224,6 +233,8 @@ def measure(database: str) -> None:
             "organisations_page_p50_ms": page["p50_ms"],
             "organisations_page_cpu_p95_ms": page["cpu_p95_ms"],
             "organisations_page_cpu_p50_ms": page["cpu_p50_ms"],
+            "organisations_page_uncached_count_p95_ms": cold["p95_ms"],
+            "organisations_page_uncached_count_p50_ms": cold["p50_ms"],
             **hooks,
         }
         params = {

@@ -89,11 +89,12 @@ class Pagination(PaginationBase):
         return page_of(request, queryset, pagination)
 
 
-def page_of(request: HttpRequest, rows, pagination, convert=None) -> dict:
+def page_of(request: HttpRequest, rows, pagination, convert=None, *, count=None) -> dict:
     """One page of `rows` (a queryset or a list) in the API's paginated shape; `convert`
-    turns each row into what the item schema reads."""
+    turns each row into what the item schema reads; `count`, when the caller knows it."""
     size = pagination.page_size
-    count = rows.count() if hasattr(rows, "count") and not isinstance(rows, list) else len(rows)
+    if count is None:
+        count = rows.count() if not isinstance(rows, list) else len(rows)
     pages = max(1, math.ceil(count / size))
     if pagination.page > pages:
         raise HttpError(

@@ -5,28 +5,31 @@ token that has the `contacts:read` scope. The filters are the map's
 (`map_queries.public_organisations`), plus `bbox`: a map URL's query string works here.
 """
 
+import hashlib
 from typing import Literal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import paginate
 
 from tisser.accounts.api_auth import require_scope
-from tisser.core.api import Pagination, needs_scope
+from tisser.core.api import Pagination, needs_scope, page_of, paged
 
 from .models import Affiliation, Category, Organisation
 from .open_data import BadRequest, public_queryset
-from .schemas import CategoryCount, Contact, OrganisationDetail, OrganisationSummary
+from .schemas import (
+    SUMMARY_VALUES,
+    CategoryCount,
+    Contact,
+    OrganisationDetail,
+    OrganisationSummary,
+    summaries,
+)
 
 router = Router(tags=["organisations"])
-
-SUMMARY_FIELDS = (
-    "id", "slug", "name", "legal_form", "commune", "latitude", "longitude",
-    "geo_precision", "is_member", "website", "commune__code", "commune__name",
-    "commune__departement_id",
-)  # fmt: skip
 
 
 class OrganisationFilters(Schema):
@@ -65,18 +68,41 @@ def _categories():
 
 @router.get(
     "/organisations/",
-    response=list[OrganisationSummary],
+    response=paged(OrganisationSummary),
     url_name="organisations",
     summary="Published organisations, filtered and paginated",
 )
-@paginate(Pagination)
-def organisations(request, filters: Query[OrganisationFilters]):
-    """Ordered by id, so pages stay stable while you read them."""
+def organisations(
+    request, filters: Query[OrganisationFilters], pagination: Query[Pagination.Input]
+):
+    """Ordered by id, so pages stay stable while you read them. The total may lag changes
+    by a few seconds (it is kept briefly per filter)."""
     try:
-        qs = public_queryset(request.GET)
+        # Filters read in the full-text index: the count is one index intersection.
+        qs = public_queryset(request.GET, filters_in_index=True)
     except BadRequest as exc:
         raise HttpError(400, str(exc)) from exc
-    return qs.select_related("commune").only(*SUMMARY_FIELDS).prefetch_related(_categories())
+    count = cached_count(request, qs)
+    page = page_of(request, qs.values(*SUMMARY_VALUES), pagination, count=count)
+    page["results"] = summaries(request, list(page["results"]))
+    return page
+
+
+def cached_count(request, qs) -> int:
+    """The number of matches, kept `TISSER_API_COUNT_SECONDS` (30 by default) per set of
+    filters: paging through a list asks the same count again and again."""
+    seconds = getattr(settings, "TISSER_API_COUNT_SECONDS", 30)
+    if not seconds:
+        return qs.count()
+    filters = sorted(
+        (key, values) for key, values in request.GET.lists() if key not in {"page", "page_size"}
+    )
+    key = "api-org-count:" + hashlib.sha256(repr(filters).encode()).hexdigest()
+    count = cache.get(key)
+    if count is None:
+        count = qs.count()
+        cache.set(key, count, seconds)
+    return count
 
 
 @router.get(

@@ -16,9 +16,10 @@ def open_data_headers(response):
     return response
 
 
-def public_queryset(params):
-    """Published organisations matching the public filters and `bbox`, in a stable order."""
-    qs = public_organisations(params)
+def public_queryset(params, *, filters_in_index: bool = False):
+    """Published organisations matching the public filters and `bbox`, in a stable order
+    (`filters_in_index`: see `map_queries.public_organisations`)."""
+    qs = public_organisations(params, filters_in_index=filters_in_index)
     if raw_bbox := (params.get("bbox") or "").strip():
         try:
             qs = BBox.parse(raw_bbox).filter(qs)

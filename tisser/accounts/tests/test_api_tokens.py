@@ -14,16 +14,6 @@ from tisser.accounts.services_tokens import create_token, digest
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def contact_org(db):
-    from tisser.directory.models import Affiliation, Organisation, Person
-
-    org = Organisation.objects.create(name="Coop Lien", slug="coop-lien", status="published")
-    person = Person.objects.create(first_name="Inès", last_name="Lien", email="ines@coop.example")
-    Affiliation.objects.create(person=person, organisation=org, is_representative=True)
-    return org
-
-
 def bearer(token):
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
@@ -52,23 +42,6 @@ def test_only_staff_have_tokens(client, make_user):
     assert client.get(reverse("accounts:api_tokens")).status_code == 403
     with pytest.raises(Exception):  # noqa: B017
         create_token(public, name="x", scopes=["public:read"], days=1)
-
-
-def test_scopes_decide_and_errors_are_json(client, make_user, contact_org):
-    editor = make_user("editeur@example.org", staff_role="editor")
-    _row, public_only = create_token(editor, name="a", scopes=["public:read"], days=5)
-    _row, contacts = create_token(editor, name="b", scopes=["contacts:read"], days=5)
-    url = "/api/v1/organisations/coop-lien/contacts/"
-    anonymous = client.get(url)
-    assert anonymous.status_code == 401 and anonymous.json()["error"]["code"] == "unauthorized"
-    refused = client.get(url, **bearer(public_only))
-    assert refused.status_code == 403 and "contacts:read" in refused.json()["error"]["message"]
-    allowed = client.get(url, **bearer(contacts))
-    assert allowed.status_code == 200
-    assert allowed.json()[0]["email"] == "ines@coop.example"
-    # A public resource with a token, and without: the same answer.
-    assert client.get("/api/v1/organisations/", **bearer(contacts)).json()["count"] == 1
-    assert client.get("/api/v1/organisations/").json()["count"] == 1
 
 
 def test_wrong_expired_or_revoked_tokens_are_refused_and_last_use_is_recorded(client, make_user):

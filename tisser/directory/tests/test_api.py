@@ -169,3 +169,5 @@ def test_human_page_explains_and_links(client, directory):
         assert text in body
     assert "<script>" not in body
     json.loads(client.get("/api/openapi.json").content)
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200 and "/static/ninja/swagger-ui-bundle.js" in docs.content.decode()
