@@ -24,17 +24,7 @@ PACKAGE = "tisser"
 #: Uses still waiting for the modules being reorganised elsewhere; each line is
 #: "importing file: module.name". Empty it as those land: a fixed line that stays listed
 #: fails the check too, so this list only ever shrinks.
-ALLOWED: set[str] = {
-    # The registration hot path: events/services.py is being split into registration,
-    # waiting list and changes, which makes these public. Remove the lines as it lands.
-    "tisser/events/services_staff.py: tisser.events.services._take_places",
-    "tisser/events/services_staff.py: tisser.events.services._notify",
-    "tisser/events/services_staff.py: tisser.events.services._counted_sessions",
-    "tisser/events/services_staff.py: tisser.events.services._chosen_workshops",
-    "tisser/events/services_editing.py: tisser.events.services._notify",
-    # The events API is being rewritten: the agenda's query becomes a public read.
-    "tisser/events/api.py: tisser.events.views._agenda_events",
-}
+ALLOWED: set[str] = set()
 
 
 @dataclass(frozen=True, order=True)

@@ -231,7 +231,7 @@ def _price(event: Event, organisation: Organisation | None):
 # --- places ------------------------------------------------------------------------------
 
 
-def _counted_sessions(event: Event, session: Session | None) -> list[Session]:
+def counted_sessions(event: Event, session: Session | None) -> list[Session]:
     if session is not None:
         return [session]
     return sorted(event.sessions_list, key=lambda s: s.pk)
@@ -245,7 +245,7 @@ def _take_one(model, pk: int, limit: str) -> bool:
     return rows.update(taken=F("taken") + 1) == 1
 
 
-def _take_places(event: Event, sessions: list[Session], workshops: list[Workshop]) -> bool:
+def take_places(event: Event, sessions: list[Session], workshops: list[Workshop]) -> bool:
     """Take one place on every counter, or none; False when one is full.
 
     Several counters are taken in a savepoint, rolled back if one of them is full; a single
@@ -269,14 +269,14 @@ def _release_places(registration: Registration) -> None:
     event = registration.event
     if event.max_participants is not None:
         Event.objects.filter(pk=event.pk, taken__gt=0).update(taken=F("taken") - 1)
-    for session in _counted_sessions(event, registration.session):
+    for session in counted_sessions(event, registration.session):
         Session.objects.filter(pk=session.pk, taken__gt=0).update(taken=F("taken") - 1)
     workshop_ids = sorted(registration.workshop_choices.values_list("workshop_id", flat=True))
     for pk in workshop_ids:
         Workshop.objects.filter(pk=pk, taken__gt=0).update(taken=F("taken") - 1)
 
 
-def _chosen_workshops(registration: Registration) -> list[Workshop]:
+def chosen_workshops(registration: Registration) -> list[Workshop]:
     return [c.workshop for c in registration.workshop_choices.select_related("workshop")]
 
 
@@ -383,7 +383,7 @@ def register(
             raise Unconfirmed(unconfirmed_message(org))
         tier, price, payment = _price(event, org if confirmed else None)
         # Last, so that the counters' row locks are held for as short a time as possible.
-        if _take_places(event, _counted_sessions(event, session), choices.workshops):
+        if take_places(event, counted_sessions(event, session), choices.workshops):
             status = Status.CONFIRMED
         elif event.waitlist_enabled and not at_door:
             status = Status.WAITLISTED
@@ -418,7 +418,9 @@ def register(
         _save_choices(registration, choices)
         webhooks.registration_event("registration.created", registration)
         if notify:
-            _notify(registration, "confirmed" if status == Status.CONFIRMED else "waitlisted")
+            notify_registration(
+                registration, "confirmed" if status == Status.CONFIRMED else "waitlisted"
+            )
     return registration
 
 
@@ -541,7 +543,7 @@ def cancel_registration(registration: Registration, *, now=None, notify: bool = 
             _release_places(registration)
             promoted = fill_from_waitlist(registration.event, now=now)
         if notify:
-            _notify(registration, "cancelled")
+            notify_registration(registration, "cancelled")
     return promoted
 
 
@@ -563,8 +565,8 @@ def fill_from_waitlist(event: Event, *, now=None, limit: int | None = None) -> l
             break
         if candidate.session_id and candidate.session.ends_at <= now:
             continue
-        sessions = _counted_sessions(event, candidate.session)
-        if not _take_places(event, sessions, _chosen_workshops(candidate)):
+        sessions = counted_sessions(event, candidate.session)
+        if not take_places(event, sessions, chosen_workshops(candidate)):
             if _event_or_sessions_full(event, candidate.session):
                 if candidate.session_id is None:
                     break
@@ -578,7 +580,7 @@ def fill_from_waitlist(event: Event, *, now=None, limit: int | None = None) -> l
             candidate.status = Status.CONFIRMED
         candidate.save(update_fields=["status", "promoted_at", "confirm_by", "updated_at"])
         webhooks.registration_event("registration.promoted", candidate)
-        _notify(candidate, "promoted")
+        notify_registration(candidate, "promoted")
         promoted.append(candidate)
     return promoted
 
@@ -605,7 +607,7 @@ def confirm_promotion(registration: Registration, *, now=None) -> Registration:
         registration.status = Status.CONFIRMED
         registration.confirm_by = None
         registration.save(update_fields=["status", "confirm_by", "updated_at"])
-        _notify(registration, "confirmed")
+        notify_registration(registration, "confirmed")
     return registration
 
 
@@ -616,7 +618,7 @@ def expire_promotions(*, now=None) -> int:
     count = 0
     for registration in expired:
         cancel_registration(registration, now=now, notify=False)
-        _notify(registration, "promotion_expired")
+        notify_registration(registration, "promotion_expired")
         count += 1
     return count
 
@@ -643,7 +645,7 @@ def change_registration(registration: Registration, choices: Choices, *, now=Non
             clash = _existing(event, session, registration.person)
             if clash:
                 raise AlreadyRegistered(already_registered_message(clash), registration=clash)
-        old_workshops = {w.pk for w in _chosen_workshops(registration)}
+        old_workshops = {w.pk for w in chosen_workshops(registration)}
         new_workshops = {w.pk for w in choices.workshops}
         if registration.holds_place:
             new_sessions = (
@@ -663,7 +665,7 @@ def change_registration(registration: Registration, choices: Choices, *, now=Non
         registration.workshop_choices.all().delete()
         registration.answers.all().delete()
         _save_choices(registration, choices)
-        _notify(registration, "changed")
+        notify_registration(registration, "changed")
     if registration.holds_place:
         fill_from_waitlist(event, now=now)
     return registration
@@ -683,7 +685,7 @@ def _take_places_partial(sessions: list[Session], workshops: list[Workshop]) -> 
 # --- emails --------------------------------------------------------------------------------
 
 
-def _notify(registration: Registration, kind: str) -> None:
+def notify_registration(registration: Registration, kind: str) -> None:
     """Queue the email about this registration once the transaction commits."""
     from .tasks import send_registration_email
 
@@ -722,7 +724,7 @@ def send_reminders(*, now=None) -> int:
                 except IntegrityError:
                     continue  # another scheduler run sent it meanwhile
                 Registration.objects.filter(pk=registration.pk).update(reminded_at=now)
-                _notify(registration, "reminder")
+                notify_registration(registration, "reminder")
                 count += 1
     return count
 

@@ -15,7 +15,7 @@ Status = Registration.Status
 
 
 def _notify(registration, kind):
-    from .services import _notify as notify
+    from .services import notify_registration as notify
 
     notify(registration, kind)
 

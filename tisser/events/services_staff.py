@@ -38,8 +38,8 @@ def promote_registration(registration: Registration, *, now=None) -> Registratio
         if registration.status != Status.WAITLISTED:
             raise services.RegistrationError(_("This person is not on the waiting list."))
         event = registration.event
-        sessions = services._counted_sessions(event, registration.session)
-        if not services._take_places(event, sessions, services._chosen_workshops(registration)):
+        sessions = services.counted_sessions(event, registration.session)
+        if not services.take_places(event, sessions, services.chosen_workshops(registration)):
             raise services.EventFull(
                 _("No place is free (event, date or chosen workshop full): nobody was moved.")
             )
@@ -47,7 +47,7 @@ def promote_registration(registration: Registration, *, now=None) -> Registratio
         registration.promoted_at = now
         registration.confirm_by = None
         registration.save(update_fields=["status", "promoted_at", "confirm_by", "updated_at"])
-        services._notify(registration, "confirmed")
+        services.notify_registration(registration, "confirmed")
     return registration
 
 
