@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -683,6 +684,26 @@ def _take_places_partial(sessions: list[Session], workshops: list[Workshop]) -> 
 
 
 # --- emails --------------------------------------------------------------------------------
+
+
+#: A person told "already registered" gets the email again at most this often.
+RESEND_SECONDS = 600
+
+
+def resend_confirmation(registration: Registration | None) -> bool:
+    """Send the registration's email again to someone told they are already registered:
+    the first one is lost if the web process died between the commit and the queuing
+    (the multi-host rehearsal showed it). It goes to the registered address only, at most
+    once per `RESEND_SECONDS`, so typing someone else's email gains nothing."""
+    live = (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
+    if registration is None or registration.status not in live:
+        return False
+    key = f"events:resent:{registration.pk}:{registration.created_at.timestamp()}"
+    if not cache.add(key, 1, RESEND_SECONDS):
+        return False
+    confirmed = registration.status == Registration.Status.CONFIRMED
+    notify_registration(registration, "confirmed" if confirmed else "waitlisted")
+    return True
 
 
 def notify_registration(registration: Registration, kind: str) -> None:

@@ -273,6 +273,12 @@ def register(request, slug):
                 event, form.registrant(), form.organisation_info(), language=get_language()
             )
             form.add_error(None, error.message)
+        except services.AlreadyRegistered as error:
+            message = error.message
+            if services.resend_confirmation(error.registration):
+                again = _("We have sent its confirmation email again.")
+                message = f"{message} {again}"
+            form.add_error(None, message)
         except services.RegistrationError as error:
             form.add_error(None, error.message)
         except ValidationError as error:

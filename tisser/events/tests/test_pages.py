@@ -83,10 +83,20 @@ def test_register_through_the_form(client, rencontre, django_capture_on_commit_c
     assert registration.organisation.commune.name == "Lille"
     assert len(mail.outbox) == 1
     # The same form sent again: a clear message, no second registration.
-    again = client.post(rencontre.registration_url, form_data(rencontre))
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(rencontre.registration_url, form_data(rencontre))
     assert again.status_code == 400
     assert "déjà inscrit" in again.content.decode()
     assert Registration.objects.count() == 1
+    # Its confirmation goes again to the registered address (the first may have been lost
+    # with a web process that died after the commit), once per ten minutes at most.
+    assert "envoyé à nouveau" in again.content.decode()
+    assert [m.to for m in mail.outbox] == [["lea@example.org"]] * 2
+    with django_capture_on_commit_callbacks(execute=True):
+        third = client.post(rencontre.registration_url, form_data(rencontre))
+    assert "déjà inscrit" in third.content.decode()
+    assert "envoyé à nouveau" not in third.content.decode()
+    assert len(mail.outbox) == 2
 
 
 def test_bad_input_keeps_what_was_typed(client, rencontre):
