@@ -32,6 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (  # noqa: E402
     CHILD_ENV,
     BenchDatabase,
+    copy_rows,
+    ids,
     postgres_reachable,
     time_calls,
     write_result,
@@ -158,42 +160,6 @@ def measure_segment_counts(iterations: int | None = None) -> dict:
 
 
 # --- a dataset of its own ---------------------------------------------------------------
-
-
-def copy_rows(model, columns: list[str], rows) -> None:
-    """COPY rows into the model's table; other columns get the field's default."""
-    from django.db import connection
-    from django.utils import timezone
-
-    now = timezone.now()
-    extra, values = [], []
-    for field in model._meta.concrete_fields:
-        if field.primary_key or field.column in columns:
-            continue
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            value = now
-        elif field.has_default():
-            value = field.get_default()
-        elif field.null:
-            value = None
-        else:
-            raise ValueError(f"{model.__name__}.{field.name} needs a value")
-        if isinstance(value, dict | list):
-            value = json.dumps(value)
-        extra.append(field.column)
-        values.append(value)
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in [*columns, *extra])
-    with (
-        connection.connection.cursor() as cursor,
-        cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row(tuple(row) + tuple(values))
-
-
-def ids(model) -> list[int]:
-    return list(model.objects.order_by("pk").values_list("pk", flat=True))
 
 
 def build(rng: random.Random) -> dict:

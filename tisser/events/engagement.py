@@ -167,6 +167,7 @@ class EventsContributor(Contributor):
 
     def merge_people(self, keep, duplicate):
         Registration.objects.filter(person=duplicate).update(person=keep)
+        Attendance.objects.filter(person=duplicate).update(person=keep)
         Registration.objects.filter(registered_by=duplicate).update(registered_by=keep)
 
     def export(self, person):
