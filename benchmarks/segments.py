@@ -10,9 +10,13 @@ segments are the staff's questions: "came to an event last year and is not a mem
 year", "representatives of member organisations in the Somme", "registered for the
 Fresque but not checked in", and a few more combinations (AND, OR, NOT).
 
-The reference is the physical floor of a count here: `SELECT count(*)` of every contact
-(the same table, no condition); the ratio says what the conditions cost on top.
-Writes benchmarks/results/segments-postgresql.json.
+Two references run in the same process: `SELECT count(*)` of every contact (the same
+table, no condition), and the scan floor — counting every row of the six tables the
+conditions read, without joining them, which any plan must read at least once; the
+ratios say what the conditions cost on top.
+`TISSER_BENCH_EXISTING_URL` (a `postgres://…` address) measures a database already
+filled instead (the contacts benchmark's, or one built earlier): nothing is built nor
+dropped. Writes benchmarks/results/segments-postgresql.json.
 
     make bench NAME=segments                      # size 0.1 by default
     TISSER_BENCH_SIZE=1 make bench NAME=segments  # the full size
@@ -144,8 +148,25 @@ def measure_segment_counts(iterations: int | None = None) -> dict:
             cursor.execute("SELECT count(*) FROM directory_person")
             cursor.fetchone()
 
+    def scan_floor():
+        # Reading every row of the tables the conditions join (no join, no hash): what
+        # any plan of these questions has to read at least once.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT (SELECT count(*) FROM directory_person),"
+                " (SELECT count(*) FROM directory_affiliation),"
+                " (SELECT count(*) FROM events_registration),"
+                " (SELECT count(*) FROM events_attendance),"
+                " (SELECT count(*) FROM memberships_membership),"
+                " (SELECT count(*) FROM publications_subscription)"
+            )
+            cursor.fetchone()
+
     reference = time_calls([plain_count] * iterations, warmup=2)
+    floor = time_calls([scan_floor] * iterations, warmup=2)
+    database_cpu = database_cpu_ms(trees, iterations)
     return {
+        **database_cpu,
         "segment_count_p95_ms": overall["p95_ms"],
         "segment_count_p50_ms": overall["p50_ms"],
         "segment_count_cpu_p95_ms": overall["cpu_p95_ms"],
@@ -153,9 +174,61 @@ def measure_segment_counts(iterations: int | None = None) -> dict:
         "segment_count_to_plain_count_ratio": round(
             overall["p50_ms"] / max(reference["p50_ms"], 0.01), 2
         ),
+        "scan_floor_p50_ms": floor["p50_ms"],
+        "slowest_segment_to_scan_floor_ratio": round(
+            max(t["p50_ms"] for t in per_segment.values()) / max(floor["p50_ms"], 0.01), 2
+        ),
         "segments": {
             name: {"matching": sizes[name], **timing} for name, timing in per_segment.items()
         },
+    }
+
+
+def database_cpu_ms(trees: dict, iterations: int) -> dict:
+    """The database server's own CPU time per count, read from /proc for the backend
+    process (PostgreSQL on this host), with parallel workers off so that one process does
+    all the work: what a count costs whatever else the machine is doing. Empty when the
+    server's process cannot be read (another host)."""
+    from django.db import connection
+
+    from tisser.directory import queries_segments
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    stat = Path(f"/proc/{pid}/stat")
+    tick = 1000 / os.sysconf("SC_CLK_TCK")
+
+    def cpu() -> float:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * tick  # utime + stime
+
+    try:
+        cpu()
+    except OSError:
+        return {}
+    figures, every = {}, []
+    with connection.cursor() as cursor:
+        cursor.execute("SET max_parallel_workers_per_gather = 0")
+    try:
+        for name, tree in trees.items():
+            queries_segments.count(tree)  # warm
+            spent = []
+            for _ in range(iterations):
+                before = cpu()
+                queries_segments.count(tree)
+                spent.append(cpu() - before)
+            figures[name] = round(sorted(spent)[len(spent) // 2], 1)
+            every += spent
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET max_parallel_workers_per_gather")
+    from common import percentile
+
+    return {
+        "segment_count_db_cpu_p95_ms": round(percentile(every, 0.95), 1),
+        "segment_count_db_cpu_p50_ms": round(sorted(every)[len(every) // 2], 1),
+        "segment_db_cpu_p50_ms": figures,
     }
 
 
@@ -247,12 +320,12 @@ def build(rng: random.Random) -> dict:
     held = list(
         Registration.objects.filter(status="confirmed")
         .order_by("?")
-        .values_list("pk", "session_id")[: int(entries * 0.15)]
+        .values_list("pk", "session_id", "person_id")[: int(entries * 0.15)]
     )
     copy_rows(
         Attendance,
-        ["registration_id", "session_id", "attended", "checked_at"],
-        ((pk, session, True, now) for pk, session in held),
+        ["registration_id", "session_id", "person_id", "attended", "checked_at"],
+        ((pk, session, person, True, now) for pk, session, person in held),
     )
     lists = [MailingList.objects.create(name=f"Liste {i}", slug=f"liste-{i}") for i in range(2)]
     copy_rows(
@@ -266,6 +339,59 @@ def build(rng: random.Random) -> dict:
     return {"organisations": organisations, "people": people, "engagement_entries": entries}
 
 
+def table_sizes() -> dict:
+    """What the database holds, for the results' `params`."""
+    from django.db import connection
+
+    tables = {
+        "organisations": "directory_organisation",
+        "people": "directory_person",
+        "registrations": "events_registration",
+        "attendances": "events_attendance",
+        "memberships": "memberships_membership",
+        "subscriptions": "publications_subscription",
+        "affiliations": "directory_affiliation",
+    }
+    sizes = {}
+    with connection.cursor() as cursor:
+        for name, table in tables.items():
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            sizes[name] = cursor.fetchone()[0]
+    return sizes
+
+
+def report(database: str, params: dict) -> None:
+    metrics = measure_segment_counts()
+    for name, figures in metrics["segments"].items():
+        print(f"   {name}: {figures['matching']} people, p95 {figures['p95_ms']} ms", flush=True)
+    print(
+        f"   segment count p95 {metrics['segment_count_p95_ms']} ms "
+        f"(plain count of every contact: p95 {metrics['segment_count_reference_p95_ms']} ms; "
+        f"reading the six tables: p50 {metrics['scan_floor_p50_ms']} ms)",
+        flush=True,
+    )
+    if "segment_count_db_cpu_p95_ms" in metrics:
+        print(
+            f"   database CPU per count (one process): p95 "
+            f"{metrics['segment_count_db_cpu_p95_ms']} ms, by segment "
+            f"{metrics['segment_db_cpu_p50_ms']}",
+            flush=True,
+        )
+    params = {**params, **table_sizes(), "iterations": ITERATIONS}
+    print(f"   wrote {write_result('segments', database, params, metrics)}")
+
+
+def measure_existing(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tisser.settings")
+    os.environ.setdefault("TISSER_DEBUG", "0")
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    import django
+
+    django.setup()
+    report("postgresql", {"dataset": "existing"})
+
+
 def measure(database: str) -> None:
     with BenchDatabase(database):
         from django.core.management import call_command
@@ -277,28 +403,15 @@ def measure(database: str) -> None:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE" if database == "postgresql" else "ANALYZE")
         print(f"   built in {time.perf_counter() - started:.0f} s: {params}", flush=True)
-        metrics = measure_segment_counts()
-        for name, figures in metrics["segments"].items():
-            print(
-                f"   {name}: {figures['matching']} people, p95 {figures['p95_ms']} ms", flush=True
-            )
-        print(
-            f"   segment count p95 {metrics['segment_count_p95_ms']} ms "
-            f"(plain count of every contact: p95 {metrics['segment_count_reference_p95_ms']} ms)",
-            flush=True,
-        )
-        path = write_result(
-            "segments",
-            database,
-            {**params, "size": SIZE, "iterations": ITERATIONS},
-            metrics,
-        )
-        print(f"   wrote {path}")
+        report(database, {"size": SIZE})
 
 
 if __name__ == "__main__":
     database = os.environ.get(CHILD_ENV)
-    if database:
+    existing = os.environ.get("TISSER_BENCH_EXISTING_URL")
+    if existing:
+        measure_existing(existing)
+    elif database:
         measure(database)
     elif not postgres_reachable():
         print("PostgreSQL does not answer on 127.0.0.1:5432: nothing measured")

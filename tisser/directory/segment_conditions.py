@@ -17,7 +17,9 @@ def _departements():
     return [(d.code, f"{d.name} ({d.code})") for d in Departement.objects.order_by("code")]
 
 
-def _roles():
+def role_choices():
+    """The "role" parameter of conditions on links: any verified link, or a verified
+    representative (memberships' "member in a year" offers the same)."""
     return [("member", _("any verified link")), ("representative", _("verified representative"))]
 
 
@@ -72,7 +74,7 @@ def register() -> None:
             order=10,
             build=affiliated,
             params=(
-                segments.Param("role", _("role"), choices=_roles, default="member"),
+                segments.Param("role", _("role"), choices=role_choices, default="member"),
                 segments.Param("member_org", _("member organisation"), choices=_yes_no),
                 segments.Param("departement", _("département"), choices=_departements),
                 segments.Param(

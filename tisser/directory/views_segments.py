@@ -100,25 +100,26 @@ def segment_search(request):
     if request.GET.get("add") or request.GET.get("remove"):
         return redirect(reverse("directory:staff_segments_search") + "?" + form_query(definition))
     listing = None
-    if definition.tree is not None:
-        people = queries_segments.people(definition.tree).prefetch_related(
-            "affiliations__organisation"
+    with queries_segments.planned_for_segments():
+        if definition.tree is not None:
+            people = queries_segments.people(definition.tree).prefetch_related(
+                "affiliations__organisation"
+            )
+            listing = Listing(
+                request, people, sorts=PERSON_SORTS, default_sort="name", per_page=PAGE_SIZE
+            )
+        return render(
+            request,
+            "directory/staff/segment_search.html",
+            {
+                "definition": definition,
+                "listing": listing,
+                "page": listing.page if listing else None,
+                "groups": _grouped_conditions(),
+                "description": segments.describe(definition.tree) if definition.tree else "",
+            },
+            status=400 if definition.has_errors else 200,
         )
-        listing = Listing(
-            request, people, sorts=PERSON_SORTS, default_sort="name", per_page=PAGE_SIZE
-        )
-    return render(
-        request,
-        "directory/staff/segment_search.html",
-        {
-            "definition": definition,
-            "listing": listing,
-            "page": listing.page if listing else None,
-            "groups": _grouped_conditions(),
-            "description": segments.describe(definition.tree) if definition.tree else "",
-        },
-        status=400 if definition.has_errors else 200,
-    )
 
 
 @staff_required
@@ -145,7 +146,8 @@ def segment_export(request, fmt):
     if definition.tree is None:
         raise BadParameter(_("Choose at least one condition."), parameter="conditions")
     people = keep_selected(queries_segments.people(definition.tree), request.POST)
-    return exports_staff.export("people", people.order_by("last_name", "first_name", "pk"), fmt)
+    with queries_segments.planned_for_segments():  # the XLSX is written here; a CSV streams
+        return exports_staff.export("people", people.order_by("last_name", "first_name", "pk"), fmt)
 
 
 @staff_required

@@ -7,12 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from tisser.directory import segments
 from tisser.directory.models import Affiliation
+from tisser.directory.segment_conditions import role_choices
 
 from .models import Membership
-
-
-def _roles():
-    return [("member", _("any verified link")), ("representative", _("verified representative"))]
 
 
 def member_in_year(params: dict):
@@ -44,7 +41,7 @@ def register() -> None:
                     required=True,
                     default=lambda: timezone.localdate().year,
                 ),
-                segments.Param("role", _("role"), choices=_roles, default="member"),
+                segments.Param("role", _("role"), choices=role_choices, default="member"),
             ),
         )
     )

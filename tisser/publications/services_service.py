@@ -35,17 +35,18 @@ def audience(tree: dict):
 def overview(tree: dict) -> dict:
     """What the confirmation shows: how many people, without an address, suppressed,
     and the recipients left."""
-    from tisser.directory.queries_segments import people
+    from tisser.directory.queries_segments import people, planned_for_segments
 
     everyone = people(tree).order_by()
     with_email = everyone.exclude(email="")
-    recipients = audience(tree).order_by().count()
-    return {
-        "in_segment": everyone.count(),
-        "without_email": everyone.filter(email="").count(),
-        "suppressed": with_email.count() - recipients,
-        "recipients": recipients,
-    }
+    with planned_for_segments():
+        recipients = audience(tree).order_by().count()
+        return {
+            "in_segment": everyone.count(),
+            "without_email": everyone.filter(email="").count(),
+            "suppressed": with_email.count() - recipients,
+            "recipients": recipients,
+        }
 
 
 def check_text(subject: str, body: str) -> tuple[str, str]:

@@ -290,7 +290,10 @@ def campaign_start(request, pk):
             tree = services.segment_tree(segment)
         except ValidationError as error:
             problems += _errors(error)
-    overview = queries.send_overview(newsletter, segment=segment, segment_tree=tree)
+    from tisser.directory.queries_segments import planned_for_segments
+
+    with planned_for_segments():
+        overview = queries.send_overview(newsletter, segment=segment, segment_tree=tree)
     try:
         parts = email_parts(newsletter)
         services.check_merge_tags(parts["subject"], parts["html"], parts["text"])
