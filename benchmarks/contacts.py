@@ -26,7 +26,6 @@ rebuilding (to study a plan). Writes benchmarks/results/contacts-postgresql.json
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import random
 import sys
@@ -104,6 +103,7 @@ FIRST_NAMES = [
 
 
 def build(rng: random.Random) -> dict:
+    from django.core.management import call_command
     from django.utils import timezone
 
     from tisser.directory.models import Affiliation, Organisation, Person
@@ -114,9 +114,6 @@ def build(rng: random.Random) -> dict:
     from tisser.memberships.models import Membership, MembershipYear, Payment
     from tisser.publications.models import MailingList, Subscription
     from tisser.publications.models_sending import Campaign, Delivery
-
-    from django.core.management import call_command
-
     from tisser.territories.models import Commune
 
     now = timezone.now()

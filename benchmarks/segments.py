@@ -24,7 +24,6 @@ dropped. Writes benchmarks/results/segments-postgresql.json.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import sys
