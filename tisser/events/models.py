@@ -550,7 +550,7 @@ class Attendance(models.Model):
     # The registration's person, copied (set on save, moved by a merge): "who came" is
     # then read from one indexed table, not through every registration.
     person = models.ForeignKey(
-        "directory.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "directory.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     attended = models.BooleanField(_("attended"), default=False)
     checked_at = models.DateTimeField(_("checked in"), null=True, blank=True)
