@@ -68,13 +68,24 @@ def _attendance_entry(registration: Registration, attendance: Attendance) -> Ent
 def _entries(registrations, limit: int) -> list[Entry]:
     """The newest registrations (read from the index on person or organisation and date)
     with their cancellations and check-ins."""
+    # Only the columns an entry shows: an event's description or a session's programme
+    # can weigh kilobytes each, fifty times over.
     came = Prefetch(
         "attendances",
-        queryset=Attendance.objects.filter(attended=True).select_related("session"),
+        queryset=Attendance.objects.filter(attended=True)
+        .select_related("session")
+        .only("registration_id", "checked_at", "session__title", "session__starts_at"),
         to_attr="came",
     )
     rows = (
         registrations.select_related("event", "session")
+        .only(
+            "created_at",
+            "status",
+            "cancelled_at",
+            "event__title",
+            "session__title",
+        )
         .prefetch_related(came)
         .order_by("-created_at")[:limit]
     )
