@@ -130,12 +130,14 @@ class EventsContributor(Contributor):
             registrations = Registration.objects.filter(person=person)
         else:
             registrations = Registration.objects.filter(organisation=organisation)
-        # Among the newest registrations (index-bounded): the last event attended is
-        # one of them in any real history.
-        recent = list(registrations.order_by("-created_at").values_list("pk", flat=True)[:200])
-        last = Attendance.objects.filter(attended=True, registration_id__in=recent).aggregate(
-            last=Max("session__starts_at")
-        )["last"]
+        if person is not None:  # one indexed read: a check-in carries its person
+            came = Attendance.objects.filter(attended=True, person=person)
+        else:
+            # Among the newest registrations (index-bounded): the last event attended is
+            # one of them in any real history.
+            recent = registrations.order_by("-created_at").values_list("pk", flat=True)[:200]
+            came = Attendance.objects.filter(attended=True, registration_id__in=list(recent))
+        last = came.aggregate(last=Max("session__starts_at"))["last"]
         this_year = (
             registrations.filter(LIVE)
             .filter(
