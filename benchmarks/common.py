@@ -97,6 +97,46 @@ class BenchDatabase:
             conn.execute(sql)
 
 
+def copy_rows(model, columns: list[str], rows) -> None:
+    """COPY rows (tuples in `columns` order) into the model's table on PostgreSQL; every
+    other column gets the field's default (Django's defaults live in Python, not in the
+    table)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    now = timezone.now()
+    extra, values = [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.column in columns:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            value = now
+        elif field.has_default():
+            value = field.get_default()
+        elif field.null:
+            value = None
+        else:
+            raise ValueError(f"{model.__name__}.{field.name} needs a value")
+        if isinstance(value, dict | list):
+            value = json.dumps(value)
+        extra.append(field.column)
+        values.append(value)
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in [*columns, *extra])
+    tail = tuple(values)
+    with (
+        connection.connection.cursor() as cursor,
+        cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(tuple(row) + tail)
+
+
+def ids(model) -> list[int]:
+    """Every primary key of a model's table, in order."""
+    return list(model.objects.order_by("pk").values_list("pk", flat=True))
+
+
 def percentile(values: list[float], fraction: float) -> float:
     """Nearest-rank percentile (0.95 → p95) of a non-empty list."""
     ordered = sorted(values)

@@ -10,7 +10,11 @@ here). Then time, server-side through Django's test client (wall and this proces
 
 - `timeline_p95_ms`: the staff timeline pages of random people and organisations (the
   busiest organisations included);
-- `people_dedup_s`: `queries_people.duplicate_pairs()` + grouping over every person.
+- `people_dedup_s`: `queries_people.duplicate_pairs()` + grouping over every person;
+- `segment_count_p95_ms`: the staff's segments counted (`segments.measure_segment_counts`),
+  so the dataset also holds what they read: organisations in communes, 5 % verified
+  representatives and 2 % claims, three kinds of event, 3 % waitlisted registrations,
+  membership years up to this one, mailing lists, check-ins.
 
 `TISSER_BENCH_SCALE` (default 1.0) scales every count for a quick run (0.02: a minute).
 `TISSER_BENCH_KEEP=1` keeps the database after the run and measures again on it without
@@ -22,7 +26,6 @@ rebuilding (to study a plan). Writes benchmarks/results/contacts-postgresql.json
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import random
 import sys
@@ -34,16 +37,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (  # noqa: E402
     CHILD_ENV,
     BenchDatabase,
+    copy_rows,
+    ids,
     postgres_reachable,
     time_calls,
     write_result,
 )
+from segments import measure_segment_counts  # noqa: E402
 
 SCALE = float(os.environ.get("TISSER_BENCH_SCALE", "1.0"))
 ORGANISATIONS = int(200_000 * SCALE)
 PEOPLE = int(500_000 * SCALE)
 ENTRIES = int(2_000_000 * SCALE)
 ITERATIONS = int(os.environ.get("TISSER_BENCH_ITERATIONS", "200"))
+SEGMENT_ITERATIONS = int(os.environ.get("TISSER_BENCH_SEGMENT_ITERATIONS", "20"))
 SEED = 1
 PG_NAME = "bench_contacts"  # never another checkout's database
 KEEP = os.environ.get("TISSER_BENCH_KEEP") == "1"
@@ -95,45 +102,8 @@ FIRST_NAMES = [
 ]  # fmt: skip
 
 
-def copy_rows(model, columns: list[str], rows) -> None:
-    """COPY rows (tuples in `columns` order) into the model's table; every other column
-    gets the field's default (Django's defaults live in Python, not in the table)."""
-    from django.db import connection
-    from django.utils import timezone
-
-    now = timezone.now()
-    extra, values = [], []
-    for field in model._meta.concrete_fields:
-        if field.primary_key or field.column in columns:
-            continue
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            value = now
-        elif field.has_default():
-            value = field.get_default()
-        elif field.null:
-            value = None
-        else:
-            raise ValueError(f"{model.__name__}.{field.name} needs a value")
-        if isinstance(value, dict | list):
-            value = json.dumps(value)
-        extra.append(field.column)
-        values.append(value)
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in [*columns, *extra])
-    tail = tuple(values)
-    with (
-        connection.connection.cursor() as cursor,
-        cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row(tuple(row) + tail)
-
-
-def ids(model) -> list[int]:
-    return list(model.objects.order_by("pk").values_list("pk", flat=True))
-
-
 def build(rng: random.Random) -> dict:
+    from django.core.management import call_command
     from django.utils import timezone
 
     from tisser.directory.models import Affiliation, Organisation, Person
@@ -144,6 +114,7 @@ def build(rng: random.Random) -> dict:
     from tisser.memberships.models import Membership, MembershipYear, Payment
     from tisser.publications.models import MailingList, Subscription
     from tisser.publications.models_sending import Campaign, Delivery
+    from tisser.territories.models import Commune
 
     now = timezone.now()
     started = time.perf_counter()
@@ -151,11 +122,21 @@ def build(rng: random.Random) -> dict:
     def ago(days: float) -> dt.datetime:
         return now - dt.timedelta(days=days)
 
+    # The communes (and their départements) for the segments' territory conditions.
+    call_command("load_territories", verbosity=0)
+    communes = list(Commune.objects.values_list("code", flat=True)) or [None]
     copy_rows(
         Organisation,
-        ["name", "slug", "is_member", "created_at", "updated_at"],
+        ["name", "slug", "is_member", "commune_id", "created_at", "updated_at"],
         (
-            (f"Structure {i}", f"structure-{i}", i % 3 == 0, ago(3000), ago(10))
+            (
+                f"Structure {i}",
+                f"structure-{i}",
+                i % 3 == 0,
+                rng.choice(communes),
+                ago(3000),
+                ago(10),
+            )
             for i in range(ORGANISATIONS)
         ),
     )
@@ -184,6 +165,7 @@ def build(rng: random.Random) -> dict:
     )
     person_ids = ids(Person)
     # One link each; a planted duplicate shares the previous person's organisation.
+    # 5 % verified representatives, 2 % claims waiting for confirmation.
     busy = org_ids[:20]  # a few organisations everybody works with
 
     def affiliation_rows():
@@ -196,7 +178,11 @@ def build(rng: random.Random) -> dict:
             else:
                 org = rng.choice(org_ids)
             previous = org
-            yield (pk, org, "verified", "staff", ago(800), False)
+            roll = rng.random()
+            if roll < 0.02:
+                yield (pk, org, "claimed", "form", ago(800), False)
+            else:
+                yield (pk, org, "verified", "staff", ago(800), roll < 0.07)
 
     copy_rows(
         Affiliation,
@@ -217,12 +203,15 @@ def build(rng: random.Random) -> dict:
         "voters": 0.015,
     }
     n = {kind: max(1, int(ENTRIES * fraction)) for kind, fraction in share.items()}
-    kind = EventKind.objects.create(name="Fresque", slug="fresque")
+    kinds = [
+        EventKind.objects.create(name=name, slug=name.lower())
+        for name in ("Fresque", "Matinale", "Rencontre")
+    ]
     sessions = []
     events = max(10, n["registrations"] // 300)
     for index in range(events):
         event = Event.objects.create(
-            title=f"Événement {index}", slug=f"evenement-{index}", kind=kind
+            title=f"Événement {index}", slug=f"evenement-{index}", kind=kinds[index % 3]
         )
         start = ago(rng.uniform(0, 900))
         sessions.append(
@@ -245,7 +234,7 @@ def build(rng: random.Random) -> dict:
                 session,
                 person,
                 org,
-                "confirmed",
+                "waitlisted" if rng.random() < 0.03 else "confirmed",
                 ago(rng.uniform(0, 900)),
             )
 
@@ -255,12 +244,17 @@ def build(rng: random.Random) -> dict:
         registration_rows(),
     )
     registrations = list(
-        Registration.objects.order_by("pk").values_list("pk", "session_id")[: n["attendances"]]
+        Registration.objects.filter(status="confirmed")
+        .order_by("pk")
+        .values_list("pk", "session_id", "person_id")[: n["attendances"]]
     )
     copy_rows(
         Attendance,
-        ["registration_id", "session_id", "attended", "checked_at"],
-        ((pk, session, True, ago(rng.uniform(0, 900))) for pk, session in registrations),
+        ["registration_id", "session_id", "person_id", "attended", "checked_at"],
+        (
+            (pk, session, person, True, ago(rng.uniform(0, 900)))
+            for pk, session, person in registrations
+        ),
     )
 
     years = [MembershipYear.objects.create(year=y) for y in range(2015, 2027)]
@@ -439,19 +433,14 @@ def measure(database: str) -> None:
         dedup_cpu_s = time.process_time() - started_cpu
         print(f"   dedup: {len(pairs)} pairs, {len(groups)} groups in {dedup_s:.1f} s", flush=True)
 
-        # ---- segments: the "segments" benchmark measures its counts on this dataset. ----
-        # The lead wires it: if benchmarks/segments.py offers a function taking no
-        # arguments that measures segment counts on the current database and returns
-        # {"segment_count_p95_ms": …}, its figures join this file's.
-        segment_metrics = {}
-        try:
-            import segments  # noqa: F401  (benchmarks/segments.py, another engineer's)
-
-            measure_counts = getattr(segments, "measure_segment_counts", None)
-            if measure_counts is not None:
-                segment_metrics = dict(measure_counts())
-        except ImportError:
-            pass
+        # Segments: the staff's questions counted on this dataset (benchmarks/segments.py).
+        segment_metrics = measure_segment_counts(SEGMENT_ITERATIONS)
+        for name, figures in segment_metrics["segments"].items():
+            print(
+                f"   segment {name}: {figures['matching']} people, p95 {figures['p95_ms']} ms "
+                f"(cpu {figures['cpu_p95_ms']} ms)",
+                flush=True,
+            )
 
         timeline_p95 = max(person_timing["p95_ms"], org_timing["p95_ms"])
         metrics = {

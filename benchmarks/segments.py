@@ -24,7 +24,6 @@ dropped. Writes benchmarks/results/segments-postgresql.json.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import sys
@@ -36,6 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (  # noqa: E402
     CHILD_ENV,
     BenchDatabase,
+    copy_rows,
+    ids,
     postgres_reachable,
     time_calls,
     write_result,
@@ -233,42 +234,6 @@ def database_cpu_ms(trees: dict, iterations: int) -> dict:
 # --- a dataset of its own ---------------------------------------------------------------
 
 
-def copy_rows(model, columns: list[str], rows) -> None:
-    """COPY rows into the model's table; other columns get the field's default."""
-    from django.db import connection
-    from django.utils import timezone
-
-    now = timezone.now()
-    extra, values = [], []
-    for field in model._meta.concrete_fields:
-        if field.primary_key or field.column in columns:
-            continue
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            value = now
-        elif field.has_default():
-            value = field.get_default()
-        elif field.null:
-            value = None
-        else:
-            raise ValueError(f"{model.__name__}.{field.name} needs a value")
-        if isinstance(value, dict | list):
-            value = json.dumps(value)
-        extra.append(field.column)
-        values.append(value)
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in [*columns, *extra])
-    with (
-        connection.connection.cursor() as cursor,
-        cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row(tuple(row) + tuple(values))
-
-
-def ids(model) -> list[int]:
-    return list(model.objects.order_by("pk").values_list("pk", flat=True))
-
-
 def build(rng: random.Random) -> dict:
     """Organisations spread over the communes of five départements (a third members), one
     verified link per person (5 % representatives, 2 % claims), and the engagement
@@ -354,12 +319,12 @@ def build(rng: random.Random) -> dict:
     held = list(
         Registration.objects.filter(status="confirmed")
         .order_by("?")
-        .values_list("pk", "session_id")[: int(entries * 0.15)]
+        .values_list("pk", "session_id", "person_id")[: int(entries * 0.15)]
     )
     copy_rows(
         Attendance,
-        ["registration_id", "session_id", "attended", "checked_at"],
-        ((pk, session, True, now) for pk, session in held),
+        ["registration_id", "session_id", "person_id", "attended", "checked_at"],
+        ((pk, session, person, True, now) for pk, session, person in held),
     )
     lists = [MailingList.objects.create(name=f"Liste {i}", slug=f"liste-{i}") for i in range(2)]
     copy_rows(

@@ -105,6 +105,7 @@ def _past(event: Event, history: dict) -> int:
             Attendance(
                 registration=row,
                 session=s,
+                person_id=row.person_id,
                 attended=True,
                 checked_at=s.starts_at + dt.timedelta(minutes=index % 45),
             )

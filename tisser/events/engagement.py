@@ -68,13 +68,24 @@ def _attendance_entry(registration: Registration, attendance: Attendance) -> Ent
 def _entries(registrations, limit: int) -> list[Entry]:
     """The newest registrations (read from the index on person or organisation and date)
     with their cancellations and check-ins."""
+    # Only the columns an entry shows: an event's description or a session's programme
+    # can weigh kilobytes each, fifty times over.
     came = Prefetch(
         "attendances",
-        queryset=Attendance.objects.filter(attended=True).select_related("session"),
+        queryset=Attendance.objects.filter(attended=True)
+        .select_related("session")
+        .only("registration_id", "checked_at", "session__title", "session__starts_at"),
         to_attr="came",
     )
     rows = (
         registrations.select_related("event", "session")
+        .only(
+            "created_at",
+            "status",
+            "cancelled_at",
+            "event__title",
+            "session__title",
+        )
         .prefetch_related(came)
         .order_by("-created_at")[:limit]
     )
@@ -119,12 +130,14 @@ class EventsContributor(Contributor):
             registrations = Registration.objects.filter(person=person)
         else:
             registrations = Registration.objects.filter(organisation=organisation)
-        # Among the newest registrations (index-bounded): the last event attended is
-        # one of them in any real history.
-        recent = list(registrations.order_by("-created_at").values_list("pk", flat=True)[:200])
-        last = Attendance.objects.filter(attended=True, registration_id__in=recent).aggregate(
-            last=Max("session__starts_at")
-        )["last"]
+        if person is not None:  # one indexed read: a check-in carries its person
+            came = Attendance.objects.filter(attended=True, person=person)
+        else:
+            # Among the newest registrations (index-bounded): the last event attended is
+            # one of them in any real history.
+            recent = registrations.order_by("-created_at").values_list("pk", flat=True)[:200]
+            came = Attendance.objects.filter(attended=True, registration_id__in=list(recent))
+        last = came.aggregate(last=Max("session__starts_at"))["last"]
         this_year = (
             registrations.filter(LIVE)
             .filter(
@@ -167,6 +180,7 @@ class EventsContributor(Contributor):
 
     def merge_people(self, keep, duplicate):
         Registration.objects.filter(person=duplicate).update(person=keep)
+        Attendance.objects.filter(person=duplicate).update(person=keep)
         Registration.objects.filter(registered_by=duplicate).update(registered_by=keep)
 
     def export(self, person):

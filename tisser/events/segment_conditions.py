@@ -73,7 +73,8 @@ def registered(params: dict):
 
 def attended(params: dict):
     """Checked in at a session (of the event, of the kind, in the year)."""
-    rows = Attendance.objects.filter(registration__person=OuterRef("pk"), attended=True)
+    # `person` is the registration's, copied: one indexed table (`attendance_came`).
+    rows = Attendance.objects.filter(person=OuterRef("pk"), attended=True)
     if "event" in params:
         rows = rows.filter(session__event_id=params["event"])
     if "kind" in params:

@@ -84,7 +84,11 @@ def mark_attendance(registration: Registration, session: Session, attended: bool
     attendance, _created = Attendance.objects.update_or_create(
         registration=registration,
         session=session,
-        defaults={"attended": attended, "checked_at": timezone.now() if attended else None},
+        defaults={
+            "attended": attended,
+            "checked_at": timezone.now() if attended else None,
+            "person_id": registration.person_id,
+        },
     )
     from .webhooks import attendance_recorded
 

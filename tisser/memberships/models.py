@@ -193,7 +193,15 @@ class Membership(models.Model):
             ),
             models.CheckConstraint(condition=Q(amount_due__gte=0), name="membership_due_pos"),
         ]
-        indexes = [models.Index(fields=["year", "status"], name="membership_year_status")]
+        indexes = [
+            models.Index(fields=["year", "status"], name="membership_year_status"),
+            # Segments ("member in a year"): a year's validated organisations, index only.
+            models.Index(
+                fields=["year", "organisation"],
+                condition=Q(status="validated"),
+                name="membership_validated",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.organisation} · {self.year}"

@@ -59,16 +59,43 @@ def _delivery_entry(delivery: Delivery, *, who: str = "") -> Entry:
     )
 
 
+#: what `str(person)` reads
+PERSON_NAME = ("person__first_name", "person__last_name", "person__email", "person__erased_at")
+
+
 def _entries(subscriptions, deliveries, kinds, limit, *, named=False) -> list[Entry]:
     entries: list[Entry] = []
     if kinds & {SUBSCRIPTIONS, UNSUBSCRIBES}:
-        rows = subscriptions.select_related("mailing_list", "person").order_by("-created_at")
+        rows = (
+            subscriptions.select_related("mailing_list", "person")
+            .only(
+                "created_at",
+                "confirmed_at",
+                "unsubscribed_at",
+                "origin",
+                "mailing_list__name",
+                *PERSON_NAME,
+            )
+            .order_by("-created_at")
+        )
         for row in rows[:limit]:
             entries += _subscription_entries(row, who=str(row.person) if named else "")
     if kinds & {EMAILS, UNSUBSCRIBES}:
         # Ordered by sending time, which no index serves: the plan then reads the few rows
         # of these people through the person index instead of walking the whole table.
-        rows = deliveries.select_related("campaign", "person").order_by("-sent_at", "-id")
+        # Only what an entry shows: a campaign row holds its whole rendered HTML.
+        rows = (
+            deliveries.select_related("campaign", "person")
+            .only(
+                "status",
+                "sent_at",
+                "claimed_at",
+                "campaign__subject",
+                "campaign__created_at",
+                *PERSON_NAME,
+            )
+            .order_by("-sent_at", "-id")
+        )
         for row in rows[:limit]:
             entries.append(_delivery_entry(row, who=str(row.person) if named else ""))
     return [entry for entry in entries if entry.kind in kinds]

@@ -142,3 +142,17 @@ def test_an_edit_is_in_the_history_by_field_name_only(data, admin_client):
     entries = engagement.person_timeline(data["keep"], kinds={"changes"})
     assert entries and "07 00" not in " ".join(e.title + e.detail for e in entries)
     assert any(e.detail for e in entries)
+
+
+def test_a_timeline_reads_only_what_it_shows(data):
+    """A campaign row holds its whole rendered newsletter and an event its description:
+    fifty entries must not fetch them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        entries = engagement.person_timeline(data["dup"])
+    assert any(entry.kind == "emails" for entry in entries)
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "html_template" not in sql
+    assert '"events_event"."description"' not in sql

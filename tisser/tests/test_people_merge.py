@@ -10,7 +10,7 @@ from django.utils import translation
 from tisser.directory import merging_people, queries_people
 from tisser.directory.models import Affiliation, Consent, MergedPerson, Person, PersonEvent
 from tisser.directory.models_proposals import Proposal
-from tisser.events.models import Registration
+from tisser.events.models import Attendance, Registration
 from tisser.governance.models import Candidacy
 from tisser.governance.models_groups import GroupMember, WorkingGroup
 from tisser.memberships.models import Membership
@@ -81,6 +81,15 @@ def test_affiliations_combine_verified_beats_claimed(data):
 def test_registrations_move(data):
     keep = _merge(data)
     assert Registration.objects.get().person_id == keep.pk
+
+
+def test_attendance_moves_with_the_registrations(data):
+    from tisser.directory import queries_segments, segments
+
+    keep = _merge(data)
+    came = segments.parse({"condition": "attended", "params": {}})
+    assert list(queries_segments.people(came).values_list("pk", flat=True)) == [keep.pk]
+    assert Attendance.objects.get().person_id == keep.pk
 
 
 def test_memberships_move(data):

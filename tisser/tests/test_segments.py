@@ -171,6 +171,18 @@ def test_attended(network):
     assert names(cond("attended", kind=network["kind"].pk, year=2025)) == set()
 
 
+def test_a_check_in_at_the_desk_puts_the_registrant_among_those_who_came(network):
+    from tisser.events.models import Registration
+    from tisser.events.services_editing import mark_attendance
+
+    gina = Registration.objects.get(person=network["people"]["Gina"])
+    attendance = mark_attendance(gina, gina.session)
+    assert attendance.person_id == gina.person_id
+    assert names(cond("attended", event=network["fresque"].pk)) == {"Chloe", "Gina"}
+    mark_attendance(gina, gina.session, attended=False)
+    assert names(cond("attended", event=network["fresque"].pk)) == {"Chloe"}
+
+
 def test_registered(network):
     fresque = network["fresque"].pk
     # Cancelled (Farid) and waitlisted (Bruno) registrations hold no place.
