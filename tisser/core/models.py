@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EditorImage(models.Model):
@@ -40,7 +41,7 @@ class WebhookEndpoint(models.Model):
     description = models.CharField(_("description"), max_length=200, blank=True, default="")
     secret = models.CharField(_("signing secret"), max_length=100)
     events = models.JSONField(_("events"), default=list)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("endpoint", "active"), default=True)
     #: failed attempts in a row; reset by a success, the endpoint is disabled past a limit
     failures = models.PositiveIntegerField(_("failures in a row"), default=0)
     disabled_at = models.DateTimeField(_("disabled automatically"), null=True, blank=True)
@@ -51,7 +52,7 @@ class WebhookEndpoint(models.Model):
         null=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("date", "created"), auto_now_add=True)
 
     class Meta:
         ordering = ["url", "id"]
@@ -84,7 +85,7 @@ class WebhookDelivery(models.Model):
     response_status = models.PositiveSmallIntegerField(_("response status"), null=True)
     response_excerpt = models.CharField(_("response"), max_length=500, blank=True, default="")
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("date", "created"), auto_now_add=True)
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
 

@@ -15,13 +15,29 @@ from . import engine, registry
 from .models import ImportJob
 
 
-def _job_view(view):
-    """Load the job and let its importer decide who may see it (login first)."""
+def _staff_only(view):
+    """The staff pages' guard, as `accounts.decorators` gives it (core imports no app):
+    login first, then staff editors only, before anything is looked up (a job's number
+    tells a stranger nothing, not even whether it exists)."""
 
     @wraps(view)
-    def wrapper(request, pk, *args, **kwargs):
+    def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        if not getattr(request.user, "is_staff_editor", False):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapper.staff_guard = "editor"
+    return wrapper
+
+
+def _job_view(view):
+    """Load the job and let its importer decide who may see it (staff first)."""
+
+    @_staff_only
+    @wraps(view)
+    def wrapper(request, pk, *args, **kwargs):
         job = get_object_or_404(ImportJob, pk=pk)
         try:
             importer = registry.get(job.kind)
@@ -66,10 +82,9 @@ def _context(job, importer) -> dict:
     }
 
 
+@_staff_only
 def job_list(request):
     """Every import the person may see, newest first, with its progress."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     kinds = [i.kind for i in registry.all_importers() if i.allowed(request.user)]
     if not kinds:
         raise PermissionDenied
