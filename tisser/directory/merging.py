@@ -98,30 +98,37 @@ def _move_affiliations(keep: Organisation, duplicate: Organisation) -> None:
         affiliation.delete()
 
 
-def _move_other_relations(keep: Organisation, duplicate: Organisation) -> None:
-    """Repoint every other foreign key to the duplicate (later apps' rows included)."""
-    for relation in Organisation._meta.get_fields(include_hidden=True):
+def repoint_relations(keep, duplicate, *, skip: tuple, conflict: str) -> None:
+    """Repoint every foreign key still on `duplicate` to `keep` (later apps' rows
+    included), except the models in `skip` that the merge moved itself; `conflict` (with
+    `%(things)s`) is the refusal when a unique constraint says two rows are one."""
+    for relation in type(keep)._meta.get_fields(include_hidden=True):
         if not (relation.auto_created and not relation.concrete):
             continue
         if not isinstance(relation, models.ManyToOneRel):  # covers OneToOneRel too
             continue
         model, field = relation.related_model, relation.field
-        if model is Affiliation or model is OrganisationRevision:
-            continue
-        if model is Organisation.categories.through:
+        if model in skip:
             continue
         rows = model._base_manager.filter(**{field.name: duplicate})
         try:
             with transaction.atomic():
                 rows.update(**{field.name: keep})
         except IntegrityError:
-            raise ValidationError(
-                _(
-                    "Both organisations have linked %(things)s that cannot be combined; "
-                    "resolve them before merging."
-                )
-                % {"things": model._meta.verbose_name_plural}
-            ) from None
+            raise ValidationError(conflict % {"things": model._meta.verbose_name_plural}) from None
+
+
+def _move_other_relations(keep: Organisation, duplicate: Organisation) -> None:
+    """Repoint every other foreign key to the duplicate (later apps' rows included)."""
+    repoint_relations(
+        keep,
+        duplicate,
+        skip=(Affiliation, OrganisationRevision, Organisation.categories.through),
+        conflict=_(
+            "Both organisations have linked %(things)s that cannot be combined; "
+            "resolve them before merging."
+        ),
+    )
 
 
 @transaction.atomic

@@ -11,10 +11,11 @@ number is kept (`MergedPerson`) so that its old links lead to the kept record.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import engagement
+from .merging import repoint_relations
 from .models import Affiliation, MergedPerson, Person, PersonEvent
 from .models_proposals import Proposal
 from .services_people import combine_affiliations
@@ -118,26 +119,15 @@ def _move_affiliations(keep: Person, duplicate: Person) -> None:
 def _sweep_other_relations(keep: Person, duplicate: Person) -> None:
     """Whatever still points at the duplicate (a relation no app declared) moves too:
     deleting the duplicate must never delete or orphan anyone's rows."""
-    for relation in Person._meta.get_fields(include_hidden=True):
-        if not (relation.auto_created and not relation.concrete):
-            continue
-        if not isinstance(relation, models.ManyToOneRel):
-            continue
-        model, field = relation.related_model, relation.field
-        if model is Person.organisations.through:
-            continue
-        rows = model._base_manager.filter(**{field.name: duplicate})
-        try:
-            with transaction.atomic():
-                rows.update(**{field.name: keep})
-        except IntegrityError:
-            raise ValidationError(
-                _(
-                    "Both people have linked %(things)s that cannot be combined; "
-                    "resolve them before merging."
-                )
-                % {"things": model._meta.verbose_name_plural}
-            ) from None
+    repoint_relations(
+        keep,
+        duplicate,
+        skip=(Person.organisations.through,),
+        conflict=_(
+            "Both people have linked %(things)s that cannot be combined; "
+            "resolve them before merging."
+        ),
+    )
 
 
 def _locked_pair(keep_id: int, duplicate_id: int) -> tuple[Person | None, Person | None]:
