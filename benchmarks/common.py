@@ -49,6 +49,15 @@ def run_per_database(script: Path) -> int:
     return worst
 
 
+def main_per_database(script: str, measure) -> None:
+    """A benchmark's entry point. In a child: `measure(database)` for the database named,
+    its return (if any) the exit code; in the parent: one child per database, exiting
+    with the worst code (run.py goes on to the next benchmark only when this one passed)."""
+    if database := os.environ.get(CHILD_ENV):
+        sys.exit(measure(database) or 0)
+    sys.exit(run_per_database(Path(script).resolve()))
+
+
 class BenchDatabase:
     """A throw-away database: a SQLite file in a temporary folder, or `pg_name`
     (`tisser_bench` by default) on the local PostgreSQL, created on enter and dropped on

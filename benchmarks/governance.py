@@ -19,10 +19,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (  # noqa: E402
-    CHILD_ENV,
     BenchDatabase,
     load_average,
-    run_per_database,
+    main_per_database,
     time_calls,
     write_result,
 )
@@ -97,12 +96,11 @@ def bare_sql_votes(n: int) -> float:
     return n / (time.perf_counter() - started)
 
 
-def main() -> None:
-    vendor = __import__("os").environ[CHILD_ENV]
+def main(vendor: str) -> None:
     with GovernanceBenchDatabase(vendor):
         from django.db import connections
 
-        from tisser.governance import services_ballot
+        from tisser.governance import services_ballot, services_count
         from tisser.governance.models import Ballot, Voter
         from tisser.governance.tokens import make_vote_token
 
@@ -147,7 +145,7 @@ def main() -> None:
         metrics["votes_per_s_serial_p50"] = round(serial_rate, 1)
         metrics["refused"] = len(refused)
         started = time.perf_counter()
-        closed = services_ballot.close_motion(election)
+        closed = services_count.close_motion(election)
         metrics["close_and_count_ms"] = round((time.perf_counter() - started) * 1000, 1)
         metrics["ballots"] = Ballot.objects.filter(motion=election).count()
         assert metrics["ballots"] == VOTERS - len(refused), "a ballot went missing"
@@ -168,7 +166,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if __import__("os").environ.get(CHILD_ENV):
-        main()
-    else:
-        sys.exit(run_per_database(Path(__file__)))
+    main_per_database(__file__, main)

@@ -23,10 +23,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (  # noqa: E402
-    CHILD_ENV,
     BenchDatabase,
     load_average,
-    run_per_database,
+    main_per_database,
     time_calls,
     write_result,
 )
@@ -212,7 +211,4 @@ def measure(database: str) -> None:
 
 
 if __name__ == "__main__":
-    if database := os.environ.get(CHILD_ENV):
-        measure(database)
-    elif code := run_per_database(Path(__file__).resolve()):
-        sys.exit(code)
+    main_per_database(__file__, measure)

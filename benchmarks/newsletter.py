@@ -38,7 +38,7 @@ from common import (  # noqa: E402
     ROOT,
     BenchDatabase,
     load_average,
-    run_per_database,
+    main_per_database,
     write_result,
 )
 
@@ -309,7 +309,7 @@ def measure(database: str) -> None:
                 worker.wait(timeout=30)
             received, distinct, size = sink.read_and_reset()
             # The ceiling: the same number of pre-rendered messages, same connections.
-            from tisser.publications.sending.engine import template_for
+            from tisser.publications.sending.sender import template_for
 
             template = template_for(campaign)
             pool = [
@@ -360,7 +360,4 @@ def measure(database: str) -> None:
 
 
 if __name__ == "__main__":
-    if database := os.environ.get(CHILD_ENV):
-        measure(database)
-    elif code := run_per_database(Path(__file__).resolve()):
-        sys.exit(code)
+    main_per_database(__file__, measure)

@@ -33,10 +33,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (  # noqa: E402
-    CHILD_ENV,
     BenchDatabase,
     load_average,
-    run_per_database,
+    main_per_database,
     time_calls,
     write_result,
 )
@@ -255,6 +254,4 @@ def child(vendor: str) -> int:
 
 
 if __name__ == "__main__":
-    if database := os.environ.get(CHILD_ENV):
-        sys.exit(child(database))
-    sys.exit(run_per_database(Path(__file__)))
+    main_per_database(__file__, child)

@@ -65,7 +65,39 @@ def role_users(db, make_user):
 
 
 @pytest.fixture
-def smtp_server(settings):
+def smtp_sink(settings):
+    """Starts real SMTP servers on 127.0.0.1 (aiosmtpd, a free port each) that Django sends
+    to: `smtp_sink(handler)` serves with an aiosmtpd handler and returns the port. Every
+    server stops at the end of the test."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    controllers = []
+
+    def start(handler) -> int:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        controller = Controller(handler, hostname="127.0.0.1", port=port)
+        controller.start()
+        controllers.append(controller)
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_TIMEOUT = 5
+        return port
+
+    try:
+        yield start
+    finally:
+        for controller in controllers:
+            controller.stop()
+
+
+@pytest.fixture
+def smtp_server(smtp_sink):
     """A real SMTP server on 127.0.0.1 (aiosmtpd, free port); Django sends to it over SMTP.
 
     Yields an object with `.messages` (parsed `email.message.EmailMessage`s, in order) and
@@ -73,10 +105,7 @@ def smtp_server(settings):
     """
     import email
     import email.policy
-    import socket
     from types import SimpleNamespace
-
-    from aiosmtpd.controller import Controller
 
     received = SimpleNamespace(messages=[], envelopes=[])
 
@@ -90,21 +119,8 @@ def smtp_server(settings):
             )
             return "250 Message accepted for delivery"
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Sink(), hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
-    received.host, received.port = "127.0.0.1", port
-    try:
-        yield received
-    finally:
-        controller.stop()
+    received.host, received.port = "127.0.0.1", smtp_sink(Sink())
+    return received
 
 
 @pytest.fixture
@@ -180,13 +196,16 @@ test_database_url.__test__ = False  # a helper, not a test
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, tmp_path):
-    """A real `celery worker --pool solo` process on the test database.
+def celery_workers(transactional_db, tmp_path):
+    """Starts real `celery worker --pool solo` processes on the test database:
+    `celery_workers(extra_env=None, name="test")` starts one and waits until it is ready.
 
     Tasks sent by the test go through a filesystem broker in a temporary folder (never the
-    development one) to the worker, which runs with the production settings module against
-    the test database (a file on SQLite, `test_<name>` on PostgreSQL). Use with
-    `@pytest.mark.django_db(transaction=True)` so that the worker sees committed rows.
+    development one) to the workers, which run with the production settings module against
+    the test database (a file on SQLite, `test_<name>` on PostgreSQL). The test may kill
+    them and start others; every process started is stopped at the end. Each process has
+    `.log_path` (one log for all of them) and `.start_another`. Use with
+    `@pytest.mark.django_db(transaction=True)` so that the workers see committed rows.
     """
     import os
     import subprocess
@@ -226,7 +245,7 @@ def celery_worker_process(transactional_db, tmp_path):
     root = Path(__file__).resolve().parent.parent
     started = []
 
-    def start():
+    def start(extra_env: dict | None = None, name: str = "test"):
         """A worker process (another one after a test killed the first: `start_another`)."""
         with open(log_path, "ab") as log:
             worker = subprocess.Popen(
@@ -245,10 +264,10 @@ def celery_worker_process(transactional_db, tmp_path):
                     "--without-mingle",
                     "--without-heartbeat",
                     "--hostname",
-                    f"test-{os.getpid()}-{len(started)}@localhost",
+                    f"{name}-{os.getpid()}-{len(started)}@localhost",
                 ],
                 cwd=root,
-                env=env,
+                env={**env, **(extra_env or {})},
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
@@ -269,7 +288,7 @@ def celery_worker_process(transactional_db, tmp_path):
     app.conf.broker_transport_options = broker
     _reset_broker_pools(app)
     try:
-        yield start()
+        yield start
     finally:
         for process in started:
             if process.poll() is None:
@@ -281,6 +300,12 @@ def celery_worker_process(transactional_db, tmp_path):
                 process.wait(timeout=5)
         _reset_broker_pools(app)
         (app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options) = saved
+
+
+@pytest.fixture
+def celery_worker_process(celery_workers):
+    """One real worker process on the test database (see `celery_workers`)."""
+    return celery_workers()
 
 
 @pytest.fixture(autouse=True)

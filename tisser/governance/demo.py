@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from tisser.directory.models import Affiliation, Organisation, Person
 
-from . import electorate, services, services_ballot, services_groups
+from . import electorate, services, services_ballot, services_count, services_groups
 from .models import Assembly, Motion, Voter
 from .models_groups import WorkingGroup
 from .tokens import make_vote_token
@@ -223,10 +223,10 @@ def _ag(spec: dict) -> Assembly:
             if services_ballot.caster_of(v) in present
         },
     )
-    services_ballot.close_motion(report, at=at(85))
+    services_count.close_motion(report, at=at(85))
     if spec["election"]:
         _election(assembly, voters, present, rng, at)
-    services_ballot.close_assembly(assembly)
+    services_count.close_assembly(assembly)
     return assembly
 
 
@@ -266,7 +266,7 @@ def _election(assembly, voters, present, rng, at) -> None:
         k = rng.randint(max(1, len(candidacies) - 4), len(candidacies))
         selection = [c.pk for c in rng.sample(candidacies, k)]
         services_ballot.cast_online(make_vote_token(election, voter, caster), selection=selection)
-    services_ballot.close_motion(election, at=at(95))
+    services_count.close_motion(election, at=at(95))
 
 
 def _age_to_come() -> Assembly:

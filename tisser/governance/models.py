@@ -196,7 +196,7 @@ class Motion(models.Model):
     )
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    # Filled at the close, once: the count, quorum and outcome (see services_ballot.close).
+    # Filled at the close, once: the count, quorum and outcome (see services_count.close_motion).
     results = models.JSONField(_("results"), default=dict, blank=True)
     tie_seed = models.CharField(_("draw seed"), max_length=64, blank=True, default="")
 

@@ -1,6 +1,7 @@
 """Writes of the assemblies: register of voters, convocation, attendance and proxies.
 
-The ballots themselves are in `services_ballot.py`; working groups in `services_groups.py`.
+The ballots themselves are in `services_ballot.py`, their close and count in
+`services_count.py`; working groups in `services_groups.py`.
 """
 
 from __future__ import annotations

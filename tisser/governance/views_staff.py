@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from tisser.accounts.decorators import staff_editor_required as staff_required
 from tisser.core.forms import posted_data
 
-from . import minutes, queries, services, services_ballot
+from . import minutes, queries, services, services_ballot, services_count
 from .forms import AgendaItemForm, AssemblyDocumentForm, AssemblyForm, CandidacyForm, MotionForm
 from .models import Assembly, Motion, Voter
 from .services import GovernanceError
@@ -161,7 +161,7 @@ def close_motion(request, pk, motion_pk):
     motion = get_object_or_404(Motion, pk=motion_pk, assembly=assembly)
     if request.method == "POST":
         try:
-            services_ballot.close_motion(motion)
+            services_count.close_motion(motion)
         except GovernanceError:
             messages.info(request, _("This vote was already closed: nothing changed."))
         else:
@@ -187,7 +187,7 @@ def close_assembly(request, pk):
         if assembly.status == Assembly.Status.CLOSED:
             messages.info(request, _("The assembly was already closed: nothing changed."))
         else:
-            services_ballot.close_assembly(assembly)
+            services_count.close_assembly(assembly)
             messages.success(request, _("The assembly is closed."))
         return redirect("governance:staff_assembly", pk=pk)
     return render(

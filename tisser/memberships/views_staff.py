@@ -31,7 +31,7 @@ PAGE_SIZE = 50
 
 @staff_required
 def membership_list(request):
-    from .views_staff_lists import MEMBERSHIP_SORTS
+    from .views_staff_lists import MEMBERSHIP_SORTS, STAFF_BASE
 
     qs = queries_staff.memberships(request.GET)
     listing = Listing(request, qs, sorts=MEMBERSHIP_SORTS, default_sort="-year", per_page=PAGE_SIZE)
@@ -39,6 +39,7 @@ def membership_list(request):
         request,
         "memberships/staff/list.html",
         {
+            "staff_base": STAFF_BASE,
             "listing": listing,
             "page": listing.page,
             "filtered": is_filtered(request.GET),

@@ -24,6 +24,9 @@ from tisser.directory.exports_staff import table_response
 from . import queries_staff, services
 from .models import MembershipYear, Payment
 
+# The page the lists sit in (`core/staff_list.html` extends it).
+STAFF_BASE = "memberships/staff/_base.html"
+
 MEMBERSHIP_SORTS = (
     Sort("organisation", gettext_lazy("Organisation"), ("organisation__name",)),
     Sort(
@@ -105,6 +108,7 @@ def payment_list(request):
         request,
         "memberships/staff/payments.html",
         {
+            "staff_base": STAFF_BASE,
             "listing": listing,
             "params": request.GET,
             "filtered": is_filtered(request.GET),

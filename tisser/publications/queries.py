@@ -91,7 +91,7 @@ def send_overview(newsletter: Newsletter, *, segment=None, segment_tree=None) ->
     the list's subscribers in the segment only, and `outside_segment` those left out."""
     from . import conf
     from .models import Suppression
-    from .sending.engine import audience, received_by
+    from .sending.preparation import audience, received_by
 
     mailing_list = newsletter.mailing_list
     subscriptions = Subscription.objects.filter(mailing_list=mailing_list)

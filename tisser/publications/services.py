@@ -221,7 +221,7 @@ def send_newsletter(
     Returns (campaign, started). Nothing new is started, and the campaign already there
     is returned, when this confirmation was already used (a second click, the back
     button, a replay) or when the issue is being sent. A later send of an issue goes only
-    to the addresses that have not received it (`sending.engine.audience`)."""
+    to the addresses that have not received it (`sending.preparation.audience`)."""
     from .rendering import email_parts
     from .tasks import prepare_and_send
 
@@ -339,7 +339,7 @@ def send_test(newsletter: Newsletter, addresses: list[str]) -> int:
     from django.core.validators import validate_email
 
     from .rendering import email_parts
-    from .sending.engine import send_test as send
+    from .sending.sender import send_test as send
 
     addresses = [a.strip() for a in addresses if a.strip()]
     if not addresses:

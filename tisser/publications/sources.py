@@ -81,38 +81,32 @@ def event_items(event_ids: list[int], start=None) -> list[dict]:
     return [event_item(events[i]) for i in event_ids if i in events]
 
 
+def _content_items(model, ids: list[int], source: str, summary: str) -> list[dict]:
+    """Blocks' items from articles or resources, in the order picked; gone rows dropped."""
+    rows = {row.pk: row for row in model.objects.filter(pk__in=ids)}
+    return [
+        {
+            "source": source,
+            "id": row.pk,
+            "title": row.title,
+            "summary": getattr(row, summary),
+            "url": _absolute(row.get_absolute_url()),
+        }
+        for i in ids
+        if (row := rows.get(i))
+    ]
+
+
 def article_items(article_ids: list[int]) -> list[dict]:
     from .models import Article
 
-    rows = {a.pk: a for a in Article.objects.filter(pk__in=article_ids)}
-    return [
-        {
-            "source": "article",
-            "id": a.pk,
-            "title": a.title,
-            "summary": a.summary,
-            "url": _absolute(a.get_absolute_url()),
-        }
-        for i in article_ids
-        if (a := rows.get(i))
-    ]
+    return _content_items(Article, article_ids, "article", "summary")
 
 
 def resource_items(resource_ids: list[int]) -> list[dict]:
     from .models import Resource
 
-    rows = {r.pk: r for r in Resource.objects.filter(pk__in=resource_ids)}
-    return [
-        {
-            "source": "resource",
-            "id": r.pk,
-            "title": r.title,
-            "summary": r.description,
-            "url": _absolute(r.get_absolute_url()),
-        }
-        for i in resource_ids
-        if (r := rows.get(i))
-    ]
+    return _content_items(Resource, resource_ids, "resource", "description")
 
 
 def new_member_items(since) -> list[dict]:

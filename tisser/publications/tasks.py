@@ -35,7 +35,7 @@ def send_campaign(campaign_id: int) -> str:
 @app.task(name="tisser.publications.prepare_and_send", ignore_result=True)
 def prepare_and_send(campaign_id: int) -> None:
     """Create the delivery rows of a started campaign, then send it."""
-    from .sending.engine import prepare_campaign
+    from .sending.preparation import prepare_campaign
 
     prepare_campaign(campaign_id)
     send_campaign.delay(campaign_id)

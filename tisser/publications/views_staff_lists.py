@@ -15,6 +15,9 @@ from . import queries_lists
 from .models import MailingList, Subscription
 from .models_sending import Delivery
 
+# The page the lists sit in (`core/staff_list.html` extends it).
+STAFF_BASE = "publications/staff/_base.html"
+
 SUBSCRIPTION_SORTS = (
     Sort("email", gettext_lazy("Email"), ("person__email",)),
     Sort("name", gettext_lazy("Name"), ("person__last_name", "person__first_name")),
@@ -43,6 +46,7 @@ def subscriber_list(request):
         request,
         "publications/staff/subscribers.html",
         {
+            "staff_base": STAFF_BASE,
             "listing": listing,
             "params": request.GET,
             "filtered": is_filtered(request.GET),
@@ -72,6 +76,7 @@ def delivery_list(request):
         request,
         "publications/staff/deliveries.html",
         {
+            "staff_base": STAFF_BASE,
             "listing": listing,
             "params": request.GET,
             "filtered": is_filtered(request.GET),

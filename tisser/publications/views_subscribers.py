@@ -21,16 +21,14 @@ from .models import Delivery, MailingList, Subscription
 from .sending.mime import read_unsubscribe_token
 
 
-def _bad_link(request, status=400):
+def _bad_link(request, status=400, message=None):
+    """The page of a link that cannot serve: altered or cut (the default), expired, gone."""
+    if message is None:
+        message = _(
+            "This link is not valid: it may have been altered or cut. Copy it whole from the email, or ask for a new one."
+        )
     return render(
-        request,
-        "publications/subscribers/bad_link.html",
-        {
-            "message": _(
-                "This link is not valid: it may have been altered or cut. Copy it whole from the email, or ask for a new one."
-            )
-        },
-        status=status,
+        request, "publications/subscribers/bad_link.html", {"message": message}, status=status
     )
 
 
@@ -64,11 +62,9 @@ def confirm(request, token):
     try:
         ids = tokens.read_confirm_token(token)
     except signing.SignatureExpired:
-        return render(
+        return _bad_link(
             request,
-            "publications/subscribers/bad_link.html",
-            {"message": _("This confirmation link has expired. Sign up again to get a new one.")},
-            status=400,
+            message=_("This confirmation link has expired. Sign up again to get a new one."),
         )
     except signing.BadSignature:
         return _bad_link(request)
@@ -143,12 +139,7 @@ def preferences(request, token):
     try:
         person_id = tokens.read_preferences_token(token)
     except signing.SignatureExpired:
-        return render(
-            request,
-            "publications/subscribers/bad_link.html",
-            {"message": _("This link has expired. Ask for a new one.")},
-            status=400,
-        )
+        return _bad_link(request, message=_("This link has expired. Ask for a new one."))
     except signing.BadSignature:
         return _bad_link(request)
     from tisser.directory.models import Person

@@ -93,28 +93,13 @@ class _Refusing:
 
 
 @pytest.fixture
-def refusing_server(settings):
-    import socket
-
-    from aiosmtpd.controller import Controller
-
-    controllers = []
-
+def refusing_server(smtp_sink):
     def start(**replies):
         handler = _Refusing(**replies)
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        controller = Controller(handler, hostname="127.0.0.1", port=port)
-        controller.start()
-        controllers.append(controller)
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 5
+        smtp_sink(handler)
         return handler
 
-    yield start
-    for controller in controllers:
-        controller.stop()
+    return start
 
 
 def test_a_refused_address_is_not_retried(refusing_server):

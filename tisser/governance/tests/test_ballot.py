@@ -4,7 +4,7 @@ within the maximum; the secret ballot and its receipt; the count, majorities and
 import pytest
 from django.utils import translation
 
-from tisser.governance import queries, services, services_ballot
+from tisser.governance import queries, services, services_ballot, services_count
 from tisser.governance.models import Ballot, Motion, Participation, Voter
 from tisser.governance.services import GovernanceError
 from tisser.governance.services_ballot import VoteRefused, cast_online
@@ -80,7 +80,7 @@ def test_second_vote_reused_link_forged_link_and_vote_after_close_are_refused(as
     with pytest.raises(VoteRefused) as forged_id:  # a real signature on another payload
         cast_online(link.replace(link.split(":")[0], "eyJtIjoxfQ"), choice="for")
     assert forged_id.value.code == "forged"
-    services_ballot.close_motion(motion)
+    services_count.close_motion(motion)
     with pytest.raises(VoteRefused) as late:
         cast_online(token(motion, members[1]), choice="for")
     assert late.value.code == "closed"
@@ -157,14 +157,14 @@ def test_results_only_after_the_close_with_quorum_and_majority(assembly, members
         cast_online(token(motion, org), choice=choice)
     assert queries.closed_results(motion) is None
     assert queries.receipt_hashes(motion) == []
-    motion = services_ballot.close_motion(motion)
+    motion = services_count.close_motion(motion)
     results = queries.closed_results(motion)
     assert results["tally"] == {"for": 3, "against": 1, "abstain": 1}
     assert results["participation_weight"] == 5 and results["total_weight"] == 6
     assert results["quorum_reached"] and results["adopted"]  # 3 of 4 expressed ≥ 2/3
     assert len(queries.receipt_hashes(motion)) == 5
     with pytest.raises(GovernanceError):
-        services_ballot.close_motion(motion)
+        services_count.close_motion(motion)
 
 
 @pytest.mark.parametrize(
@@ -181,13 +181,13 @@ def test_majorities(assembly, members, majority, votes, adopted):
     motion = resolution(assembly, majority=majority)
     for org, choice in zip(members, votes, strict=False):
         cast_online(token(motion, org), choice=choice)
-    assert services_ballot.close_motion(motion).results["adopted"] is adopted
+    assert services_count.close_motion(motion).results["adopted"] is adopted
 
 
 def test_no_quorum_no_decision(assembly, members):
     motion = resolution(assembly)
     cast_online(token(motion, members[0]), choice="for")  # 1 of 6 < 25 %
-    results = services_ballot.close_motion(motion).results
+    results = services_count.close_motion(motion).results
     assert not results["quorum_reached"] and not results["adopted"]
 
 
@@ -217,7 +217,7 @@ def test_election_seats_filled_and_at_most_seats_choices(assembly, members):
     cast_online(token(motion, members[1]), selection=[c[0].pk, c[2].pk])
     cast_online(token(motion, members[2]), selection=[c[0].pk])
     cast_online(token(motion, members[3]), selection=[])  # a blank ballot counts for quorum
-    results = services_ballot.close_motion(motion).results
+    results = services_count.close_motion(motion).results
     assert results["elected"][0] == c[0].pk
     assert results["seats_filled"] == 2
     assert sorted(results["tie"]["candidacies"]) == sorted([c[1].pk, c[2].pk])
@@ -232,7 +232,7 @@ def test_tie_by_lot_is_reproducible_from_the_recorded_seed(assembly, members):
     motion, c = election(assembly, members[:3], seats=1)
     for org, cand in zip(members[:3], c, strict=True):
         cast_online(token(motion, org), selection=[cand.pk])
-    motion = services_ballot.close_motion(motion)
+    motion = services_count.close_motion(motion)
     seed = motion.results["tie"]["seed"]
     expected = min(c, key=lambda x: hashlib.sha256(f"{seed}:{x.pk}".encode()).hexdigest())
     assert motion.results["elected"] == [expected.pk]
@@ -245,7 +245,7 @@ def test_tie_by_seniority_of_membership(assembly, members):
     motion, c = election(assembly, members[:3], seats=1, tie_rule="seniority")
     for org, cand in zip(members[:3], c, strict=True):
         cast_online(token(motion, org), selection=[cand.pk])
-    assert services_ballot.close_motion(motion).results["elected"] == [c[2].pk]
+    assert services_count.close_motion(motion).results["elected"] == [c[2].pk]
 
 
 def test_show_of_hands_recorded_by_staff_for_present_members(assembly, members):
@@ -272,7 +272,7 @@ def test_show_of_hands_recorded_by_staff_for_present_members(assembly, members):
     assert report["recorded"] == 3 and len(report["refused"]) == 1  # 003 is not present
     again = services_ballot.record_room_votes(motion, {v[members[0].pk].pk: "against"})
     assert again["recorded"] == 0 and "une seule fois" in again["refused"][0]
-    results = services_ballot.close_motion(motion).results
+    results = services_count.close_motion(motion).results
     assert results["tally"] == {"for": 2, "against": 1, "abstain": 0}
 
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from django.db import connection, connections
 
-from tisser.governance import services, services_ballot
+from tisser.governance import services, services_ballot, services_count
 from tisser.governance.models import Ballot, Motion, Participation, Voter
 from tisser.governance.services import GovernanceError
 from tisser.governance.tokens import make_vote_token
@@ -148,7 +148,7 @@ def test_500_concurrent_voters_every_ballot_counted_once(live_server, election):
     assert len(set(receipts)) == VOTERS
     assert all(services_ballot.ballot_counted(motion, code) for code in receipts[:50])
 
-    motion = services_ballot.close_motion(motion)
+    motion = services_count.close_motion(motion)
     late = _vote(
         live_server.url,
         "/vote/" + make_vote_token(motion, too_late, too_late) + "/",
@@ -181,7 +181,7 @@ def test_a_vote_after_the_close_is_refused_even_when_racing_the_close(small_elec
     def close():
         barrier.wait()
         try:
-            return services_ballot.close_motion(motion)
+            return services_count.close_motion(motion)
         finally:
             connections.close_all()
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from tisser.governance import services, services_ballot
+from tisser.governance import services, services_ballot, services_count
 from tisser.governance.models import Ballot, Motion, Voter
 from tisser.governance.tokens import make_vote_token
 from tisser.memberships import services as membership_services
@@ -174,7 +174,7 @@ def test_results_page_after_the_close(client, network):
         )
     url = reverse("governance:results", args=[e.assembly.slug, e.pk])
     assert "publiés à la clôture" in client.get(url).content.decode()
-    services_ballot.close_motion(e)
+    services_count.close_motion(e)
     html = client.get(url).content.decode()
     assert "Le Collectif élu\u00a0: 2 sièges pourvus sur 24" in html
 
@@ -216,7 +216,7 @@ def test_attendance_sign_in_updates_the_live_quorum(client, network):
 
 
 def test_minutes_pdf(client, network):
-    services_ballot.close_motion(network["election"])
+    services_count.close_motion(network["election"])
     client.force_login(network["editor"])
     response = client.get(reverse("governance:staff_minutes", args=[network["assembly"].pk]))
     assert response["Content-Type"] == "application/pdf"

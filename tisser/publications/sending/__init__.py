@@ -1,2 +1,3 @@
-"""Campaign sending: raw MIME built by templating (`mime`), the exactly-once engine
-(`engine`), optional DKIM (`dkim_signing`) and bounces (`bounces`)."""
+"""Campaign sending: raw MIME built by templating (`mime`), the audience and its delivery
+rows (`preparation`), the exactly-once engine (`engine`) over mail connections
+(`sender`), optional DKIM (`dkim_signing`) and bounces (`bounces`)."""

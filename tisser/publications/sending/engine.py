@@ -21,13 +21,14 @@ The life of a `Delivery` row:
   recognisable one) over the alternative (mark before sending: a kill then loses the
   message, and nobody can tell). Every other claimed row of the dead batch had not been
   sent, and is sent once.
+- **Who, and the rows.** The audience and the pending rows are made by `preparation`;
+  the connection that sends (and the throttle) is `sender`.
 - **Restart.** When a worker starts (`worker_ready`, see tasks.py) and every minute (beat),
   campaigns still sending are resumed; a claim still alive is waited for, not stolen.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import smtplib
 import threading
@@ -35,151 +36,16 @@ import time
 import uuid
 from datetime import timedelta
 
-from django.core.mail import get_connection
-from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import close_old_connections, connection, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, Q
 from django.utils import timezone
 
-from tisser.directory.models import Affiliation
-
 from .. import conf
-from ..models import Campaign, Delivery, MailingList, Subscription, Suppression
-from .mime import CampaignTemplate, DeliveryMessage, unsubscribe_url
+from ..models import Campaign, Delivery, Subscription, Suppression
+from .mime import CampaignTemplate
+from .sender import Sender, Throttle, template_for
 
 log = logging.getLogger(__name__)
-
-
-# --- preparation ------------------------------------------------------------------------
-
-
-RECEIVED = (
-    Delivery.Status.SENT,
-    Delivery.Status.BOUNCED,
-    Delivery.Status.PENDING,
-    Delivery.Status.CLAIMED,
-)
-
-
-def received_by(newsletter_id: int, *, exclude_campaign: int | None = None):
-    """The addresses an issue has gone (or is going) to, through any of its campaigns."""
-    rows = Delivery.objects.filter(campaign__newsletter_id=newsletter_id, status__in=RECEIVED)
-    if exclude_campaign is not None:
-        rows = rows.exclude(campaign_id=exclude_campaign)
-    return rows.values("email")
-
-
-def audience(
-    mailing_list: MailingList,
-    *,
-    newsletter_id: int | None = None,
-    campaign_id=None,
-    segment: dict | None = None,
-):
-    """Who a send reaches: the list's active subscribers with an address, minus the
-    suppression list, minus (for an issue) whoever already received that issue, and —
-    when narrowed by a `segment` (a checked conditions tree) — only those in it: a
-    segment narrows the subscribers, it never adds anyone. The one place the audience is
-    decided; the confirmation page counts it, preparation reads it."""
-    rows = (
-        Subscription.objects.filter(mailing_list=mailing_list, status=Subscription.Status.ACTIVE)
-        .exclude(person__email="")
-        .exclude(person__email__in=Suppression.objects.values("email"))
-    )
-    if segment is not None:
-        from tisser.directory.queries_segments import people
-
-        rows = rows.filter(person_id__in=people(segment).order_by().values("pk"))
-    if newsletter_id is not None:
-        rows = rows.exclude(
-            person__email__in=received_by(newsletter_id, exclude_campaign=campaign_id)
-        )
-    return rows
-
-
-def recipients(
-    mailing_list: MailingList,
-    *,
-    newsletter_id: int | None = None,
-    campaign_id=None,
-    segment: dict | None = None,
-):
-    """The audience with what each message needs (merge-tag values), in a stable order."""
-    organisation = Subquery(
-        Affiliation.objects.filter(person=OuterRef("person"))
-        .exclude(status=Affiliation.Status.REFUSED)  # a refused claim names no organisation
-        .order_by("-is_representative", "id")
-        .values("organisation__name")[:1]
-    )
-    return (
-        audience(
-            mailing_list, newsletter_id=newsletter_id, campaign_id=campaign_id, segment=segment
-        )
-        .annotate(organisation_name=organisation)
-        .order_by("person_id")
-        .values_list(
-            "person_id",
-            "person__email",
-            "person__first_name",
-            "person__last_name",
-            "organisation_name",
-        )
-    )
-
-
-def campaign_segment(campaign: Campaign) -> dict | None:
-    """The conditions a campaign was narrowed by, checked again (None: the whole list).
-    A stored tree that no longer checks (an app's condition gone) stops the preparation
-    rather than widening the send to the whole list."""
-    if campaign.segment_conditions is None:
-        return None
-    from tisser.directory.segments import parse
-
-    return parse(campaign.segment_conditions)
-
-
-def prepare_campaign(campaign_id: int, *, html: str | None = None, text: str | None = None) -> int:
-    """Create one delivery per recipient (in one transaction) and switch to sending.
-
-    The parts are those stored when the campaign was started, or `html`/`text` if given.
-    Idempotent: a campaign already prepared is left as it is. Returns the recipients."""
-    with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
-        if campaign.status not in (Campaign.Status.DRAFT, Campaign.Status.QUEUED):
-            return campaign.total
-        if html is not None:
-            campaign.html_template, campaign.text_template = html, text or ""
-        batch: list[Delivery] = []
-        total = 0
-        rows = recipients(
-            campaign.mailing_list,
-            newsletter_id=campaign.newsletter_id,
-            campaign_id=campaign.pk,
-            segment=campaign_segment(campaign),
-        )
-        for person_id, email, first, last, org in rows.iterator(chunk_size=5000):
-            batch.append(
-                Delivery(
-                    campaign=campaign,
-                    person_id=person_id,
-                    email=email,
-                    first_name=first or "",
-                    last_name=last or "",
-                    organisation=(org or "")[:200],
-                )
-            )
-            if len(batch) >= 5000:
-                Delivery.objects.bulk_create(batch, ignore_conflicts=True)
-                total += len(batch)
-                batch = []
-        if batch:
-            Delivery.objects.bulk_create(batch, ignore_conflicts=True)
-            total += len(batch)
-        campaign.total = total
-        campaign.status = Campaign.Status.SENDING
-        campaign.started_at = timezone.now()
-        campaign.save()
-    return total
 
 
 # --- claiming ---------------------------------------------------------------------------
@@ -273,101 +139,6 @@ def finish_if_done(campaign_id: int) -> bool:
 
 
 # --- sending ----------------------------------------------------------------------------
-
-
-class Throttle:
-    """At most `rate` messages per second over all the connections of one task."""
-
-    def __init__(self, rate: float):
-        self.interval = 1.0 / rate if rate > 0 else 0.0
-        self.next_at = time.monotonic()
-        self.lock = threading.Lock()
-
-    def wait(self) -> None:
-        if not self.interval:
-            return
-        with self.lock:
-            now = time.monotonic()
-            slot = max(self.next_at, now)
-            self.next_at = slot + self.interval
-        if slot > now:
-            time.sleep(slot - now)
-
-
-def template_for(campaign: Campaign) -> CampaignTemplate:
-    from django.conf import settings
-    from django.urls import reverse
-
-    web_url = ""
-    if campaign.newsletter_id:
-        web_url = settings.SITE_URL + campaign.newsletter.get_absolute_url()
-    return CampaignTemplate(
-        campaign_id=campaign.pk,
-        subject=campaign.subject,
-        from_email=campaign.from_email or conf.from_email(),
-        html=campaign.html_template,
-        text=campaign.text_template,
-        web_url=web_url,
-        list_name=campaign.mailing_list.name,
-        list_id=campaign.mailing_list.slug,
-        preferences_url=settings.SITE_URL + reverse("publications:preferences_request"),
-    )
-
-
-class Sender:
-    """Sends messages over one mail connection: raw bytes to SMTP backends, an
-    `EmailMultiAlternatives` to the others (django-anymail's email services)."""
-
-    def __init__(self, template: CampaignTemplate):
-        self.template = template
-        self.connection = get_connection()
-        self.raw = isinstance(self.connection, SMTPBackend)
-        self.dkim = conf.dkim()
-
-    def open(self):
-        self.connection.open()
-
-    def close(self):
-        with contextlib.suppress(Exception):  # closing a broken connection may fail too
-            self.connection.close()
-
-    def send(self, delivery: Delivery) -> str:
-        mid, raw = self.template.render(delivery)
-        if self.raw:
-            if self.dkim:
-                from .dkim_signing import sign
-
-                raw = sign(raw, self.dkim)
-            message = DeliveryMessage(
-                raw, from_email=self.template.envelope_from, to=delivery.email
-            )
-        else:
-            message = self.esp_message(delivery, mid)
-        if not self.connection.send_messages([message]):
-            raise smtplib.SMTPException("the mail backend sent nothing")
-        return mid
-
-    def esp_message(self, delivery: Delivery, mid: str):
-        from django.core.mail import EmailMultiAlternatives
-
-        from .. import mergetags
-
-        values = self.template.values(delivery)
-        message = EmailMultiAlternatives(
-            subject=self.template.subject,
-            body=mergetags.personalise(self.template.text_parts, values, escape=False),
-            from_email=self.template.from_email,
-            to=[delivery.email],
-            headers={
-                "Message-ID": mid,
-                "List-Unsubscribe": f"<{values['unsubscribe_url']}>",
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            },
-        )
-        message.attach_alternative(
-            mergetags.personalise(self.template.html_parts, values, escape=True), "text/html"
-        )
-        return message
 
 
 def mark_sent(delivery_id: int, token: str, mid: str) -> None:
@@ -488,45 +259,4 @@ def wait_seconds(campaign_id: int) -> float:
     return max(1.0, (expires - timezone.now()).total_seconds() + 0.5)
 
 
-def send_test(campaign_or_html: dict, addresses: list[str]) -> int:
-    """Send the rendered newsletter to a few addresses now (no delivery rows)."""
-    from django.core.mail import EmailMultiAlternatives
-
-    from .. import mergetags
-
-    sent = 0
-    connection_ = get_connection()
-    for address in addresses:
-        values = {
-            "email": address,
-            "unsubscribe_url": "#",
-            "web_url": campaign_or_html.get("web_url", ""),
-        }
-        message = EmailMultiAlternatives(
-            subject="[TEST] " + campaign_or_html["subject"],
-            body=mergetags.personalise(
-                mergetags.compile_template(campaign_or_html["text"]), values, escape=False
-            ),
-            from_email=conf.from_email(),
-            to=[address],
-            connection=connection_,
-        )
-        message.attach_alternative(
-            mergetags.personalise(
-                mergetags.compile_template(campaign_or_html["html"]), values, escape=True
-            ),
-            "text/html",
-        )
-        sent += message.send()
-    return sent
-
-
-__all__ = [
-    "Outcome",
-    "claim",
-    "prepare_campaign",
-    "send_for",
-    "send_test",
-    "unsubscribe_url",
-    "wait_seconds",
-]
+__all__ = ["Outcome", "claim", "send_for", "wait_seconds"]

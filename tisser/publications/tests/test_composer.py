@@ -13,7 +13,7 @@ from tisser.directory.models import Organisation
 from tisser.publications import services
 from tisser.publications.models import Campaign, Delivery
 from tisser.publications.rendering import newsletter_context, render_email
-from tisser.publications.sending import engine
+from tisser.publications.sending import engine, preparation, sender
 
 from .conftest import make_subscribers
 
@@ -100,7 +100,7 @@ def test_pause_then_cancel_sends_nothing_more(simple_newsletter, infolettre, cou
     make_subscribers(infolettre, 4)
     campaign = services.create_campaign(simple_newsletter)
     parts = render_email(simple_newsletter)
-    engine.prepare_campaign(campaign.pk, html=parts["html"], text=parts["text"])
+    preparation.prepare_campaign(campaign.pk, html=parts["html"], text=parts["text"])
     services.pause_campaign(campaign)
     assert engine.send_for(campaign.pk) == engine.Outcome.STOPPED
     services.cancel_campaign(campaign)
@@ -126,12 +126,12 @@ def test_throttle_spaces_the_messages():
     """Five messages at 200/s: the fifth may not leave before four intervals have passed."""
     import time
 
-    throttle = engine.Throttle(200)
+    throttle = sender.Throttle(200)
     started = time.monotonic()
     for _ in range(5):
         throttle.wait()
     assert time.monotonic() - started >= 4 / 200
-    assert engine.Throttle(0).interval == 0  # 0: no limit
+    assert sender.Throttle(0).interval == 0  # 0: no limit
 
 
 def test_started_campaign_is_prepared_by_the_worker_and_shows_it(

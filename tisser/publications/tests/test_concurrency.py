@@ -11,7 +11,7 @@ from django.db import connection, connections
 from tisser.publications import services
 from tisser.publications.models import Delivery
 from tisser.publications.rendering import render_email
-from tisser.publications.sending import engine
+from tisser.publications.sending import engine, preparation
 
 from .conftest import make_subscribers
 
@@ -26,7 +26,7 @@ def test_concurrent_claims_never_overlap(simple_newsletter, infolettre):
     make_subscribers(infolettre, 600)
     campaign = services.create_campaign(simple_newsletter)
     parts = render_email(simple_newsletter)
-    engine.prepare_campaign(campaign.pk, html=parts["html"], text=parts["text"])
+    preparation.prepare_campaign(campaign.pk, html=parts["html"], text=parts["text"])
     claimed: dict[str, list[int]] = {}
     barrier = threading.Barrier(8)
 

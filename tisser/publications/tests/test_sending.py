@@ -11,7 +11,7 @@ from tisser.publications import services
 from tisser.publications import services_subscribers as subscribers
 from tisser.publications.models import Campaign, Delivery, Subscription, Suppression
 from tisser.publications.queries import campaign_stats
-from tisser.publications.sending import engine
+from tisser.publications.sending import engine, preparation
 from tisser.publications.sending.mime import unsubscribe_token
 
 from .conftest import make_subscribers
@@ -90,7 +90,7 @@ def test_unsubscribe_during_sending_is_honoured_for_unsent_messages(
     parts = __import__("tisser.publications.rendering", fromlist=["x"]).render_email(
         simple_newsletter
     )
-    engine.prepare_campaign(campaign.pk, html=parts["html"], text=parts["text"])
+    preparation.prepare_campaign(campaign.pk, html=parts["html"], text=parts["text"])
     # Two deliveries already claimed by a connection, then both people unsubscribe.
     claimed = engine.claim(campaign.pk, "token", 2)
     subscribers.unsubscribe(people[0], infolettre, how="link")  # claimed: checked again
@@ -284,7 +284,7 @@ def test_progress_fragment_polls_while_sending_and_stops_when_sent(
     make_subscribers(infolettre, 3)
     campaign = services.create_campaign(simple_newsletter)
     parts = render_email(simple_newsletter)
-    engine.prepare_campaign(campaign.pk, html=parts["html"], text=parts["text"])
+    preparation.prepare_campaign(campaign.pk, html=parts["html"], text=parts["text"])
     client.force_login(role_users["editor"])
     url = reverse("publications:campaign_progress", args=[campaign.pk])
     sending = client.get(url).content.decode()

@@ -29,7 +29,7 @@ def wait_for(condition, timeout, what):
 
 
 def test_worker_killed_mid_campaign_then_restarted_sends_each_message_once(
-    worker_factory, counting_smtp, simple_newsletter, infolettre
+    celery_workers, counting_smtp, simple_newsletter, infolettre
 ):
     people = make_subscribers(infolettre, RECIPIENTS)
     env = {
@@ -39,7 +39,7 @@ def test_worker_killed_mid_campaign_then_restarted_sends_each_message_once(
         "TISSER_NEWSLETTER_CONNECTIONS": "2",
         "TISSER_NEWSLETTER_BATCH_SIZE": "10",
     }
-    first = worker_factory(env, name="first")
+    first = celery_workers(env, name="first")
     campaign = services.create_campaign(simple_newsletter, messages_per_second=60)
     services.start_campaign(campaign)
 
@@ -55,7 +55,7 @@ def test_worker_killed_mid_campaign_then_restarted_sends_each_message_once(
     leaver = next(p for p in people if p.email == waiting.email)
     subscribers.unsubscribe(leaver, infolettre, how="link")
 
-    worker_factory(env, name="second")
+    celery_workers(env, name="second")
     wait_for(
         lambda: Campaign.objects.get(pk=campaign.pk).status == Campaign.Status.SENT,
         90,
