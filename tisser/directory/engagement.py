@@ -33,9 +33,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import operator
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import reduce
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, IntegerField, QuerySet, Subquery
 from django.db.models.functions import JSONObject
@@ -100,9 +103,23 @@ class Branch:
     `rows` is filtered and ordered newest first the way an index serves it (the page's
     LIMIT goes inside); `at` is the entry's moment (a field name or an expression);
     `data` names what the entry shows ({key: field path or expression}); `render` turns
-    a `Row` into an `Entry` without touching the database."""
+    a `Row` into an `Entry` without touching the database. One branch of several kinds
+    (claims and imports of the same links) reads one index once; asked for some of its
+    kinds only, it adds their conditions."""
 
-    kind: str
+    def of_kinds(self, kinds: set[str]) -> Branch | None:
+        """This branch narrowed to `kinds`, or None if it has none of them."""
+        if isinstance(self.kind, str):
+            return self if self.kind in kinds else None
+        wanted = [condition for kind, condition in self.kind.items() if kind in kinds]
+        if not wanted:
+            return None
+        if len(wanted) == len(self.kind):
+            return self
+        return replace(self, rows=self.rows.filter(reduce(operator.or_, wanted)))
+
+    #: its kind, or {kind: condition} when its rows are of several (render tells which)
+    kind: str | dict
     rows: QuerySet
     at: object
     data: dict
@@ -210,17 +227,29 @@ def _branch_sql(index: int, branch: Branch, limit: int) -> tuple[str, list]:
     )
 
 
-def timeline(branches: list[Branch], *, kinds: set[str], limit: int) -> list[Entry]:
-    """The newest `limit` entries of these branches (those of `kinds`), in one query."""
-    chosen = [branch for branch in branches if branch.kind in kinds]
-    if not chosen:
-        return []
+def timeline_sql(branches: list[Branch], *, limit: int) -> tuple[str, list]:
+    """The one query of a timeline: each branch limited to the page, then the newest."""
     parts, params = [], []
-    for index, branch in enumerate(chosen):
-        sql, branch_params = _branch_sql(index, branch, limit)
+    for index, branch in enumerate(branches):
+        try:
+            sql, branch_params = _branch_sql(index, branch, limit)
+        except EmptyResultSet:  # a filter that can match nothing (`pk__in=[]`)
+            continue
         parts.append(sql)
         params += branch_params
-    sql = " UNION ALL ".join(parts) + f" ORDER BY 2 DESC, 1, 3 LIMIT {int(limit)}"
+    if not parts:
+        return "", []
+    return " UNION ALL ".join(parts) + f" ORDER BY 2 DESC, 1, 3 LIMIT {int(limit)}", params
+
+
+def timeline(branches: list[Branch], *, kinds: set[str], limit: int) -> list[Entry]:
+    """The newest `limit` entries of these branches (those of `kinds`), in one query."""
+    chosen = [narrowed for branch in branches if (narrowed := branch.of_kinds(kinds))]
+    if not chosen:
+        return []
+    sql, params = timeline_sql(chosen, limit=limit)
+    if not sql:
+        return []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()

@@ -31,7 +31,7 @@ AFFILIATION = {
 }
 
 
-def _affiliation_entry(row: Row, *, about: str, kind: str) -> Entry:
+def _affiliation_entry(row: Row, *, about: str) -> Entry:
     """`about` is the other side's name: the organisation on a person's page, and back."""
     affiliation = Affiliation(
         status=row.data["status"],
@@ -47,9 +47,10 @@ def _affiliation_entry(row: Row, *, about: str, kind: str) -> Entry:
         title, tone = _("Representative of %(name)s") % params, "success"
     else:
         title, tone = _("Linked to %(name)s") % params, "success"
+    imported = affiliation.source == Affiliation.Source.IMPORT
     return Entry(
         at=row.at,
-        kind=kind,
+        kind="imports" if imported else "claims",
         title=title,
         detail=" · ".join(
             part
@@ -65,22 +66,16 @@ def _affiliation_entry(row: Row, *, about: str, kind: str) -> Entry:
     )
 
 
-def _affiliation_branches(affiliations, about: dict, name) -> list[Branch]:
-    """Links and claims, and the links an import made (kind "imports")."""
-    rows = affiliations.order_by("-created_at")
+def _affiliation_branch(affiliations, about: dict, name) -> Branch:
+    """Links and claims, and the links an import made (kind "imports"), newest first."""
     imported = Q(source=Affiliation.Source.IMPORT)
-    at = Coalesce("claimed_at", "created_at")
-    data = AFFILIATION | about
-    return [
-        Branch(
-            kind,
-            rows.filter(condition),
-            at,
-            data,
-            lambda row, kind=kind: _affiliation_entry(row, about=name(row), kind=kind),
-        )
-        for kind, condition in (("claims", ~imported), ("imports", imported))
-    ]
+    return Branch(
+        {"claims": ~imported, "imports": imported},
+        affiliations.order_by("-created_at"),
+        Coalesce("claimed_at", "created_at"),
+        AFFILIATION | about,
+        lambda row: _affiliation_entry(row, about=name(row)),
+    )
 
 
 def _proposals_of(person: Person):
@@ -136,7 +131,7 @@ def _change_entry(row: Row, *, url: str) -> Entry:
     )
 
 
-def _revision_entry(row: Row, *, url: str, kind: str) -> Entry:
+def _revision_entry(row: Row, *, url: str) -> Entry:
     revision = OrganisationRevision(
         source=row.data["source"],
         note=row.data["note"] or "",
@@ -144,6 +139,7 @@ def _revision_entry(row: Row, *, url: str, kind: str) -> Entry:
         note_params=row.json("note_params") or {},
     )
     fields = [f for f in (row.json("changes") or {}) if f != "merged"]
+    kind = "imports" if revision.source == OrganisationRevision.Source.IMPORT else "changes"
     return Entry(
         at=row.at,
         kind=kind,
@@ -170,7 +166,7 @@ class DirectoryContributor(Contributor):
     def person_branches(self, person):
         url = reverse("directory:staff_person_detail", args=[person.pk])
         return [
-            *_affiliation_branches(
+            _affiliation_branch(
                 person.affiliations.all(),
                 {"about": "organisation__name"},
                 lambda row: row.data["about"],
@@ -200,7 +196,6 @@ class DirectoryContributor(Contributor):
 
     def organisation_branches(self, organisation):
         url = reverse("directory:staff_detail", args=[organisation.pk]) + "#history"
-        revisions = organisation.revisions.order_by("-at", "-id")
         imported = Q(source=OrganisationRevision.Source.IMPORT)
         data = {
             "source": "source",
@@ -210,7 +205,7 @@ class DirectoryContributor(Contributor):
             "note_params": "note_params",
         }
         return [
-            *_affiliation_branches(organisation.affiliations.all(), PERSON_NAME, person_name),
+            _affiliation_branch(organisation.affiliations.all(), PERSON_NAME, person_name),
             Branch(
                 "proposals",
                 organisation.proposals.order_by("-created_at"),
@@ -218,15 +213,12 @@ class DirectoryContributor(Contributor):
                 PROPOSAL,
                 _proposal_entry,
             ),
-            *(
-                Branch(
-                    kind,
-                    revisions.filter(condition),
-                    "at",
-                    data,
-                    lambda row, kind=kind: _revision_entry(row, url=url, kind=kind),
-                )
-                for kind, condition in (("changes", ~imported), ("imports", imported))
+            Branch(
+                {"changes": ~imported, "imports": imported},
+                organisation.revisions.order_by("-at", "-id"),
+                "at",
+                data,
+                lambda row: _revision_entry(row, url=url),
             ),
         ]
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -26,6 +28,8 @@ from .models import Answer, Attendance, Registration
 
 KIND = "registrations"
 LIVE = ~Q(status=Registration.Status.CANCELLED)
+#: an organisation's newest registrations whose check-ins its timeline and header read
+RECENT = 200
 
 
 def _where(registration: Registration) -> str:
@@ -87,9 +91,9 @@ def _attendance_entry(row: Row) -> Entry:
     )
 
 
-def _branches(registrations, attendances) -> list[Branch]:
+def _branches(registrations, attendances, cancellations) -> list[Branch]:
     """Registrations (newest first, from the index on person or organisation and date),
-    their cancellations and the check-ins."""
+    the `cancellations` among them and the check-ins."""
     came = attendances.filter(attended=True).order_by(
         Coalesce("checked_at", "session__starts_at").desc()
     )
@@ -99,7 +103,7 @@ def _branches(registrations, attendances) -> list[Branch]:
         ),
         Branch(
             KIND,
-            registrations.filter(cancelled_at__isnull=False).order_by("-cancelled_at"),
+            cancellations.filter(cancelled_at__isnull=False).order_by("-cancelled_at"),
             "cancelled_at",
             SHOWN,
             _cancellation_entry,
@@ -134,31 +138,47 @@ def _conflicts(keep, duplicate) -> list[Registration]:
     )
 
 
+def _recent(organisation):
+    """Its newest registrations, read from the index on organisation and date: the last
+    event attended and the latest check-ins are among them in any real history."""
+    registrations = Registration.objects.filter(organisation=organisation)
+    return registrations.order_by("-created_at").values("pk")[:RECENT]
+
+
 class EventsContributor(Contributor):
     kinds = {KIND: gettext_lazy("Registrations and attendance")}
 
     def person_branches(self, person):
-        return _branches(
-            Registration.objects.filter(person=person), Attendance.objects.filter(person=person)
-        )
+        registrations = Registration.objects.filter(person=person)
+        return _branches(registrations, Attendance.objects.filter(person=person), registrations)
 
     def organisation_branches(self, organisation):
         return _branches(
             Registration.objects.filter(organisation=organisation),
-            Attendance.objects.filter(registration__organisation=organisation),
+            # The check-ins of its newest registrations (index-bounded, a few pages' worth):
+            # a busy organisation's every check-in would be hashed to sort them by date.
+            Attendance.objects.filter(registration_id__in=_recent(organisation)),
+            Registration.objects.filter(pk__in=_recent(organisation)),
         )
 
     def fact_queries(self, *, person=None, organisation=None):
         if person is not None:
             registrations = Registration.objects.filter(person=person)
             # One indexed read: a check-in carries its person.
+            # (A person's registrations are few: all are read for the events this year.)
             came = Attendance.objects.filter(attended=True, person=person)
         else:
-            registrations = Registration.objects.filter(organisation=organisation)
+            # A registration for this year's events is made at most a year before it
+            # starts: the index on organisation and date bounds a busy organisation's.
+            registrations = Registration.objects.filter(
+                organisation=organisation,
+                created_at__gte=this_year_start() - dt.timedelta(days=366),
+            )
             # Among the newest registrations (index-bounded): the last event attended is
             # one of them in any real history.
-            recent = registrations.order_by("-created_at").values("pk")[:200]
-            came = Attendance.objects.filter(attended=True, registration_id__in=recent)
+            came = Attendance.objects.filter(
+                attended=True, registration_id__in=_recent(organisation)
+            )
         start = this_year_start()
         this_year = (
             registrations.filter(LIVE)

@@ -90,8 +90,6 @@ def _branches(subscriptions, deliveries, *, named=False) -> list[Branch]:
     # Ordered by sending time, which no index serves: the plan then reads the few rows
     # of these people through the person index instead of walking the whole table.
     deliveries = deliveries.order_by("-sent_at", "-id")
-    sent = {"status": "status", "subject": "campaign__subject", "campaign_id": "campaign_id"}
-    sent_at = Coalesce("sent_at", "claimed_at", "campaign__created_at")
     return [
         Branch(
             SUBSCRIPTIONS,
@@ -108,17 +106,11 @@ def _branches(subscriptions, deliveries, *, named=False) -> list[Branch]:
             lambda row: _unsubscribe_entry(row, named=named),
         ),
         Branch(
-            EMAILS,
-            deliveries.exclude(bounced),
-            sent_at,
-            {**sent, **who},
-            lambda row: _delivery_entry(row, named=named),
-        ),
-        Branch(
-            UNSUBSCRIBES,
-            deliveries.filter(bounced),
-            sent_at,
-            {**sent, **who},
+            {EMAILS: ~bounced, UNSUBSCRIBES: bounced},
+            deliveries,
+            Coalesce("sent_at", "claimed_at", "campaign__created_at"),
+            {"status": "status", "subject": "campaign__subject", "campaign_id": "campaign_id"}
+            | who,
             lambda row: _delivery_entry(row, named=named),
         ),
     ]
