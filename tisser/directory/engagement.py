@@ -210,21 +210,13 @@ def _aware(value):
 def _branch_sql(index: int, branch: Branch, limit: int) -> tuple[str, list]:
     at = F(branch.at) if isinstance(branch.at, str) else branch.at
     data = {key: F(path) if isinstance(path, str) else path for key, path in branch.data.items()}
-    rows = (
-        branch.rows.annotate(
-            tl_at=at,
-            tl_pk=F("pk"),
-            tl_data=JSONObject(**data),
-        )
-        .filter(tl_at__isnull=False)
-        .values("tl_at", "tl_pk", "tl_data")[:limit]
-    )
+    rows = branch.rows.values(tl_at=at, tl_pk=F("pk"), tl_data=JSONObject(**data))[:limit]
     sql, params = rows.query.sql_with_params()
-    alias = f"tl_b{index}"
-    return (
-        f"SELECT {index} AS tl_branch, {alias}.tl_at, {alias}.tl_pk, {alias}.tl_data FROM ({sql}) {alias}",
-        list(params),
-    )
+    # Named columns from a derived table: the order Django gives a SELECT does not matter,
+    # and SQLite accepts the inner ORDER BY and LIMIT there.
+    b = f"tl_b{index}"
+    columns = f"{b}.tl_at, {b}.tl_pk, {b}.tl_data"
+    return f"SELECT {index} AS tl_branch, {columns} FROM ({sql}) {b}", list(params)
 
 
 def timeline_sql(branches: list[Branch], *, limit: int) -> tuple[str, list]:
@@ -255,6 +247,8 @@ def timeline(branches: list[Branch], *, kinds: set[str], limit: int) -> list[Ent
         found = cursor.fetchall()
     entries = []
     for index, at, pk, data in found:
+        if at is None:  # a moment no branch should leave empty
+            continue
         if isinstance(data, str):
             data = json.loads(data)
         entries.append(chosen[index].render(Row(pk=pk, at=_aware(at), data=data or {})))
