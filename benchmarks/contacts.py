@@ -365,6 +365,7 @@ def measure(database: str) -> None:
         from django.core.management import call_command
         from django.db import connection
         from django.test import Client
+        from django.test.utils import CaptureQueriesContext
 
         from tisser.accounts.models import User
         from tisser.directory import queries_people
@@ -419,6 +420,16 @@ def measure(database: str) -> None:
         orgs += data["busy"][:10]  # the organisations with the most history
         person_timing = time_calls([page(f"/gestion/personnes/{pk}/historique/") for pk in people])
         org_timing = time_calls([page(f"/gestion/organisations/{pk}/historique/") for pk in orgs])
+        # SQL queries per timeline page (session, user and subject included), of a random
+        # person and of the busiest organisation: bounded whatever the history's length.
+        timeline_queries = 0
+        for url in (
+            f"/gestion/personnes/{people[0]}/historique/",
+            f"/gestion/organisations/{data['busy'][0]}/historique/",
+        ):
+            with CaptureQueriesContext(connection) as captured:
+                page(url)()
+            timeline_queries = max(timeline_queries, len(captured.captured_queries))
         # A reference on the same data: the person's staff page as it was before (no history).
         reference = time_calls([page(f"/gestion/personnes/{pk}/") for pk in people[:100]])
         both = time_calls(
@@ -446,6 +457,7 @@ def measure(database: str) -> None:
         metrics = {
             "timeline_p95_ms": timeline_p95,
             "timeline_cpu_p95_ms": max(person_timing["cpu_p95_ms"], org_timing["cpu_p95_ms"]),
+            "timeline_queries": timeline_queries,
             "person_timeline": person_timing,
             "organisation_timeline": org_timing,
             "mixed_timeline": both,
@@ -474,13 +486,16 @@ def measure(database: str) -> None:
             metrics,
             notes={
                 "timeline": "staff timeline pages through Django's test client (wall; cpu is "
-                "this process's share); p95 of the worse of people and organisations",
+                "this process's share); p95 of the worse of people and organisations; "
+                "timeline_queries: SQL queries of the page, the most of a random person's "
+                "and the busiest organisation's (session, user and subject included)",
                 "dedup": "duplicate_pairs() + duplicate_groups() over every person",
                 "tables": counts,
             },
         )
         print(
-            f"   timeline p95 {timeline_p95} ms (cpu {metrics['timeline_cpu_p95_ms']} ms), "
+            f"   timeline p95 {timeline_p95} ms (cpu {metrics['timeline_cpu_p95_ms']} ms, "
+            f"{timeline_queries} queries), "
             f"dedup {dedup_s:.1f} s → {path}",
             flush=True,
         )

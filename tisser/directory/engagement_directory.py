@@ -4,17 +4,40 @@ imports and changes of fields (registered like any later app's, from `apps.py`).
 from __future__ import annotations
 
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from .engagement import Contributor, Entry, Fact
-from .models import Affiliation, OrganisationRevision, Person, PersonEvent
+from .engagement import (
+    PERSON_NAME,
+    Branch,
+    Contributor,
+    Entry,
+    Fact,
+    Row,
+    SubqueryCount,
+    person_name,
+)
+from .models import Affiliation, Consent, OrganisationRevision, Person, PersonEvent
 from .models_proposals import Proposal
 
+AFFILIATION = {
+    "status": "status",
+    "source": "source",
+    "role": "role",
+    "claim_detail": "claim_detail",
+    "is_representative": "is_representative",
+}
 
-def _affiliation_entry(affiliation: Affiliation, *, about: str) -> Entry:
+
+def _affiliation_entry(row: Row, *, about: str) -> Entry:
     """`about` is the other side's name: the organisation on a person's page, and back."""
+    affiliation = Affiliation(
+        status=row.data["status"],
+        source=row.data["source"],
+        is_representative=bool(row.data["is_representative"]),
+    )
     params = {"name": about}
     if affiliation.status == Affiliation.Status.CLAIMED:
         title, tone = _("Asked to be linked to %(name)s (waiting)") % params, "warning"
@@ -26,20 +49,32 @@ def _affiliation_entry(affiliation: Affiliation, *, about: str) -> Entry:
         title, tone = _("Linked to %(name)s") % params, "success"
     imported = affiliation.source == Affiliation.Source.IMPORT
     return Entry(
-        at=affiliation.claimed_at or affiliation.created_at,
+        at=row.at,
         kind="imports" if imported else "claims",
         title=title,
         detail=" · ".join(
             part
             for part in (
-                affiliation.role,
+                row.data["role"],
                 affiliation.get_source_display(),
-                affiliation.claim_detail,
+                row.data["claim_detail"],
             )
             if part
         ),
-        url=reverse("directory:staff_affiliation", args=[affiliation.pk]),
+        url=reverse("directory:staff_affiliation", args=[row.pk]),
         tone=tone,
+    )
+
+
+def _affiliation_branch(affiliations, about: dict, name) -> Branch:
+    """Links and claims, and the links an import made (kind "imports"), newest first."""
+    imported = Q(source=Affiliation.Source.IMPORT)
+    return Branch(
+        {"claims": ~imported, "imports": imported},
+        affiliations.order_by("-created_at"),
+        Coalesce("claimed_at", "created_at"),
+        AFFILIATION | about,
+        lambda row: _affiliation_entry(row, about=name(row)),
     )
 
 
@@ -52,15 +87,70 @@ def _proposals_of(person: Person):
     return Proposal.objects.filter(condition)
 
 
-def _proposal_entry(proposal: Proposal) -> Entry:
+PROPOSAL = {"kind": "kind", "status": "status", "name": "data__name", "org": "organisation__name"}
+
+
+def _proposal_entry(row: Row) -> Entry:
+    proposal = Proposal(kind=row.data["kind"], status=row.data["status"])
     return Entry(
-        at=proposal.created_at,
+        at=row.at,
         kind="proposals",
         title=_("Proposal: %(kind)s “%(name)s”")
-        % {"kind": proposal.get_kind_display(), "name": proposal.display_name},
+        % {"kind": proposal.get_kind_display(), "name": row.data["name"] or row.data["org"] or ""},
         detail=str(proposal.get_status_display()),
-        url=reverse("directory:moderation_detail", args=[proposal.pk]),
+        url=reverse("directory:moderation_detail", args=[row.pk]),
         tone={"accepted": "success", "rejected": "danger"}.get(proposal.status, "info"),
+    )
+
+
+def _consent_entry(row: Row, *, url: str) -> Entry:
+    consent = Consent(
+        purpose=row.data["purpose"], given=row.data["given"], method=row.data["method"]
+    )
+    title = (
+        _("Consent given: %(purpose)s") if consent.given else _("Consent withdrawn: %(purpose)s")
+    ) % {"purpose": consent.get_purpose_display()}
+    return Entry(
+        at=row.at,
+        kind="consents",
+        title=title,
+        detail=consent.get_method_display(),
+        url=url,
+        tone="success" if consent.given else "warning",
+    )
+
+
+def _change_entry(row: Row, *, url: str) -> Entry:
+    event = PersonEvent(action=row.data["action"], detail=row.json("detail") or {})
+    return Entry(
+        at=row.at,
+        kind="changes",
+        title=str(event.get_action_display()),
+        detail=_merge_detail(event),
+        url=url,
+    )
+
+
+def _revision_entry(row: Row, *, url: str) -> Entry:
+    revision = OrganisationRevision(
+        source=row.data["source"],
+        note=row.data["note"] or "",
+        note_code=row.data["note_code"] or "",
+        note_params=row.json("note_params") or {},
+    )
+    fields = [f for f in (row.json("changes") or {}) if f != "merged"]
+    kind = "imports" if revision.source == OrganisationRevision.Source.IMPORT else "changes"
+    return Entry(
+        at=row.at,
+        kind=kind,
+        title=(
+            _("Updated by an import")
+            if kind == "imports"
+            else _("Changed by: %(source)s") % {"source": revision.get_source_display()}
+        ),
+        detail=revision.display_note
+        or ngettext("%(count)d field", "%(count)d fields", len(fields)) % {"count": len(fields)},
+        url=url,
     )
 
 
@@ -73,82 +163,75 @@ class DirectoryContributor(Contributor):
         "changes": gettext_lazy("Changes of fields"),
     }
 
-    def person_entries(self, person, *, kinds, limit):
-        entries: list[Entry] = []
-        if kinds & {"claims", "imports"}:
-            rows = person.affiliations.select_related("organisation").order_by("-created_at")
-            entries += [_affiliation_entry(a, about=a.organisation.name) for a in rows[:limit]]
-        if "consents" in kinds:
-            url = reverse("directory:staff_person_detail", args=[person.pk]) + "#consents"
-            for consent in person.consents.order_by("-at")[:limit]:
-                title = (
-                    _("Consent given: %(purpose)s")
-                    if consent.given
-                    else _("Consent withdrawn: %(purpose)s")
-                ) % {"purpose": consent.get_purpose_display()}
-                entries.append(
-                    Entry(
-                        at=consent.at,
-                        kind="consents",
-                        title=title,
-                        detail=consent.get_method_display(),
-                        url=url,
-                        tone="success" if consent.given else "warning",
-                    )
-                )
-        if "proposals" in kinds:
-            rows = _proposals_of(person).select_related("organisation").order_by("-created_at")
-            entries += [_proposal_entry(p) for p in rows[:limit]]
-        if "changes" in kinds:
-            url = reverse("directory:staff_person_detail", args=[person.pk])
-            for event in person.events.order_by("-at")[:limit]:
-                entries.append(
-                    Entry(
-                        at=event.at,
-                        kind="changes",
-                        title=str(event.get_action_display()),
-                        detail=_merge_detail(event),
-                        url=url,
-                    )
-                )
-        return [e for e in entries if e.kind in kinds]
+    def person_branches(self, person):
+        url = reverse("directory:staff_person_detail", args=[person.pk])
+        return [
+            _affiliation_branch(
+                person.affiliations.all(),
+                {"about": "organisation__name"},
+                lambda row: row.data["about"],
+            ),
+            Branch(
+                "consents",
+                person.consents.order_by("-at"),
+                "at",
+                {"purpose": "purpose", "given": "given", "method": "method"},
+                lambda row: _consent_entry(row, url=url + "#consents"),
+            ),
+            Branch(
+                "proposals",
+                _proposals_of(person).order_by("-created_at"),
+                "created_at",
+                PROPOSAL,
+                _proposal_entry,
+            ),
+            Branch(
+                "changes",
+                person.events.order_by("-at"),
+                "at",
+                {"action": "action", "detail": "detail"},
+                lambda row: _change_entry(row, url=url),
+            ),
+        ]
 
-    def organisation_entries(self, organisation, *, kinds, limit):
-        entries: list[Entry] = []
-        if kinds & {"claims", "imports"}:
-            rows = organisation.affiliations.select_related("person").order_by("-created_at")
-            entries += [_affiliation_entry(a, about=str(a.person)) for a in rows[:limit]]
-        if "proposals" in kinds:
-            rows = organisation.proposals.order_by("-created_at")
-            entries += [_proposal_entry(p) for p in rows[:limit]]
-        if kinds & {"changes", "imports"}:
-            url = reverse("directory:staff_detail", args=[organisation.pk]) + "#history"
-            for revision in organisation.revisions.order_by("-at", "-id")[:limit]:
-                imported = revision.source == OrganisationRevision.Source.IMPORT
-                fields = [f for f in (revision.changes or {}) if f != "merged"]
-                entries.append(
-                    Entry(
-                        at=revision.at,
-                        kind="imports" if imported else "changes",
-                        title=(
-                            _("Updated by an import")
-                            if imported
-                            else _("Changed by: %(source)s")
-                            % {"source": revision.get_source_display()}
-                        ),
-                        detail=revision.display_note
-                        or ngettext("%(count)d field", "%(count)d fields", len(fields))
-                        % {"count": len(fields)},
-                        url=url,
-                    )
-                )
-        return [e for e in entries if e.kind in kinds]
+    def organisation_branches(self, organisation):
+        url = reverse("directory:staff_detail", args=[organisation.pk]) + "#history"
+        imported = Q(source=OrganisationRevision.Source.IMPORT)
+        data = {
+            "source": "source",
+            "changes": "changes",
+            "note": "note",
+            "note_code": "note_code",
+            "note_params": "note_params",
+        }
+        return [
+            _affiliation_branch(organisation.affiliations.all(), PERSON_NAME, person_name),
+            Branch(
+                "proposals",
+                organisation.proposals.order_by("-created_at"),
+                "created_at",
+                PROPOSAL,
+                _proposal_entry,
+            ),
+            Branch(
+                {"changes": ~imported, "imports": imported},
+                organisation.revisions.order_by("-at", "-id"),
+                "at",
+                data,
+                lambda row: _revision_entry(row, url=url),
+            ),
+        ]
 
-    def facts(self, *, person=None, organisation=None):
+    def fact_queries(self, *, person=None, organisation=None):
+        claims = Affiliation.objects.pending_claims()
         if person is not None:
-            pending = person.affiliations.pending_claims().count()
+            claims = claims.filter(person=person)
         else:
-            pending = organisation.affiliations.pending_claims().count()
+            claims = claims.filter(organisation=organisation)
+        return {"pending_claims": SubqueryCount(claims.values("pk"))}
+
+    def facts(self, values, *, person=None, organisation=None):
+        pending = values["pending_claims"]
         return [
             Fact(
                 key="pending_claims",

@@ -393,7 +393,11 @@ class Affiliation(models.Model):
                 name="affiliation_representative_verified",
             ),
         ]
-        indexes = [models.Index(fields=["status", "claimed_at"], name="affiliation_claims")]
+        indexes = [
+            models.Index(fields=["status", "claimed_at"], name="affiliation_claims"),
+            # An organisation's timeline: its newest links first, a page of them.
+            models.Index(fields=["organisation", "-created_at"], name="affiliation_org_recent"),
+        ]
 
     def __str__(self):
         return f"{self.person} — {self.organisation}"

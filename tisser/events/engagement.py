@@ -3,19 +3,33 @@
 
 from __future__ import annotations
 
-from django.db.models import Max, Prefetch, Q
+import datetime as dt
+
+from django.db.models import Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tisser.directory.engagement import Contributor, Entry, Fact, MoveLine, this_year_start
+from tisser.directory.engagement import (
+    Branch,
+    Contributor,
+    Entry,
+    Fact,
+    MoveLine,
+    Row,
+    SubqueryCount,
+    this_year_start,
+)
 
 from .models import Answer, Attendance, Registration
 
 KIND = "registrations"
 LIVE = ~Q(status=Registration.Status.CANCELLED)
+#: an organisation's newest registrations whose check-ins its timeline and header read
+RECENT = 200
 
 
 def _where(registration: Registration) -> str:
@@ -29,71 +43,83 @@ def _where(registration: Registration) -> str:
     )
 
 
-def _registration_entries(registration: Registration) -> list[Entry]:
-    url = reverse("events:staff_participants", args=[registration.event_id])
-    entries = [
-        Entry(
-            at=registration.created_at,
-            kind=KIND,
-            title=_("Registered for %(event)s") % {"event": _where(registration)},
-            detail=str(registration.get_status_display()),
-            url=url,
-            tone="success" if registration.holds_place else "info",
-        )
-    ]
-    if registration.cancelled_at:
-        entries.append(
-            Entry(
-                at=registration.cancelled_at,
-                kind=KIND,
-                title=_("Registration cancelled: %(event)s") % {"event": _where(registration)},
-                url=url,
-                tone="warning",
-            )
-        )
-    return entries
+#: what a registration's entries show: its event and session, read in the timeline's query
+SHOWN = {
+    "status": "status",
+    "event_id": "event_id",
+    "event": "event__title",
+    "session": "session__title",
+}
 
 
-def _attendance_entry(registration: Registration, attendance: Attendance) -> Entry:
+def _shown_where(row: Row) -> str:
+    if row.data["session"]:
+        return f"{row.data['event']} · {row.data['session']}"
+    return row.data["event"]
+
+
+def _registration_entry(row: Row) -> Entry:
+    registration = Registration(status=row.data["status"])
     return Entry(
-        at=attendance.checked_at or attendance.session.starts_at,
+        at=row.at,
         kind=KIND,
-        title=_("Attended %(event)s") % {"event": registration.event.title},
-        detail=attendance.session.title,
-        url=reverse("events:staff_participants", args=[registration.event_id]),
+        title=_("Registered for %(event)s") % {"event": _shown_where(row)},
+        detail=str(registration.get_status_display()),
+        url=reverse("events:staff_participants", args=[row.data["event_id"]]),
+        tone="success" if registration.holds_place else "info",
+    )
+
+
+def _cancellation_entry(row: Row) -> Entry:
+    return Entry(
+        at=row.at,
+        kind=KIND,
+        title=_("Registration cancelled: %(event)s") % {"event": _shown_where(row)},
+        url=reverse("events:staff_participants", args=[row.data["event_id"]]),
+        tone="warning",
+    )
+
+
+def _attendance_entry(row: Row) -> Entry:
+    return Entry(
+        at=row.at,
+        kind=KIND,
+        title=_("Attended %(event)s") % {"event": row.data["event"]},
+        detail=row.data["session"] or "",
+        url=reverse("events:staff_participants", args=[row.data["event_id"]]),
         tone="success",
     )
 
 
-def _entries(registrations, limit: int) -> list[Entry]:
-    """The newest registrations (read from the index on person or organisation and date)
-    with their cancellations and check-ins."""
-    # Only the columns an entry shows: an event's description or a session's programme
-    # can weigh kilobytes each, fifty times over.
-    came = Prefetch(
-        "attendances",
-        queryset=Attendance.objects.filter(attended=True)
-        .select_related("session")
-        .only("registration_id", "checked_at", "session__title", "session__starts_at"),
-        to_attr="came",
+def _branches(registrations, attendances, cancellations) -> list[Branch]:
+    """Registrations (newest first, from the index on person or organisation and date),
+    the `cancellations` among them and the check-ins."""
+    came = attendances.filter(attended=True).order_by(
+        Coalesce("checked_at", "session__starts_at").desc()
     )
-    rows = (
-        registrations.select_related("event", "session")
-        .only(
-            "created_at",
-            "status",
+    return [
+        Branch(
+            KIND, registrations.order_by("-created_at"), "created_at", SHOWN, _registration_entry
+        ),
+        Branch(
+            KIND,
+            cancellations.filter(cancelled_at__isnull=False).order_by("-cancelled_at"),
             "cancelled_at",
-            "event__title",
-            "session__title",
-        )
-        .prefetch_related(came)
-        .order_by("-created_at")[:limit]
-    )
-    entries = []
-    for registration in rows:
-        entries += _registration_entries(registration)
-        entries += [_attendance_entry(registration, a) for a in registration.came]
-    return entries
+            SHOWN,
+            _cancellation_entry,
+        ),
+        Branch(
+            KIND,
+            came,
+            Coalesce("checked_at", "session__starts_at"),
+            {
+                "event_id": "registration__event_id",
+                "event": "registration__event__title",
+                "session": "session__title",
+            },
+            _attendance_entry,
+        ),
+    ]
 
 
 def _conflicts(keep, duplicate) -> list[Registration]:
@@ -112,42 +138,63 @@ def _conflicts(keep, duplicate) -> list[Registration]:
     )
 
 
+def _recent(organisation):
+    """Its newest registrations, read from the index on organisation and date: the last
+    event attended and the latest check-ins are among them in any real history."""
+    registrations = Registration.objects.filter(organisation=organisation)
+    return registrations.order_by("-created_at").values("pk")[:RECENT]
+
+
 class EventsContributor(Contributor):
     kinds = {KIND: gettext_lazy("Registrations and attendance")}
 
-    def person_entries(self, person, *, kinds, limit):
-        if KIND not in kinds:
-            return []
-        return _entries(Registration.objects.filter(person=person), limit)
+    def person_branches(self, person):
+        registrations = Registration.objects.filter(person=person)
+        return _branches(registrations, Attendance.objects.filter(person=person), registrations)
 
-    def organisation_entries(self, organisation, *, kinds, limit):
-        if KIND not in kinds:
-            return []
-        return _entries(Registration.objects.filter(organisation=organisation), limit)
+    def organisation_branches(self, organisation):
+        return _branches(
+            Registration.objects.filter(organisation=organisation),
+            # The check-ins of its newest registrations (index-bounded, a few pages' worth):
+            # a busy organisation's every check-in would be hashed to sort them by date.
+            Attendance.objects.filter(registration_id__in=_recent(organisation)),
+            Registration.objects.filter(pk__in=_recent(organisation)),
+        )
 
-    def facts(self, *, person=None, organisation=None):
+    def fact_queries(self, *, person=None, organisation=None):
         if person is not None:
             registrations = Registration.objects.filter(person=person)
-        else:
-            registrations = Registration.objects.filter(organisation=organisation)
-        if person is not None:  # one indexed read: a check-in carries its person
+            # One indexed read: a check-in carries its person.
+            # (A person's registrations are few: all are read for the events this year.)
             came = Attendance.objects.filter(attended=True, person=person)
         else:
+            # A registration for this year's events is made at most a year before it
+            # starts: the index on organisation and date bounds a busy organisation's.
+            registrations = Registration.objects.filter(
+                organisation=organisation,
+                created_at__gte=this_year_start() - dt.timedelta(days=366),
+            )
             # Among the newest registrations (index-bounded): the last event attended is
             # one of them in any real history.
-            recent = registrations.order_by("-created_at").values_list("pk", flat=True)[:200]
-            came = Attendance.objects.filter(attended=True, registration_id__in=list(recent))
-        last = came.aggregate(last=Max("session__starts_at"))["last"]
+            came = Attendance.objects.filter(
+                attended=True, registration_id__in=_recent(organisation)
+            )
+        start = this_year_start()
         this_year = (
             registrations.filter(LIVE)
             .filter(
-                Q(session__starts_at__gte=this_year_start())
-                | Q(session__isnull=True, event__sessions__starts_at__gte=this_year_start())
+                Q(session__starts_at__gte=start)
+                | Q(session__isnull=True, event__sessions__starts_at__gte=start)
             )
+            .order_by()
             .values("event_id")
             .distinct()
-            .count()
         )
+        last = came.order_by("-session__starts_at").values("session__starts_at")[:1]
+        return {"last_event": Subquery(last), "events_this_year": SubqueryCount(this_year)}
+
+    def facts(self, values, *, person=None, organisation=None):
+        last = values["last_event"]
         return [
             Fact(
                 key="last_event",
@@ -156,7 +203,10 @@ class EventsContributor(Contributor):
                 order=20,
             ),
             Fact(
-                key="events_this_year", label=_("Events this year"), value=str(this_year), order=30
+                key="events_this_year",
+                label=_("Events this year"),
+                value=str(values["events_this_year"]),
+                order=30,
             ),
         ]
 

@@ -5,93 +5,142 @@ never what it voted: ballots are secret and not read here."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from tisser.directory.engagement import Contributor, Entry, MoveLine
+from tisser.directory.engagement import (
+    PERSON_NAME,
+    Branch,
+    Contributor,
+    Entry,
+    MoveLine,
+    Row,
+    SubqueryCount,
+    person_name,
+)
 from tisser.directory.models import Affiliation
 
-from .models import Candidacy, Proxy, Voter
+from .models import Candidacy, Motion, Participation, Proxy, Voter
 from .models_groups import GroupMember, WorkingGroup
 
 ASSEMBLIES, GROUPS = "assemblies", "groups"
 
 
-def _voter_entry(voter: Voter, on_behalf: bool) -> Entry:
-    assembly = voter.assembly
-    if voter.present_at:
+def _voter_entry(row: Row, on_behalf: bool) -> Entry:
+    if row.data["present_at"]:
         presence, tone = _("present"), "success"
-    elif voter.registered_at:
+    elif row.data["registered_at"]:
         presence, tone = _("registered, not signed in"), "info"
     else:
         presence, tone = _("not present"), ""
     title = _("Assembly “%(title)s”: %(presence)s") % {
-        "title": assembly.title,
+        "title": row.data["assembly"],
         "presence": presence,
     }
     if on_behalf:
-        title = _("%(entry)s (for %(name)s)") % {"entry": title, "name": voter.organisation.name}
+        title = _("%(entry)s (for %(name)s)") % {"entry": title, "name": row.data["organisation"]}
+    motions = row.data["motions"]
     detail = (
         ngettext(
             "took part in %(voted)d of %(count)d vote",
             "took part in %(voted)d of %(count)d votes",
-            voter.motion_count,
+            motions,
         )
-        % {"voted": voter.voted_count, "count": voter.motion_count}
-        if voter.motion_count
+        % {"voted": row.data["voted"], "count": motions}
+        if motions
         else ""
     )
     return Entry(
-        at=assembly.starts_at,
+        at=row.at,
         kind=ASSEMBLIES,
         title=title,
         detail=detail,
-        url=reverse("governance:staff_assembly", args=[assembly.pk]),
+        url=reverse("governance:staff_assembly", args=[row.data["assembly_id"]]),
         tone=tone,
     )
 
 
-def _proxy_entries(proxies, *, given: bool) -> list[Entry]:
-    entries = []
-    for proxy in proxies:
-        other = proxy.holder if given else proxy.giver
-        wording = _("Proxy given to %(name)s") if given else _("Proxy held for %(name)s")
-        entries.append(
-            Entry(
-                at=proxy.created_at,
-                kind=ASSEMBLIES,
-                title=wording % {"name": other.organisation.name},
-                detail=proxy.assembly.title,
-                url=reverse("governance:staff_assembly", args=[proxy.assembly_id]),
-                tone="info",
-            )
-        )
-    return entries
-
-
-def _assembly_entries(organisations, limit: int, *, on_behalf: bool = False) -> list[Entry]:
-    voters = (
-        Voter.objects.filter(organisation__in=organisations)
-        .select_related("assembly", "organisation")
-        .annotate(
-            voted_count=Count("participations", distinct=True),
-            motion_count=Count(
-                "assembly__motions",
-                filter=Q(assembly__motions__opened_at__isnull=False),
-                distinct=True,
-            ),
-        )
-        .order_by("-assembly__starts_at")[:limit]
+def _proxy_entry(row: Row, *, given: bool) -> Entry:
+    wording = _("Proxy given to %(name)s") if given else _("Proxy held for %(name)s")
+    return Entry(
+        at=row.at,
+        kind=ASSEMBLIES,
+        title=wording % {"name": row.data["other"]},
+        detail=row.data["assembly"],
+        url=reverse("governance:staff_assembly", args=[row.data["assembly_id"]]),
+        tone="info",
     )
-    entries = [_voter_entry(voter, on_behalf) for voter in voters]
-    related = ("assembly", "giver__organisation", "holder__organisation")
-    given = Proxy.objects.filter(giver__organisation__in=organisations).select_related(*related)
-    held = Proxy.objects.filter(holder__organisation__in=organisations).select_related(*related)
-    entries += _proxy_entries(given.order_by("-created_at")[:limit], given=True)
-    entries += _proxy_entries(held.order_by("-created_at")[:limit], given=False)
-    return entries
+
+
+def _assembly_branches(organisations, *, on_behalf: bool = False) -> list[Branch]:
+    """Presence and votes (counted, never read), and the proxies given and held."""
+    voters = Voter.objects.filter(organisation__in=organisations).order_by("-assembly__starts_at")
+    voted = Participation.objects.filter(voter=OuterRef("pk")).values("pk")
+    motions = Motion.objects.filter(
+        assembly=OuterRef("assembly_id"), opened_at__isnull=False
+    ).values("pk")
+    shown = {"assembly": "assembly__title", "assembly_id": "assembly_id"}
+    proxies = Proxy.objects.order_by("-created_at")
+    return [
+        Branch(
+            ASSEMBLIES,
+            voters,
+            "assembly__starts_at",
+            {
+                **shown,
+                "organisation": "organisation__name",
+                "present_at": "present_at",
+                "registered_at": "registered_at",
+                "voted": SubqueryCount(voted),
+                "motions": SubqueryCount(motions),
+            },
+            lambda row: _voter_entry(row, on_behalf),
+        ),
+        Branch(
+            ASSEMBLIES,
+            proxies.filter(giver__organisation__in=organisations),
+            "created_at",
+            {**shown, "other": "holder__organisation__name"},
+            lambda row: _proxy_entry(row, given=True),
+        ),
+        Branch(
+            ASSEMBLIES,
+            proxies.filter(holder__organisation__in=organisations),
+            "created_at",
+            {**shown, "other": "giver__organisation__name"},
+            lambda row: _proxy_entry(row, given=False),
+        ),
+    ]
+
+
+def _candidacy_entry(row: Row) -> Entry:
+    return Entry(
+        at=row.at,
+        kind=ASSEMBLIES,
+        title=_("Candidate: %(motion)s") % {"motion": row.data["motion"]},
+        detail=row.data["assembly"],
+        url=reverse("governance:staff_assembly", args=[row.data["assembly_id"]]),
+    )
+
+
+def _member_entry(row: Row, *, named: bool) -> Entry:
+    return Entry(
+        at=row.at,
+        kind=GROUPS,
+        title=(
+            _("%(person)s joined the working group “%(name)s”")
+            % {"person": person_name(row), "name": row.data["group"]}
+            if named
+            else _("Joined the working group “%(name)s”") % {"name": row.data["group"]}
+        ),
+        url=reverse("governance:group", args=[row.data["slug"]]),
+        tone="success",
+    )
+
+
+GROUP = {"group": "group__name", "slug": "group__slug"}
 
 
 class GovernanceContributor(Contributor):
@@ -100,68 +149,41 @@ class GovernanceContributor(Contributor):
         GROUPS: gettext_lazy("Working groups"),
     }
 
-    def person_entries(self, person, *, kinds, limit):
-        entries: list[Entry] = []
-        if ASSEMBLIES in kinds:
-            represented = Affiliation.objects.representatives().filter(person=person)
-            entries += _assembly_entries(
-                represented.values("organisation_id"), limit, on_behalf=True
-            )
-            for candidacy in (
-                Candidacy.objects.filter(person=person)
-                .select_related("motion__assembly")
-                .order_by("-created_at")[:limit]
-            ):
-                entries.append(
-                    Entry(
-                        at=candidacy.created_at,
-                        kind=ASSEMBLIES,
-                        title=_("Candidate: %(motion)s") % {"motion": candidacy.motion.title},
-                        detail=candidacy.motion.assembly.title,
-                        url=reverse(
-                            "governance:staff_assembly", args=[candidacy.motion.assembly_id]
-                        ),
-                    )
-                )
-        if GROUPS in kinds:
-            for member in (
-                GroupMember.objects.filter(person=person)
-                .select_related("group")
-                .order_by("-joined_at")[:limit]
-            ):
-                entries.append(
-                    Entry(
-                        at=member.joined_at,
-                        kind=GROUPS,
-                        title=_("Joined the working group “%(name)s”")
-                        % {"name": member.group.name},
-                        url=reverse("governance:group", args=[member.group.slug]),
-                        tone="success",
-                    )
-                )
-        return entries
+    def person_branches(self, person):
+        represented = Affiliation.objects.representatives().filter(person=person)
+        candidacies = Branch(
+            ASSEMBLIES,
+            Candidacy.objects.filter(person=person).order_by("-created_at"),
+            "created_at",
+            {
+                "motion": "motion__title",
+                "assembly": "motion__assembly__title",
+                "assembly_id": "motion__assembly_id",
+            },
+            _candidacy_entry,
+        )
+        groups = Branch(
+            GROUPS,
+            GroupMember.objects.filter(person=person).order_by("-joined_at"),
+            "joined_at",
+            GROUP,
+            lambda row: _member_entry(row, named=False),
+        )
+        return [
+            *_assembly_branches(represented.values("organisation_id"), on_behalf=True),
+            candidacies,
+            groups,
+        ]
 
-    def organisation_entries(self, organisation, *, kinds, limit):
-        entries: list[Entry] = []
-        if ASSEMBLIES in kinds:
-            entries += _assembly_entries([organisation.pk], limit)
-        if GROUPS in kinds:
-            for member in (
-                GroupMember.objects.filter(organisation=organisation)
-                .select_related("group", "person")
-                .order_by("-joined_at")[:limit]
-            ):
-                entries.append(
-                    Entry(
-                        at=member.joined_at,
-                        kind=GROUPS,
-                        title=_("%(person)s joined the working group “%(name)s”")
-                        % {"person": member.person, "name": member.group.name},
-                        url=reverse("governance:group", args=[member.group.slug]),
-                        tone="success",
-                    )
-                )
-        return entries
+    def organisation_branches(self, organisation):
+        groups = Branch(
+            GROUPS,
+            GroupMember.objects.filter(organisation=organisation).order_by("-joined_at"),
+            "joined_at",
+            GROUP | PERSON_NAME,
+            lambda row: _member_entry(row, named=True),
+        )
+        return [*_assembly_branches([organisation.pk]), groups]
 
     def merge_preview(self, keep, duplicate):
         return [

@@ -4,15 +4,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
-from django.db.models import Min
+from django.db.models import DateTimeField, Subquery
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tisser.directory.engagement import Contributor, Entry, Fact, MoveLine
+from tisser.directory.engagement import Branch, Contributor, Entry, Fact, MoveLine, Row
 from tisser.directory.models import Affiliation
 
 from .models import Membership, Payment, Reminder
@@ -24,75 +26,114 @@ def _day(value: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(value, dt.time(12)))
 
 
-def _membership_entry(membership: Membership) -> Entry:
+def _membership_entry(row: Row) -> Entry:
+    membership = Membership(status=row.data["status"])
+    amount = number_format(Decimal(str(row.data["amount"])), 2)
     return Entry(
-        at=membership.validated_at or membership.created_at,
+        at=row.at,
         kind=KIND,
         title=_("Membership %(year)s of %(name)s")
-        % {"year": membership.year.year, "name": membership.organisation.name},
-        detail=f"{membership.get_status_display()} · {number_format(membership.amount_due, 2)}\u00a0€",
-        url=reverse("memberships:staff_detail", args=[membership.pk]),
+        % {"year": row.data["year"], "name": row.data["organisation"]},
+        detail=f"{membership.get_status_display()} · {amount}\u00a0€",
+        url=reverse("memberships:staff_detail", args=[row.pk]),
         tone={"validated": "success", "cancelled": "danger"}.get(membership.status, "warning"),
     )
 
 
-def _payment_entry(payment: Payment) -> Entry:
-    refunded = payment.refunded_on is not None
+def _payment_entry(row: Row) -> Entry:
+    payment = Payment(method=row.data["method"])
+    refunded = row.data["refunded_on"] is not None
     return Entry(
-        at=_day(payment.refunded_on or payment.paid_on),
+        at=_day(row.day("refunded_on") or row.day("paid_on")),
         kind=KIND,
         title=(_("Payment refunded: %(amount)s €") if refunded else _("Payment: %(amount)s €"))
-        % {"amount": number_format(payment.amount, 2)},
-        detail=f"{payment.get_method_display()} · {payment.membership.year.year}",
-        url=reverse("memberships:staff_detail", args=[payment.membership_id]),
+        % {"amount": number_format(Decimal(str(row.data["amount"])), 2)},
+        detail=f"{payment.get_method_display()} · {row.data['year']}",
+        url=reverse("memberships:staff_detail", args=[row.data["membership_id"]]),
         tone="warning" if refunded else "success",
     )
 
 
-def _entries(memberships, payments, limit: int) -> list[Entry]:
-    rows = memberships.select_related("year", "organisation").order_by("-created_at")[:limit]
-    paid = payments.select_related("membership__year").order_by("-paid_on", "-id")[:limit]
-    return [_membership_entry(m) for m in rows] + [_payment_entry(p) for p in paid]
+def _reminder_entry(row: Row) -> Entry:
+    reminder = Reminder(kind=row.data["kind"])
+    return Entry(
+        at=row.at,
+        kind="emails",
+        title=_("Renewal reminder %(year)s") % {"year": row.data["year"]},
+        detail=f"{reminder.get_kind_display()} · {row.data['email']}",
+        url=reverse("memberships:staff_memberships"),
+    )
+
+
+def _branches(memberships, payments) -> list[Branch]:
+    return [
+        Branch(
+            KIND,
+            memberships.order_by("-created_at"),
+            Coalesce("validated_at", "created_at"),
+            {
+                "status": "status",
+                "year": "year__year",
+                "organisation": "organisation__name",
+                "amount": "amount_due",
+            },
+            _membership_entry,
+        ),
+        Branch(
+            KIND,
+            payments.order_by("-paid_on", "-id"),
+            Cast(Coalesce("refunded_on", "paid_on"), DateTimeField()),
+            {
+                "membership_id": "membership_id",
+                "year": "membership__year__year",
+                "amount": "amount",
+                "method": "method",
+                "paid_on": "paid_on",
+                "refunded_on": "refunded_on",
+            },
+            _payment_entry,
+        ),
+    ]
 
 
 class MembershipsContributor(Contributor):
     kinds = {KIND: gettext_lazy("Memberships and payments")}
 
-    def person_entries(self, person, *, kinds, limit):
-        if KIND not in kinds:
-            return []
-        memberships = Membership.objects.filter(representative=person)
-        payments = Payment.objects.filter(membership__representative=person)
-        return _entries(memberships, payments, limit)
+    def person_branches(self, person):
+        return _branches(
+            Membership.objects.filter(representative=person),
+            Payment.objects.filter(membership__representative=person),
+        )
 
-    def organisation_entries(self, organisation, *, kinds, limit):
-        entries: list[Entry] = []
-        if KIND in kinds:
-            memberships = Membership.objects.filter(organisation=organisation)
-            payments = Payment.objects.filter(membership__organisation=organisation)
-            entries += _entries(memberships, payments, limit)
-        if "emails" in kinds:  # renewal reminders are emails sent to the organisation
-            reminders = Reminder.objects.filter(organisation=organisation).select_related("year")
-            for reminder in reminders.order_by("-sent_at")[:limit]:
-                entries.append(
-                    Entry(
-                        at=reminder.sent_at,
-                        kind="emails",
-                        title=_("Renewal reminder %(year)s") % {"year": reminder.year.year},
-                        detail=f"{reminder.get_kind_display()} · {reminder.email}",
-                        url=reverse("memberships:staff_memberships"),
-                    )
-                )
-        return entries
+    def organisation_branches(self, organisation):
+        # Renewal reminders are emails sent to the organisation.
+        reminders = Branch(
+            "emails",
+            Reminder.objects.filter(organisation=organisation).order_by("-sent_at"),
+            "sent_at",
+            {"year": "year__year", "kind": "kind", "email": "email"},
+            _reminder_entry,
+        )
+        return [
+            *_branches(
+                Membership.objects.filter(organisation=organisation),
+                Payment.objects.filter(membership__organisation=organisation),
+            ),
+            reminders,
+        ]
 
-    def facts(self, *, person=None, organisation=None):
+    def fact_queries(self, *, person=None, organisation=None):
         validated = Membership.objects.filter(status=Membership.Status.VALIDATED)
         if organisation is not None:
             validated = validated.filter(organisation=organisation)
         else:
             verified = Affiliation.objects.verified().filter(person=person)
             validated = validated.filter(organisation__in=verified.values("organisation_id"))
-        first = validated.aggregate(first=Min("year__year"))["first"]
+        first = validated.order_by("year__year").values("year__year")[:1]
+        return {"member_since": Subquery(first)}
+
+    def facts(self, values, *, person=None, organisation=None):
+        first = values["member_since"]
         return [
             Fact(
                 key="member_since",

@@ -3,11 +3,21 @@ merges and personal data (registered from `apps.py` through `directory.engagemen
 
 from __future__ import annotations
 
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tisser.directory.engagement import Contributor, Entry, MoveLine
+from tisser.directory.engagement import (
+    PERSON_NAME,
+    Branch,
+    Contributor,
+    Entry,
+    MoveLine,
+    Row,
+    person_name,
+)
 
 from .models import Subscription, Suppression
 from .models_sending import Delivery
@@ -17,88 +27,93 @@ SUBSCRIPTIONS, UNSUBSCRIBES, EMAILS = "subscriptions", "unsubscribes", "emails"
 PEOPLE_LIMIT = 100
 
 
-def _subscription_entries(subscription: Subscription, *, who: str = "") -> list[Entry]:
-    url = reverse("publications:staff_subscribers") + f"?list={subscription.mailing_list_id}"
-    name = subscription.mailing_list.name
-    prefix = f"{who} · " if who else ""
-    entries = [
-        Entry(
-            at=subscription.confirmed_at or subscription.created_at,
-            kind=SUBSCRIPTIONS,
-            title=prefix + _("Subscribed to %(list)s") % {"list": name},
-            detail=subscription.get_origin_display(),
-            url=url,
-            tone="success" if subscription.confirmed_at else "info",
-        )
-    ]
-    if subscription.unsubscribed_at:
-        entries.append(
-            Entry(
-                at=subscription.unsubscribed_at,
-                kind=UNSUBSCRIBES,
-                title=prefix + _("Unsubscribed from %(list)s") % {"list": name},
-                url=url,
-                tone="warning",
-            )
-        )
-    return entries
+def _prefix(row: Row, named: bool) -> str:
+    return f"{person_name(row)} · " if named else ""
 
 
-def _delivery_entry(delivery: Delivery, *, who: str = "") -> Entry:
-    bounced = delivery.status == Delivery.Status.BOUNCED
-    prefix = f"{who} · " if who else ""
+def _subscription_entry(row: Row, *, named: bool) -> Entry:
+    subscription = Subscription(origin=row.data["origin"])
     return Entry(
-        at=delivery.sent_at or delivery.claimed_at or delivery.campaign.created_at,
+        at=row.at,
+        kind=SUBSCRIPTIONS,
+        title=_prefix(row, named) + _("Subscribed to %(list)s") % {"list": row.data["list"]},
+        detail=subscription.get_origin_display(),
+        url=reverse("publications:staff_subscribers") + f"?list={row.data['list_id']}",
+        tone="success" if row.data["confirmed_at"] else "info",
+    )
+
+
+def _unsubscribe_entry(row: Row, *, named: bool) -> Entry:
+    return Entry(
+        at=row.at,
+        kind=UNSUBSCRIBES,
+        title=_prefix(row, named) + _("Unsubscribed from %(list)s") % {"list": row.data["list"]},
+        url=reverse("publications:staff_subscribers") + f"?list={row.data['list_id']}",
+        tone="warning",
+    )
+
+
+def _delivery_entry(row: Row, *, named: bool) -> Entry:
+    delivery = Delivery(status=row.data["status"])
+    bounced = delivery.status == Delivery.Status.BOUNCED
+    return Entry(
+        at=row.at,
         kind=UNSUBSCRIBES if bounced else EMAILS,
-        title=prefix
+        title=_prefix(row, named)
         + (_("Bounced: %(subject)s") if bounced else _("Email: %(subject)s"))
-        % {"subject": delivery.campaign.subject},
+        % {"subject": row.data["subject"]},
         detail=str(delivery.get_status_display()),
-        url=reverse("publications:campaign", args=[delivery.campaign_id]),
+        url=reverse("publications:campaign", args=[row.data["campaign_id"]]),
         tone="danger" if bounced else "",
     )
 
 
-#: what `str(person)` reads
-PERSON_NAME = ("person__first_name", "person__last_name", "person__email", "person__erased_at")
+def _suppression_entry(row: Row) -> Entry:
+    suppression = Suppression(reason=row.data["reason"])
+    return Entry(
+        at=row.at,
+        kind=UNSUBSCRIBES,
+        title=_("Address suppressed: %(reason)s") % {"reason": suppression.get_reason_display()},
+        detail=row.data["detail"],
+        url=reverse("publications:suppressions"),
+        tone="danger",
+    )
 
 
-def _entries(subscriptions, deliveries, kinds, limit, *, named=False) -> list[Entry]:
-    entries: list[Entry] = []
-    if kinds & {SUBSCRIPTIONS, UNSUBSCRIBES}:
-        rows = (
-            subscriptions.select_related("mailing_list", "person")
-            .only(
-                "created_at",
-                "confirmed_at",
-                "unsubscribed_at",
-                "origin",
-                "mailing_list__name",
-                *PERSON_NAME,
-            )
-            .order_by("-created_at")
-        )
-        for row in rows[:limit]:
-            entries += _subscription_entries(row, who=str(row.person) if named else "")
-    if kinds & {EMAILS, UNSUBSCRIBES}:
-        # Ordered by sending time, which no index serves: the plan then reads the few rows
-        # of these people through the person index instead of walking the whole table.
-        # Only what an entry shows: a campaign row holds its whole rendered HTML.
-        rows = (
-            deliveries.select_related("campaign", "person")
-            .only(
-                "status",
-                "sent_at",
-                "claimed_at",
-                "campaign__subject",
-                "campaign__created_at",
-                *PERSON_NAME,
-            )
-            .order_by("-sent_at", "-id")
-        )
-        for row in rows[:limit]:
-            entries.append(_delivery_entry(row, who=str(row.person) if named else ""))
-    return [entry for entry in entries if entry.kind in kinds]
+def _branches(subscriptions, deliveries, *, named=False) -> list[Branch]:
+    """Subscriptions and unsubscribes, emails sent and bounced; on an organisation's page
+    each entry is prefixed with the person's name. Only what an entry shows is read: a
+    campaign row holds its whole rendered HTML."""
+    who = PERSON_NAME if named else {}
+    listed = {"list": "mailing_list__name", "list_id": "mailing_list_id", **who}
+    bounced = Q(status=Delivery.Status.BOUNCED)
+    # Ordered by sending time, which no index serves: the plan then reads the few rows
+    # of these people through the person index instead of walking the whole table.
+    deliveries = deliveries.order_by("-sent_at", "-id")
+    return [
+        Branch(
+            SUBSCRIPTIONS,
+            subscriptions.order_by("-created_at"),
+            Coalesce("confirmed_at", "created_at"),
+            {**listed, "origin": "origin", "confirmed_at": "confirmed_at"},
+            lambda row: _subscription_entry(row, named=named),
+        ),
+        Branch(
+            UNSUBSCRIBES,
+            subscriptions.filter(unsubscribed_at__isnull=False).order_by("-unsubscribed_at"),
+            "unsubscribed_at",
+            listed,
+            lambda row: _unsubscribe_entry(row, named=named),
+        ),
+        Branch(
+            {EMAILS: ~bounced, UNSUBSCRIBES: bounced},
+            deliveries,
+            Coalesce("sent_at", "claimed_at", "campaign__created_at"),
+            {"status": "status", "subject": "campaign__subject", "campaign_id": "campaign_id"}
+            | who,
+            lambda row: _delivery_entry(row, named=named),
+        ),
+    ]
 
 
 class PublicationsContributor(Contributor):
@@ -108,41 +123,31 @@ class PublicationsContributor(Contributor):
         EMAILS: gettext_lazy("Emails sent"),
     }
 
-    def person_entries(self, person, *, kinds, limit):
-        entries = _entries(
-            Subscription.objects.filter(person=person),
-            Delivery.objects.filter(person=person),
-            kinds,
-            limit,
+    def person_branches(self, person):
+        branches = _branches(
+            Subscription.objects.filter(person=person), Delivery.objects.filter(person=person)
         )
-        if UNSUBSCRIBES in kinds and person.email:
-            for row in Suppression.objects.filter(email__iexact=person.email)[:1]:
-                entries.append(
-                    Entry(
-                        at=row.at,
-                        kind=UNSUBSCRIBES,
-                        title=_("Address suppressed: %(reason)s")
-                        % {"reason": row.get_reason_display()},
-                        detail=row.detail,
-                        url=reverse("publications:suppressions"),
-                        tone="danger",
-                    )
+        if person.email:
+            branches.append(
+                Branch(
+                    UNSUBSCRIBES,
+                    Suppression.objects.filter(email__iexact=person.email).order_by("-at"),
+                    "at",
+                    {"reason": "reason", "detail": "detail"},
+                    _suppression_entry,
                 )
-        return entries
+            )
+        return branches
 
-    def organisation_entries(self, organisation, *, kinds, limit):
+    def organisation_branches(self, organisation):
         # The emails and subscriptions of its people: its representatives first, then the
         # most recently linked, at most PEOPLE_LIMIT of them (a bounded, indexed read).
-        people = list(
-            organisation.affiliations.order_by("-is_representative", "-created_at").values_list(
-                "person_id", flat=True
-            )[:PEOPLE_LIMIT]
-        )
-        return _entries(
+        people = organisation.affiliations.order_by("-is_representative", "-created_at").values(
+            "person_id"
+        )[:PEOPLE_LIMIT]
+        return _branches(
             Subscription.objects.filter(person_id__in=people),
             Delivery.objects.filter(person_id__in=people),
-            kinds,
-            limit,
             named=True,
         )
 

@@ -156,3 +156,91 @@ def test_a_timeline_reads_only_what_it_shows(data):
     sql = " ".join(query["sql"] for query in queries.captured_queries)
     assert "html_template" not in sql
     assert '"events_event"."description"' not in sql
+
+
+def _many_of_every_kind(data, count: int) -> None:
+    """`count` rows of every kind for the duplicate and Coop Manau: more than a page each."""
+    from tisser.directory.models import Affiliation, Consent, Organisation, PersonEvent
+    from tisser.directory.models_proposals import Proposal
+    from tisser.events.models import Attendance, Registration, Session
+    from tisser.governance.models import Assembly, Candidacy, Motion, Proxy, Voter
+    from tisser.memberships.models import Membership, MembershipYear, Payment
+    from tisser.publications.models import MailingList
+    from tisser.publications.models_sending import Campaign
+
+    from .engagement_data import moment
+
+    dup, coop = data["dup"], data["coop"]
+    for n in range(count):
+        org = Organisation.objects.create(name=f"Org {n}", slug=f"org-{n}")
+        Affiliation.objects.create(person=dup, organisation=org, status="claimed")
+        Consent.objects.create(person=dup, purpose="photos", method="paper", at=moment(-n))
+        PersonEvent.objects.create(person=dup, action="edited", detail={"fields": ["phone"]})
+        Proposal.objects.create(kind="new", proposer_email=dup.email, data={"name": f"P{n}"})
+        session = Session.objects.create(
+            event=data["fresque"], starts_at=moment(-n), ends_at=moment(-n, 12)
+        )
+        registration = Registration.objects.create(
+            event=data["fresque"], session=session, person=dup, organisation=coop
+        )
+        Attendance.objects.create(
+            registration=registration, session=session, attended=True, checked_at=moment(-n)
+        )
+        year = MembershipYear.objects.create(year=1900 + n)
+        membership = Membership.objects.create(
+            organisation=coop, year=year, amount_due=10, representative=dup
+        )
+        Payment.objects.create(
+            membership=membership, amount=10, method="cheque", paid_on=moment(-n).date()
+        )
+        assembly = Assembly.objects.create(title=f"AG {n}", slug=f"ag-{n}", starts_at=moment(-n))
+        motion = Motion.objects.create(assembly=assembly, kind="election", title=f"M{n}")
+        voter = Voter.objects.create(assembly=assembly, organisation=coop)
+        giver = Voter.objects.create(assembly=assembly, organisation=org)
+        Proxy.objects.create(assembly=assembly, giver=giver, holder=voter)
+        Candidacy.objects.create(motion=motion, organisation=coop, person=dup)
+        group = WorkingGroup.objects.create(name=f"G{n}", slug=f"g-{n}")
+        GroupMember.objects.create(group=group, person=dup, organisation=coop)
+        mailing_list = MailingList.objects.create(name=f"L{n}", slug=f"l-{n}")
+        Subscription.objects.create(person=dup, mailing_list=mailing_list, origin="form")
+        campaign = Campaign.objects.create(mailing_list=mailing_list, subject=f"S{n}")
+        Delivery.objects.create(campaign=campaign, person=dup, email=dup.email, status="sent")
+
+
+def test_a_timeline_costs_a_bounded_number_of_queries_whatever_its_length(
+    data, admin_client, django_assert_max_num_queries
+):
+    """One query for the entries of every app, one for the header: not one per app, per
+    kind or per entry (its links and names are read in the same query)."""
+    _many_of_every_kind(data, engagement.TIMELINE_LIMIT + 5)
+    with django_assert_max_num_queries(1):
+        entries = engagement.person_timeline(data["dup"])
+    assert len(entries) == engagement.TIMELINE_LIMIT
+    with django_assert_max_num_queries(1):
+        entries = engagement.organisation_timeline(data["coop"])
+    assert len(entries) == engagement.TIMELINE_LIMIT
+    assert len({entry.kind for entry in entries}) > 1
+    with django_assert_max_num_queries(1):
+        engagement.facts(person=data["dup"])
+    with django_assert_max_num_queries(1):
+        engagement.facts(organisation=data["coop"])
+    with django_assert_max_num_queries(8):
+        response = admin_client.get(
+            reverse("directory:staff_person_timeline", args=[data["dup"].pk])
+        )
+    assert response.status_code == 200
+    with django_assert_max_num_queries(8):
+        response = admin_client.get(reverse("directory:staff_timeline", args=[data["coop"].pk]))
+    assert response.status_code == 200
+
+
+def test_each_kind_alone_fills_a_page_newest_first(data):
+    """Filtering by kind reaches entries older than the mixed page's (each branch is
+    limited to the page inside the one query, not before the filter)."""
+    _many_of_every_kind(data, engagement.TIMELINE_LIMIT + 5)
+    for kind in engagement.all_kinds():
+        entries = engagement.person_timeline(data["dup"], kinds={kind})
+        assert {entry.kind for entry in entries} <= {kind}
+        assert [e.at for e in entries] == sorted((e.at for e in entries), reverse=True)
+    registrations = engagement.person_timeline(data["dup"], kinds={"registrations"})
+    assert len(registrations) == engagement.TIMELINE_LIMIT
