@@ -293,12 +293,16 @@ def find_or_create_people(people: list[dict]) -> dict[str, Person]:
     """`find_or_create_person` for a batch of an import: the contacts by email, existing
     ones found in one query (only their empty fields filled), new ones created in one
     INSERT. Each dict holds `email` and optionally names and phone; raises ValidationError
-    on an invalid address.
+    (with `.index`, the failing item's rank) on an invalid address.
 
     Bulk writes skip `Person.save()`: a field it derives must be filled here too."""
     wanted: dict[str, dict] = {}
-    for data in people:
-        cleaned = _clean_person(data)
+    for index, data in enumerate(people):
+        try:
+            cleaned = _clean_person(data)
+        except ValidationError as error:
+            error.index = index  # the failing item's rank, for an import's line number
+            raise
         if cleaned.get("email"):
             wanted.setdefault(cleaned["email"], cleaned)
     found = {p.email: p for p in Person.objects.filter(bulk.among("email", wanted))}
