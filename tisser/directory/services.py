@@ -233,21 +233,19 @@ def _apply(
     return changes, categories
 
 
-def _validate_model(
-    org: Organisation, known: BatchLookups | None = None, *, checked: bool = False
-) -> None:
-    """The model's own checks and the SIRET's uniqueness. `checked`: the values were
-    validated by an import's check of the same rows, only the database is asked again."""
+def _validate_model(org: Organisation, known: BatchLookups | None = None, *, fields=None) -> None:
+    """The model's own checks and the SIRET's uniqueness. `fields`: check only these (an
+    import's batch: the others hold stored or default values; none when an import's check
+    of the same rows validated them, then only the database is asked again)."""
     errors: dict[str, list] = {}
     if not (org.name or "").strip():
         errors["name"] = [_("The name is required.")]
+    exclude = {"slug", "commune", "categories", "logo", "name"}
+    if fields is not None:
+        exclude |= {f.name for f in Organisation._meta.fields} - set(fields)
     try:
-        if not checked:
-            org.full_clean(
-                exclude=["slug", "commune", "categories", "logo", "name"],
-                validate_unique=False,
-                validate_constraints=False,
-            )
+        if fields is None or set(fields) - exclude:
+            org.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         for key, messages in error.message_dict.items():
             errors.setdefault(key, []).extend(messages)
@@ -331,7 +329,7 @@ def create_organisations(
         org = Organisation()
         try:
             changes, categories = _apply(org, data)
-            _validate_model(org, known, checked=checked)
+            _validate_model(org, known, fields=() if checked else data.keys())
         except ValidationError as error:
             error.index = index
             raise
@@ -443,7 +441,7 @@ def check_organisation_data(
     else:
         target = Organisation.objects.get(pk=org.pk)
     _apply(target, data, known)
-    _validate_model(target, known)
+    _validate_model(target, known, fields=None if known is None else data.keys())
 
 
 def update_organisations(
@@ -478,7 +476,7 @@ def update_organisations(
             changes, categories = _apply(org, data, known)
             if not changes:
                 continue
-            _validate_model(org, known, checked=checked)
+            _validate_model(org, known, fields=() if checked else data.keys())
         except ValidationError as error:
             error.index = index
             raise
