@@ -1,0 +1,87 @@
+"""The batch writers an import uses: the same outcome as the one-by-one services."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from tisser.core.imports import bulk
+from tisser.directory import services
+from tisser.directory.indexing import category_tag, match_key_for
+from tisser.directory.models import OrganisationRevision, Person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_update_organisations_writes_fields_derived_fields_categories_and_revisions(
+    communes, categories
+):
+    lille, arras = communes["lille"], communes["arras"]
+    first = services.create_organisation({"name": "Épicerie", "commune": lille.code})
+    second = services.create_organisation(
+        {"name": "Garage", "commune": lille.code, "categories": ["mobilite"]}
+    )
+    changed = services.update_organisations(
+        [
+            (first.pk, {"name": "Épicerie du coin", "categories": [categories["alimentation"]]}),
+            (second.pk, {"commune": arras, "website": "https://garage.example.org"}),
+            (second.pk, {"website": "https://garage.example.org"}),  # nothing more to change
+        ],
+        source=OrganisationRevision.Source.IMPORT,
+        notes=["ligne 2", "ligne 3", "ligne 4"],
+    )
+    assert {o.pk for o in changed} == {first.pk, second.pk}
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.name == "Épicerie du coin"
+    assert first.match_key == match_key_for("Épicerie du coin", lille.code)
+    assert list(first.categories.values_list("slug", flat=True)) == ["alimentation"]
+    assert category_tag(categories["alimentation"].pk) in first.filter_tags.split()
+    assert (second.commune_id, second.website) == (arras.code, "https://garage.example.org")
+    assert second.match_key == match_key_for("Garage", arras.code)
+    assert category_tag(categories["mobilite"].pk) in second.filter_tags.split()  # kept
+    notes = OrganisationRevision.objects.filter(source=OrganisationRevision.Source.IMPORT)
+    assert sorted(notes.values_list("note", flat=True)) == ["ligne 2", "ligne 3"]
+
+
+def test_update_organisations_refuses_a_siret_another_holds(communes):
+    holder = services.create_organisation({"name": "A", "siret": "73282932000074"})
+    other = services.create_organisation({"name": "B"})
+    with pytest.raises(ValidationError) as error:
+        services.update_organisations(
+            [(other.pk, {"name": "B bis"}), (other.pk, {"siret": "732 829 320 00074"})]
+        )
+    assert error.value.index == 1
+    assert holder.name in " ".join(error.value.messages)
+
+
+def test_insert_new_leaves_out_a_row_another_process_wrote():
+    Person.objects.create(email="deja@example.org")
+    rows = [Person(email="deja@example.org"), Person(email="nouvelle@example.org")]
+    inserted = bulk.insert_new(Person, rows)
+    assert all(p.pk is not None for p in inserted)
+    assert {p.email for p in inserted} <= {"nouvelle@example.org"}
+    assert sorted(Person.objects.values_list("email", flat=True)) == [
+        "deja@example.org",
+        "nouvelle@example.org",
+    ]
+    people = services.find_or_create_people([{"email": "deja@example.org"}, {"email": "x@y.fr"}])
+    assert Person.objects.count() == 3
+    assert people["deja@example.org"].pk == Person.objects.get(email="deja@example.org").pk
+
+
+def test_bulk_update_writes_only_the_fields_named():
+    one = Person.objects.create(email="a@example.org", first_name="Ana")
+    two = Person.objects.create(email="b@example.org", first_name="Bo")
+    one.first_name, two.first_name, two.last_name = "Anaïs", "Bob", "not written"
+    bulk.update(Person, [one, two], ["first_name"])
+    assert list(Person.objects.order_by("email").values_list("first_name", "last_name")) == [
+        ("Anaïs", ""),
+        ("Bob", ""),
+    ]
+
+
+def test_find_communes_answers_as_find_commune(communes):
+    typed = [("Lille", "59000"), ("59512", ""), ("Arras (62)", ""), ("Nulle-part", ""), ("", "")]
+    found = services.find_communes(typed)
+    assert found == {pair: services.find_commune(*pair) for pair in typed}
+    assert found[("Lille", "59000")] == communes["lille"]
+    assert found[("Nulle-part", "")] is None
