@@ -7,6 +7,6 @@ class ObservatoryConfig(AppConfig):
     verbose_name = _("Observatory")
 
     def ready(self):
-        from . import staff_home
+        from . import imports, staff_home  # noqa: F401  (imports: registers the importer)
 
         staff_home.register()

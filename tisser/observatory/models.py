@@ -78,46 +78,6 @@ class IndicatorValue(models.Model):
         return f"{self.indicator} · {self.level} {self.code} · {self.year}: {self.value}"
 
 
-class IndicatorImport(models.Model):
-    """A CSV/XLSX file of values, checked (preview, errors by line) then committed whole."""
-
-    class Status(models.TextChoices):
-        CHECKING = "checking", _("Checking the rows")
-        CHECKED = "checked", _("Checked, waiting for confirmation")
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="imports")
-    filename = models.CharField(_("file name"), max_length=255)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
-    rows = models.JSONField(_("rows read"), default=list)
-    errors = models.JSONField(_("errors"), default=list)
-    total = models.PositiveIntegerField(_("rows"), default=0)
-    done = models.PositiveIntegerField(_("rows done"), default=0)
-    created_count = models.PositiveIntegerField(_("values added"), default=0)
-    updated_count = models.PositiveIntegerField(_("values replaced"), default=0)
-    message = models.TextField(_("message"), blank=True, default="")
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("indicator import")
-        verbose_name_plural = _("indicator imports")
-
-    def __str__(self):
-        return f"{self.filename} ({self.get_status_display()})"
-
-    @property
-    def in_progress(self) -> bool:
-        return self.status in {self.Status.CHECKING, self.Status.QUEUED, self.Status.RUNNING}
-
-
 class SireneImport(models.Model):
     """An import of the ESS organisations of a territory from the Sirene stock files."""
 

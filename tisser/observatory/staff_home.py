@@ -12,10 +12,13 @@ SECTION = "observatory"
 
 
 def imports_item(request) -> staff.HomeItem:
-    from .models import IndicatorImport, SireneImport
+    from tisser.core.imports.models import ImportJob
+
+    from .imports import KIND
+    from .models import SireneImport
 
     return staff.imports_item(
-        [IndicatorImport.objects.all(), SireneImport.objects.all()],
+        [ImportJob.objects.filter(kind=KIND), SireneImport.objects.all()],
         reverse("observatory:staff_home"),
     )
 

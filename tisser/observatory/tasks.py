@@ -4,20 +4,6 @@ from celery import shared_task
 
 
 @shared_task(ignore_result=True)
-def check_indicator_import(job_id: int) -> None:
-    from .services import check_import
-
-    check_import(job_id)
-
-
-@shared_task(ignore_result=True)
-def run_indicator_import(job_id: int) -> None:
-    from .services import run_import
-
-    run_import(job_id)
-
-
-@shared_task(ignore_result=True)
 def run_sirene_import(job_id: int) -> None:
     """Read the Sirene stock files and merge a territory's ESS organisations."""
     from .sirene.running import run_sirene_import as run
