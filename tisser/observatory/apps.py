@@ -7,6 +7,7 @@ class ObservatoryConfig(AppConfig):
     verbose_name = _("Observatory")
 
     def ready(self):
-        from . import imports, staff_home  # noqa: F401  (imports: registers the importer)
+        from . import imports, staff_home  # noqa: F401  (imports: registers the importers)
+        from .sirene import running  # noqa: F401
 
         staff_home.register()

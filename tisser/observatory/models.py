@@ -78,48 +78,6 @@ class IndicatorValue(models.Model):
         return f"{self.indicator} · {self.level} {self.code} · {self.year}: {self.value}"
 
 
-class SireneImport(models.Model):
-    """An import of the ESS organisations of a territory from the Sirene stock files."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        READING_UNITS = "units", _("Reading the legal units")
-        READING_ESTABLISHMENTS = "establishments", _("Reading the establishments")
-        MERGING = "merging", _("Merging into the contacts base")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    units_path = models.CharField(_("legal units file"), max_length=500)
-    establishments_path = models.CharField(_("establishments file"), max_length=500)
-    territory = models.CharField(_("territory"), max_length=20)
-    naf_prefixes = models.CharField(_("NAF codes"), max_length=300, blank=True, default="")
-    publish = models.BooleanField(_("publish on the map"), default=False)
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
-    )
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    rows_read = models.PositiveBigIntegerField(_("establishment rows read"), default=0)
-    report = models.JSONField(_("report"), default=dict)
-    message = models.TextField(_("message"), blank=True, default="")
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("Sirene import")
-        verbose_name_plural = _("Sirene imports")
-
-    def __str__(self):
-        return f"Sirene {self.territory} ({self.get_status_display()})"
-
-    @property
-    def in_progress(self) -> bool:
-        return self.status not in {self.Status.DONE, self.Status.FAILED}
-
-
 class SupplierProfile(models.Model):
     """What public buyers look for in a supplier, beside its directory entry."""
 

@@ -15,10 +15,10 @@ def imports_item(request) -> staff.HomeItem:
     from tisser.core.imports.models import ImportJob
 
     from .imports import KIND
-    from .models import SireneImport
+    from .sirene.running import KIND as SIRENE
 
     return staff.imports_item(
-        [ImportJob.objects.filter(kind=KIND), SireneImport.objects.all()],
+        [ImportJob.objects.filter(kind__in=[KIND, SIRENE])],
         reverse("observatory:staff_home"),
     )
 

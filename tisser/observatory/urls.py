@@ -66,9 +66,5 @@ urlpatterns = [
         name="staff_supplier",
     ),
     path("gestion/observatoire/sirene/", views_staff.sirene_form, name="staff_sirene"),
-    path(
-        "gestion/observatoire/sirene/<int:pk>/",
-        views_staff.sirene_detail,
-        name="staff_sirene_detail",
-    ),
+    *legacy_job_urls("gestion/observatoire/sirene/", "sirene", detail="staff_sirene_detail"),
 ]

@@ -13,11 +13,13 @@ from django.utils.translation import gettext as _
 
 from tisser.accounts.decorators import staff_editor_required as staff_required
 from tisser.core.forms import posted_data
+from tisser.core.imports.models import ImportJob
 from tisser.core.imports.views import started
 
 from . import imports, services
 from .forms import IndicatorForm, SireneForm, ValuesFileForm, sirene_folder
-from .models import Indicator, SireneImport
+from .models import Indicator
+from .sirene.running import KIND as SIRENE
 from .sirene.running import communes_of, start_sirene_import
 
 
@@ -29,7 +31,7 @@ def staff_home(request):
         {
             "indicators": Indicator.objects.all(),
             "imports": imports.recent_jobs(),
-            "sirene_imports": SireneImport.objects.all()[:10],
+            "sirene_imports": ImportJob.objects.filter(kind=SIRENE)[:10],
         },
     )
 
@@ -118,27 +120,13 @@ def sirene_form(request):
                 publish=data["publish"],
                 author=request.user,
             )
-            return redirect("observatory:staff_sirene_detail", pk=job.pk)
+            return redirect("core:import_detail", pk=job.pk)
     return render(
         request,
         "observatory/staff/sirene_form.html",
         {"form": form, "folder": sirene_folder()},
         status=400 if form.errors else 200,
     )
-
-
-@staff_required
-def sirene_detail(request, pk):
-    job = get_object_or_404(SireneImport, pk=pk)
-    template = (
-        "observatory/staff/_sirene_progress.html"
-        if request.htmx
-        else "observatory/staff/sirene_detail.html"
-    )
-    response = render(request, template, {"job": job})
-    if request.htmx and not job.in_progress:
-        response["HX-Refresh"] = "true"
-    return response
 
 
 @staff_required

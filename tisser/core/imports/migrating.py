@@ -10,7 +10,8 @@ STATUSES = {"checking", "checked", "queued", "running", "done", "failed"}
 
 
 def move_jobs(apps, model: str, kind: str, convert) -> None:
-    """Copy every `model` ("app.Model") job; `convert(old)` gives (fields, raw bytes)."""
+    """Copy every `model` ("app.Model") job; `convert(old)` gives (fields, raw bytes), the
+    fields overriding what the old job has under the same name (status, filename)."""
     old_model = apps.get_model(*model.split("."))
     job_model = apps.get_model("core", "ImportJob")
     chunk_model = apps.get_model("core", "ImportChunk")
@@ -23,7 +24,7 @@ def move_jobs(apps, model: str, kind: str, convert) -> None:
             status = "interrupted"  # its worker belonged to the old pipeline: restart it
         job = job_model.objects.create(
             kind=kind,
-            filename=old.filename,
+            filename=fields.pop("filename", "") or old.filename,
             created_by_id=old.created_by_id,
             status=status,
             size=len(raw),

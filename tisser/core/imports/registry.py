@@ -72,6 +72,9 @@ class Importer:
     help_columns: list = []
     #: where the upload page lives when the domain has its own (else the generic one)
     upload_url_name = ""
+    #: rows read from elsewhere than the upload (large files on the server, named in the
+    #: options): never read while the upload is answered, always checked in the worker
+    check_in_worker = False
     #: column key -> the header shown in messages, when the key is not a header itself
     column_names: dict[str, str] = {}
 

@@ -167,7 +167,9 @@ def legacy_job(request, kind, step, pk):
     return response
 
 
-def legacy_job_urls(prefix: str, kind: str, detail: str, progress: str, confirm: str) -> list:
+def legacy_job_urls(
+    prefix: str, kind: str, detail: str, progress: str = "", confirm: str = ""
+) -> list:
     """The old detail, progress and confirm URLs (and names) of an import, redirecting to
     the engine's pages."""
     from django.urls import path
@@ -179,4 +181,5 @@ def legacy_job_urls(prefix: str, kind: str, detail: str, progress: str, confirm:
             ("progression/", "progress", progress),
             ("confirmer/", "confirm", confirm),
         ]
+        if name
     ]

@@ -1,5 +1,5 @@
-"""The data migrations that move the HelloAsso and indicator import jobs onto the core
-engine's table (memberships 0007, observatory 0003): run backwards, given jobs as the old
+"""The data migrations that move the HelloAsso, indicator and Sirene import jobs onto the core
+engine's table (memberships 0007, observatory 0003 and 0004): run backwards, given jobs as the old
 code wrote them, then forwards; each job keeps its file, its state and its old number."""
 
 import pytest
@@ -13,7 +13,7 @@ BEFORE = [
 ]
 AFTER = [
     ("memberships", "0007_payment_imports_on_the_engine"),
-    ("observatory", "0003_indicator_imports_on_the_engine"),
+    ("observatory", "0004_sirene_imports_on_the_engine"),
 ]
 
 
@@ -50,6 +50,15 @@ def test_old_jobs_move_to_the_engine_with_their_file_and_number(migrator):
         created_count=1,
     )  # fmt: skip
 
+    SireneImport = old.get_model("observatory", "SireneImport")
+    sirene = SireneImport.objects.create(
+        units_path="/data/sirene/StockUniteLegale.zip",
+        establishments_path="/data/sirene/StockEtablissement.zip",
+        territory="dep-80", status="done",
+        report={"rows_read": 10, "matched": 3, "organisations": 2, "created": 2,
+                "completed": 0, "unchanged": 0},
+    )  # fmt: skip
+
     new = migrator(AFTER)
     ImportJob = new.get_model("core", "ImportJob")
     ImportChunk = new.get_model("core", "ImportChunk")
@@ -67,3 +76,7 @@ def test_old_jobs_move_to_the_engine_with_their_file_and_number(migrator):
     assert values.counts["run"] == {"created": 1, "updated": 0}
     text = b"".join(bytes(c.data) for c in ImportChunk.objects.filter(job=values)).decode()
     assert text.splitlines()[1].startswith("80016;2024;1.5;commune")
+    sirene_job = ImportJob.objects.get(kind="sirene", options__legacy_id=sirene.pk)
+    assert sirene_job.filename == "StockEtablissement.zip" and sirene_job.status == "done"
+    assert sirene_job.options["territory"] == "dep-80"
+    assert sirene_job.counts["run"]["created"] == 2 and sirene_job.counts["rows_read"] == 10

@@ -14,7 +14,8 @@ from django.urls import reverse
 from tisser.core.imports.models import ImportJob
 from tisser.directory.models import Affiliation, Organisation, Person
 from tisser.observatory import imports, services
-from tisser.observatory.models import Level, SireneImport, Theme
+from tisser.observatory.models import Level, Theme
+from tisser.observatory.sirene.running import start_sirene_import
 from tisser.observatory.views_sourcing import shortlist_token
 
 ROLES = ("anonymous", "public", "claimant", "representative", "member", "editor", "admin")
@@ -97,7 +98,7 @@ ROWS = [
     ("staff supplier", "observatory:staff_supplier", {"pk": "ORG"}, "", "get", STAFF_ONLY),
     (
         "staff sirene job",
-        "observatory:staff_sirene_detail",
+        "core:import_detail",
         {"pk": "SIRENE"},
         "",
         "get",
@@ -120,12 +121,7 @@ def world(role_users, hauts_de_france, tmp_path):
         commune_id="80016", latitude=50.0, longitude=2.65, legal_form="siae"
     )
     shortlist = services.create_shortlist("Sel", [org.pk])
-    sirene = SireneImport.objects.create(
-        units_path=str(tmp_path / "u.csv"),
-        establishments_path=str(tmp_path / "e.csv"),
-        territory="dep-80",
-        status=SireneImport.Status.DONE,
-    )
+    sirene = start_sirene_import(tmp_path / "u.csv", tmp_path / "e.csv", "dep-80")
     return {
         **role_users,
         "INDICATOR": shown.pk,
