@@ -178,7 +178,7 @@ class PaymentImporter(registry.Importer):
 
     def action_labels(self) -> dict:
         return {
-            "create": _("payments to record"),
+            "create": _("to record"),
             "existing": _("already recorded"),
             "refund": _("to mark refunded"),
             "skip": _("not payments (left out)"),
