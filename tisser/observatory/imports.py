@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from tisser.accounts import roles
 from tisser.core.imports import bulk, engine, registry
 from tisser.core.imports.models import ImportJob
-from tisser.core.imports.reading import ImportFileError  # noqa: F401  (for the views)
+from tisser.core.imports.reading import ImportFileError  # noqa: F401  (callers catch it)
 from tisser.core.text import fold
 from tisser.territories.models import Commune, Departement, Epci, Region
 

@@ -167,7 +167,6 @@ class PaymentImporter(registry.Importer):
     columns = {key: tuple(header_key(a) for a in aliases) for key, aliases in COLUMNS.items()}
     column_names = {key: aliases[0] for key, aliases in COLUMNS.items()}
     required = REQUIRED
-    extensions = (".csv", ".xlsx")
     # Each row records a payment and a membership (tens of queries): small batches keep
     # the progress moving and a restart close to where a worker died.
     batch_size = 100

@@ -274,3 +274,30 @@ def test_the_command_imports_with_a_naf_filter(hauts_de_france, sample):
     assert Organisation.objects.filter(status=Organisation.Status.PROPOSED).count() == len(
         SupplierProfile.objects.all()
     )
+
+
+@pytest.mark.django_db
+def test_reading_the_stock_files_keeps_the_job_alive(hauts_de_france, sample, monkeypatch):
+    """Reading all France takes minutes before the first batch: the reader's progress
+    beats the job's heart, so it is not shown interrupted meanwhile."""
+    import datetime
+
+    from django.utils import timezone
+
+    from tisser.observatory.sirene import running
+
+    job = start_sirene_import(*sample, "dep-80")
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    beats = []
+    real = running.read_ess_units
+
+    def reading(path, progress=None):
+        ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=long_ago)
+        progress(200_000)  # as the reader does every 200,000 lines
+        beats.append(ImportJob.objects.get(pk=job.pk).heartbeat_at)
+        return real(path, progress=progress)
+
+    monkeypatch.setattr(running, "read_ess_units", reading)
+    job = engine.check_job(job.pk)
+    assert job.status == ImportJob.Status.CHECKED
+    assert beats and beats[0] > long_ago
