@@ -8,6 +8,7 @@ same SIRET, then for the same normalised name in the same commune.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 from django.core.exceptions import ValidationError
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from tisser.core.imports import bulk
 from tisser.territories.models import Commune
 
-from .indexing import match_key_for, refresh_derived_fields
+from .indexing import MAP_CELL_DEGREES, match_key_for, refresh_derived_fields
 from .merging import FILLABLE_FIELDS, merge_organisations, merge_preview  # noqa: F401
 from .models import (
     Affiliation,
@@ -50,6 +51,7 @@ from .validation import (  # noqa: F401  (public here)
     clean_field,
     clean_value,
     find_commune,
+    find_communes,
     resolve_categories,
     resolve_commune,
     validate_logo,
@@ -120,6 +122,32 @@ def _record(
 # --- organisations ------------------------------------------------------------------
 
 
+class BatchLookups:
+    """What a batch of an import needs from the directory, read in two queries instead of
+    two per row: the organisations holding the batch's SIRETs, and the categories of the
+    organisations it updates (slugs and ids, kept in step as the batch changes them)."""
+
+    def __init__(self, *, sirets=(), organisation_ids=()):
+        sirets = {s for s in (normalise_siret(str(v or "")) for v in sirets) if s}
+        holders = Organisation.objects.filter(bulk.among("siret", sirets)) if sirets else ()
+        self.siret_holders: dict[str, Organisation] = {o.siret: o for o in holders}
+        self.slugs: dict[int, list[str]] = {}
+        self.category_ids: dict[int, list[int]] = {}
+        self.read_categories(organisation_ids)
+
+    def read_categories(self, organisation_ids) -> None:
+        ids = set(organisation_ids) - self.slugs.keys()
+        if ids:
+            through = Organisation.categories.through.objects.filter(
+                bulk.among("organisation_id", ids)
+            )
+            for org_id, category_id, slug in through.values_list(
+                "organisation_id", "category_id", "category__slug"
+            ):
+                self.slugs.setdefault(org_id, []).append(slug)
+                self.category_ids.setdefault(org_id, []).append(category_id)
+
+
 def _unique_slug(org: Organisation) -> str:
     commune_name = org.commune.name if org.commune_id else ""
     base = slugify(f"{org.name}-{commune_name}")[:200].strip("-") or "organisation"
@@ -130,8 +158,12 @@ def _unique_slug(org: Organisation) -> str:
     return slug
 
 
-def _apply(org: Organisation, data: dict) -> tuple[dict, list[Category] | None]:
-    """Set the fields in `data` on `org`; return the changes and the new categories (or None)."""
+def _apply(
+    org: Organisation, data: dict, known: BatchLookups | None = None
+) -> tuple[dict, list[Category] | None]:
+    """Set the fields in `data` on `org`; return the changes and the new categories (or None).
+
+    `known`: what a batch already read (the organisations' current categories)."""
     unknown = set(data) - set(EDITABLE_FIELDS) - {"categories"}
     if unknown:
         raise ValueError(f"Not editable through services: {sorted(unknown)}")
@@ -189,28 +221,40 @@ def _apply(org: Organisation, data: dict) -> tuple[dict, list[Category] | None]:
         old_precision = changes.get("geo_precision", [None])[0]
         changes["geo_precision"] = [old_precision, org.geo_precision]
     if categories is not None:
-        old_slugs = sorted(org.categories.values_list("slug", flat=True)) if org.pk else []
+        if not org.pk:
+            old_slugs = []
+        elif known is not None:
+            old_slugs = sorted(known.slugs.get(org.pk, ()))
+        else:
+            old_slugs = sorted(org.categories.values_list("slug", flat=True))
         new_slugs = sorted({c.slug for c in categories})
         if old_slugs != new_slugs:
             changes["categories"] = [old_slugs, new_slugs]
     return changes, categories
 
 
-def _validate_model(org: Organisation) -> None:
+def _validate_model(org: Organisation, known: BatchLookups | None = None, *, fields=None) -> None:
+    """The model's own checks and the SIRET's uniqueness. `fields`: check only these (an
+    import's batch: the others hold stored or default values; none when an import's check
+    of the same rows validated them, then only the database is asked again)."""
     errors: dict[str, list] = {}
     if not (org.name or "").strip():
         errors["name"] = [_("The name is required.")]
+    exclude = {"slug", "commune", "categories", "logo", "name"}
+    if fields is not None:
+        exclude |= {f.name for f in Organisation._meta.fields} - set(fields)
     try:
-        org.full_clean(
-            exclude=["slug", "commune", "categories", "logo", "name"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
+        if fields is None or set(fields) - exclude:
+            org.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         for key, messages in error.message_dict.items():
             errors.setdefault(key, []).extend(messages)
     if org.siret:
-        clash = Organisation.objects.filter(siret=org.siret).exclude(pk=org.pk).first()
+        if known is not None:
+            clash = known.siret_holders.get(org.siret)
+            clash = clash if clash is not None and clash.pk != org.pk else None
+        else:
+            clash = Organisation.objects.filter(siret=org.siret).exclude(pk=org.pk).first()
         if clash:
             errors.setdefault("siret", []).append(
                 _("This SIRET is already used by “%(name)s”.") % {"name": clash.name}
@@ -269,18 +313,23 @@ def create_organisations(
     author=None,
     source=OrganisationRevision.Source.STAFF,
     notes: list[str] | None = None,
+    checked: bool = False,
 ) -> list[Organisation]:
     """`create_organisation` for a batch of an import: the same checks, derived fields and
     revisions, written in a handful of queries (bulk inserts, COPY on PostgreSQL).
 
+    `checked`: the items passed an import's check (`check_organisation_data`) of the
+    same rows; the fields' own validation is not made again.
+
     Raises ValidationError (with `.index`, the failing item's rank) on the first invalid
     item; the caller's transaction then writes nothing of the batch."""
     orgs, changes_of, categories_of = [], [], []
+    known = BatchLookups(sirets=[data.get("siret") for data in datas])
     for index, data in enumerate(datas):
         org = Organisation()
         try:
             changes, categories = _apply(org, data)
-            _validate_model(org)
+            _validate_model(org, known, fields=() if checked else data.keys())
         except ValidationError as error:
             error.index = index
             raise
@@ -379,11 +428,120 @@ def update_organisation(
     return _save(org, changes, categories, author=author, source=source, note=note, created=False)
 
 
-def check_organisation_data(data: dict, org: Organisation | None = None) -> None:
-    """Raise the ValidationError that creating (or updating `org`) with `data` would raise."""
-    target = Organisation.objects.get(pk=org.pk) if org is not None else Organisation()
-    _apply(target, data)
-    _validate_model(target)
+def check_organisation_data(
+    data: dict, org: Organisation | None = None, known: BatchLookups | None = None
+) -> None:
+    """Raise the ValidationError that creating (or updating `org`) with `data` would raise.
+
+    With `known` (a batch's lookups), `org` is taken as just read, not read again."""
+    if org is None:
+        target = Organisation()
+    elif known is not None:
+        target = copy.copy(org)
+    else:
+        target = Organisation.objects.get(pk=org.pk)
+    _apply(target, data, known)
+    _validate_model(target, known, fields=None if known is None else data.keys())
+
+
+def update_organisations(
+    items: list[tuple[int, dict]],
+    *,
+    author=None,
+    source=OrganisationRevision.Source.STAFF,
+    notes: list[str] | None = None,
+    checked: bool = False,
+) -> list[Organisation]:
+    """`update_organisation` for a batch of an import (`items`: organisation id, data):
+    the organisations locked and read in one query, the same checks, the changed ones
+    written with one `bulk_update`, their categories and revisions in bulk. Returns the
+    organisations changed. `checked`: as for `create_organisations`.
+
+    Raises ValidationError (with `.index`, the failing item's rank) on the first invalid
+    item; the caller's transaction then writes nothing of the batch."""
+    ids = {pk for pk, _data in items}
+    stored = (
+        Organisation.objects.select_for_update(of=("self",)).select_related("commune").in_bulk(ids)
+    )
+    known = BatchLookups(sirets=[data.get("siret") for _pk, data in items], organisation_ids=stored)
+    author = author if getattr(author, "is_authenticated", False) else None
+    notes = notes or [""] * len(items)
+    changed: dict[int, Organisation] = {}
+    edits, fields, new_categories = [], set(), {}
+    for index, ((pk, data), note) in enumerate(zip(items, notes, strict=True)):
+        try:
+            org = stored.get(pk)
+            if org is None:
+                raise ValidationError(_("This organisation no longer exists."))
+            changes, categories = _apply(org, data, known)
+            if not changes:
+                continue
+            _validate_model(org, known, fields=() if checked else data.keys())
+        except ValidationError as error:
+            error.index = index
+            raise
+        if "categories" in changes:
+            known.slugs[pk] = [c.slug for c in categories]
+            known.category_ids[pk] = [c.pk for c in categories]
+            new_categories[pk] = categories
+        fields.update(f for f in changes if f != "categories")
+        changed[pk] = org
+        edits.append((org, changes, note))
+    if not changed:
+        return []
+    now = timezone.now()
+    for org in changed.values():
+        org.updated_at = now
+        refresh_derived_fields(org, category_ids=known.category_ids.get(org.pk, []))
+    derived = {"match_key", "filter_tags", "search_text", "updated_at", *MAP_CELL_DEGREES}
+    bulk.update(Organisation, list(changed.values()), sorted(fields | derived))
+    if new_categories:
+        through = Organisation.categories.through
+        through.objects.filter(organisation_id__in=list(new_categories)).delete()
+        through.objects.bulk_create(
+            [
+                through(organisation_id=pk, category_id=category.pk)
+                for pk, categories in new_categories.items()
+                for category in categories
+            ]
+        )
+    bulk.insert(
+        OrganisationRevision,
+        [
+            OrganisationRevision(
+                organisation_id=org.pk,
+                author=author,
+                source=source,
+                changes=changes,
+                note=note[:300],
+                note_code="",
+                note_params={},
+            )
+            for org, changes, note in edits
+        ],
+    )
+    to_place = set()
+    for org, changes, _note in edits:
+        if org.status == Organisation.Status.PUBLISHED:
+            from .webhooks import organisation_saved
+
+            organisation_saved(org, became_public="status" in changes)
+        cleared = "latitude" in changes and org.latitude is None
+        if (
+            (changes.keys() & ADDRESS_FIELDS or cleared)
+            and org.geo_precision != GeoPrecision.MANUAL
+            and (org.address or org.commune_id or org.postcode)
+        ):
+            to_place.add(org.pk)
+    if to_place:
+        from .tasks import geocode_organisations
+
+        places = sorted(to_place)
+        transaction.on_commit(lambda: geocode_organisations.delay(places))
+    from .map_queries import map_data_changed
+
+    transaction.on_commit(map_data_changed)
+    return list(changed.values())
 
 
 def archive_organisation(org: Organisation, *, author=None, note="") -> Organisation:

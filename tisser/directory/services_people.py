@@ -293,12 +293,16 @@ def find_or_create_people(people: list[dict]) -> dict[str, Person]:
     """`find_or_create_person` for a batch of an import: the contacts by email, existing
     ones found in one query (only their empty fields filled), new ones created in one
     INSERT. Each dict holds `email` and optionally names and phone; raises ValidationError
-    on an invalid address.
+    (with `.index`, the failing item's rank) on an invalid address.
 
     Bulk writes skip `Person.save()`: a field it derives must be filled here too."""
     wanted: dict[str, dict] = {}
-    for data in people:
-        cleaned = _clean_person(data)
+    for index, data in enumerate(people):
+        try:
+            cleaned = _clean_person(data)
+        except ValidationError as error:
+            error.index = index  # the failing item's rank, for an import's line number
+            raise
         if cleaned.get("email"):
             wanted.setdefault(cleaned["email"], cleaned)
     found = {p.email: p for p in Person.objects.filter(bulk.among("email", wanted))}
@@ -317,28 +321,31 @@ def find_or_create_people(people: list[dict]) -> dict[str, Person]:
             for key, value in _keys_of(person).items():
                 setattr(person, key, value)
         keys = list(_keys_of(changed[0]))
-        Person.objects.bulk_update(changed, [*sorted(fields), *keys, "updated_at"])
+        bulk.update(Person, changed, [*sorted(fields), *keys, "updated_at"])
     new = [Person(**data) for email, data in wanted.items() if email not in found]
     for person in new:
         for key, value in _keys_of(person).items():
             setattr(person, key, value)
     if new:
-        Person.objects.bulk_create(new, ignore_conflicts=True)
-        found.update((p.email, p) for p in Person.objects.filter(email__in=[p.email for p in new]))
+        # Another process may have added one of them meantime: that one is read back.
+        found.update((p.email, p) for p in bulk.insert_new(Person, new))
+        if rest := [p.email for p in new if p.pk is None]:
+            found.update((p.email, p) for p in Person.objects.filter(bulk.among("email", rest)))
     return found
 
 
 def record_consents(consents: list[dict]) -> list[Consent]:
     """`record_consent` for many people at once (an import's batch), in one INSERT."""
     rows = []
+    purposes, methods = set(Consent.Purpose.values), set(Consent.Method.values)
     for data in consents:
-        if data["purpose"] not in Consent.Purpose.values:
+        if data["purpose"] not in purposes:
             raise ValidationError({"purpose": _("Unknown consent purpose.")})
-        if data["method"] not in Consent.Method.values:
+        if data["method"] not in methods:
             raise ValidationError({"method": _("Unknown way of collecting consent.")})
         rows.append(
             Consent(
-                person=data["person"],
+                person_id=data["person"].pk,
                 purpose=data["purpose"],
                 method=data["method"],
                 wording=data.get("wording") or "",

@@ -43,28 +43,44 @@ _NAME_WITH_DEPARTEMENT = re.compile(r"^(.*?)\s*\((\w{2,3})\)$")
 
 def find_commune(text: str, postcode: str = "") -> Commune | None:
     """A commune from what people type: INSEE code, name, "Name (59)", helped by a postcode."""
-    text = (text or "").strip()
-    postcode = (postcode or "").strip()
-    if not text:
-        return None
-    if _COMMUNE_CODE.match(text):
-        found = Commune.objects.filter(pk=text.upper()).first()
-        if found or not postcode:
-            return found
-    departement = ""
-    if match := _NAME_WITH_DEPARTEMENT.match(text):
-        text, departement = match.group(1), match.group(2).upper()
-    candidates = Commune.objects.filter(search_name=fold(text))
-    if departement:
-        candidates = candidates.filter(departement_id=departement)
-    candidates = list(candidates[:50])
-    if postcode:
-        by_postcode = [c for c in candidates if postcode in c.postcode_list]
-        if by_postcode:
-            candidates = by_postcode
-        elif len(postcode) == 5:
-            candidates = [c for c in candidates if c.departement_id == postcode[:2]] or candidates
-    return candidates[0] if len(candidates) == 1 else None
+    return find_communes([(text, postcode)])[(text, postcode)]
+
+
+def find_communes(typed) -> dict[tuple[str, str], Commune | None]:
+    """`find_commune` for many (text, postcode) pairs (an import's batch): two queries,
+    one for the INSEE codes and one for the names, whatever their number."""
+    pairs = {(t or "", p or ""): ((t or "").strip(), (p or "").strip()) for t, p in typed}
+    codes = {text.upper() for text, _p in pairs.values() if _COMMUNE_CODE.match(text)}
+    by_code = Commune.objects.in_bulk(list(codes)) if codes else {}
+    found, by_name = {}, {}
+    for pair, (text, postcode) in pairs.items():
+        if not text:
+            found[pair] = None
+        elif _COMMUNE_CODE.match(text) and (by_code.get(text.upper()) or not postcode):
+            found[pair] = by_code.get(text.upper())
+        else:
+            departement = ""
+            if match := _NAME_WITH_DEPARTEMENT.match(text):
+                text, departement = match.group(1), match.group(2).upper()
+            by_name[pair] = (fold(text), departement, postcode)
+    candidates: dict[str, list[Commune]] = {}
+    if by_name:
+        names = list({name for name, _d, _p in by_name.values()})
+        for commune in Commune.objects.filter(search_name__in=names):
+            candidates.setdefault(commune.search_name, []).append(commune)
+    for pair, (name, departement, postcode) in by_name.items():
+        among = candidates.get(name, [])
+        if departement:
+            among = [c for c in among if c.departement_id == departement]
+        among = among[:50]
+        if postcode:
+            by_postcode = [c for c in among if postcode in c.postcode_list]
+            if by_postcode:
+                among = by_postcode
+            elif len(postcode) == 5:
+                among = [c for c in among if c.departement_id == postcode[:2]] or among
+        found[pair] = among[0] if len(among) == 1 else None
+    return found
 
 
 def resolve_categories(values: Iterable) -> list[Category]:

@@ -3,13 +3,16 @@
 On PostgreSQL, `COPY … FROM STDIN` (psycopg's copy protocol) with ids taken from the
 table's sequence beforehand, so the caller gets them back as `bulk_create` would give
 them: several times faster than multi-row INSERTs built by the ORM. Elsewhere (SQLite),
-`bulk_create`. Bulk writes skip `save()` and signals: the caller fills every field
+`bulk_create`. Updates likewise (`update`: COPY, then one `UPDATE … FROM`). Bulk writes
+skip `save()` and signals: the caller fills every field
 `save()` would derive.
 """
 
 from __future__ import annotations
 
-from django.db import connection, models
+import datetime
+
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 
@@ -20,41 +23,136 @@ def insert(model: type[models.Model], objects: list[models.Model]) -> list[model
     if connection.vendor != "postgresql":
         return model.objects.bulk_create(objects, batch_size=1000)
     meta = model._meta
-    fields = [
-        f for f in meta.concrete_fields if not f.primary_key and not getattr(f, "generated", False)
-    ]
-    table = connection.ops.quote_name(meta.db_table)
-    pk_column = meta.pk.column
+    fields = _insertable(meta)
+    _stamp(fields, objects)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, pk_column, len(objects)],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-        columns = ", ".join(
-            connection.ops.quote_name(c) for c in [pk_column] + [f.column for f in fields]
-        )
-        now = timezone.now()
-        stamped = [
-            f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-        ]
-        for obj in objects:  # what `pre_save` would set
-            for field in stamped:
-                if field.auto_now or getattr(obj, field.attname) is None:
-                    setattr(obj, field.attname, now)
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for pk, obj in zip(ids, objects, strict=True):
-                row = [pk]
-                for field in fields:
-                    value = getattr(obj, field.attname)
-                    if value is not None and not isinstance(value, str | int | bool | float):
-                        value = field.get_db_prep_save(value, connection)
-                    row.append(value)
-                copy.write_row(row)
+        ids = _next_ids(cursor, meta, len(objects))
+        _copy(cursor, meta.db_table, [meta.pk, *fields], objects, ids)
     for pk, obj in zip(ids, objects, strict=True):
         obj.pk = pk
         obj._state.adding = False
     return objects
+
+
+def _insertable(meta) -> list:
+    return [
+        f for f in meta.concrete_fields if not f.primary_key and not getattr(f, "generated", False)
+    ]
+
+
+def _stamp(fields, objects) -> None:
+    """What `pre_save` would set: the `auto_now` and `auto_now_add` dates."""
+    now = timezone.now()
+    stamped = [
+        f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    for obj in objects:
+        for field in stamped:
+            if field.auto_now or getattr(obj, field.attname) is None:
+                setattr(obj, field.attname, now)
+
+
+def _next_ids(cursor, meta, count: int) -> list[int]:
+    """`count` ids taken from the table's sequence, so the caller knows them beforehand."""
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+        [meta.db_table, meta.pk.column, count],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def insert_new(model: type[models.Model], objects: list[models.Model]) -> list[models.Model]:
+    """Insert those of unsaved `objects` that no unique constraint refuses (a row another
+    process wrote meanwhile) and return them, with their `pk`; the others are left out,
+    `pk` empty. On PostgreSQL: `COPY` into a temporary table, then one
+    `INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING`; elsewhere `bulk_create` with
+    `ignore_conflicts`, then one query for the ids."""
+    if not objects:
+        return []
+    meta = model._meta
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objects, batch_size=1000, ignore_conflicts=True)
+        return []  # SQLite gives no ids back: the caller reads them by its key
+    fields = _insertable(meta)
+    _stamp(fields, objects)
+    quote = connection.ops.quote_name
+    temp = f"tisser_new_{meta.db_table}"
+    names = ", ".join(quote(f.column) for f in [meta.pk, *fields])
+    with transaction.atomic(), connection.cursor() as cursor:
+        ids = _next_ids(cursor, meta, len(objects))
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {quote(temp)} AS SELECT {names} "
+            f"FROM {quote(meta.db_table)} WITH NO DATA"
+        )
+        _copy(cursor, temp, [meta.pk, *fields], objects, ids)
+        cursor.execute(
+            f"INSERT INTO {quote(meta.db_table)} ({names}) SELECT {names} FROM {quote(temp)} "
+            f"ON CONFLICT DO NOTHING RETURNING {quote(meta.pk.column)}"
+        )
+        written = {row[0] for row in cursor.fetchall()}
+        cursor.execute(f"DROP TABLE {quote(temp)}")
+    inserted = []
+    for pk, obj in zip(ids, objects, strict=True):
+        if pk in written:
+            obj.pk = pk
+            obj._state.adding = False
+            inserted.append(obj)
+    return inserted
+
+
+def update(model: type[models.Model], objects: list[models.Model], fields: list[str]) -> None:
+    """Write `fields` (names) of saved `objects`, as `bulk_update` does (no `save()`, no
+    signals, `auto_now` not stamped). On PostgreSQL the rows go by `COPY` into a temporary
+    table and one `UPDATE … FROM` it: `bulk_update`'s `CASE WHEN` per row and column costs
+    PostgreSQL more to plan than to run."""
+    if not objects:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(objects, fields, batch_size=500)
+        return
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    temp = quote(f"tisser_update_{meta.db_table}")
+    names = [quote(c.column) for c in [meta.pk, *columns]]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {temp} AS SELECT {', '.join(names)} "
+            f"FROM {quote(meta.db_table)} WITH NO DATA"
+        )
+        _copy(cursor, f"tisser_update_{meta.db_table}", [meta.pk, *columns], objects)
+        assignments = ", ".join(f"{name} = new.{name}" for name in names[1:])
+        cursor.execute(
+            f"UPDATE {quote(meta.db_table)} AS old SET {assignments} FROM {temp} AS new "
+            f"WHERE old.{names[0]} = new.{names[0]}"
+        )
+        cursor.execute(f"DROP TABLE {temp}")
+
+
+def _plain(value) -> bool:
+    """A value psycopg writes as it is (an aware datetime included): no field's own
+    preparation needed, which costs more than the COPY itself on wide rows."""
+    if value is None or isinstance(value, str | int | bool | float | datetime.date):
+        return not isinstance(value, datetime.datetime) or value.tzinfo is not None
+    return False
+
+
+def _copy(cursor, table: str, fields, objects, ids=None) -> None:
+    """`COPY` the `fields` of `objects` into `table` (the primary key from `ids` if given)."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
+        for n, obj in enumerate(objects):
+            row = []
+            for field in fields:
+                if ids is not None and field.primary_key:
+                    row.append(ids[n])
+                    continue
+                value = getattr(obj, field.attname)
+                if not _plain(value):
+                    value = field.get_db_prep_save(value, connection)
+                row.append(value)
+            copy.write_row(row)
 
 
 def among(field: str, values) -> models.Q:

@@ -55,7 +55,20 @@ class RowError(Exception):
 
 
 class Importer:
-    """Base of every domain's import; subclass it and `register()` an instance."""
+    """Base of every domain's import; subclass it and `register()` an instance.
+
+    A domain declares its columns (`columns`, `required`), its row check (`check_batch`)
+    and its batch writer (`write_batch`). Both steps read the file in batches of
+    `batch_size` rows: the check (preview, before confirming) and the run (each batch
+    checked again, then written in the same transaction as the job's progress).
+
+    To be fast, work per batch, never per row: look existing records up in one query
+    per batch (by their normalised keys: `bulk.among` for the `IN`), write with
+    `bulk.insert` / `bulk.insert_new` / `bulk.update` (COPY on PostgreSQL). `begin`
+    receives the step ("check" or "run"): a run follows a check that found no error in
+    the same file, so `check_batch` may leave out there what depends on the row alone
+    (formats, validators) and ask the database again only (what may have changed since).
+    """
 
     kind = ""
     label = ""
@@ -169,6 +182,8 @@ class Importer:
         return {}
 
     def check_batch(self, job, rows: list[Row], state: dict) -> list[Result]:
+        """One Result per row, in order: its action, or its errors (`messages`). What the
+        writer needs goes in `payload` (kept in memory for one batch only)."""
         raise NotImplementedError
 
     def write_batch(self, job, rows: list[Row], results: list[Result], state: dict) -> dict:

@@ -64,12 +64,27 @@ def _categories(value: str, known: dict) -> list:
     return found
 
 
-def _find_commune(text: str, postcode: str, cache: dict):
-    """Communes repeat across rows: ask the database once per (name, postcode)."""
+def commune_of(text: str, postcode: str, cache: dict):
+    """The commune a row names. Communes repeat across rows: ask the database once per
+    (name, postcode), or once per batch for all of them (`read_communes`)."""
     key = ("commune", text.strip().lower(), postcode.strip())
     if key not in cache:
         cache[key] = services.find_commune(text, postcode)
     return cache[key]
+
+
+def read_communes(pairs, cache: dict) -> None:
+    """Put the communes of a batch's (text, postcode) pairs in `cache` at once (two queries
+    for the batch; `row_to_data` then finds them there)."""
+    wanted = {}
+    for text, postcode in pairs:
+        key = ("commune", (text or "").strip().lower(), (postcode or "").strip())
+        if text and key not in cache:
+            wanted[key] = (text, postcode or "")
+    if wanted:
+        found = services.find_communes(wanted.values())
+        for key, pair in wanted.items():
+            cache[key] = found[pair]
 
 
 def row_to_data(values: dict, lookups: dict) -> tuple[dict, dict, list[str]]:
@@ -93,7 +108,7 @@ def row_to_data(values: dict, lookups: dict) -> tuple[dict, dict, list[str]]:
             elif field == "categories":
                 value = _categories(value, lookups)
             elif field == "commune":
-                commune = _find_commune(value, values.get("code_postal", ""), lookups)
+                commune = commune_of(value, values.get("code_postal", ""), lookups)
                 if commune is None:
                     raise ValidationError(_("unknown commune “%(value)s”") % {"value": value})
                 value = commune
@@ -139,16 +154,22 @@ def _messages(error: ValidationError) -> list[str]:
     return out
 
 
-def check_row(row: dict, lookups: dict, seen: dict, find=None) -> dict:
+def check_row(
+    row: dict, lookups: dict, seen: dict, find=None, *, parsed=None, known=None, full=True
+) -> dict:
     """What would happen to one row: `{"line", "action", "name", "target", "messages"}`.
 
-    `find` replaces `services.find_duplicate` (a batch looks its duplicates up at once)."""
+    `find` replaces `services.find_duplicate` and `known` the per-row queries of the
+    checks (a batch looks them up at once, see `batch_finder`); `parsed` is the row's
+    `row_to_data` when already made. `full=False` (the run, after a check without errors)
+    leaves out the services' checks, which the writer makes again anyway."""
     values = row["values"]
     result = {"line": row["line"], "name": values.get("nom", ""), "target": None, "messages": []}
-    data, contact, errors = row_to_data(values, lookups)
+    data, contact, errors = parsed if parsed is not None else row_to_data(values, lookups)
+    errors = list(errors)
     if not data.get("name"):
         errors.append(_("the name (column “nom”) is missing"))
-    if contact.get("email"):
+    if full and contact.get("email"):
         try:
             services.check_person_data(
                 {k: v for k, v in contact.items() if k not in {"role", "is_representative"}}
@@ -166,10 +187,11 @@ def check_row(row: dict, lookups: dict, seen: dict, find=None) -> dict:
             commune_code=commune.code if commune else None,
             siret=str(data.get("siret", "")),
         )
-        try:
-            services.check_organisation_data(data, target)
-        except ValidationError as error:
-            errors.extend(_messages(error))
+        if full:
+            try:
+                services.check_organisation_data(data, target, known)
+            except ValidationError as error:
+                errors.extend(_messages(error))
         key = normalise_siret(str(data.get("siret", ""))) or match_key_for(
             data["name"], commune.code if commune else None
         )
@@ -204,26 +226,25 @@ def known_categories() -> dict:
     return known
 
 
-def duplicate_finder(rows: list[dict], lookups: dict):
-    """`find_duplicate` for a batch of rows, answered from two queries (SIRETs, then
-    normalised name + commune) instead of two per row."""
+def batch_finder(parsed: list[tuple]):
+    """`find_duplicate` for a batch of rows (`parsed`: their `row_to_data`), answered from
+    two queries (SIRETs, then normalised name + commune) instead of two per row; with the
+    batch's `services.BatchLookups` (the found organisations' categories read at once)."""
     from tisser.core.imports import bulk
 
     sirets, keys = set(), set()
-    for row in rows:
-        data, _contact, _errors = row_to_data(row["values"], lookups)
+    for data, _contact, _errors in parsed:
         if siret := normalise_siret(str(data.get("siret", ""))):
             sirets.add(siret)
         if data.get("name"):
             commune = data.get("commune")
             keys.add(match_key_for(data["name"], commune.code if commune else None))
-    by_siret, by_key = {}, {}
-    if sirets:
-        for org in Organisation.objects.filter(bulk.among("siret", sirets)):
-            by_siret[org.siret] = org
+    known = services.BatchLookups(sirets=sirets)
+    by_siret, by_key = known.siret_holders, {}
     if keys:
         for org in Organisation.objects.filter(bulk.among("match_key", keys)).order_by("-pk"):
             by_key[org.match_key] = org  # the lowest pk wins, as in find_duplicate
+    known.read_categories({o.pk for o in (*by_siret.values(), *by_key.values())})
 
     def find(*, name: str, commune_code: str | None, siret: str = ""):
         siret = normalise_siret(siret or "")
@@ -233,4 +254,4 @@ def duplicate_finder(rows: list[dict], lookups: dict):
             return None
         return by_key.get(match_key_for(name, commune_code or None))
 
-    return find
+    return find, known

@@ -29,8 +29,8 @@ from tisser.core.imports import engine, registry
 from tisser.core.imports.reading import ImportFileError, open_table
 from tisser.core.text import fold
 
-from .. import services
 from ..models import Category
+from .checking import commune_of, read_communes
 from .running import OrganisationImporter
 
 KIND = "gogocarto"
@@ -203,7 +203,7 @@ class GoGoCartoImporter(registry.Importer):
         """The directory import's row: the commune if Tisser knows it, mapped categories."""
         values = {k: v for k, v in row.values.items() if not k.endswith("_gogocarto")}
         town = row.values["commune_gogocarto"]
-        if town and services.find_commune(town, row.values["code_postal"]) is not None:
+        if town and commune_of(town, row.values["code_postal"], state["known"]) is not None:
             values["commune"] = town
         mapping = job.options.get("categories", {})
         slugs = [
@@ -217,6 +217,9 @@ class GoGoCartoImporter(registry.Importer):
         for row in rows:
             for name in row.values["categories_gogocarto"]:
                 state["found"][name] = state["found"].get(name, 0) + 1
+        read_communes(
+            [(r.values["commune_gogocarto"], r.values["code_postal"]) for r in rows], state["known"]
+        )
         mapped = [registry.Row(r.line, self._values(job, r, state)) for r in rows]
         return OrganisationImporter().check_batch(job, mapped, state)
 

@@ -14,7 +14,7 @@ from tisser.core.imports import engine, registry
 
 from .. import services, services_claims
 from ..models import Affiliation, OrganisationRevision
-from .checking import check_row, duplicate_finder, known_categories
+from .checking import batch_finder, check_row, known_categories, read_communes, row_to_data
 from .columns import COLUMNS, HEADERS, REQUIRED
 
 KIND = "organisations"
@@ -34,14 +34,25 @@ class OrganisationImporter(registry.Importer):
         return roles.is_staff_editor(user)
 
     def begin(self, job, step: str) -> dict:
-        return {"known": known_categories(), "seen": {}}
+        return {"known": known_categories(), "seen": {}, "step": step}
 
     def check_batch(self, job, rows, state) -> list[registry.Result]:
+        """The rows' check, with the batch's lookups read at once. In the run the services'
+        own checks are left to the writer, which makes them as it writes (the preview's
+        check is not made a second time)."""
         results = []
         plain = [{"line": row.line, "values": row.values} for row in rows]
-        find = duplicate_finder(plain, state["known"])
-        for row in plain:
-            checked = check_row(row, state["known"], state["seen"], find)
+        read_communes(
+            [(row.values.get("commune"), row.values.get("code_postal")) for row in rows],
+            state["known"],
+        )
+        parsed = [row_to_data(row["values"], state["known"]) for row in plain]
+        find, known = batch_finder(parsed)
+        full = state.get("step") != "run"
+        for row, data in zip(plain, parsed, strict=True):
+            checked = check_row(
+                row, state["known"], state["seen"], find, parsed=data, known=known, full=full
+            )
             detail = {}
             if checked["action"] == "update":
                 detail = {"target": checked["target"], "target_name": checked["target_name"]}
@@ -58,48 +69,77 @@ class OrganisationImporter(registry.Importer):
         return results
 
     def write_batch(self, job, rows, results, state) -> dict:
-        """New organisations in one bulk write; updates and contacts row by row."""
+        """New organisations in one bulk write, updates in another, then the contacts
+        (people found or created at once, their claims row by row)."""
         author = job.created_by
         source = OrganisationRevision.Source.IMPORT
         note = _("Import of %(file)s, line %(line)s")
         creates = [r for r in results if r.action == "create"]
-        try:
-            made = services.create_organisations(
+        updates = [r for r in results if r.action == "update"]
+        made = self._write(
+            creates,
+            lambda: services.create_organisations(
                 [r.payload["data"] for r in creates],
                 author=author,
                 source=source,
                 notes=[note % {"file": job.filename, "line": r.line} for r in creates],
-            )
-        except ValidationError as error:
-            line = creates[getattr(error, "index", 0)].line
-            raise registry.RowError(line, error.messages) from error
+                checked=True,
+            ),
+        )
+        self._write(
+            updates,
+            lambda: services.update_organisations(
+                [(r.detail["target"], r.payload["data"]) for r in updates],
+                author=author,
+                source=source,
+                notes=[note % {"file": job.filename, "line": r.line} for r in updates],
+                checked=True,
+            ),
+        )
         org_of = {r.line: org for r, org in zip(creates, made, strict=True)}
-        updated = 0
-        for result in results:
-            contact = dict(result.payload["contact"])
-            try:
-                if result.action == "update":
-                    org = services.Organisation.objects.get(pk=result.detail["target"])
-                    services.update_organisation(
-                        org, result.payload["data"], author=author, source=source,
-                        note=note % {"file": job.filename, "line": result.line},
-                    )  # fmt: skip
-                    updated += 1
-                else:
-                    org = org_of[result.line]
-                if contact:
-                    role = contact.pop("role", "")
-                    representative = contact.pop("is_representative", False)
-                    person, _created = services.find_or_create_person(**contact)
+        with_contact = [r for r in results if r.payload["contact"]]
+        if with_contact:
+            people = self._write(
+                with_contact,
+                lambda: services.find_or_create_people(
+                    [
+                        {
+                            k: v
+                            for k, v in r.payload["contact"].items()
+                            if k in services.PERSON_FIELDS
+                        }
+                        for r in with_contact
+                    ]
+                ),
+            )
+            targets = services.Organisation.objects.in_bulk(
+                [r.detail["target"] for r in with_contact if r.action == "update"]
+            )
+            for result in with_contact:
+                contact = result.payload["contact"]
+                org = org_of.get(result.line) or targets[result.detail["target"]]
+                try:
                     # A file says who represents whom; staff confirm it on the requests page.
                     services_claims.claim(
-                        person, org, source=Affiliation.Source.IMPORT,
-                        representative=representative, role=role, detail=job.filename,
-                        notify=False,
+                        people[contact["email"].strip().lower()], org,
+                        source=Affiliation.Source.IMPORT,
+                        representative=contact.get("is_representative", False),
+                        role=contact.get("role", ""), detail=job.filename, notify=False,
                     )  # fmt: skip
-            except ValidationError as error:
-                raise registry.RowError(result.line, error.messages) from error
-        return {"created": len(made), "updated": updated}
+                except ValidationError as error:
+                    raise registry.RowError(result.line, error.messages) from error
+        return {"created": len(made), "updated": len(updates)}
+
+    @staticmethod
+    def _write(results, write):
+        """Run one bulk write; its ValidationError becomes the failing row's RowError."""
+        if not results:
+            return []
+        try:
+            return write()
+        except ValidationError as error:
+            line = results[getattr(error, "index", 0)].line
+            raise registry.RowError(line, error.messages) from error
 
 
 registry.register(OrganisationImporter())
