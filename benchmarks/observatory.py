@@ -192,19 +192,24 @@ def measure_sirene() -> dict:
 
 
 def measure_sirene_import(paths) -> dict:
-    """The whole import of the Somme's ESS organisations, merge included (database)."""
-    from tisser.observatory.models import SireneImport
-    from tisser.observatory.sirene.running import run_sirene_import
+    """The whole import of the Somme's ESS organisations on the import engine: the check
+    (files read, one row per legal unit), then the run (files read again, merge)."""
+    from tisser.core.imports import engine
+    from tisser.observatory.sirene.running import start_sirene_import
 
-    job = SireneImport.objects.create(
-        units_path=str(paths[0]), establishments_path=str(paths[1]), territory="dep-80"
-    )
     started = time.perf_counter()
-    job = run_sirene_import(job.pk)
+    job = start_sirene_import(str(paths[0]), str(paths[1]), "dep-80")
+    job = engine.check_job(job.pk)
+    check_s = time.perf_counter() - started
+    engine.confirm(job)
+    job = engine.run_job(job.pk)
     return {
         "status": job.status,
         "seconds": round(time.perf_counter() - started, 2),
-        **{k: v for k, v in job.report.items() if k != "lines"},
+        "check_s": round(check_s, 2),
+        "organisations": job.total,
+        **job.counts.get("run", {}),
+        **{k: v for k, v in job.counts.items() if k not in {"run", "check"}},
     }
 
 

@@ -502,6 +502,5 @@ class OrganisationRevision(models.Model):
         return " — ".join(parts)
 
 
-from .models_imports import ImportJobBase  # noqa: E402,F401
 from .models_proposals import Proposal  # noqa: E402,F401
 from .models_segments import Segment  # noqa: E402,F401

@@ -9,23 +9,20 @@ from django.utils.translation import gettext as _
 from tisser.accounts.decorators import staff_editor_required as staff_required
 from tisser.core.forms import posted_data
 from tisser.core.imports.models import ImportJob
+from tisser.core.imports.views import started
 from tisser.core.listing import keep_selected
 
 from . import exports_staff, queries_staff
 from .forms import CategoryMappingForm, GoGoCartoImportForm, ImportForm
-from .imports import COLUMNS, KIND, ImportFileError, start_import, template_csv, template_xlsx
+from .imports import COLUMNS, KIND, start_import, template_csv, template_xlsx
 
 
 @staff_required
 def import_upload(request):
     form = ImportForm(*posted_data(request))
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            job = start_import(upload.name, upload, author=request.user)
-        except ImportFileError as error:
-            form.add_error("file", str(error))
-        else:
+        job = started(form, lambda f: start_import(f.name, f, author=request.user))
+        if job:
             return redirect("core:import_detail", pk=job.pk)
     return render(
         request,
@@ -77,12 +74,8 @@ def gogocarto_upload(request):
 
     form = GoGoCartoImportForm(*posted_data(request))
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            job = gogocarto.start_import(upload.name, upload, author=request.user)
-        except ImportFileError as error:
-            form.add_error("file", str(error))
-        else:
+        job = started(form, lambda f: gogocarto.start_import(f.name, f, author=request.user))
+        if job:
             return redirect("core:import_detail", pk=job.pk)
     return render(
         request,

@@ -8,6 +8,7 @@ class MembershipsConfig(AppConfig):
 
     def ready(self):
         from . import staff_home, webhooks
+        from .helloasso import csv_import  # noqa: F401  (registers the HelloAsso import)
 
         staff_home.register()
 

@@ -192,7 +192,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("HelloAsso export (CSV)"),
         help_text=_("The CSV file HelloAsso gives under “Adhérents” or “Paiements” › Export."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
 
     MAX_BYTES = 5 * 1024 * 1024

@@ -304,6 +304,3 @@ class RefusedNotification(models.Model):
     def body_text(self) -> str:
         """The body as text to read (a NUL byte shown as ␀)."""
         return bytes(self.body).decode("utf-8", "replace").replace("\x00", "\u2400")
-
-
-from .models_imports import PaymentImport  # noqa: E402, F401

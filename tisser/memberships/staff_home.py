@@ -37,9 +37,13 @@ def payments_item(request) -> staff.HomeItem:
 
 
 def imports_item(request) -> staff.HomeItem:
-    from .models import PaymentImport
+    from tisser.core.imports.models import ImportJob
 
-    return staff.imports_item([PaymentImport.objects.all()], reverse("memberships:staff_import"))
+    from .helloasso.csv_import import KIND
+
+    return staff.imports_item(
+        [ImportJob.objects.filter(kind=KIND)], reverse("memberships:staff_import")
+    )
 
 
 def register() -> None:

@@ -33,19 +33,3 @@ def send_renewal_reminders(today: str | None = None) -> dict:
 # connected after the app is finalised would never fire.
 app.add_periodic_task(DAY, refresh_member_flags.s(), name="memberships.refresh_flags")
 app.add_periodic_task(DAY, send_renewal_reminders.s(), name="memberships.reminders")
-
-
-@shared_task(ignore_result=True)
-def check_payment_import(job_id: int) -> None:
-    """Check the rows of a large HelloAsso export (progress on the job)."""
-    from .helloasso.importing import check_import
-
-    check_import(job_id)
-
-
-@shared_task(ignore_result=True)
-def run_payment_import(job_id: int) -> None:
-    """Record a confirmed HelloAsso import, all rows or none (progress on the job)."""
-    from .helloasso.importing import run_import
-
-    run_import(job_id)

@@ -3,6 +3,8 @@ HelloAsso's webhook, and the staff pages under /gestion/adhesions/."""
 
 from django.urls import path
 
+from tisser.core.imports.views import legacy_job_urls
+
 from . import views, views_staff, views_staff_lists
 
 app_name = "memberships"
@@ -61,20 +63,13 @@ urlpatterns = [
         name="staff_fee_copy",
     ),
     path("gestion/adhesions/import-helloasso/", views_staff.helloasso_import, name="staff_import"),
-    path(
-        "gestion/adhesions/import-helloasso/<int:pk>/",
-        views_staff.helloasso_import_detail,
-        name="staff_import_detail",
-    ),
-    path(
-        "gestion/adhesions/import-helloasso/<int:pk>/progression/",
-        views_staff.helloasso_import_progress,
-        name="staff_import_progress",
-    ),
-    path(
-        "gestion/adhesions/import-helloasso/<int:pk>/confirmer/",
-        views_staff.helloasso_import_confirm,
-        name="staff_import_confirm",
+    # The pages of a job are the import engine's; links to the old ones still lead there.
+    *legacy_job_urls(
+        "gestion/adhesions/import-helloasso/",
+        "helloasso",
+        detail="staff_import_detail",
+        progress="staff_import_progress",
+        confirm="staff_import_confirm",
     ),
     path("gestion/adhesions/statistiques/", views_staff.statistics, name="staff_statistics"),
 ]

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from tisser.accounts.decorators import staff_editor_required as staff_required
 from tisser.core.forms import posted_data
-from tisser.core.imports.progress import current_progress
+from tisser.core.imports.models import ImportJob
+from tisser.core.imports.views import started
 from tisser.core.listing import Listing, is_filtered, keep_selected
 from tisser.core.streaming import checked
 from tisser.directory import queries_claims
@@ -23,8 +24,8 @@ from tisser.directory.exports_staff import table_response
 
 from . import queries, queries_staff, services
 from .forms import CollegeChoiceForm, FeeRuleForm, ImportForm, PaymentForm, apply_errors
-from .helloasso import csv_import, importing
-from .models import College, FeeRule, Membership, MembershipYear, PaymentImport
+from .helloasso import csv_import
+from .models import College, FeeRule, Membership, MembershipYear
 
 PAGE_SIZE = 50
 
@@ -244,63 +245,25 @@ def year_create(request):
 
 @staff_required
 def helloasso_import(request):
-    """Upload: the file becomes a job, checked at once (small) or in the worker (large)."""
+    """Upload: the export becomes a job of the core engine, whose pages preview and run it."""
     form = ImportForm(*posted_data(request))
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        job = importing.start_import(upload.name, upload.read(), author=request.user)
-        return redirect("memberships:staff_import_detail", pk=job.pk)
+        job = started(form, lambda f: csv_import.start_import(f.name, f, author=request.user))
+        if job:
+            return redirect("core:import_detail", pk=job.pk)
     return render(
         request,
         "memberships/staff/import.html",
         {
             "form": form,
             "columns": csv_import.COLUMNS,
-            "recent": PaymentImport.objects.select_related("created_by")[:10],
+            "recent": ImportJob.objects.filter(kind=csv_import.KIND).select_related("created_by")[
+                :10
+            ],
             "refused": queries_staff.refused_notifications(),
         },
         status=400 if form.errors else 200,
     )
-
-
-def _import_context(job):
-    done = current_progress(job)
-    return {
-        "job": job,
-        "done": done,
-        "percent": int(100 * done / job.total) if job.total else 100,
-        "report": job.report,
-    }
-
-
-@staff_required
-def helloasso_import_detail(request, pk):
-    """Preview (each bad row with its line), then the live progress, then the report."""
-    job = get_object_or_404(PaymentImport, pk=pk)
-    return render(request, "memberships/staff/import_detail.html", _import_context(job))
-
-
-@staff_required
-def helloasso_import_progress(request, pk):
-    """The fragment the detail page polls (htmx) while the job is checked or committed."""
-    job = get_object_or_404(PaymentImport, pk=pk)
-    response = render(request, "memberships/staff/_import_progress.html", _import_context(job))
-    if not job.in_progress and request.htmx:
-        response["HX-Refresh"] = "true"  # show the preview, or the result
-    return response
-
-
-@staff_required
-@require_POST
-def helloasso_import_confirm(request, pk):
-    job = get_object_or_404(PaymentImport, pk=pk)
-    try:
-        importing.confirm_import(job)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The import has started."))
-    return redirect("memberships:staff_import_detail", pk=job.pk)
 
 
 # --- statistics ---------------------------------------------------------------------

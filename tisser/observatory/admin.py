@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Indicator, IndicatorImport, Shortlist, SireneImport, SupplierProfile
+from .models import Indicator, Shortlist, SupplierProfile
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -17,17 +17,6 @@ class ReadOnly(admin.ModelAdmin):
 class IndicatorAdmin(ReadOnly):
     list_display = ("name", "theme", "unit", "is_published", "is_demo", "updated_at")
     list_filter = ("theme", "is_published", "is_demo")
-
-
-@admin.register(IndicatorImport)
-class IndicatorImportAdmin(ReadOnly):
-    list_display = ("filename", "indicator", "status", "total", "created_at")
-    exclude = ("rows",)
-
-
-@admin.register(SireneImport)
-class SireneImportAdmin(ReadOnly):
-    list_display = ("territory", "status", "rows_read", "created_at")
 
 
 @admin.register(SupplierProfile)

@@ -7,6 +7,7 @@ class ObservatoryConfig(AppConfig):
     verbose_name = _("Observatory")
 
     def ready(self):
-        from . import staff_home
+        from . import imports, staff_home  # noqa: F401  (imports: registers the importers)
+        from .sirene import running  # noqa: F401
 
         staff_home.register()

@@ -1,46 +1,42 @@
-"""Importing indicator values from a CSV or XLSX file: read, check (preview), commit whole.
+"""Importing indicator values from a CSV or XLSX file, on the core import engine.
 
 Columns (first line, any order, French or English names): `code_insee` (or `code`),
 `annee`/`year`, `valeur`/`value`, and optionally `niveau`/`level`, `unite`/`unit`,
 `theme`. Without a level, a 5-character code is a commune, 9 digits an EPCI and 2–3
 characters a département (régions need `niveau=region` or a `reg-32` code, since "32" is
-also the Gers). Every bad row is reported with its line number; nothing is written while
-one remains.
+also the Gers). This module declares the columns, the row check (`Checker`) and the
+writer; the engine reads, previews with every bad row and its line number, and commits.
 """
 
 from __future__ import annotations
 
 import re
-import time
-from pathlib import Path
 
-from django.conf import settings
-from django.db import connection
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
-from tisser.core.imports.reading import ImportFileError, open_table_bytes
+from tisser.accounts import roles
+from tisser.core.imports import bulk, engine, registry
+from tisser.core.imports.models import ImportJob
+from tisser.core.imports.reading import ImportFileError  # noqa: F401  (callers catch it)
 from tisser.core.text import fold
 from tisser.territories.models import Commune, Departement, Epci, Region
 
-from .models import Indicator, IndicatorImport, Level, Theme
+from . import services
+from .models import Indicator, IndicatorValue, Level, Theme
 
-MAX_ROWS = 200_000
-HEADER_ALIASES = {
-    "code_insee": "code",
-    "code": "code",
-    "insee": "code",
-    "codgeo": "code",
-    "annee": "year",
-    "year": "year",
-    "valeur": "value",
-    "value": "value",
-    "niveau": "level",
-    "level": "level",
-    "unite": "unit",
-    "unit": "unit",
-    "theme": "theme",
+KIND = "indicators"
+# column key -> the headers accepted for it (as `reading.header_key` writes them)
+COLUMNS = {
+    "code": ("code_insee", "code", "insee", "codgeo"),
+    "year": ("annee", "year"),
+    "value": ("valeur", "value"),
+    "level": ("niveau", "level"),
+    "unit": ("unite", "unit"),
+    "theme": ("theme",),
 }
-REQUIRED = {"code", "year", "value"}
+REQUIRED = ("code", "year", "value")
 LEVEL_ALIASES = {
     "region": Level.REGION,
     "reg": Level.REGION,
@@ -59,54 +55,6 @@ THEME_ALIASES = {
     "autre": Theme.OTHER,
 }
 _NUMBER_SPACES = re.compile(r"[\s\u00a0\u202f]")
-
-
-def _table(name: str, raw: bytes) -> list[list[str]]:
-    """The header and the rows, read by the shared reader (encoding, delimiter, XLSX)."""
-    table = open_table_bytes(raw, name)
-    return [table.raw_headers, *(cells for _line, cells in table.rows)]
-
-
-def read_rows(name: str, raw: bytes) -> list[dict]:
-    """Numbered rows `{"line": n, "code": …, "year": …, …}` (text); line 1 is the header."""
-    table = _table(name, raw)
-    if not table or not any(str(cell).strip() for cell in table[0]):
-        raise ImportFileError(_("The file is empty: the first line must hold the column names."))
-    headers = [HEADER_ALIASES.get(fold(cell).replace(" ", "_"), "") for cell in table[0]]
-    unknown = [cell for cell, key in zip(table[0], headers, strict=True) if cell and not key]
-    if unknown:
-        raise ImportFileError(
-            _("Unknown column: %(columns)s. Expected columns: %(expected)s.")
-            % {
-                "columns": ", ".join(unknown),
-                "expected": "code_insee, annee, valeur, niveau, unite, theme",
-            }
-        )
-    missing = REQUIRED - set(headers)
-    if missing:
-        names = {"code": "code_insee", "year": "annee", "value": "valeur"}
-        raise ImportFileError(
-            _("Missing column: %(columns)s. The first line must hold the column names.")
-            % {"columns": ", ".join(sorted(names[m] for m in missing))}
-        )
-    rows = []
-    for line, cells in enumerate(table[1:], start=2):
-        cells = [str(c).strip() for c in cells]
-        if not any(cells):
-            continue
-        row = {"line": line}
-        for index, key in enumerate(headers):
-            if key:
-                row[key] = cells[index] if index < len(cells) else ""
-        row["extra"] = sum(1 for c in cells[len(headers) :] if c)
-        rows.append(row)
-        if len(rows) > MAX_ROWS:
-            raise ImportFileError(
-                _("The file has more than %(max)s rows; split it.") % {"max": MAX_ROWS}
-            )
-    if not rows:
-        raise ImportFileError(_("The file has no rows below the column names."))
-    return rows
 
 
 class Checker:
@@ -188,8 +136,6 @@ class Checker:
                 _("Theme “%(theme)s” differs from the indicator's (“%(expected)s”).")
                 % {"theme": row["theme"], "expected": self.indicator.get_theme_display()}
             )
-        if row.get("extra"):
-            messages.append(_("This row has more values than there are columns."))
         if not messages:
             key = (level, code, year)
             if key in self.seen:
@@ -204,63 +150,116 @@ class Checker:
         return {"line": row["line"], "level": level, "code": code, "year": year, "value": value}
 
 
-def check_rows(indicator: Indicator, rows: list[dict], progress=None) -> list[dict]:
-    checker = Checker(indicator)
-    results = []
-    for done, row in enumerate(rows, start=1):
-        results.append(checker.check(row))
-        if progress:
-            progress(done)
-    return results
+class IndicatorImporter(registry.Importer):
+    kind = KIND
+    label = gettext_lazy("Indicator values (CSV, XLSX)")
+    columns = COLUMNS
+    column_names = {key: aliases[0] for key, aliases in COLUMNS.items()}
+    required = REQUIRED
+    strict_columns = True  # a misspelt column would silently lose its values
+    batch_size = 2000
+
+    def allowed(self, user) -> bool:
+        return roles.is_staff_editor(user)
+
+    def indicator(self, job) -> Indicator | None:
+        return Indicator.objects.filter(pk=job.options.get("indicator")).first()
+
+    def upload_url(self, job=None) -> str:
+        from django.urls import reverse
+
+        if job is None:
+            return reverse("observatory:staff_home")
+        return reverse("observatory:staff_indicator", args=[job.options.get("indicator")])
+
+    def describe(self, job) -> str:
+        indicator = self.indicator(job)
+        return _("Values of the indicator “%(name)s”") % {"name": indicator} if indicator else ""
+
+    def action_labels(self) -> dict:
+        return {
+            "create": _("values to add"),
+            "update": _("values to replace"),
+            "error": _("errors"),
+        }
+
+    def count_labels(self) -> dict:
+        return {
+            "created": lambda n: ngettext("%(count)s value added", "%(count)s values added", n),
+            "updated": lambda n: ngettext(
+                "%(count)s value replaced", "%(count)s values replaced", n
+            ),
+        }
+
+    def begin(self, job, step: str) -> dict:
+        return {"checker": Checker(Indicator.objects.get(pk=job.options["indicator"]))}
+
+    def check_batch(self, job, rows, state) -> list[registry.Result]:
+        checker = state["checker"]
+        checked = [checker.check({**row.values, "line": row.line}) for row in rows]
+        codes = {c["code"] for c in checked if "messages" not in c}
+        existing = set(
+            IndicatorValue.objects.filter(bulk.among("code", codes), indicator=checker.indicator)
+            .values_list("level", "code", "year")
+        )  # fmt: skip
+        results = []
+        for row, c in zip(rows, checked, strict=True):
+            label = row.values.get("code", "")
+            if "messages" in c:
+                results.append(registry.Result(row.line, "error", label, c["messages"]))
+                continue
+            key = (c["level"], c["code"], c["year"])
+            results.append(
+                registry.Result(
+                    row.line, "update" if key in existing else "create",
+                    f"{label} · {c['year']} · {row.values.get('value', '')}",
+                    payload={"key": key, "value": c["value"]},
+                )
+            )  # fmt: skip
+        return results
+
+    def write_batch(self, job, rows, results, state) -> dict:
+        by_level: dict[str, dict] = {}
+        for result in results:
+            level, code, year = result.payload["key"]
+            by_level.setdefault(level, {})[(code, year)] = result.payload["value"]
+        for level, values in by_level.items():
+            try:
+                services.set_values(state["checker"].indicator, level, values)
+            except ValidationError as error:
+                line = next(r.line for r in results if r.payload["key"][0] == level)
+                raise registry.RowError(line, error.messages) from error
+        updated = sum(1 for r in results if r.action == "update")
+        return {"created": len(results) - updated, "updated": updated}
 
 
-# --- progress while the commit's transaction is open ---------------------------------
+registry.register(IndicatorImporter())
 
 
-class ProgressReporter:
-    """Reports `done` on an import at most every 0.2 s, visible outside its transaction:
-    through a second connection in autocommit on PostgreSQL, a small file on SQLite (as
-    `tisser.core.imports.progress` does for the HelloAsso import)."""
+def start_import(indicator: Indicator, filename: str, raw, *, author=None):
+    """Store and check a file of values for `indicator` (now, or in the worker if large).
 
-    def __init__(self, job_id: int):
-        self.job_id, self.last, self.side = job_id, 0.0, None
-
-    def path(self) -> Path:
-        folder = Path(settings.DATA_DIR) / "imports"
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder / f"indicator-{self.job_id}.progress"
-
-    def report(self, done: int, force: bool = False) -> None:
-        now = time.monotonic()
-        if not force and now - self.last < 0.2:
-            return
-        self.last = now
-        if connection.vendor == "sqlite":
-            tmp = self.path().with_suffix(".tmp")
-            tmp.write_text(str(done))
-            tmp.replace(self.path())
-            return
-        if self.side is None:
-            self.side = connection.get_new_connection(connection.get_connection_params())
-            self.side.autocommit = True
-        table = connection.ops.quote_name(IndicatorImport._meta.db_table)
-        with self.side.cursor() as cursor:
-            cursor.execute(f"UPDATE {table} SET done = %s WHERE id = %s", [done, self.job_id])
-
-    def close(self) -> None:
-        if self.side is not None:
-            self.side.close()
-            self.side = None
-        self.path().unlink(missing_ok=True)
+    Raises `ImportFileError` when the file as a whole cannot be read."""
+    return engine.start(KIND, filename, raw, author=author, options={"indicator": indicator.pk})
 
 
-def current_progress(job: IndicatorImport) -> int:
-    if job.status == IndicatorImport.Status.RUNNING and connection.vendor == "sqlite":
-        try:
-            return int(ProgressReporter(job.pk).path().read_text() or 0)
-        except (OSError, ValueError):
-            return job.done
-    return job.done
+confirm_import = engine.confirm
+
+
+def recent_jobs(limit: int = 10) -> list:
+    """The latest import jobs of values, each with its `indicator` (for the staff home)."""
+    jobs = list(ImportJob.objects.filter(kind=KIND)[:limit])
+    indicators = Indicator.objects.in_bulk({job.options.get("indicator") for job in jobs})
+    for job in jobs:
+        job.indicator = indicators.get(job.options.get("indicator"))
+    return jobs
+
+
+def jobs_of(indicator: Indicator):
+    """The import jobs of one indicator's values, newest first."""
+    return ImportJob.objects.filter(kind=KIND, options__indicator=indicator.pk).select_related(
+        "created_by"
+    )
 
 
 def template_csv() -> str:

@@ -1,4 +1,4 @@
-"""Every write of the observatory: indicators and their imports, supplier profiles,
+"""Every write of the observatory: indicators and their values, supplier profiles,
 shortlists. Business rules live here; views and tasks call these."""
 
 from __future__ import annotations
@@ -14,20 +14,15 @@ from django.utils.translation import gettext as _
 from tisser.core.params import BIGINT_MAX
 from tisser.directory.models import LegalForm, Organisation
 
-from .imports import ProgressReporter, check_rows, read_rows
 from .models import (
     Indicator,
-    IndicatorImport,
     IndicatorValue,
-    Level,
     Shortlist,
     SupplierProfile,
 )
 
 logger = logging.getLogger(__name__)
 
-# Up to this many rows the check runs while the upload is answered; beyond, in the worker.
-SYNC_CHECK_ROWS = 2000
 BATCH = 2000
 INDICATOR_FIELDS = ("name", "theme", "unit", "source", "licence", "description", "decimals")
 
@@ -78,137 +73,6 @@ def set_values(indicator: Indicator, level: str, values: dict[tuple[str, int], f
     )
     Indicator.objects.filter(pk=indicator.pk).update(updated_at=timezone.now())
     return len(values)
-
-
-# --- imports -------------------------------------------------------------------------
-
-
-def start_import(indicator: Indicator, filename: str, raw: bytes, *, author=None):
-    """Read a file and check its rows (now, or in the worker when the file is large).
-
-    Raises `imports.ImportFileError` when the file as a whole cannot be read.
-    """
-    rows = read_rows(filename, raw)
-    author = author if getattr(author, "is_authenticated", False) else None
-    job = IndicatorImport(
-        indicator=indicator, filename=filename[:255], created_by=author, rows=rows, total=len(rows)
-    )
-    if len(rows) <= SYNC_CHECK_ROWS:
-        _store_check(job, check_rows(indicator, rows))
-        job.save()
-        return job
-    job.status = IndicatorImport.Status.CHECKING
-    job.save()
-    from .tasks import check_indicator_import
-
-    transaction.on_commit(lambda: check_indicator_import.delay(job.pk))
-    return job
-
-
-def _store_check(job: IndicatorImport, results: list[dict]) -> None:
-    job.errors = [r for r in results if "messages" in r]
-    job.rows = [r for r in results if "messages" not in r] if not job.errors else job.rows
-    job.status = IndicatorImport.Status.CHECKED
-    job.done = 0
-
-
-def check_import(job_id: int) -> IndicatorImport | None:
-    """The worker's side of a large file's check, with progress on the job row."""
-    job = IndicatorImport.objects.filter(pk=job_id, status=IndicatorImport.Status.CHECKING).first()
-    if job is None:
-        return None
-    step = max(500, job.total // 100)
-
-    def progress(done: int) -> None:
-        if done % step == 0:
-            IndicatorImport.objects.filter(pk=job.pk).update(done=done)
-
-    _store_check(job, check_rows(job.indicator, job.rows, progress=progress))
-    job.save()
-    return job
-
-
-def preview(job: IndicatorImport) -> dict:
-    """What confirming would do: values added, values replaced, by level and year."""
-    if job.errors or job.status != IndicatorImport.Status.CHECKED:
-        return {"new": 0, "replace": 0, "levels": {}, "years": []}
-    existing = set(
-        IndicatorValue.objects.filter(indicator=job.indicator).values_list("level", "code", "year")
-    )
-    replace = sum(1 for r in job.rows if (r["level"], r["code"], r["year"]) in existing)
-    levels: dict[str, int] = {}
-    for r in job.rows:
-        levels[r["level"]] = levels.get(r["level"], 0) + 1
-    return {
-        "new": len(job.rows) - replace,
-        "replace": replace,
-        "levels": {Level(k).label: v for k, v in levels.items()},
-        "years": sorted({r["year"] for r in job.rows}),
-    }
-
-
-@transaction.atomic
-def confirm_import(job: IndicatorImport) -> IndicatorImport:
-    job = IndicatorImport.objects.select_for_update().get(pk=job.pk)
-    if job.status != IndicatorImport.Status.CHECKED:
-        raise ValidationError(_("This import has already been confirmed."))
-    if job.errors:
-        raise ValidationError(_("Correct the rows with errors and send the file again."))
-    job.status = IndicatorImport.Status.QUEUED
-    job.save(update_fields=["status"])
-    from .tasks import run_indicator_import
-
-    job_id = job.pk
-    transaction.on_commit(lambda: run_indicator_import.delay(job_id))
-    return job
-
-
-def run_import(job_id: int) -> IndicatorImport | None:
-    """Write every checked value of a queued import in one transaction: all or none."""
-    with transaction.atomic():
-        job = IndicatorImport.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.status != IndicatorImport.Status.QUEUED:
-            return None  # already run: a re-delivered task does nothing
-        job.status = IndicatorImport.Status.RUNNING
-        job.save(update_fields=["status"])
-    progress = ProgressReporter(job.pk)
-    try:
-        with transaction.atomic():
-            by_level: dict[str, dict] = {}
-            for row in job.rows:
-                by_level.setdefault(row["level"], {})[(row["code"], row["year"])] = row["value"]
-            existing = set(
-                IndicatorValue.objects.filter(indicator=job.indicator).values_list(
-                    "level", "code", "year"
-                )
-            )
-            replaced = sum(1 for r in job.rows if (r["level"], r["code"], r["year"]) in existing)
-            done = 0
-            for level, values in by_level.items():
-                items = list(values.items())
-                for start in range(0, len(items), BATCH):
-                    set_values(job.indicator, level, dict(items[start : start + BATCH]))
-                    done += len(items[start : start + BATCH])
-                    progress.report(done)
-            IndicatorImport.objects.filter(pk=job.pk).update(
-                status=IndicatorImport.Status.DONE,
-                done=job.total,
-                created_count=job.total - replaced,
-                updated_count=replaced,
-                finished_at=timezone.now(),
-            )
-    except Exception:
-        logger.exception("Indicator import %s failed", job.pk)
-        IndicatorImport.objects.filter(pk=job.pk).update(
-            status=IndicatorImport.Status.FAILED,
-            done=0,
-            finished_at=timezone.now(),
-            message=_("The import failed unexpectedly. Nothing was imported."),
-        )
-    finally:
-        progress.close()
-    job.refresh_from_db()
-    return job
 
 
 # --- supplier profiles ---------------------------------------------------------------

@@ -12,10 +12,13 @@ SECTION = "observatory"
 
 
 def imports_item(request) -> staff.HomeItem:
-    from .models import IndicatorImport, SireneImport
+    from tisser.core.imports.models import ImportJob
+
+    from .imports import KIND
+    from .sirene.running import KIND as SIRENE
 
     return staff.imports_item(
-        [IndicatorImport.objects.all(), SireneImport.objects.all()],
+        [ImportJob.objects.filter(kind__in=[KIND, SIRENE])],
         reverse("observatory:staff_home"),
     )
 

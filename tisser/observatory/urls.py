@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from tisser.core.imports.views import legacy_job_urls
+
 from . import views, views_sourcing, views_staff
 
 app_name = "observatory"
@@ -46,16 +48,13 @@ urlpatterns = [
         views_staff.indicator_form,
         name="staff_indicator_edit",
     ),
-    path("gestion/observatoire/imports/<int:pk>/", views_staff.import_detail, name="staff_import"),
-    path(
-        "gestion/observatoire/imports/<int:pk>/progression/",
-        views_staff.import_progress,
-        name="staff_import_progress",
-    ),
-    path(
-        "gestion/observatoire/imports/<int:pk>/confirmer/",
-        views_staff.import_confirm,
-        name="staff_import_confirm",
+    # The pages of a job are the import engine's; links to the old ones still lead there.
+    *legacy_job_urls(
+        "gestion/observatoire/imports/",
+        "indicators",
+        detail="staff_import",
+        progress="staff_import_progress",
+        confirm="staff_import_confirm",
     ),
     path(
         "gestion/observatoire/modele.csv", views_staff.import_template, name="staff_import_template"
@@ -67,9 +66,5 @@ urlpatterns = [
         name="staff_supplier",
     ),
     path("gestion/observatoire/sirene/", views_staff.sirene_form, name="staff_sirene"),
-    path(
-        "gestion/observatoire/sirene/<int:pk>/",
-        views_staff.sirene_detail,
-        name="staff_sirene_detail",
-    ),
+    *legacy_job_urls("gestion/observatoire/sirene/", "sirene", detail="staff_sirene_detail"),
 ]

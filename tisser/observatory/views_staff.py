@@ -1,5 +1,5 @@
 """Staff pages of the observatory under /gestion/observatoire/: indicators, their imports
-(upload, preview, confirm, progress) and Sirene imports. Staff editors and admins only."""
+(upload; the preview, progress and report are the import engine's pages) and Sirene imports. Staff editors and admins only."""
 
 from __future__ import annotations
 
@@ -10,15 +10,16 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from tisser.accounts.decorators import staff_editor_required as staff_required
 from tisser.core.forms import posted_data
+from tisser.core.imports.models import ImportJob
+from tisser.core.imports.views import started
 
-from . import services
+from . import imports, services
 from .forms import IndicatorForm, SireneForm, ValuesFileForm, sirene_folder
-from .imports import ImportFileError, current_progress, template_csv
-from .models import Indicator, IndicatorImport, SireneImport
+from .models import Indicator
+from .sirene.running import KIND as SIRENE
 from .sirene.running import communes_of, start_sirene_import
 
 
@@ -29,8 +30,8 @@ def staff_home(request):
         "observatory/staff/home.html",
         {
             "indicators": Indicator.objects.all(),
-            "imports": IndicatorImport.objects.select_related("indicator")[:10],
-            "sirene_imports": SireneImport.objects.all()[:10],
+            "imports": imports.recent_jobs(),
+            "sirene_imports": ImportJob.objects.filter(kind=SIRENE)[:10],
         },
     )
 
@@ -61,13 +62,11 @@ def indicator_detail(request, pk):
     indicator = get_object_or_404(Indicator, pk=pk)
     form = ValuesFileForm(*posted_data(request))
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            job = services.start_import(indicator, upload.name, upload.read(), author=request.user)
-        except ImportFileError as error:
-            form.add_error("file", str(error))
-        else:
-            return redirect("observatory:staff_import", pk=job.pk)
+        job = started(
+            form, lambda f: imports.start_import(indicator, f.name, f, author=request.user)
+        )
+        if job:
+            return redirect("core:import_detail", pk=job.pk)
     return render(
         request,
         "observatory/staff/indicator_detail.html",
@@ -75,55 +74,15 @@ def indicator_detail(request, pk):
             "indicator": indicator,
             "form": form,
             "value_count": indicator.values.count(),
-            "imports": indicator.imports.all()[:10],
+            "imports": imports.jobs_of(indicator)[:10],
         },
         status=400 if form.errors else 200,
     )
 
 
-def _job_context(job):
-    done = current_progress(job)
-    return {
-        "job": job,
-        "done": done,
-        "percent": int(100 * done / job.total) if job.total else 100,
-        "preview": services.preview(job),
-    }
-
-
-@staff_required
-def import_detail(request, pk):
-    job = get_object_or_404(IndicatorImport.objects.select_related("indicator"), pk=pk)
-    context = _job_context(job)
-    context["sample"] = job.rows[:20] if not job.errors else []
-    return render(request, "observatory/staff/import_detail.html", context)
-
-
-@staff_required
-def import_progress(request, pk):
-    job = get_object_or_404(IndicatorImport, pk=pk)
-    response = render(request, "observatory/staff/_import_progress.html", _job_context(job))
-    if not job.in_progress and request.htmx:
-        response["HX-Refresh"] = "true"
-    return response
-
-
-@staff_required
-@require_POST
-def import_confirm(request, pk):
-    job = get_object_or_404(IndicatorImport, pk=pk)
-    try:
-        services.confirm_import(job)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The import has started."))
-    return redirect("observatory:staff_import", pk=job.pk)
-
-
 @staff_required
 def import_template(request):
-    response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(imports.template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="modele-indicateur.csv"'
     return response
 
@@ -161,27 +120,13 @@ def sirene_form(request):
                 publish=data["publish"],
                 author=request.user,
             )
-            return redirect("observatory:staff_sirene_detail", pk=job.pk)
+            return redirect("core:import_detail", pk=job.pk)
     return render(
         request,
         "observatory/staff/sirene_form.html",
         {"form": form, "folder": sirene_folder()},
         status=400 if form.errors else 200,
     )
-
-
-@staff_required
-def sirene_detail(request, pk):
-    job = get_object_or_404(SireneImport, pk=pk)
-    template = (
-        "observatory/staff/_sirene_progress.html"
-        if request.htmx
-        else "observatory/staff/sirene_detail.html"
-    )
-    response = render(request, template, {"job": job})
-    if request.htmx and not job.in_progress:
-        response["HX-Refresh"] = "true"
-    return response
 
 
 @staff_required

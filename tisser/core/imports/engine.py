@@ -199,19 +199,20 @@ def start(kind: str, filename: str, source, *, author=None, options=None) -> Imp
         )
         _store(job, source)
         job.save(update_fields=["size"])
-        if job.size <= SYNC_CHECK_BYTES:
+        if job.size <= SYNC_CHECK_BYTES and not importer.check_in_worker:
             _check(job)
             if not job.total:
                 raise ImportFileError(_("The file has no rows below the column names."))
             job.refresh_from_db()
             return job
         # A large file: its columns are checked now (a wrong file is said at once)…
-        with job_file(job) as path:
-            rows = importer.rows(job, path)
-            first = next(rows, None)
-            rows.close()
-        if first is None:
-            raise ImportFileError(_("The file has no rows below the column names."))
+        if not importer.check_in_worker:
+            with job_file(job) as path:
+                rows = importer.rows(job, path)
+                first = next(rows, None)
+                rows.close()
+            if first is None:
+                raise ImportFileError(_("The file has no rows below the column names."))
         from tisser.core.tasks import check_import
 
         # …its rows in the worker, once this transaction has committed.
@@ -344,6 +345,13 @@ def mark_interrupted(jobs=None) -> int:
     return ImportJob.objects.filter(pk__in=ids, heartbeat_at__lt=quiet).update(
         status=Status.INTERRUPTED,
         message=_("The worker stopped while importing; restart to resume."),
+    )
+
+
+def beat(job: ImportJob) -> None:
+    """A sign of life from a step busy before its first batch (reading a large file)."""
+    ImportJob.objects.filter(pk=job.pk, status__in=[Status.CHECKING, Status.RUNNING]).update(
+        heartbeat_at=timezone.now()
     )
 
 

@@ -85,6 +85,25 @@ class Importer:
     help_columns: list = []
     #: where the upload page lives when the domain has its own (else the generic one)
     upload_url_name = ""
+    #: rows read from elsewhere than the upload (large files on the server, named in the
+    #: options): never read while the upload is answered, always checked in the worker
+    check_in_worker = False
+    #: column key -> the header shown in messages, when the key is not a header itself
+    column_names: dict[str, str] = {}
+
+    def column_name(self, key: str) -> str:
+        """How the staff pages name a column: the header listed first for it."""
+        return self.column_names.get(key, key)
+
+    def upload_url(self, job=None) -> str:
+        """The page to send a (corrected) file; a domain whose page depends on the job's
+        options (an indicator's page) overrides this."""
+        from django.urls import NoReverseMatch, reverse
+
+        try:
+            return reverse(self.upload_url_name) if self.upload_url_name else ""
+        except NoReverseMatch:
+            return ""
 
     def allowed(self, user) -> bool:
         """Who may see and run this import (the domain says: core knows no roles)."""
@@ -116,19 +135,26 @@ class Importer:
     def rows(self, job, path: str) -> Iterator[Row]:
         """The rows of the file, mapped to column keys (CSV/XLSX; override for others)."""
         table = open_table(path, job.filename)
-        key_of = {}
+        key_of, rank = {}, {}
         for alias_key, aliases in self.columns.items():
-            for alias in (alias_key, *aliases):
-                key_of.setdefault(alias, alias_key)
+            for order, alias in enumerate((*aliases, alias_key)):
+                if alias not in key_of:
+                    key_of[alias], rank[alias] = alias_key, order
         keys = [key_of.get(h, "") for h in table.headers]
+        # Two headers for one key ("Nom adhérent" and "Nom payeur"): the first alias wins.
+        best = {}
+        for i, (h, k) in enumerate(zip(table.headers, keys, strict=True)):
+            if k and (k not in best or rank[h] < rank[table.headers[best[k]]]):
+                best[k] = i
+        keys = [k if k and best[k] == i else "" for i, k in enumerate(keys)]
         unknown = [
             raw or h
             for h, k, raw in zip(
                 table.headers, keys, table.raw_headers or table.headers, strict=False
             )
-            if h and not k
+            if h and not key_of.get(h)
         ]
-        missing = [k for k in self.required if k not in keys]
+        missing = [self.column_name(k) for k in self.required if k not in keys]
         if missing:
             raise ImportFileError(
                 _("Missing column: %(columns)s. The first line must hold the column names.")
@@ -137,7 +163,10 @@ class Importer:
         if unknown and self.strict_columns:
             raise ImportFileError(
                 _("Unknown column: %(columns)s. Expected columns: %(expected)s.")
-                % {"columns": ", ".join(unknown), "expected": ", ".join(self.columns)}
+                % {
+                    "columns": ", ".join(unknown),
+                    "expected": ", ".join(self.column_name(k) for k in self.columns),
+                }
             )
         width = len(keys)
         for line, cells in table.rows:

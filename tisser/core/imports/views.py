@@ -7,12 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import engine, registry
 from .models import ImportJob
+from .reading import ImportFileError
 
 
 def _staff_only(view):
@@ -50,13 +50,6 @@ def _job_view(view):
     return wrapper
 
 
-def _upload_url(importer) -> str:
-    try:
-        return reverse(importer.upload_url_name) if importer.upload_url_name else ""
-    except NoReverseMatch:
-        return ""
-
-
 def _context(job, importer) -> dict:
     done, total = engine.progress(job)
     labels = importer.action_labels()
@@ -75,11 +68,21 @@ def _context(job, importer) -> dict:
             for k, n in run.items()
             if n
         ],
-        "upload_url": _upload_url(importer),
+        "upload_url": importer.upload_url(job),
         "description": importer.describe(job),
         "action_labels": labels,
         "next_step": importer.next_step(job) if job.status == ImportJob.Status.CHECKED else None,
     }
+
+
+def started(form, start):
+    """The job `start(upload)` makes of a valid upload form's file, or None with the reason
+    the file was refused put on the form (the domain's upload page shows it)."""
+    try:
+        return start(form.cleaned_data["file"])
+    except ImportFileError as error:
+        form.add_error("file", str(error))
+        return None
 
 
 @_staff_only
@@ -95,9 +98,9 @@ def job_list(request):
         {"job": j, "label": importers[j.kind].label, "done": engine.progress(j)[0]} for j in jobs
     ]
     uploads = [
-        (i.label, _upload_url(i))
+        (i.label, i.upload_url())
         for i in registry.all_importers()
-        if i.allowed(request.user) and _upload_url(i)
+        if i.allowed(request.user) and i.upload_url()
     ]
     return render(request, "core/imports/list.html", {"rows": rows, "uploads": uploads})
 
@@ -148,3 +151,35 @@ def job_cancel(request, job, importer):
 @_job_view
 def job_restart(request, job, importer):
     return _act(request, job, engine.restart, _("The import was restarted."))
+
+
+# -- pages of the imports that had their own job table ----------------------------------
+
+
+@_staff_only
+def legacy_job(request, kind, step, pk):
+    """An old link to a job of an import that had its own table: the same job's page here
+    (its old number is kept in `options["legacy_id"]` by the migration that moved it)."""
+    job = get_object_or_404(ImportJob, kind=kind, options__legacy_id=pk)
+    response = redirect(f"core:import_{step}", pk=job.pk)
+    if request.method == "POST":
+        response.status_code = 307  # a confirmation stays a POST
+    return response
+
+
+def legacy_job_urls(
+    prefix: str, kind: str, detail: str, progress: str = "", confirm: str = ""
+) -> list:
+    """The old detail, progress and confirm URLs (and names) of an import, redirecting to
+    the engine's pages."""
+    from django.urls import path
+
+    return [
+        path(f"{prefix}<int:pk>/{suffix}", legacy_job, {"kind": kind, "step": step}, name=name)
+        for suffix, step, name in [
+            ("", "detail", detail),
+            ("progression/", "progress", progress),
+            ("confirmer/", "confirm", confirm),
+        ]
+        if name
+    ]

@@ -3,32 +3,33 @@
 HelloAsso exports are `;`-separated, UTF-8 (often with a BOM), French dates
 ("12/01/2026 10:40") and decimal commas ("50,00"). Column names vary a little between
 export kinds and years, so each field accepts the names seen in real exports
-(`COLUMNS`). `check` reads every row and reports each bad one with its line number;
-`commit` records all rows in one transaction, or none. The staff page runs them through
-`importing` (a `PaymentImport` job; the commit in the task queue, with progress).
+(`COLUMNS`, the first listed preferred when an export has several). This module declares
+only the columns, the row check and the writer; the core engine (`tisser.core.imports`)
+stores the file, reads it, previews, confirms, commits in batches and reports.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
-from tisser.core.imports.reading import ImportFileError, open_table_bytes
+from tisser.accounts import roles
+from tisser.core.imports import engine, registry
+from tisser.core.imports.reading import header_key
 from tisser.core.text import fold
 from tisser.directory.siret import is_valid_siret
 
 from .. import services
-from ..models import Payment
 from . import recording
 from .recording import HelloAssoPayment
 
+KIND = "helloasso"
 # field → the column names HelloAsso uses for it (compared accent- and case-blind).
 COLUMNS = {
     "order_id": ("Référence commande", "Numéro de commande", "Référence", "Numéro"),
@@ -54,63 +55,6 @@ SKIPPED = REFUNDED | {"annule", "canceled", "cancelled", "refuse", "refused"}
 DATE_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
 
 
-@dataclass
-class Row:
-    line: int
-    payment: HelloAssoPayment | None = None
-    errors: list[str] = field(default_factory=list)
-    skipped: str = ""
-    duplicate: bool = False
-    refund: Payment | None = None  # a recorded payment this export says was refunded
-
-
-@dataclass
-class Report:
-    rows: list[Row] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)  # about the file as a whole
-
-    @property
-    def bad_rows(self) -> list[Row]:
-        return [r for r in self.rows if r.errors]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and not self.bad_rows and bool(self.to_record or self.refunds)
-
-    @property
-    def actions(self) -> int:
-        """Rows the import will act on: payments to record, refunds to mark."""
-        return len(self.to_record) + len(self.refunds)
-
-    @property
-    def refunds(self) -> list[Row]:
-        return [r for r in self.rows if r.refund is not None]
-
-    @property
-    def to_record(self) -> list[Row]:
-        return [r for r in self.rows if r.payment and not r.errors and not r.skipped]
-
-
-def _rows(table, report):
-    """The table's numbered rows; a malformed line ends them with a file error."""
-    try:
-        yield from table.rows
-    except ImportFileError as error:
-        report.errors.append(str(error))
-
-
-def _header_map(header: list[str]) -> dict[str, int]:
-    folded = [fold(h or "").strip() for h in header]
-    found = {}
-    for name, aliases in COLUMNS.items():
-        for alias in aliases:
-            key = fold(alias)
-            if key in folded:
-                found[name] = folded.index(key)
-                break
-    return found
-
-
 def _amount(text: str) -> Decimal:
     cleaned = re.sub(r"[\s\u202f\xa0€]", "", text or "").replace(",", ".")
     value = Decimal(cleaned)
@@ -129,177 +73,163 @@ def _date(text: str) -> datetime.date:
     raise ValueError(text)
 
 
-def check(raw: bytes, progress=None) -> Report:
-    """Read and check every row (nothing written); duplicates of recorded payments noted.
-
-    `progress(rows_read)` is called after each row when given.
-    """
-    report = Report()
-    try:
-        table = open_table_bytes(raw, "export.csv")
-    except ImportFileError as error:
-        report.errors.append(str(error))
-        return report
-    header = table.raw_headers
-    columns = _header_map(header)
-    missing = [COLUMNS[name][0] for name in REQUIRED if name not in columns]
-    if missing:
-        report.errors.append(
-            _("Columns missing from this HelloAsso export: %(columns)s.")
-            % {"columns": ", ".join(f"“{m}”" for m in missing)}
-        )
-        return report
-    seen: dict[str, int] = {}
-    for line, values in _rows(table, report):
-        if not any(v.strip() for v in values):
-            continue
-
-        def get(name, values=values):
-            index = columns.get(name)
-            return values[index].strip() if index is not None and index < len(values) else ""
-
-        row = Row(line=line)
-        report.rows.append(row)
-        if progress is not None:
-            progress(len(report.rows))
-        status = fold(get("status"))
-        if status and status in SKIPPED:
-            row.skipped = _("status “%(status)s”: not a payment") % {"status": get("status")}
-            if status in REFUNDED and get("order_id"):
-                known = recording.already_recorded(
-                    HelloAssoPayment(
-                        payment_id=get("payment_id"),
-                        order_id=get("order_id"),
-                        amount=Decimal("0"),
-                        paid_on=datetime.date.today(),
-                        email="",
-                    )
-                )
-                if known is not None and known.refunded_on is None:
-                    row.refund = known
-                    row.skipped = _("refunded: the recorded payment will be marked refunded")
-            continue
-        if status and status not in PAID:
-            row.errors.append(_("Unknown status “%(status)s”.") % {"status": get("status")})
-        order_id = get("order_id")
-        if not order_id:
-            row.errors.append(_("The order reference is empty."))
-        email = get("email")
-        try:
-            validate_email(email)
-        except ValidationError:
-            row.errors.append(_("“%(email)s” is not a valid email address.") % {"email": email})
-        try:
-            amount = _amount(get("amount"))
-        except (InvalidOperation, ValueError):
-            amount = None
-            row.errors.append(
-                _("“%(amount)s” is not an amount (e.g. 50,00).") % {"amount": get("amount")}
-            )
-        try:
-            paid_on = _date(get("date"))
-        except ValueError:
-            paid_on = None
-            row.errors.append(
-                _("“%(date)s” is not a date (e.g. 12/01/2026).") % {"date": get("date")}
-            )
-        if get("siret") and not is_valid_siret(get("siret")):
-            row.errors.append(_("“%(siret)s” is not a valid SIRET.") % {"siret": get("siret")})
-        if not (get("organisation") or get("last_name") or get("first_name")):
-            row.errors.append(_("Neither an organisation nor a name is given."))
-        key = get("payment_id") or order_id
-        if key and key in seen:
-            row.errors.append(_("Same payment as line %(line)s.") % {"line": seen[key]})
-        elif key:
-            seen[key] = line
-        if row.errors:
-            continue
-        row.payment = HelloAssoPayment(
+def _refund_of(get) -> object | None:
+    """The recorded, not yet refunded payment a "refunded" row speaks of, or None."""
+    if not get("order_id"):
+        return None
+    known = recording.already_recorded(
+        HelloAssoPayment(
             payment_id=get("payment_id"),
-            order_id=order_id,
-            amount=amount,
-            paid_on=paid_on,
-            email=email,
-            first_name=get("first_name"),
-            last_name=get("last_name"),
-            organisation=get("organisation"),
-            siret=get("siret"),
-            address=get("address"),
-            postcode=get("postcode"),
-            city=get("city"),
-            form_label=get("tariff"),
+            order_id=get("order_id"),
+            amount=Decimal("0"),
+            paid_on=datetime.date.today(),
+            email="",
         )
-        row.duplicate = recording.already_recorded(row.payment) is not None
-    if not report.rows:
-        report.errors.append(_("The file has no rows."))
-    return report
+    )
+    return known if known is not None and known.refunded_on is None else None
 
 
-class ImportRefused(Exception):
-    """The file has errors: nothing was recorded. `report` tells which lines."""
+def check_row(values: dict, line: int, seen: dict) -> registry.Result:
+    """What one row would do: record a payment, mark one refunded, nothing, or errors."""
 
-    def __init__(self, report: Report):
-        super().__init__("the file has errors")
-        self.report = report
+    def get(name):
+        return (values.get(name) or "").strip()
+
+    label = get("organisation") or get("last_name") or get("email")
+    status = fold(get("status"))
+    if status and status in SKIPPED:
+        refund = _refund_of(get) if status in REFUNDED else None
+        if refund is not None:
+            return registry.Result(
+                line, "refund", label,
+                detail={"note": _("refunded: the recorded payment will be marked refunded")},
+                payload={"refund": refund},
+            )  # fmt: skip
+        note = _("status “%(status)s”: not a payment") % {"status": get("status")}
+        return registry.Result(line, "skip", label, detail={"note": note})
+    errors = []
+    if status and status not in PAID:
+        errors.append(_("Unknown status “%(status)s”.") % {"status": get("status")})
+    order_id = get("order_id")
+    if not order_id:
+        errors.append(_("The order reference is empty."))
+    email = get("email")
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors.append(_("“%(email)s” is not a valid email address.") % {"email": email})
+    try:
+        amount = _amount(get("amount"))
+    except (InvalidOperation, ValueError):
+        amount = None
+        errors.append(_("“%(amount)s” is not an amount (e.g. 50,00).") % {"amount": get("amount")})
+    try:
+        paid_on = _date(get("date"))
+    except ValueError:
+        paid_on = None
+        errors.append(_("“%(date)s” is not a date (e.g. 12/01/2026).") % {"date": get("date")})
+    if get("siret") and not is_valid_siret(get("siret")):
+        errors.append(_("“%(siret)s” is not a valid SIRET.") % {"siret": get("siret")})
+    if not (get("organisation") or get("last_name") or get("first_name")):
+        errors.append(_("Neither an organisation nor a name is given."))
+    key = get("payment_id") or order_id
+    if key and key in seen:
+        errors.append(_("Same payment as line %(line)s.") % {"line": seen[key]})
+    elif key:
+        seen[key] = line
+    if errors:
+        return registry.Result(line, "error", label, errors)
+    payment = HelloAssoPayment(
+        payment_id=get("payment_id"),
+        order_id=order_id,
+        amount=amount,
+        paid_on=paid_on,
+        email=email,
+        first_name=get("first_name"),
+        last_name=get("last_name"),
+        organisation=get("organisation"),
+        siret=get("siret"),
+        address=get("address"),
+        postcode=get("postcode"),
+        city=get("city"),
+        form_label=get("tariff"),
+    )
+    known = recording.already_recorded(payment) is not None
+    detail = {"amount": str(amount), "date": paid_on.isoformat(), "email": email}
+    return registry.Result(
+        line, "existing" if known else "create", label, detail=detail, payload={"payment": payment}
+    )
 
 
-def commit(raw: bytes, progress=None) -> dict:
-    """Record every row, all in one transaction; refuses a file with any bad row.
+class PaymentImporter(registry.Importer):
+    kind = KIND
+    label = gettext_lazy("HelloAsso payments (CSV)")
+    columns = {key: tuple(header_key(a) for a in aliases) for key, aliases in COLUMNS.items()}
+    column_names = {key: aliases[0] for key, aliases in COLUMNS.items()}
+    required = REQUIRED
+    # Each row records a payment and a membership (tens of queries): small batches keep
+    # the progress moving and a restart close to where a worker died.
+    batch_size = 100
+    upload_url_name = "memberships:staff_import"
 
-    `progress(actions_done)` is called after each payment recorded or refund marked.
-    """
-    report = check(raw)
-    if not report.ok:
-        raise ImportRefused(report)
-    created = existing = 0
-    done = 0
-    with transaction.atomic():
-        for row in report.to_record:
+    def allowed(self, user) -> bool:
+        return roles.is_staff_editor(user)
+
+    def action_labels(self) -> dict:
+        return {
+            "create": _("to record"),
+            "existing": _("already recorded"),
+            "refund": _("to mark refunded"),
+            "skip": _("not payments (left out)"),
+            "error": _("errors"),
+        }
+
+    def count_labels(self) -> dict:
+        return {
+            "created": lambda n: ngettext(
+                "%(count)s payment recorded", "%(count)s payments recorded", n
+            ),
+            "existing": lambda n: ngettext(
+                "%(count)s already recorded", "%(count)s already recorded", n
+            ),
+            "skipped": lambda n: ngettext("%(count)s row left out", "%(count)s rows left out", n),
+            "refunded": lambda n: ngettext(
+                "%(count)s payment marked refunded", "%(count)s payments marked refunded", n
+            ),
+        }
+
+    def begin(self, job, step: str) -> dict:
+        return {"seen": {}}
+
+    def check_batch(self, job, rows, state) -> list[registry.Result]:
+        return [check_row(row.values, row.line, state["seen"]) for row in rows]
+
+    def write_batch(self, job, rows, results, state) -> dict:
+        counts = {"created": 0, "existing": 0, "skipped": 0, "refunded": 0}
+        for result in results:
             try:
-                _membership, new = recording.record(row.payment, source="import")
+                if result.action == "refund":
+                    services.refund_payment(
+                        result.payload["refund"], note=_("Refunded (HelloAsso export).")
+                    )
+                    counts["refunded"] += 1
+                    counts["skipped"] += 1
+                elif result.action == "skip":
+                    counts["skipped"] += 1
+                else:
+                    _membership, new = recording.record(result.payload["payment"], source="import")
+                    counts["created" if new else "existing"] += 1
             except ValidationError as error:
-                row.errors.extend(error.messages)
-                transaction.set_rollback(True)
-                raise ImportRefused(report) from error
-            created += int(new)
-            existing += int(not new)
-            done += 1
-            if progress is not None:
-                progress(done)
-        for row in report.refunds:
-            services.refund_payment(row.refund, note=_("Refunded (HelloAsso export)."))
-            done += 1
-            if progress is not None:
-                progress(done)
-    return {
-        "created": created,
-        "existing": existing,
-        "skipped": len(report.rows) - len(report.to_record),
-        "refunded": len(report.refunds),
-    }
+                raise registry.RowError(result.line, error.messages) from error
+        return counts
 
 
-def preview(report: Report) -> dict:
-    """The report as JSON, for the job row and the preview page."""
-    rows = []
-    for row in report.rows:
-        payment = row.payment
-        rows.append(
-            {
-                "line": row.line,
-                "name": (payment.organisation or payment.last_name) if payment else "",
-                "email": payment.email if payment else "",
-                "amount": str(payment.amount) if payment else "",
-                "date": payment.paid_on.isoformat() if payment else "",
-                "errors": row.errors,
-                "skipped": row.skipped,
-                "duplicate": row.duplicate,
-            }
-        )
-    return {
-        "ok": report.ok,
-        "errors": report.errors,
-        "actions": report.actions,
-        "bad_rows": len(report.bad_rows),
-        "rows": rows,
-    }
+registry.register(PaymentImporter())
+
+
+def start_import(filename: str, raw, *, author=None):
+    """Store and check an export (now, or in the worker when large); see the core engine."""
+    return engine.start(KIND, filename, raw, author=author)
+
+
+confirm_import = engine.confirm

@@ -6,8 +6,10 @@ import time
 import pytest
 from django.urls import reverse
 
-from tisser.memberships.helloasso import importing
-from tisser.memberships.models import Membership, Payment, PaymentImport
+from tisser.core.imports import engine
+from tisser.core.imports.models import ImportJob
+from tisser.memberships.helloasso import csv_import
+from tisser.memberships.models import Membership, Payment
 
 from .test_helloasso_import import GOOD, export
 
@@ -38,22 +40,18 @@ def wait_for(job, client, url, seen, deadline):
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_commits_the_import_with_progress(
-    celery_worker_process, client, role_users, settings
-):
-    # On SQLite the progress goes through a file in the worker's data folder.
-    settings.DATA_DIR = celery_worker_process.log_path.parent / "worker-data"
+def test_a_real_worker_commits_the_import_with_progress(celery_worker_process, client, role_users):
     client.force_login(role_users["editor"])
-    job = importing.start_import("gros-export.csv", export(*rows(ROWS)))
-    assert job.status == "checked" and job.report["actions"] == ROWS
-    response = client.post(reverse("memberships:staff_import_confirm", args=[job.pk]))
+    job = csv_import.start_import("gros-export.csv", export(*rows(ROWS)))
+    assert job.status == "checked" and job.counts["check"] == {"create": ROWS}
+    response = client.post(reverse("core:import_confirm", args=[job.pk]))
     assert response.status_code == 302
-    url = reverse("memberships:staff_import_progress", args=[job.pk])
+    url = reverse("core:import_progress", args=[job.pk])
     seen = []
     body = wait_for(job, client, url, seen, time.monotonic() + 120)
     log = celery_worker_process.log_path.read_text(errors="replace")
-    assert job.status == PaymentImport.Status.DONE, f"{job.status} {job.message}\n{log}"
-    assert job.done == ROWS and job.result["created"] == ROWS
+    assert job.status == ImportJob.Status.DONE, f"{job.status} {job.message}\n{log}"
+    assert job.done == ROWS and job.counts["run"]["created"] == ROWS
     assert Membership.objects.count() == ROWS and Payment.objects.count() == ROWS
     # the page followed the run: rows done went up while it ran, and it ends with the report
     running = [done for status, done in seen if status == "running"]
@@ -67,18 +65,18 @@ def test_a_real_worker_commits_the_import_with_progress(
 def test_in_the_worker_a_bad_row_commits_nothing(celery_worker_process):
     """The preview was good, but the worker finds a bad row (the job's file altered
     after the check): it refuses the whole file and records nothing."""
-    job = importing.start_import("x.csv", export(*rows(20)))
+    job = csv_import.start_import("x.csv", export(*rows(20)))
     assert job.can_confirm
     # The file now held by the job gets a bad row 12 (as if the preview were stale).
-    raw = bytes(job.raw).decode("utf-8").split("\r\n")
+    raw = export(*rows(20)).decode("utf-8").split("\r\n")
     raw[11] = raw[11].replace("50,00", "cinquante")
-    PaymentImport.objects.filter(pk=job.pk).update(raw="\r\n".join(raw).encode("utf-8"))
-    importing.confirm_import(job)
+    engine.replace_file(job, "\r\n".join(raw).encode("utf-8"))
+    csv_import.confirm_import(job)
     deadline = time.monotonic() + 90
     while not job.finished and time.monotonic() < deadline:
         time.sleep(0.2)
         job.refresh_from_db()
     log = celery_worker_process.log_path.read_text(errors="replace")
-    assert job.status == PaymentImport.Status.FAILED, f"{job.status}\n{log}"
+    assert job.status == ImportJob.Status.FAILED, f"{job.status}\n{log}"
     assert "12" in job.message and "cinquante" in job.message
     assert not Membership.objects.exists() and not Payment.objects.exists()

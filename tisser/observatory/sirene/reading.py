@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tisser.core.imports.reading import ImportFileError
+
 UNIT_COLUMNS = (
     "siren",
     "denominationUniteLegale",
@@ -48,7 +50,7 @@ ESTABLISHMENT_COLUMNS = (
 )
 
 
-class SireneFileError(Exception):
+class SireneFileError(ImportFileError):
     """A stock file cannot be read (missing, not CSV, columns missing)."""
 
 
@@ -115,7 +117,8 @@ def read_establishments(
 ) -> Iterator[dict]:
     """Active establishments of the given SIRENs in the given communes (and NAF codes).
 
-    Yields dicts named after INSEE's columns. `stats["rows"]` counts the lines read;
+    Yields dicts named after INSEE's columns, with the file's `line` number (the header is
+    line 1). `stats["rows"]` counts the lines read;
     `progress(rows, bytes)` is called every 100,000 lines.
     """
     stats = stats if stats is not None else {}
@@ -147,5 +150,5 @@ def read_establishments(
                 continue
             if naf_prefixes and not cells[naf_i].startswith(naf_prefixes):
                 continue
-            yield {name: cells[col[name]] for name in ESTABLISHMENT_COLUMNS}
+            yield {"line": rows + 1, **{name: cells[col[name]] for name in ESTABLISHMENT_COLUMNS}}
         stats["rows"] = rows

@@ -1,22 +1,34 @@
-"""Running a Sirene import in the task queue: read (progress shown), then merge every
-matching establishment in one transaction (all or nothing), and keep a report."""
+"""The Sirene import on the core import engine: the ESS organisations of a territory, read
+from INSEE's stock files on the server (too large to upload through the engine's store).
+
+The rows are the territory's active ESS establishments, one per legal unit (its head
+office when it is in the territory, else its first establishment there), numbered by
+their line in the establishments file; the check says for each whether it creates an
+organisation or completes one already in the contacts base; the writer merges them
+(`merging`). Reading both files takes minutes for all France: it happens in the worker,
+with a heartbeat, for the check and again for the run.
+"""
 
 from __future__ import annotations
 
-import logging
+import os
+import re
 import time
 
-from django.db import transaction
-from django.utils import timezone
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
+from tisser.accounts import roles
+from tisser.core.imports import engine, registry
+from tisser.core.imports.models import ImportJob
 from tisser.territories.models import Commune
 
-from ..models import SireneImport
-from .merging import describe, merge_row
+from .merging import find_existing, merge_row, organisation_data
 from .reading import SireneFileError, read_ess_units, read_establishments
 
-logger = logging.getLogger(__name__)
+KIND = "sirene"
+SIRET = re.compile(r"^\d{14}$")
 
 
 def communes_of(territory: str) -> set[str]:
@@ -34,93 +46,112 @@ def communes_of(territory: str) -> set[str]:
     return set(rows.values_list("code", flat=True))
 
 
-def _update(job_id: int, **fields) -> None:
-    SireneImport.objects.filter(pk=job_id).update(**fields)
+class SireneImporter(registry.Importer):
+    kind = KIND
+    label = gettext_lazy("ESS organisations from Sirene")
+    extensions = (".csv", ".zip")
+    check_in_worker = True
+    batch_size = 200
+    upload_url_name = "observatory:staff_sirene"
 
+    def allowed(self, user) -> bool:
+        return roles.is_staff_editor(user)
 
-def _size(path: str) -> int:
-    import os
+    def describe(self, job) -> str:
+        options, found = job.options, job.counts
+        text = _("Territory %(territory)s") % {"territory": options.get("territory", "")}
+        if options.get("naf"):
+            text += ", " + _("NAF codes %(naf)s") % {"naf": options["naf"]}
+        if "rows_read" in found:
+            text += " · " + _(
+                "%(units)s ESS legal units; %(rows)s establishment rows read, %(matched)s "
+                "in the territory"
+            ) % {
+                "units": found.get("ess_units", 0),
+                "rows": found["rows_read"],
+                "matched": found.get("matched", 0),
+            }
+        return text
 
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0
+    def action_labels(self) -> dict:
+        return {
+            "create": _("to create"),
+            "update": _("already in the contacts base (completed)"),
+            "error": _("errors"),
+        }
 
+    def count_labels(self) -> dict:
+        return {
+            "created": super().count_labels()["created"],
+            "completed": lambda n: ngettext("%(count)s completed", "%(count)s completed", n),
+            "unchanged": lambda n: ngettext(
+                "%(count)s already up to date", "%(count)s already up to date", n
+            ),
+        }
 
-def run_sirene_import(job_id: int) -> SireneImport | None:
-    with transaction.atomic():
-        job = SireneImport.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.status != SireneImport.Status.QUEUED:
-            return None  # already run
-        job.status = SireneImport.Status.READING_UNITS
-        job.save(update_fields=["status"])
-    started = time.monotonic()
-    try:
-        communes = communes_of(job.territory)
+    def rows(self, job, path):
+        """The chosen establishments (the uploaded file is empty: the paths are options)."""
+        options = job.options
+        communes = communes_of(options["territory"])
         if not communes:
-            raise SireneFileError(_("Unknown territory “%(t)s”.") % {"t": job.territory})
-        units = read_ess_units(job.units_path)
-        _update(job.pk, status=SireneImport.Status.READING_ESTABLISHMENTS, progress=5)
-        size = _size(job.establishments_path) or 1
-        naf = tuple(p.strip().upper() for p in job.naf_prefixes.split(",") if p.strip())
+            raise SireneFileError(_("Unknown territory “%(t)s”.") % {"t": options["territory"]})
+        started = time.monotonic()
+        units = read_ess_units(options["units_path"], progress=lambda n: engine.beat(job))
+        naf = tuple(p.strip().upper() for p in options.get("naf", "").split(",") if p.strip())
         stats: dict = {}
-
-        def progress(rows, read_bytes):
-            _update(job.pk, rows_read=rows, progress=min(90, 5 + int(85 * read_bytes / size)))
-
-        matched = list(
-            read_establishments(
-                job.establishments_path, units, communes, naf, progress=progress, stats=stats
-            )
-        )
-        read_seconds = time.monotonic() - started
-        _update(job.pk, status=SireneImport.Status.MERGING, progress=90, rows_read=stats["rows"])
-        counts = {"created": 0, "completed": 0, "unchanged": 0}
-        lines = []
-        note = _("Sirene import of %(territory)s") % {"territory": job.territory}
         chosen: dict[str, dict] = {}
-        for row in matched:  # one establishment per legal unit: its head office first
+        matched = 0
+        for row in read_establishments(
+            options["establishments_path"], units, communes, naf,
+            progress=lambda rows, read: engine.beat(job), stats=stats,
+        ):  # fmt: skip
+            matched += 1
             if row["siren"] not in chosen or row["etablissementSiege"] == "true":
                 chosen[row["siren"]] = row
-        with transaction.atomic():
-            for row in chosen.values():
-                result = merge_row(row, units[row["siren"]], publish=job.publish, note=note)
-                counts[result] += 1
-                lines.append([row["siret"], row["codeCommuneEtablissement"], describe(result)])
-        report = {
+        # What `summary` keeps on the job (the engine gives `rows` no other way out).
+        job.sirene_read = {
             "ess_units": len(units),
-            "rows_read": stats["rows"],
-            "matched": len(matched),
-            "organisations": len(chosen),
-            **counts,
-            "read_seconds": round(read_seconds, 2),
-            "seconds": round(time.monotonic() - started, 2),
-            "lines": lines[:2000],
+            "rows_read": stats.get("rows", 0),
+            "matched": matched,
+            "read_seconds": round(time.monotonic() - started, 2),
         }
-        _update(
-            job.pk,
-            status=SireneImport.Status.DONE,
-            progress=100,
-            report=report,
-            finished_at=timezone.now(),
-        )
-    except SireneFileError as error:
-        _update(
-            job.pk,
-            status=SireneImport.Status.FAILED,
-            message=str(error) + " " + _("Nothing was imported."),
-            finished_at=timezone.now(),
-        )
-    except Exception:
-        logger.exception("Sirene import %s failed", job.pk)
-        _update(
-            job.pk,
-            status=SireneImport.Status.FAILED,
-            message=_("The import failed unexpectedly. Nothing was imported."),
-            finished_at=timezone.now(),
-        )
-    job.refresh_from_db()
-    return job
+        for row in sorted(chosen.values(), key=lambda r: r["line"]):
+            yield registry.Row(row["line"], {**row, "unit": units[row["siren"]]})
+
+    def summary(self, job, state) -> dict:
+        return getattr(job, "sirene_read", {})
+
+    def check_batch(self, job, rows, state) -> list[registry.Result]:
+        results = []
+        for row in rows:
+            data = organisation_data(row.values, row.values["unit"])
+            label = f"{data['name']} ({row.values['siret']})"
+            if not SIRET.match(row.values["siret"]):
+                message = _("“%(siret)s” is not a 14-digit SIRET.") % {"siret": row.values["siret"]}
+                results.append(registry.Result(row.line, "error", label, [message]))
+                continue
+            existing = find_existing(data)
+            detail = {"target": existing.pk, "target_name": existing.name} if existing else {}
+            action = "update" if existing else "create"
+            results.append(registry.Result(row.line, action, label, detail=detail))
+        return results
+
+    def write_batch(self, job, rows, results, state) -> dict:
+        note = _("Sirene import of %(territory)s") % {"territory": job.options["territory"]}
+        counts = {"created": 0, "completed": 0, "unchanged": 0}
+        for row in rows:
+            try:
+                result = merge_row(
+                    row.values, row.values["unit"], publish=job.options.get("publish", False),
+                    note=note,
+                )  # fmt: skip
+            except ValidationError as error:
+                raise registry.RowError(row.line, error.messages) from error
+            counts[result] += 1
+        return counts
+
+
+registry.register(SireneImporter())
 
 
 def start_sirene_import(
@@ -131,18 +162,18 @@ def start_sirene_import(
     *,
     publish: bool = False,
     author=None,
-) -> SireneImport:
-    author = author if getattr(author, "is_authenticated", False) else None
-    with transaction.atomic():
-        job = SireneImport.objects.create(
-            units_path=str(units_path),
-            establishments_path=str(establishments_path),
-            territory=territory.strip(),
-            naf_prefixes=naf_prefixes.strip(),
-            publish=publish,
-            created_by=author,
-        )
-        from ..tasks import run_sirene_import as task
-
-        transaction.on_commit(lambda: task.delay(job.pk))
-    return job
+) -> ImportJob:
+    """A job reading the two stock files on the server; its check is queued at once."""
+    return engine.start(
+        KIND,
+        os.path.basename(str(establishments_path)),
+        b"",
+        author=author,
+        options={
+            "units_path": str(units_path),
+            "establishments_path": str(establishments_path),
+            "territory": territory.strip(),
+            "naf": naf_prefixes.strip(),
+            "publish": publish,
+        },
+    )

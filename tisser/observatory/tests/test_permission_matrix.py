@@ -11,9 +11,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from tisser.core.imports.models import ImportJob
 from tisser.directory.models import Affiliation, Organisation, Person
-from tisser.observatory import services
-from tisser.observatory.models import IndicatorImport, Level, SireneImport, Theme
+from tisser.observatory import imports, services
+from tisser.observatory.models import Level, Theme
+from tisser.observatory.sirene.running import start_sirene_import
 from tisser.observatory.views_sourcing import shortlist_token
 
 ROLES = ("anonymous", "public", "claimant", "representative", "member", "editor", "admin")
@@ -72,10 +74,11 @@ ROWS = [
         "get",
         STAFF_ONLY,
     ),
-    ("staff import", "observatory:staff_import", {"pk": "IMPORT"}, "", "get", STAFF_ONLY),
+    # the job's pages are the import engine's, with the indicators importer's say on who
+    ("staff import", "core:import_detail", {"pk": "IMPORT"}, "", "get", STAFF_ONLY),
     (
         "staff import progress",
-        "observatory:staff_import_progress",
+        "core:import_progress",
         {"pk": "IMPORT"},
         "",
         "get",
@@ -83,7 +86,7 @@ ROWS = [
     ),
     (
         "staff import confirm",
-        "observatory:staff_import_confirm",
+        "core:import_confirm",
         {"pk": "IMPORT"},
         "",
         "post",
@@ -95,7 +98,7 @@ ROWS = [
     ("staff supplier", "observatory:staff_supplier", {"pk": "ORG"}, "", "get", STAFF_ONLY),
     (
         "staff sirene job",
-        "observatory:staff_sirene_detail",
+        "core:import_detail",
         {"pk": "SIRENE"},
         "",
         "get",
@@ -112,18 +115,13 @@ def world(role_users, hauts_de_france, tmp_path):
     hidden = services.save_indicator({"name": "Brouillon", "slug": "hidden", "is_published": False})
     for indicator in (shown, hidden):
         services.set_values(indicator, Level.DEPARTEMENT, {("80", 2024): 570.0})
-    job = services.start_import(shown, "v.csv", b"code_insee;annee;valeur\n80016;2024;1\n")
+    job = imports.start_import(shown, "v.csv", b"code_insee;annee;valeur\n80016;2024;1\n")
     org = role_users["other_organisation"]
     Organisation.objects.filter(pk=org.pk).update(
         commune_id="80016", latitude=50.0, longitude=2.65, legal_form="siae"
     )
     shortlist = services.create_shortlist("Sel", [org.pk])
-    sirene = SireneImport.objects.create(
-        units_path=str(tmp_path / "u.csv"),
-        establishments_path=str(tmp_path / "e.csv"),
-        territory="dep-80",
-        status=SireneImport.Status.DONE,
-    )
+    sirene = start_sirene_import(tmp_path / "u.csv", tmp_path / "e.csv", "dep-80")
     return {
         **role_users,
         "INDICATOR": shown.pk,
@@ -148,8 +146,8 @@ def test_permission_matrix(client, world, row, role):
         assert response["Location"].startswith(reverse("accounts:login"))
     else:
         assert response.status_code == wanted, f"{role} on {url}: {response.status_code}"
-    if role in ("editor", "admin") and route == "observatory:staff_import_confirm":
-        assert IndicatorImport.objects.get(pk=world["IMPORT"]).status != "checked"
+    if role in ("editor", "admin") and route == "core:import_confirm":
+        assert ImportJob.objects.get(pk=world["IMPORT"]).status != "checked"
 
 
 def test_no_contact_person_leaks_to_public_pages(client, world):

@@ -1,9 +1,15 @@
-"""`manage.py import_sirene UNITS.csv ESTABLISHMENTS.csv --territory dep-80 [--naf 38,88]`."""
+"""`manage.py import_sirene UNITS.csv ESTABLISHMENTS.csv --territory dep-80 [--naf 38,88]`.
+
+The same job as the staff page's, on the import engine, checked then run here without
+waiting for a worker (the tasks queued meanwhile find it done and do nothing)."""
+
+import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ...models import SireneImport
-from ...sirene.running import communes_of, run_sirene_import
+from tisser.core.imports import engine
+
+from ...sirene.running import communes_of, start_sirene_import
 
 
 class Command(BaseCommand):
@@ -19,15 +25,20 @@ class Command(BaseCommand):
     def handle(self, *args, units, establishments, territory, naf, publish, **options):
         if not communes_of(territory):
             raise CommandError(f"Unknown territory {territory!r}.")
-        job = SireneImport.objects.create(
-            units_path=units,
-            establishments_path=establishments,
-            territory=territory,
-            naf_prefixes=naf,
-            publish=publish,
-        )
-        job = run_sirene_import(job.pk)
-        if job.status != SireneImport.Status.DONE:
-            raise CommandError(job.message)
-        report = {k: v for k, v in job.report.items() if k != "lines"}
-        self.stdout.write(f"Sirene import done: {report}")
+        job = start_sirene_import(units, establishments, territory, naf, publish=publish)
+        job = engine.check_job(job.pk) or _finished(job)
+        if job.status == job.Status.CHECKED:
+            engine.confirm(job)
+            job = engine.run_job(job.pk) or _finished(job)
+        if job.status != job.Status.DONE:
+            raise CommandError(job.message or ", ".join(str(e) for e in job.errors[:10]))
+        self.stdout.write(f"Sirene import done: {job.counts}")
+
+
+def _finished(job):
+    """A worker took the step first: wait until it is through with it."""
+    job.refresh_from_db()
+    while job.in_progress:
+        time.sleep(1)
+        job.refresh_from_db()
+    return job
