@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 from tisser.accounts.api_auth import require_scope
 from tisser.core.api import Pagination, needs_scope, page_of, paged
 
+from .api_queries import tagged_ids
 from .models import Affiliation, Category, Organisation
 from .open_data import BadRequest, public_queryset
 from .schemas import (
@@ -74,8 +75,15 @@ def organisations(
 ):
     """Ordered by id, so pages stay stable while you read them. A large total is the
     database's estimate (`count_is_estimate`)."""
+    ids = tagged_ids(request.GET)
+    if ids is not None:
+        # The page's ids from the tag table, then their rows by primary key.
+        page = page_of(request, ids, pagination)
+        rows = published().filter(pk__in=page["results"]).values(*SUMMARY_VALUES)
+        page["results"] = summaries(request, sorted(rows, key=lambda row: row["id"]))
+        return page
     try:
-        # Filters read in the full-text index: the count is one index intersection.
+        # Other filters read in the full-text index: the count is one index intersection.
         qs = public_queryset(request.GET, filters_in_index=True)
     except BadRequest as exc:
         raise HttpError(400, str(exc)) from exc
