@@ -15,7 +15,7 @@ from ninja.errors import HttpError
 from tisser.accounts.api_auth import require_scope
 from tisser.core.api import Pagination, needs_scope, page_of, paged
 
-from .api_queries import tagged_ids
+from .api_queries import page_rows, tagged_ids
 from .models import Affiliation, Category, Organisation
 from .open_data import BadRequest, public_queryset
 from .schemas import (
@@ -79,8 +79,7 @@ def organisations(
     if ids is not None:
         # The page's ids from the tag table, then their rows by primary key.
         page = page_of(request, ids, pagination)
-        rows = published().filter(pk__in=page["results"]).values(*SUMMARY_VALUES)
-        page["results"] = summaries(request, sorted(rows, key=lambda row: row["id"]))
+        page["results"] = summaries(request, page_rows(page["results"]))
         return page
     try:
         # Other filters read in the full-text index: the count is one index intersection.

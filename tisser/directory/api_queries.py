@@ -1,10 +1,12 @@
 """The API list's reads: the ids of a filtered page straight from `OrganisationTag`."""
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet
 
 from .map_queries import public_params, search_tags
-from .models import OrganisationTag
+from .models import Organisation, OrganisationTag
+from .schemas import SUMMARY_VALUES
 
 
 def tagged_ids(params) -> QuerySet | None:
@@ -35,3 +37,19 @@ def tagged_ids(params) -> QuerySet | None:
             )
         )
     return ids.order_by("organisation_id").values_list("organisation_id", flat=True)
+
+
+def page_rows(ids: list[int]) -> list[dict]:
+    """The summary rows of a page's ids, in id order, each with its `category_slugs`
+    (one query: the categories ride along as an array)."""
+    slugs = (
+        Organisation.categories.through.objects.filter(organisation_id=OuterRef("pk"))
+        .order_by("category__position", "category__name")
+        .values("category__slug")
+    )
+    rows = (
+        Organisation.objects.filter(pk__in=ids, status=Organisation.Status.PUBLISHED)
+        .annotate(category_slugs=ArraySubquery(slugs))
+        .values(*SUMMARY_VALUES, "category_slugs")
+    )
+    return sorted(rows, key=lambda row: row["id"])

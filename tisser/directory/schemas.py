@@ -83,16 +83,21 @@ SUMMARY_VALUES = (
 
 def summaries(request, rows: list[dict]) -> list[dict]:
     """List items from `values(*SUMMARY_VALUES)` rows: plain dicts and one query for the
-    categories of the page (no model instances: a page of 100 made 350 of them)."""
+    categories of the page (no model instances: a page of 100 made 350 of them), unless
+    the rows carry them as `category_slugs` (`api_queries.page_rows`)."""
     page_url, api_url = _urls(request)
     links: dict[int, list[str]] = {}
-    through = Organisation.categories.through.objects
-    for org_id, slug in (
-        through.filter(organisation_id__in=[row["id"] for row in rows])
-        .order_by("category__position", "category__name")
-        .values_list("organisation_id", "category__slug")
-    ):
-        links.setdefault(org_id, []).append(slug)
+    if rows and "category_slugs" in rows[0]:
+        links = {row["id"]: row["category_slugs"] for row in rows}
+    else:
+        for org_id, slug in (
+            Organisation.categories.through.objects.filter(
+                organisation_id__in=[row["id"] for row in rows]
+            )
+            .order_by("category__position", "category__name")
+            .values_list("organisation_id", "category__slug")
+        ):
+            links.setdefault(org_id, []).append(slug)
     labels = {code: _label(LegalForm, code) for code in {row["legal_form"] for row in rows}}
     return [
         {
