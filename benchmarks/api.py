@@ -5,8 +5,9 @@ For each database, in its own process: migrate, load the territories, generate t
 - time `GET /api/v1/organisations/?page_size=100` with two filters (category and
   territory, category and membership, legal form and territory; pages 1 to 5) through
   Django's test client (the whole middleware stack, no network), with the CPU time of
-  this process and the SQL statements per request; once as deployed (the total of a
-  filter kept 30 s), once with every total counted afresh;
+  this process and the SQL statements per request; once as deployed, once with Django's
+  cache cleared before every request (the totals are not cached: a large one is the
+  planner's estimate, see core.api.page_of; the cold run checks that nothing else is);
 - start one real Celery worker (solo pool, the default folder broker), emit 2,000 webhook
   events in one transaction towards a receiver on loopback (a separate process), and
   time from the commit to the last delivery recorded.

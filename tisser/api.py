@@ -34,7 +34,8 @@ api = build_api(
         "The network's data for programs. Public data need no token; staff create personal "
         "tokens with scopes on their account page and send them as "
         "`Authorization: Bearer <token>`. Lists are paginated (`page`, `page_size`) with "
-        "the total and links to the next and previous pages. Every error is "
+        "the total (an estimate past a thousand matches, flagged by `count_is_estimate`) "
+        "and links to the next and previous pages. Every error is "
         '`{"error": {"status", "code", "message"}}`.'
     ),
     auth=API_AUTH,

@@ -329,5 +329,7 @@ TISSER_MEMBERSHIP_REMIND_AFTER_DAYS = int(env("TISSER_MEMBERSHIP_REMIND_AFTER_DA
 TISSER_API_TOKEN_RATE_PER_MINUTE = int(env("TISSER_API_TOKEN_RATE_PER_MINUTE", "600"))
 TISSER_API_ANONYMOUS_RATE_PER_MINUTE = int(env("TISSER_API_ANONYMOUS_RATE_PER_MINUTE", "300"))
 TISSER_API_LAST_USE_PRECISION = 60
+# Lists of more rows than this (as the planner foresees them) give an estimated total.
+TISSER_API_EXACT_COUNT_LIMIT = int(env("TISSER_API_EXACT_COUNT_LIMIT", "1000"))
 # Outgoing webhooks: an endpoint is disabled after this many failed attempts in a row.
 TISSER_WEBHOOKS_DISABLE_AFTER = int(env("TISSER_WEBHOOKS_DISABLE_AFTER", "15"))

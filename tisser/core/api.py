@@ -6,10 +6,13 @@ the one `core.errors.json_error` writes: `{"error": {"status", "code", "message"
 `fields` for a parameter that could not be read.
 """
 
+import json
 import math
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
@@ -62,8 +65,11 @@ def api_error(status: int, message: str = "", *, fields=None, headers=None):
 class Pagination(PaginationBase):
     """Page numbers with the total and absolute links to the pages either side.
 
-    The count is one `COUNT(*)` on the filtered query; a page past the last is a 404 that
-    says where the last page is."""
+    `next` is there exactly when a row follows the page (one row more is read), so the
+    links stay right whatever the total. The total is exact when it is cheap to count;
+    past `TISSER_API_EXACT_COUNT_LIMIT` rows (as PostgreSQL's planner foresees them) it is
+    the planner's estimate, flagged by `count_is_estimate`: counting tens of thousands
+    of matches took longer than the page itself (see docs/decisions.md)."""
 
     class Input(Schema):
         page: int = Field(1, ge=1, le=1_000_000, description="Page number, from 1.")
@@ -75,7 +81,11 @@ class Pagination(PaginationBase):
         )
 
     class Output(Schema):
-        count: int
+        count: int = Field(description="The number of results, or an estimate of it.")
+        count_is_estimate: bool = Field(
+            description="True when `count` (and so `pages`) is the database's estimate: "
+            "large totals are estimated, not counted. `next` is exact either way."
+        )
         page: int
         pages: int
         page_size: int
@@ -89,32 +99,69 @@ class Pagination(PaginationBase):
         return page_of(request, queryset, pagination)
 
 
-def page_of(request: HttpRequest, rows, pagination, convert=None, *, count=None) -> dict:
+def page_of(request: HttpRequest, rows, pagination, convert=None) -> dict:
     """One page of `rows` (a queryset or a list) in the API's paginated shape; `convert`
-    turns each row into what the item schema reads; `count`, when the caller knows it."""
-    size = pagination.page_size
-    if count is None:
-        count = rows.count() if not isinstance(rows, list) else len(rows)
+    turns each row into what the item schema reads."""
+    size, number = pagination.page_size, pagination.page
+    count, estimated = count_rows(rows)
     pages = max(1, math.ceil(count / size))
-    if pagination.page > pages:
+    if number > pages and not estimated:
         raise HttpError(
             404,
             _("There is no page %(page)s: the last page is %(pages)s.")
-            % {"page": pagination.page, "pages": pages},
+            % {"page": number, "pages": pages},
         )
-    start = (pagination.page - 1) * size
-    results = rows[start : start + size]
+    start = (number - 1) * size
+    results = list(rows[start : start + size + 1])
+    if number > 1 and not results:
+        raise HttpError(404, _("There is no page %(page)s.") % {"page": number})
+    more = len(results) > size
+    results = results[:size]
+    if estimated:
+        # What was read beats the estimate: the last page knows the total, another page
+        # knows there are more rows than it has seen.
+        count = start + len(results) if not more else max(count, start + size + 1)
+        estimated = more
+        pages = max(1, math.ceil(count / size))
     if convert is not None:
         results = [convert(row) for row in results]
     return {
         "count": count,
-        "page": pagination.page,
+        "count_is_estimate": estimated,
+        "page": number,
         "pages": pages,
         "page_size": size,
-        "next": page_url(request, pagination.page + 1) if pagination.page < pages else None,
-        "previous": page_url(request, pagination.page - 1) if pagination.page > 1 else None,
+        "next": page_url(request, number + 1) if more else None,
+        "previous": page_url(request, number - 1) if number > 1 else None,
         "results": results,
     }
+
+
+def count_rows(rows) -> tuple[int, bool]:
+    """`(total, is_estimate)`: an exact count unless PostgreSQL foresees more than
+    `TISSER_API_EXACT_COUNT_LIMIT` rows, then its estimate (one EXPLAIN, no row read)."""
+    if isinstance(rows, list):
+        return len(rows), False
+    limit = settings.TISSER_API_EXACT_COUNT_LIMIT
+    if limit and connections[rows.db].vendor == "postgresql":
+        estimate = planned_rows(rows)
+        if estimate > limit:
+            return estimate, True
+    return rows.count(), False
+
+
+def planned_rows(qs) -> int:
+    """The number of rows PostgreSQL's planner expects `qs` to return."""
+    try:
+        sql, params = qs.order_by().query.sql_with_params()
+    except EmptyResultSet:  # a filter that nothing can match (`pk__in=[]`)
+        return 0
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def paged(item_schema) -> type[Schema]:

@@ -5,11 +5,8 @@ token that has the `contacts:read` scope. The filters are the map's
 (`map_queries.public_organisations`), plus `bbox`: a map URL's query string works here.
 """
 
-import hashlib
 from typing import Literal
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -18,6 +15,7 @@ from ninja.errors import HttpError
 from tisser.accounts.api_auth import require_scope
 from tisser.core.api import Pagination, needs_scope, page_of, paged
 
+from .api_queries import page_rows, tagged_ids
 from .models import Affiliation, Category, Organisation
 from .open_data import BadRequest, public_queryset
 from .schemas import (
@@ -75,34 +73,22 @@ def _categories():
 def organisations(
     request, filters: Query[OrganisationFilters], pagination: Query[Pagination.Input]
 ):
-    """Ordered by id, so pages stay stable while you read them. The total may lag changes
-    by a few seconds (it is kept briefly per filter)."""
+    """Ordered by id, so pages stay stable while you read them. A large total is the
+    database's estimate (`count_is_estimate`)."""
+    ids = tagged_ids(request.GET)
+    if ids is not None:
+        # The page's ids from the tag table, then their rows by primary key.
+        page = page_of(request, ids, pagination)
+        page["results"] = summaries(request, page_rows(page["results"]))
+        return page
     try:
-        # Filters read in the full-text index: the count is one index intersection.
+        # Other filters read in the full-text index: the count is one index intersection.
         qs = public_queryset(request.GET, filters_in_index=True)
     except BadRequest as exc:
         raise HttpError(400, str(exc)) from exc
-    count = cached_count(request, qs)
-    page = page_of(request, qs.values(*SUMMARY_VALUES), pagination, count=count)
-    page["results"] = summaries(request, list(page["results"]))
+    page = page_of(request, qs.values(*SUMMARY_VALUES), pagination)
+    page["results"] = summaries(request, page["results"])
     return page
-
-
-def cached_count(request, qs) -> int:
-    """The number of matches, kept `TISSER_API_COUNT_SECONDS` (30 by default) per set of
-    filters: paging through a list asks the same count again and again."""
-    seconds = getattr(settings, "TISSER_API_COUNT_SECONDS", 30)
-    if not seconds:
-        return qs.count()
-    filters = sorted(
-        (key, values) for key, values in request.GET.lists() if key not in {"page", "page_size"}
-    )
-    key = "api-org-count:" + hashlib.sha256(repr(filters).encode()).hexdigest()
-    count = cache.get(key)
-    if count is None:
-        count = qs.count()
-        cache.set(key, count, seconds)
-    return count
 
 
 @router.get(

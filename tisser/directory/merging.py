@@ -13,7 +13,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from .indexing import refresh_derived_fields
-from .models import Affiliation, Organisation, OrganisationRevision
+from .models import Affiliation, Organisation, OrganisationRevision, OrganisationTag
 from .services_people import combine_affiliations
 
 # Fields filled from the duplicate when the kept record has them empty.
@@ -123,7 +123,8 @@ def _move_other_relations(keep: Organisation, duplicate: Organisation) -> None:
     repoint_relations(
         keep,
         duplicate,
-        skip=(Affiliation, OrganisationRevision, Organisation.categories.through),
+        # The tags follow the organisations by trigger (the duplicate's go with it).
+        skip=(Affiliation, OrganisationRevision, Organisation.categories.through, OrganisationTag),
         conflict=_(
             "Both organisations have linked %(things)s that cannot be combined; "
             "resolve them before merging."

@@ -187,6 +187,24 @@ class Organisation(models.Model):
         return self.siret[:9]
 
 
+class OrganisationTag(models.Model):
+    """One word of a published organisation's `filter_tags` (PostgreSQL only).
+
+    Filled by a trigger on the organisation table (migration 0018), so COPY, `update()`
+    and saves all keep it in step. Its primary key orders each tag's organisations by
+    id, so the API's filtered pages are a merge of two index-only lists, read up to the
+    page and no further, instead of a scan of every match (see docs/decisions.md)."""
+
+    pk = models.CompositePrimaryKey("tag", "organisation")
+    tag = models.CharField(max_length=40)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+
+    def __str__(self):
+        return self.tag
+
+
 class Person(models.Model):
     """A contact. Email and phone are private: never shown to the public."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Schema
+from pydantic import BaseModel
 
 from .models import LegalForm, Organisation, WorkforceBand
 from .open_data import url_maker
@@ -40,14 +41,18 @@ class CategoryCount(Category):
     organisations: int
 
 
-class Commune(Schema):
+class Commune(BaseModel):
     code: str
     name: str
     departement: str
 
 
-class OrganisationSummary(Schema):
-    """What the list gives for each organisation (built as dicts by `summaries`)."""
+class SummaryFields(BaseModel):
+    """The fields of `OrganisationSummary`, also the detail's first ones.
+
+    A plain pydantic model, not a ninja `Schema`: the list's items are dicts already
+    (`summaries`), and ninja's per-object wrapper (made to read model instances) was half
+    of a page's Django CPU time."""
 
     slug: str
     name: str
@@ -64,6 +69,10 @@ class OrganisationSummary(Schema):
     website: str | None
 
 
+class OrganisationSummary(SummaryFields):
+    """What the list gives for each organisation (built as dicts by `summaries`)."""
+
+
 #: The columns `summaries` reads, as `QuerySet.values()` gives them.
 SUMMARY_VALUES = (
     "id", "slug", "name", "legal_form", "commune_id", "commune__name",
@@ -74,16 +83,22 @@ SUMMARY_VALUES = (
 
 def summaries(request, rows: list[dict]) -> list[dict]:
     """List items from `values(*SUMMARY_VALUES)` rows: plain dicts and one query for the
-    categories of the page (no model instances: a page of 100 made 350 of them)."""
+    categories of the page (no model instances: a page of 100 made 350 of them), unless
+    the rows carry them as `category_slugs` (`api_queries.page_rows`)."""
     page_url, api_url = _urls(request)
     links: dict[int, list[str]] = {}
-    through = Organisation.categories.through.objects
-    for org_id, slug in (
-        through.filter(organisation_id__in=[row["id"] for row in rows])
-        .order_by("category__position", "category__name")
-        .values_list("organisation_id", "category__slug")
-    ):
-        links.setdefault(org_id, []).append(slug)
+    if rows and "category_slugs" in rows[0]:
+        links = {row["id"]: row["category_slugs"] for row in rows}
+    else:
+        for org_id, slug in (
+            Organisation.categories.through.objects.filter(
+                organisation_id__in=[row["id"] for row in rows]
+            )
+            .order_by("category__position", "category__name")
+            .values_list("organisation_id", "category__slug")
+        ):
+            links.setdefault(org_id, []).append(slug)
+    labels = {code: _label(LegalForm, code) for code in {row["legal_form"] for row in rows}}
     return [
         {
             "slug": row["slug"],
@@ -91,7 +106,7 @@ def summaries(request, rows: list[dict]) -> list[dict]:
             "url": page_url(row["slug"]),
             "api_url": api_url(row["slug"]),
             "legal_form": row["legal_form"] or None,
-            "legal_form_label": _label(LegalForm, row["legal_form"]),
+            "legal_form_label": labels[row["legal_form"]],
             "categories": links.get(row["id"], []),
             "commune": {
                 "code": row["commune_id"],
@@ -110,8 +125,9 @@ def summaries(request, rows: list[dict]) -> list[dict]:
     ]
 
 
-class OrganisationDetail(OrganisationSummary):
-    """Every public field of one organisation; its categories in full."""
+class OrganisationDetail(Schema, SummaryFields):
+    """Every public field of one organisation; its categories in full (read from the
+    model instance through ninja's resolvers)."""
 
     @staticmethod
     def resolve_url(org, context):

@@ -3,8 +3,10 @@
 import json
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
+from tisser.core import api as core_api
 from tisser.directory.indexing import refresh_derived_fields
 from tisser.directory.models import Organisation
 
@@ -171,3 +173,31 @@ def test_human_page_explains_and_links(client, directory):
     json.loads(client.get("/api/openapi.json").content)
     docs = client.get("/api/docs/")
     assert docs.status_code == 200 and "/static/ninja/swagger-ui-bundle.js" in docs.content.decode()
+
+
+def test_a_large_total_is_the_planner_estimate_and_the_links_stay_exact(
+    client, directory, settings, monkeypatch
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("the total is estimated on PostgreSQL only")
+    settings.TISSER_API_EXACT_COUNT_LIMIT = 1
+    assert core_api.planned_rows(Organisation.objects.all()) >= 1
+    # A filter nothing can match is no SQL at all: an exact 0, not a server error.
+    nothing = client.get(LIST, {"category": "nothing-has-this"}).json()
+    assert (nothing["count"], nothing["count_is_estimate"], nothing["results"]) == (0, False, [])
+    monkeypatch.setattr(core_api, "planned_rows", lambda qs: 40)
+    page1 = client.get(LIST, {"page_size": 3}).json()
+    assert page1["count_is_estimate"] is True
+    assert (page1["count"], page1["pages"]) == (40, 14)
+    assert page1["next"].endswith("page=2") and len(page1["results"]) == 3
+    page2 = client.get(page1["next"]).json()
+    # The last page knows the total: no estimate there, and no link to an empty page.
+    assert len(page2["results"]) == 1 and page2["next"] is None
+    assert (page2["count"], page2["count_is_estimate"], page2["pages"]) == (4, False, 2)
+    assert page2["previous"].endswith("page=1")
+    past = client.get(LIST, {"page_size": 3, "page": 3})
+    assert past.status_code == 404 and past.json()["error"]["code"] == "not_found"
+
+    settings.TISSER_API_EXACT_COUNT_LIMIT = 100
+    exact = client.get(LIST, {"page_size": 3}).json()
+    assert (exact["count"], exact["count_is_estimate"], exact["pages"]) == (4, False, 2)
