@@ -14,6 +14,7 @@ TISSER_ADDRESS_API_URL = ""
 TISSER_GEO_API_URL = ""
 TISSER_MAP_TILES_URL = ""
 TISSER_MAP_CACHE_SECONDS = 0  # the cache outlives each test's database; map tests turn it on
+TISSER_REGISTRATION_CACHE_SECONDS = 0  # the same; the registration cache's tests turn it on
 LANGUAGE_CODE = "fr"
 
 # A file, not an in-memory database: the real-worker test starts a worker process that

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from tisser.core.compiled import CompiledQuery
 from tisser.core.imports import bulk
 from tisser.territories.models import Commune
 
@@ -558,20 +559,33 @@ def find_duplicate(
     `with_representatives`: annotated with `has_representatives` in the same query, so
     that a claim on it (`services_claims.claim`) looks for someone to email only when
     there is someone."""
-    found = Organisation.objects.all()
-    if with_representatives:
-        found = found.annotate(
-            has_representatives=Exists(
-                Affiliation.objects.representatives().filter(organisation=OuterRef("pk"))
-            )
-        )
     siret = normalise_siret(siret or "")
-    if siret and (match := found.filter(siret=siret).first()):
-        return match
+    if siret:
+        found = _with_representatives() if with_representatives else Organisation.objects.all()
+        if match := found.filter(siret=siret).first():
+            return match
     if not (name or "").strip():
         return None
     key = match_key_for(name, commune_code or None)
-    return found.filter(match_key=key).order_by("pk").first()
+    by_key = BY_KEY_WITH_REPRESENTATIVES if with_representatives else BY_KEY
+    return by_key.first(key)
+
+
+def _with_representatives():
+    return Organisation.objects.annotate(
+        has_representatives=Exists(
+            Affiliation.objects.representatives().filter(organisation=OuterRef("pk"))
+        )
+    )
+
+
+# The look-up of a registration rush, compiled to SQL once per process.
+BY_KEY = CompiledQuery(
+    Organisation, lambda key: Organisation.objects.filter(match_key=key).order_by("pk")
+)
+BY_KEY_WITH_REPRESENTATIVES = CompiledQuery(
+    Organisation, lambda key: _with_representatives().filter(match_key=key).order_by("pk")
+)
 
 
 @transaction.atomic

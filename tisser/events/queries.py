@@ -7,7 +7,11 @@ use: keep its name and signature.
 from __future__ import annotations
 
 import datetime as dt
+import time
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import (
     Exists,
     F,
@@ -161,6 +165,36 @@ def event_for_registration(slug: str) -> Event | None:
         prefetch_related_objects([event], *lookups)
     event._prefetched_objects_cache.update(empty)  # read as empty, without a query
     return event
+
+
+REGISTRATION_VERSION_KEY = "events:registration:version"
+
+
+def cached_event_for_registration(slug: str) -> Event | None:
+    """`event_for_registration` kept in Django's shared cache, for the registration rush:
+    the event, its sessions, programme, questions and eligible categories change rarely
+    and every change drops the copy of every web process (`registration_data_changed`).
+    Its counters (`taken`) may lag: the service takes places by conditional UPDATEs of
+    the rows, never from these. `TISSER_REGISTRATION_CACHE_SECONDS` (0 turns it off)
+    bounds how long a change no signal reports (a bulk update) can go unseen."""
+    seconds = getattr(settings, "TISSER_REGISTRATION_CACHE_SECONDS", 60)
+    if seconds <= 0:
+        return event_for_registration(slug)
+    key = f"events:registration:{cache.get(REGISTRATION_VERSION_KEY, 0)}:{slug}"
+    event = cache.get(key)
+    if event is None:
+        event = event_for_registration(slug)
+        if event is not None:
+            cache.set(key, event, seconds)
+    return event
+
+
+def registration_data_changed(**kwargs) -> None:
+    """Signal receiver (also called after bulk updates): an event's settings changed, so
+    the cached copies are out of date. Again once the change commits: a reader in between
+    may have cached what it saw before the commit."""
+    cache.set(REGISTRATION_VERSION_KEY, time.time_ns(), None)
+    transaction.on_commit(lambda: cache.set(REGISTRATION_VERSION_KEY, time.time_ns(), None))
 
 
 def agenda_departements():

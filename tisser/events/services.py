@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import F, Q
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -239,11 +239,21 @@ def counted_sessions(event: Event, session: Session | None) -> list[Session]:
 
 
 def _take_one(model, pk: int, limit: str) -> bool:
-    """`UPDATE … SET taken = taken + 1 WHERE id = pk AND (limit IS NULL OR taken < limit)`."""
-    rows = model.objects.filter(pk=pk).filter(
-        Q(**{f"{limit}__isnull": True}) | Q(taken__lt=F(limit))
-    )
-    return rows.update(taken=F("taken") + 1) == 1
+    """`UPDATE … SET taken = taken + 1 WHERE id = pk AND (limit IS NULL OR taken < limit)`,
+    written out: the ORM would compile it anew at every registration, for more CPU than
+    the database spends running it."""
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    opts = model._meta
+    table, pk_column = quote(opts.db_table), quote(opts.pk.column)
+    taken, limit = quote(opts.get_field("taken").column), quote(opts.get_field(limit).column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {taken} = {taken} + 1 WHERE {pk_column} = %s "
+            f"AND ({limit} IS NULL OR {taken} < {limit})",
+            [pk],
+        )
+        return cursor.rowcount == 1
 
 
 def take_places(event: Event, sessions: list[Session], workshops: list[Workshop]) -> bool:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from tisser.core.html import sanitize_html
 
 from .models import Event, Registration, Session, Workshop
+from .queries import registration_data_changed
 
 Status = Registration.Status
 
@@ -56,6 +57,7 @@ def cancel_event(event: Event) -> int | None:
         event.status = Event.Status.CANCELLED
         if not changed:
             return None
+        registration_data_changed()  # an update sends no signal
         registrations = list(
             Registration.objects.filter(event=event).exclude(status=Status.CANCELLED)
         )
@@ -112,6 +114,7 @@ def _sync_workshops(item, wanted: list[tuple[str, int | None]]) -> None:
         if capacity is not None and capacity < workshop.taken:
             raise StillRegistered(title)
         Workshop.objects.filter(pk=workshop.pk).update(capacity=capacity, position=position)
+        registration_data_changed()  # an update sends no signal
     for workshop in existing.values():
         if workshop.choices.exists():
             raise StillRegistered(workshop.title)

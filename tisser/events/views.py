@@ -258,7 +258,12 @@ def event_detail(request, slug):
 
 
 def register(request, slug):
-    event = queries.event_for_registration(slug)
+    # A post (the rush) reads the event from the shared cache; the form shown reads it
+    # fresh, with the places left.
+    if request.method == "POST":
+        event = queries.cached_event_for_registration(slug)
+    else:
+        event = queries.event_for_registration(slug)
     if event is None:
         raise Http404
     if event.is_external:
