@@ -65,12 +65,14 @@ class DirectoryConfig(AppConfig):
 
         from .indexing import categories_changed
         from .map_queries import map_data_changed
-        from .models import Organisation
+        from .models import Category, Organisation
 
         for signal, sender in (
             (post_save, Organisation),
             (post_delete, Organisation),
             (m2m_changed, Organisation.categories.through),
+            (post_save, Category),  # names and colours: map_queries.category_styles
+            (post_delete, Category),
         ):
             signal.connect(map_data_changed, sender=sender, dispatch_uid="directory_map_cache")
         m2m_changed.connect(

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Avg, CharField, Count, F, Func, Prefetch, QuerySet, Value
+from django.db.models import Avg, CharField, Count, F, Func, QuerySet, Value
 from django.db.models.functions import Floor
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tisser.core import params as core_params
@@ -217,6 +218,26 @@ def fine_clusters(qs: QuerySet, bbox: BBox, size: float) -> list[list]:
     return [[round(lat, 6), round(lon, 6), n] for lat, lon, n in rows]
 
 
+def category_styles() -> list[tuple[int, str, str]]:
+    """(id, name, colour) of every category, by position then name.
+
+    Every point and every line of the list reads them: with the map cache on, they are
+    kept under the map's version (`map_data_changed` bumps it, categories included)."""
+    seconds = getattr(settings, "TISSER_MAP_CACHE_SECONDS", CLUSTER_CACHE_SECONDS)
+    if seconds <= 0:
+        return list(
+            Category.objects.order_by("position", "name").values_list("id", "name", "color")
+        )
+    key = f"directory:map:{cache.get(CACHE_VERSION_KEY, 0)}:categories"
+    styles = cache.get(key)
+    if styles is None:
+        styles = list(
+            Category.objects.order_by("position", "name").values_list("id", "name", "color")
+        )
+        cache.set(key, styles, seconds)
+    return styles
+
+
 class RawJSON(str):
     """JSON text already written (by the database): `viewport_json` sends it as it is."""
 
@@ -241,8 +262,7 @@ def points(qs: QuerySet, bbox: BBox, limit: int) -> tuple[RawJSON, int]:
     has_word = "strpos(%s, %s) > 0" if postgresql else "instr(%s, %s) > 0"
     words = "(' ' || filter_tags || ' ')"
     whens, colour_params = [], []
-    categories = Category.objects.order_by("position", "name").values_list("id", "color")
-    for pk, color in categories:
+    for pk, _name, color in category_styles():
         whens.append(f"WHEN {has_word % (words, '%s')} THEN %s")
         colour_params += [f" {category_tag(pk)} ", color or ""]
     colour = f"CASE {' '.join(whens)} ELSE '' END" if whens else "''"
@@ -399,11 +419,11 @@ def list_page(params, page: int = 1, size: int = LIST_PAGE_SIZE) -> dict:
             F("match_key"), Value(""), function="", arg_joiner=" || ", output_field=CharField()
         )
         ids = qs.order_by(unindexed, "id").values_list("id", flat=True)[start:stop]
-        organisations = _with_relations(list(ids))
+        organisations = listed_actors(list(ids))
     elif capped:
         organisations = ordered_slice(qs, start, stop)
     else:
-        organisations = _with_relations([pk for _key, pk in sorted(keys)[start:stop]])
+        organisations = listed_actors([pk for _key, pk in sorted(keys)[start:stop]])
     return {
         "organisations": organisations,
         "total": total,
@@ -416,7 +436,7 @@ def list_page(params, page: int = 1, size: int = LIST_PAGE_SIZE) -> dict:
     }
 
 
-def ordered_slice(qs: QuerySet, start: int, stop: int) -> list[Organisation]:
+def ordered_slice(qs: QuerySet, start: int, stop: int) -> list["ListedActor"]:
     """Rows `start:stop` by name of a `qs` that many thousands of organisations match.
 
     Used without a search (a search's matches are sorted, see list_page): the fastest plan
@@ -427,30 +447,69 @@ def ordered_slice(qs: QuerySet, start: int, stop: int) -> list[Organisation]:
     ids = qs.order_by("match_key", "id").values_list("id", flat=True)[start:stop]
     index = _name_index() if connection.vendor == "sqlite" else None
     if not index:
-        return _with_relations(list(ids))
+        return listed_actors(list(ids))
     sql, sql_params = ids.query.sql_with_params()
     table = connection.ops.quote_name(Organisation._meta.db_table)
     sql = sql.replace(f"FROM {table}", f"FROM {table} INDEXED BY {index}", 1)
     with connection.cursor() as cursor:
         cursor.execute(sql, sql_params)
-        return _with_relations([row[0] for row in cursor.fetchall()])
+        return listed_actors([row[0] for row in cursor.fetchall()])
 
 
-LIST_COLUMNS = ("id", "name", "slug", "is_member", "latitude", "longitude", "commune__name")
+LIST_COLUMNS = (
+    "id",
+    "name",
+    "slug",
+    "is_member",
+    "latitude",
+    "longitude",
+    "commune__name",
+    "filter_tags",
+)
 
 
-def _with_relations(ids: list[int]) -> list[Organisation]:
-    """The organisations of `ids`, in that order, with their commune and categories: only
-    the columns the list shows (HTML or JSON), not the descriptions and search texts."""
-    found = (
-        Organisation.objects.select_related("commune")
-        .only(*LIST_COLUMNS)
-        .prefetch_related(
-            Prefetch("categories", queryset=Category.objects.only("id", "name", "color"))
-        )
-    )
-    by_id = found.in_bulk(ids)
-    return [by_id[pk] for pk in ids if pk in by_id]
+@dataclass(frozen=True, slots=True)
+class ListedActor:
+    """One line of the list beside the map (HTML or JSON): plain values, no model."""
+
+    id: int
+    name: str
+    slug: str
+    url: str
+    is_member: bool
+    latitude: float | None
+    longitude: float | None
+    commune: str
+    categories: tuple[tuple[str, str], ...]  # (name, colour), by position then name
+
+
+def listed_actors(ids: list[int]) -> list[ListedActor]:
+    """The organisations of `ids`, in that order, as list lines: one query of the columns
+    the list shows, the categories read from `filter_tags` (as the points do), so no model
+    is built and no link table read."""
+    rows = Organisation.objects.filter(pk__in=ids).values_list(*LIST_COLUMNS)
+    by_id = {row[0]: row for row in rows}
+    styles = [(category_tag(pk), name, color) for pk, name, color in category_styles()]
+    url = reverse("directory:organisation", args=["__slug__"])
+    found = []
+    for pk in ids:
+        if row := by_id.get(pk):
+            _pk, name, slug, is_member, latitude, longitude, commune, tags = row
+            words = set(tags.split())
+            found.append(
+                ListedActor(
+                    pk,
+                    name,
+                    slug,
+                    url.replace("__slug__", slug),
+                    is_member,
+                    latitude,
+                    longitude,
+                    commune or "",
+                    tuple((name, color) for tag, name, color in styles if tag in words),
+                )
+            )
+    return found
 
 
 @functools.cache
