@@ -63,7 +63,7 @@ class DirectoryConfig(AppConfig):
 
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from .indexing import categories_changed
+        from .indexing import categories_changed, category_changed
         from .map_queries import map_data_changed
         from .models import Category, Organisation
 
@@ -75,6 +75,8 @@ class DirectoryConfig(AppConfig):
             (post_delete, Category),
         ):
             signal.connect(map_data_changed, sender=sender, dispatch_uid="directory_map_cache")
+        for signal in (post_save, post_delete):
+            signal.connect(category_changed, sender=Category, dispatch_uid="directory_map_colour")
         m2m_changed.connect(
             categories_changed,
             sender=Organisation.categories.through,

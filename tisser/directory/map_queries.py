@@ -27,6 +27,7 @@ from .filters import FILTER_KEYS, filter_organisations
 from .indexing import (
     MAP_CELL_DEGREES,
     MAP_CELL_ROWS,
+    categories_in_order,
     category_tag,
     departement_tag,
     legal_form_tag,
@@ -219,21 +220,16 @@ def fine_clusters(qs: QuerySet, bbox: BBox, size: float) -> list[list]:
 
 
 def category_styles() -> list[tuple[int, str, str]]:
-    """(id, name, colour) of every category, by position then name.
-
-    Every point and every line of the list reads them: with the map cache on, they are
-    kept under the map's version (`map_data_changed` bumps it, categories included)."""
+    """`indexing.categories_in_order()`, which every line of the list reads: with the map
+    cache on, kept under the map's version (`map_data_changed` bumps it, categories
+    included)."""
     seconds = getattr(settings, "TISSER_MAP_CACHE_SECONDS", CLUSTER_CACHE_SECONDS)
     if seconds <= 0:
-        return list(
-            Category.objects.order_by("position", "name").values_list("id", "name", "color")
-        )
+        return categories_in_order()
     key = f"directory:map:{cache.get(CACHE_VERSION_KEY, 0)}:categories"
     styles = cache.get(key)
     if styles is None:
-        styles = list(
-            Category.objects.order_by("position", "name").values_list("id", "name", "color")
-        )
+        styles = categories_in_order()
         cache.set(key, styles, seconds)
     return styles
 
@@ -242,47 +238,29 @@ class RawJSON(str):
     """JSON text already written (by the database): `viewport_json` sends it as it is."""
 
 
-POINT_COLUMNS = ("id", "latitude", "longitude", "name", "is_member", "slug", "filter_tags")
+def points(qs: QuerySet, bbox: BBox, limit: int) -> tuple[RawJSON, int] | None:
+    """The points of the bbox as a JSON array of [id, latitude, longitude, name, member,
+    colour, slug], and how many; None when there are more than `limit`.
 
-
-def points(qs: QuerySet, bbox: BBox, limit: int) -> tuple[RawJSON, int]:
-    """Up to `limit` points as a JSON array of [id, latitude, longitude, name, member,
-    colour, slug], and how many.
-
-    The colour is the one of the organisation's first category (by position, then name).
-    Its categories are read from `filter_tags` (index words `c<id>`, see
-    `indexing.filter_tags_for`), so the covering index `org_map_points` answers alone: no
-    row of the table and no link table is read. The database writes the JSON itself
-    (SQLite's `json_group_array`, PostgreSQL's `json_agg`): nothing is done per point in
-    Python, where each one cost more than reading it."""
+    Each point's JSON is written at save (`Organisation.map_point` and `map_colour`, see
+    `indexing.map_point_for`) and the covering index `org_map_points` holds it: the
+    database reads at most `limit` + 1 index entries and joins their text, with no JSON
+    function and no per-category test per point (those were most of a city view's time)."""
     inner, inner_params = (
-        bbox.filter(qs).values_list(*POINT_COLUMNS)[:limit].query.sql_with_params()
+        bbox.filter(qs).values_list("id", "slug", "map_colour", "map_point")[: limit + 1]
+    ).query.sql_with_params()
+    point = (
+        "'[' || CAST(id AS TEXT) || ',' || map_point || ',' || map_colour || ',\"' || slug || '\"]'"
     )
-    postgresql = connection.vendor == "postgresql"
-    has_word = "strpos(%s, %s) > 0" if postgresql else "instr(%s, %s) > 0"
-    words = "(' ' || filter_tags || ' ')"
-    whens, colour_params = [], []
-    for pk, _name, color in category_styles():
-        whens.append(f"WHEN {has_word % (words, '%s')} THEN %s")
-        colour_params += [f" {category_tag(pk)} ", color or ""]
-    colour = f"CASE {' '.join(whens)} ELSE '' END" if whens else "''"
-    if postgresql:
-        point = (
-            "json_build_array(id, round(latitude::numeric, 6), round(longitude::numeric, 6), "
-            f"name, CASE WHEN is_member THEN 1 ELSE 0 END, {colour}, slug)"
-        )
-        aggregate = f"coalesce(json_agg({point})::text, '[]')"
+    if connection.vendor == "postgresql":
+        joined = f"string_agg({point}, ',')"
     else:
-        point = (
-            "json_array(id, round(latitude, 6), round(longitude, 6), name, is_member, "
-            f"{colour}, slug)"
-        )
-        aggregate = f"json_group_array({point})"
-    sql = f"SELECT count(*), {aggregate} FROM ({inner}) AS found_points"
+        joined = f"group_concat({point}, ',')"
+    sql = f"SELECT count(*), '[' || coalesce({joined}, '') || ']' FROM ({inner}) AS found_points"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*colour_params, *inner_params])
+        cursor.execute(sql, inner_params)
         count, text = cursor.fetchone()
-    return RawJSON(text), count
+    return None if count > limit else (RawJSON(text), count)
 
 
 def viewport_json(params) -> str:
@@ -307,10 +285,9 @@ def viewport(params) -> dict:
     zoom = parse_zoom(params.get("zoom"))
     qs = public_organisations(params)
     if zoom >= POINTS_IF_FEW_FROM_ZOOM:
-        # Counting at most MAX_POINTS + 1 rows of the bbox index is cheap; sending them is not.
-        if bbox.filter(qs)[: MAX_POINTS + 1].count() <= MAX_POINTS:
-            found, total = points(qs, bbox, MAX_POINTS)
-            return {"kind": "points", "zoom": zoom, "points": found, "total": total}
+        # Reading at most MAX_POINTS + 1 entries of the covering index is cheap.
+        if found := points(qs, bbox, MAX_POINTS):
+            return {"kind": "points", "zoom": zoom, "points": found[0], "total": found[1]}
         if zoom >= POINTS_FROM_ZOOM:
             size = 360 * CLUSTER_PX / (256 * 2**zoom)
             return _clusters_response(zoom, size, fine_clusters(qs, bbox, size))
