@@ -144,7 +144,7 @@ def page_weight(client) -> dict:
 
 def measure(database: str) -> None:
     load_at_start = load_average()
-    with BenchDatabase(database):
+    with BenchDatabase(database, pg_name="tisser_bench_map"):  # others may run at once
         from django.core.management import call_command
         from django.db.models import Count
         from django.test import Client

@@ -63,16 +63,20 @@ class DirectoryConfig(AppConfig):
 
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from .indexing import categories_changed
+        from .indexing import categories_changed, category_changed
         from .map_queries import map_data_changed
-        from .models import Organisation
+        from .models import Category, Organisation
 
         for signal, sender in (
             (post_save, Organisation),
             (post_delete, Organisation),
             (m2m_changed, Organisation.categories.through),
+            (post_save, Category),  # names and colours: map_queries.category_styles
+            (post_delete, Category),
         ):
             signal.connect(map_data_changed, sender=sender, dispatch_uid="directory_map_cache")
+        for signal in (post_save, post_delete):
+            signal.connect(category_changed, sender=Category, dispatch_uid="directory_map_colour")
         m2m_changed.connect(
             categories_changed,
             sender=Organisation.categories.through,

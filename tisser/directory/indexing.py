@@ -3,12 +3,14 @@
 Kept in one place so that every door into the directory fills them the same way.
 """
 
+import json
+
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from tisser.core.text import fold
 
-from .models import Organisation
+from .models import Category, Organisation
 
 
 def match_key_for(name: str, commune_code: str | None) -> str:
@@ -80,6 +82,53 @@ def filter_tags_for(org: Organisation, category_ids=None) -> str:
     return " ".join(tags)
 
 
+def categories_in_order() -> list[tuple[int, str, str]]:
+    """(id, name, colour) of every category, by position then name: an organisation's
+    first category there gives its colour on the map."""
+    return list(Category.objects.order_by("position", "name").values_list("id", "name", "color"))
+
+
+def map_colour_for(filter_tags: str, categories: list[tuple[int, str, str]]) -> str:
+    """`Organisation.map_colour`: the colour of the first category (in `categories_in_order`)
+    among the words of `filter_tags`, as a JSON string ("" without a category)."""
+    words = set(filter_tags.split())
+    colour = next((color for pk, _name, color in categories if category_tag(pk) in words), "")
+    return json.dumps(colour or "")
+
+
+def map_point_for(org: Organisation) -> str:
+    """`Organisation.map_point`: `latitude,longitude,"name",member` as JSON, the middle of
+    the map's point `[id, latitude, longitude, name, member, colour, slug]` (see
+    `map_queries.points`): written once here rather than by the database on every view."""
+    if org.latitude is None or org.longitude is None:
+        return ""
+    name = json.dumps(org.name, ensure_ascii=False)
+    return f"{round(org.latitude, 6)},{round(org.longitude, 6)},{name},{int(bool(org.is_member))}"
+
+
+def refresh_map_colours(ids) -> None:
+    """Recompute `map_colour` of these organisations (a category's colour or position
+    changed, or its links): one UPDATE per resulting colour."""
+    categories = categories_in_order()
+    by_colour: dict[str, list[int]] = {}
+    rows = Organisation.objects.filter(pk__in=ids).values_list("id", "filter_tags", "map_colour")
+    for pk, tags, current in rows:
+        colour = map_colour_for(tags, categories)
+        if colour != current:
+            by_colour.setdefault(colour, []).append(pk)
+    for colour, pks in by_colour.items():
+        for start in range(0, len(pks), 5000):
+            Organisation.objects.filter(pk__in=pks[start : start + 5000]).update(map_colour=colour)
+
+
+def category_changed(sender, instance, **kwargs) -> None:
+    """post_save / post_delete receiver of Category: the organisations whose filter words
+    name it may have another colour now (its own, or the next category's)."""
+    tag = category_tag(instance.pk)
+    candidates = Organisation.objects.filter(filter_tags__contains=tag).values_list("id", flat=True)
+    refresh_map_colours(list(candidates))
+
+
 def categories_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
     """m2m_changed receiver: categories were linked or unlinked, so refresh the tags."""
     if action == "pre_clear" and reverse:
@@ -90,19 +139,33 @@ def categories_changed(sender, instance, action, reverse, pk_set, **kwargs) -> N
         return
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
+    categories = categories_in_order()
     if not reverse:
         instance.filter_tags = filter_tags_for(instance)
-        Organisation.objects.filter(pk=instance.pk).update(filter_tags=instance.filter_tags)
+        instance.map_colour = map_colour_for(instance.filter_tags, categories)
+        Organisation.objects.filter(pk=instance.pk).update(
+            filter_tags=instance.filter_tags, map_colour=instance.map_colour
+        )
         return
     ids = pk_set if action != "post_clear" else getattr(instance, "_tisser_cleared", [])
     for org in Organisation.objects.filter(pk__in=ids).select_related("commune"):
-        Organisation.objects.filter(pk=org.pk).update(filter_tags=filter_tags_for(org))
+        tags = filter_tags_for(org)
+        Organisation.objects.filter(pk=org.pk).update(
+            filter_tags=tags, map_colour=map_colour_for(tags, categories)
+        )
 
 
-def refresh_derived_fields(org: Organisation, category_ids=None) -> Organisation:
-    """Fill match_key and search_text (and anything the map needs) from the editable fields."""
+def refresh_derived_fields(org: Organisation, category_ids=None, categories=None) -> Organisation:
+    """Fill match_key and search_text (and anything the map needs) from the editable fields.
+
+    `categories` (`categories_in_order()`) spares a query per organisation in bulk loads."""
     org.match_key = match_key_for(org.name, org.commune_id)
     org.filter_tags = filter_tags_for(org, category_ids)
+    if categories is None:
+        linked = any(word.startswith("c") for word in org.filter_tags.split())
+        categories = categories_in_order() if linked else []
+    org.map_colour = map_colour_for(org.filter_tags, categories)
+    org.map_point = map_point_for(org)
     commune_name = org.commune.name if org.commune_id and org.commune else ""
     org.search_text = fold(" ".join([org.name, commune_name, strip_tags(org.description or "")]))
     for name, cell in map_cells(org.latitude, org.longitude).items():

@@ -118,6 +118,10 @@ class Organisation(models.Model):
     search_text = models.TextField(editable=False, default="")
     # The public filters as words of the full-text index (indexing.filter_tags_for).
     filter_tags = models.TextField(editable=False, default="")
+    # The map's point as JSON pieces, written at save (indexing.map_point_for,
+    # indexing.map_colour_for): the database only joins them (map_queries.points).
+    map_point = models.TextField(editable=False, default="")
+    map_colour = models.CharField(max_length=40, editable=False, default='""')
     # Grid cells the public map groups by at low zoom (filled by indexing.map_cells).
     map_cell_6 = models.IntegerField(null=True, blank=True, editable=False)
     map_cell_8 = models.IntegerField(null=True, blank=True, editable=False)
@@ -145,7 +149,7 @@ class Organisation(models.Model):
         ]
         indexes = [
             # Covering for the map's points (a city): the bbox and every column a point
-            # sends (its categories read from `filter_tags`), so no row of the table is read.
+            # sends (its JSON pieces written at save), so no row of the table is read.
             models.Index(
                 fields=[
                     "status",
@@ -153,8 +157,8 @@ class Organisation(models.Model):
                     "longitude",
                     "is_member",
                     "slug",
-                    "name",
-                    "filter_tags",
+                    "map_colour",
+                    "map_point",
                 ],
                 name="org_map_points",
             ),

@@ -23,7 +23,7 @@ from tisser.core.compiled import CompiledQuery
 from tisser.core.imports import bulk
 from tisser.territories.models import Commune
 
-from .indexing import MAP_CELL_DEGREES, match_key_for, refresh_derived_fields
+from .indexing import MAP_CELL_DEGREES, categories_in_order, match_key_for, refresh_derived_fields
 from .merging import FILLABLE_FIELDS, merge_organisations, merge_preview  # noqa: F401
 from .models import (
     Affiliation,
@@ -351,6 +351,7 @@ def create_organisations(
         Organisation.objects.filter(bulk.among("slug", set(bases))).values_list("slug", flat=True)
     )
     used: set[str] = set()
+    category_order = categories_in_order()
     for index, (org, base) in enumerate(zip(orgs, bases, strict=True)):
         slug = base
         if slug in taken or slug in used:
@@ -362,7 +363,7 @@ def create_organisations(
                 n += 1
         used.add(slug)
         org.slug = slug
-        refresh_derived_fields(org, category_ids=[c.pk for c in categories_of[index]])
+        refresh_derived_fields(org, [c.pk for c in categories_of[index]], category_order)
     bulk.insert(Organisation, orgs)
     through = Organisation.categories.through
     through.objects.bulk_create(

@@ -124,7 +124,6 @@ def map_list(request):
     """The list beside the map: an HTML fragment, or JSON with `format=json`."""
     listing = map_queries.list_page(request.GET, page=core_params.page(request.GET))
     if request.GET.get("format") == "json":
-        actor_url = reverse("directory:organisation", args=["__slug__"])
         return JsonResponse(
             {
                 "total": listing["total"],
@@ -133,16 +132,16 @@ def map_list(request):
                 "pages": listing["pages"],
                 "results": [
                     {
-                        "name": org.name,
-                        "slug": org.slug,
-                        "url": actor_url.replace("__slug__", org.slug),
-                        "commune": org.commune.name if org.commune else "",
-                        "categories": [c.name for c in org.categories.all()],
-                        "member": org.is_member,
-                        "latitude": org.latitude,
-                        "longitude": org.longitude,
+                        "name": actor.name,
+                        "slug": actor.slug,
+                        "url": actor.url,
+                        "commune": actor.commune,
+                        "categories": [name for name, _color in actor.categories],
+                        "member": actor.is_member,
+                        "latitude": actor.latitude,
+                        "longitude": actor.longitude,
                     }
-                    for org in listing["organisations"]
+                    for actor in listing["organisations"]
                 ],
             }
         )

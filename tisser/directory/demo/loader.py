@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from tisser.territories.models import Commune
 
-from ..indexing import refresh_derived_fields
+from ..indexing import categories_in_order, refresh_derived_fields
 from ..map_totals import install_map_totals, remove_map_totals
 from ..models import Affiliation, Category, Consent, Organisation, Person
 from ..search import install_search_index, remove_search_index
@@ -101,6 +101,7 @@ class _Writer:
     def __init__(self, categories: dict[str, Category]):
         now = timezone.now()
         self.categories = categories
+        self.category_order = categories_in_order()
         lock_tables(Organisation, Person)
         self.slugs = set(Organisation.objects.values_list("slug", flat=True))
         self.sirets = set(Organisation.objects.exclude(siret="").values_list("siret", flat=True))
@@ -132,7 +133,7 @@ class _Writer:
             self.sirets.add(org.siret)
         self.slugs.add(org.slug)
         category_ids = [self.categories[s].pk for s in spec.categories if s in self.categories]
-        return refresh_derived_fields(org, category_ids)
+        return refresh_derived_fields(org, category_ids, self.category_order)
 
     def has_fresh(self, specs: list[ActorSpec]) -> bool:
         return any(s.slug not in self.slugs for s in specs)

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tisser.directory.models import Organisation
 
-from .map_helpers import make_category, make_org
+from .map_helpers import fresh_map_cache, make_category, make_org  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +140,26 @@ def test_list_fragment_follows_bbox_and_filters(client, actors):
     assert "Café culturel" in html and "Garage solidaire" not in html
     html = client.get(url, {"q": "zzz"}).content.decode()
     assert "0 acteur" in html
+
+
+@pytest.mark.usefixtures("fresh_map_cache")
+def test_list_lines_show_categories_by_position_commune_and_link(client, settings):
+    """The list reads an organisation's categories from its filter words, in the order of
+    their positions, and a renamed category shows at once even with the map cache on."""
+    settings.TISSER_MAP_CACHE_SECONDS = 30
+    second = make_category("zeta", "Alimentation", "#112233", position=2)
+    first = make_category("alpha", "Mobilité", "#445566", position=1)
+    org = make_org("Vélo-école", 50.63, 3.06, categories=[second, first])
+    url = reverse("directory:map_list")
+    row = client.get(url, {"format": "json"}).json()["results"][0]
+    assert row["categories"] == ["Mobilité", "Alimentation"]
+    assert row["url"] == reverse("directory:organisation", args=[org.slug])
+    html = client.get(url).content.decode()
+    assert html.index("Mobilité") < html.index("Alimentation") and "--dot: #445566" in html
+    first.name = "Transports"
+    first.save()
+    row = client.get(url, {"format": "json"}).json()["results"][0]
+    assert row["categories"] == ["Transports", "Alimentation"]
 
 
 def test_list_is_paginated_with_a_count(client):

@@ -5,6 +5,7 @@ import random
 import pytest
 from django.urls import reverse
 
+from tisser.directory.indexing import refresh_derived_fields
 from tisser.directory.map_queries import MAX_POINTS, BBox, ViewportError, viewport
 from tisser.directory.models import Organisation
 
@@ -115,6 +116,27 @@ def test_points_give_the_colour_of_the_first_category(client):
     make_org("Deux thèmes", 50.63, 3.06, categories=[second, first])
     (point,) = get(client, bbox=LILLE, zoom=15)["points"]
     assert point[5] == "#111111"
+
+
+def test_points_follow_a_category_change_and_a_rename(client):
+    """Each point's JSON is written at save: a category's new colour or position, and an
+    organisation's new name (quotes and accents included), reach the map."""
+    first = make_category("a-first", color="#111111", position=0)
+    second = make_category("b-second", color="#222222", position=5)
+    org = make_org("Deux thèmes", 50.63, 3.06, categories=[second, first])
+    first.color = "#333333"
+    first.save()
+    assert get(client, bbox=LILLE, zoom=15)["points"][0][5] == "#333333"
+    first.position = 9
+    first.save()
+    assert get(client, bbox=LILLE, zoom=15)["points"][0][5] == "#222222"
+    second.delete()
+    assert get(client, bbox=LILLE, zoom=15)["points"][0][5] == "#333333"
+    org.name = 'Le « Vélo » dit "libre" \\ ici'
+    refresh_derived_fields(org)
+    org.save()
+    (point,) = get(client, bbox=LILLE, zoom=15)["points"]
+    assert point[0] == org.pk and point[3] == org.name and point[6] == org.slug
 
 
 def test_unpublished_and_unlocated_actors_are_never_sent(client, network):
