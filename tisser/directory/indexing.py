@@ -155,6 +155,17 @@ def categories_changed(sender, instance, action, reverse, pk_set, **kwargs) -> N
         )
 
 
+DERIVED_FIELDS = (
+    "match_key",
+    "filter_tags",
+    "map_colour",
+    "map_point",
+    "search_text",
+    *MAP_CELL_DEGREES,
+)
+"""What `refresh_derived_fields` writes: a bulk writer saves these with the fields it changed."""
+
+
 def refresh_derived_fields(org: Organisation, category_ids=None, categories=None) -> Organisation:
     """Fill match_key and search_text (and anything the map needs) from the editable fields.
 

@@ -23,7 +23,7 @@ from tisser.core.compiled import CompiledQuery
 from tisser.core.imports import bulk
 from tisser.territories.models import Commune
 
-from .indexing import MAP_CELL_DEGREES, categories_in_order, match_key_for, refresh_derived_fields
+from .indexing import DERIVED_FIELDS, categories_in_order, match_key_for, refresh_derived_fields
 from .merging import FILLABLE_FIELDS, merge_organisations, merge_preview  # noqa: F401
 from .models import (
     Affiliation,
@@ -492,10 +492,11 @@ def update_organisations(
     if not changed:
         return []
     now = timezone.now()
+    category_order = categories_in_order()
     for org in changed.values():
         org.updated_at = now
-        refresh_derived_fields(org, category_ids=known.category_ids.get(org.pk, []))
-    derived = {"match_key", "filter_tags", "search_text", "updated_at", *MAP_CELL_DEGREES}
+        refresh_derived_fields(org, known.category_ids.get(org.pk, []), category_order)
+    derived = {"updated_at", *DERIVED_FIELDS}
     bulk.update(Organisation, list(changed.values()), sorted(fields | derived))
     if new_categories:
         through = Organisation.categories.through

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 
 from tisser.core.imports import bulk
 from tisser.directory import services
-from tisser.directory.indexing import category_tag, match_key_for
-from tisser.directory.models import OrganisationRevision, Person
+from tisser.directory.indexing import category_tag, match_key_for, refresh_derived_fields
+from tisser.directory.models import Organisation, OrganisationRevision, Person
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,11 @@ def test_update_organisations_writes_fields_derived_fields_categories_and_revisi
     assert category_tag(categories["mobilite"].pk) in second.filter_tags.split()  # kept
     notes = OrganisationRevision.objects.filter(source=OrganisationRevision.Source.IMPORT)
     assert sorted(notes.values_list("note", flat=True)) == ["ligne 2", "ligne 3"]
+    # The map's stored point and colour follow the batch write as they follow a save.
+    expected = Organisation.objects.get(pk=first.pk)
+    refresh_derived_fields(expected)
+    assert "Épicerie du coin" in first.map_point
+    assert (first.map_point, first.map_colour) == (expected.map_point, expected.map_colour)
 
 
 def test_update_organisations_refuses_a_siret_another_holds(communes):
