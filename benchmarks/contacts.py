@@ -368,7 +368,7 @@ def measure(database: str) -> None:
         from django.test.utils import CaptureQueriesContext
 
         from tisser.accounts.models import User
-        from tisser.directory import queries_people
+        from tisser.directory.contacts import queries_people
 
         call_command("migrate", verbosity=0)
         rng = random.Random(SEED)

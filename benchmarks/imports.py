@@ -172,7 +172,7 @@ def organisation_file(path: Path, count: int, communes: list, categories: list) 
 
 
 def bench_organisations(tmp: Path) -> dict:
-    from tisser.directory import services
+    from tisser.directory.contacts import services
     from tisser.directory.imports import start_import
     from tisser.directory.models import Category, Organisation
     from tisser.territories.models import Commune

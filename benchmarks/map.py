@@ -318,7 +318,7 @@ def measure(database: str) -> None:
             "zoom6_cache": "viewport_zoom6_* is served as in production, with the whole-map"
             " cluster cache (TISSER_MAP_CACHE_SECONDS, 30 s); *_uncached_* empties it before"
             " every request (the unfiltered whole map is then read from the per-cell totals"
-            " the database keeps, directory/map_totals.py)",
+            " the database keeps, directory/map/totals.py)",
             "search": "GET /carte/liste/?q=<word prefix>&<one filter>: count (capped at 1,000)"
             " + first page of 20, by name",
             "load": "the machine is shared: see the load averages in params",

@@ -127,7 +127,8 @@ def measure_segment_counts(iterations: int | None = None) -> dict:
     `segment_count_p95_ms` (over every count) and the details."""
     from django.db import connection
 
-    from tisser.directory import queries_segments, segments
+    from tisser.directory import segments
+    from tisser.directory.contacts import queries_segments
 
     iterations = iterations or ITERATIONS
     trees = {name: segments.parse(tree) for name, tree in realistic_segments().items()}
@@ -190,7 +191,7 @@ def database_cpu_ms(trees: dict, iterations: int) -> dict:
     server's process cannot be read (another host)."""
     from django.db import connection
 
-    from tisser.directory import queries_segments
+    from tisser.directory.contacts import queries_segments
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")

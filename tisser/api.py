@@ -10,7 +10,7 @@ from django.conf import settings
 
 from tisser.accounts.api_auth import API_AUTH
 from tisser.core.api import add_error_responses, build_api
-from tisser.directory.api import router as directory_router
+from tisser.directory.open_data.api import router as directory_router
 from tisser.events.api import router as events_router
 from tisser.governance.api import router as governance_router
 from tisser.memberships.api import router as memberships_router

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _link_account(sender, user, **kwargs):
-    from .services_people import link_verified_account
+    from tisser.directory.contacts.services_people import link_verified_account
 
     link_verified_account(user)
 
@@ -21,15 +21,16 @@ class DirectoryConfig(AppConfig):
         staff_home.register()
         webhooks.register()
 
+        from tisser.directory.contacts.engagement import DirectoryContributor
+
         from . import engagement
-        from .engagement_directory import DirectoryContributor
 
         engagement.register(DirectoryContributor())
-        from . import segment_conditions
+        from tisser.directory.contacts import segment_conditions
 
         segment_conditions.register()
 
-        from .services_privacy import own_data
+        from tisser.directory.contacts.services_privacy import own_data
 
         personal_data.register("contacts", own_data)
 
@@ -51,11 +52,11 @@ class DirectoryConfig(AppConfig):
 
         from django.db.models.signals import post_migrate
 
-        from .search import on_post_migrate
+        from tisser.directory.map.search import on_post_migrate
 
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="directory_search_index")
 
-        from . import map_totals
+        from tisser.directory.map import totals as map_totals
 
         post_migrate.connect(
             map_totals.on_post_migrate, sender=self, dispatch_uid="directory_map_totals"
@@ -63,8 +64,9 @@ class DirectoryConfig(AppConfig):
 
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from tisser.directory.map.queries import map_data_changed
+
         from .indexing import categories_changed, category_changed
-        from .map_queries import map_data_changed
         from .models import Category, Organisation
 
         for signal, sender in (

@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from .queries_claims import claims_of, shows_my_organisation
+from tisser.directory.contacts.queries_claims import claims_of, shows_my_organisation
 
 
 def representative(request):

@@ -72,6 +72,6 @@ def search(qs: QuerySet, folded_text: str) -> QuerySet:
 
     The index (FTS5 on SQLite, GIN on PostgreSQL) lives in `search.py`.
     """
-    from .search import search as full_text_search
+    from tisser.directory.map.search import search as full_text_search
 
     return full_text_search(qs, folded_text)

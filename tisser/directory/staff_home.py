@@ -23,7 +23,7 @@ def proposals_item(request) -> staff.HomeItem:
 
 
 def claims_item(request) -> staff.HomeItem:
-    from .queries_claims import pending_claims
+    from tisser.directory.contacts.queries_claims import pending_claims
 
     count = pending_claims().count()
     return staff.HomeItem(

@@ -6,10 +6,10 @@ from celery import current_app, shared_task
 @shared_task(ignore_result=True)
 def geocode_organisation(org_id: int) -> None:
     """Place an organisation from its address (national address API, else commune centre)."""
+    from tisser.directory.contacts.services import store_location
     from tisser.territories.geocoding import locate
 
     from .models import Organisation
-    from .services import store_location
 
     org = Organisation.objects.filter(pk=org_id).first()
     if org is None or org.geo_precision == "manual":
@@ -31,7 +31,7 @@ FOLD_SECONDS = 60.0
 @shared_task(ignore_result=True)
 def fold_map_totals() -> None:
     """PostgreSQL: move the whole map's per-cell deltas into the totals (map_totals.py)."""
-    from .map_totals import fold_deltas
+    from tisser.directory.map.totals import fold_deltas
 
     fold_deltas()
 

@@ -4,9 +4,9 @@ from django.urls import include, path
 
 app_name = "directory"
 urlpatterns = [
-    path("", include("tisser.directory.urls_public")),
-    path("", include("tisser.directory.urls_open_data")),
-    path("", include("tisser.directory.urls_proposals")),
-    path("", include("tisser.directory.urls_representative")),
-    path("gestion/", include("tisser.directory.urls_staff")),
+    path("", include("tisser.directory.map.urls")),
+    path("", include("tisser.directory.open_data.urls")),
+    path("", include("tisser.directory.proposals.urls")),
+    path("", include("tisser.directory.contacts.urls_representative")),
+    path("gestion/", include("tisser.directory.contacts.urls")),
 ]

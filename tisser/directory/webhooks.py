@@ -17,7 +17,7 @@ def register() -> None:
 
 def organisation_saved(org, *, became_public: bool) -> None:
     """A published organisation was saved: newly public, or changed."""
-    from .schemas import organisation_payload
+    from tisser.directory.open_data.schemas import organisation_payload
 
     event = "organisation.published" if became_public else "organisation.changed"
     webhooks.emit(event, lambda: organisation_payload(org))

@@ -6,7 +6,8 @@ read-only here: their writes move place counters and go through the services."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from tisser.events.staff import editing
+
 from .models import (
     Event,
     EventAttachment,
@@ -65,22 +66,22 @@ class EventAdmin(admin.ModelAdmin):
     actions = ["cancel_events", "recount"]
 
     def save_model(self, request, obj, form, change):
-        services.save_event(obj, changed_fields=form.changed_data if change else None)
+        editing.save_event(obj, changed_fields=form.changed_data if change else None)
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         if formset.model is Session and change and formset.has_changed():
-            services.notify_event_changed(form.instance)
+            editing.notify_event_changed(form.instance)
 
     @admin.action(description=_("Cancel and tell the registrants"))
     def cancel_events(self, request, queryset):
         for event in queryset:
-            services.cancel_event(event)
+            editing.cancel_event(event)
 
     @admin.action(description=_("Recount the places taken"))
     def recount(self, request, queryset):
         for event in queryset:
-            services.recount_places(event)
+            editing.recount_places(event)
 
 
 class WorkshopInline(admin.TabularInline):

@@ -10,8 +10,9 @@ from ninja.errors import HttpError
 
 from tisser.accounts.api_auth import require_scope
 from tisser.core.api import ErrorOut, Pagination, api_error, needs_scope, page_of, paged
+from tisser.events import queries
+from tisser.events.registration import changes, rules, services
 
-from . import queries, services
 from .models import Event, Registration, Session
 from .schemas import (
     EventDetail,
@@ -95,20 +96,18 @@ def event_register(request, slug: str, data: RegistrationIn):
     found = queries.event_for_registration(slug)
     if found is None:
         raise HttpError(404, _no_event())
-    choices = services.Choices()
+    choices = rules.Choices()
     if data.session is not None:
         choices.session = Session.objects.filter(event=found, pk=data.session).first()
         if choices.session is None:
             raise HttpError(400, _no_session())
-    registrant = services.Registrant(
+    registrant = rules.Registrant(
         email=data.email, first_name=data.first_name, last_name=data.last_name, phone=data.phone
     )
     try:
         registration = services.register(found, registrant, choices=choices)
-    except services.RegistrationError as exc:
-        raise HttpError(
-            409 if isinstance(exc, services.AlreadyRegistered) else 400, str(exc)
-        ) from exc
+    except rules.RegistrationError as exc:
+        raise HttpError(409 if isinstance(exc, rules.AlreadyRegistered) else 400, str(exc)) from exc
     except DjangoValidationError as exc:
         raise HttpError(400, " ".join(exc.messages)) from exc
     return Status(201, registration_data(_registrations().get(pk=registration.pk)))
@@ -126,7 +125,7 @@ def registration_cancel(request, registration_id: int):
     registration = Registration.objects.filter(pk=registration_id).first()
     if registration is None:
         raise HttpError(404, _no_registration())
-    services.cancel_registration(registration)
+    changes.cancel_registration(registration)
     return registration_data(_registrations().get(pk=registration.pk))
 
 

@@ -22,9 +22,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from tisser.directory.models import Organisation
+from tisser.events import demo_history
+from tisser.events.staff import editing
 from tisser.territories.models import Commune
 
-from . import demo_history, services
 from .demo_seeds import EVENTS, KIT_TEXT
 from .demo_upcoming import CALL, UPCOMING
 from .models import (
@@ -99,7 +100,7 @@ def _create(spec: dict, kinds: dict, today: dt.date) -> Event:
     )
     if closes := spec.get("closes_on"):
         event.registration_closes_at = _at(_day(closes, today), "23:59")
-    services.save_event(event, notify=False)
+    editing.save_event(event, notify=False)
     event.organisers.set(Organisation.objects.filter(slug__in=spec.get("organisers", [])))
     event.partners.set(Organisation.objects.filter(slug__in=spec.get("partners", [])))
     for day, start, end, extra in spec["sessions"]:

@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from tisser.directory.demo.people import invented_people
 from tisser.directory.models import Person
+from tisser.events.registration import rules, services
+from tisser.events.staff import editing
 
-from . import services
 from .models import Attendance, Event, Registration
 
 PARTICIPANTS = "participants"  # the series of invented participants
@@ -113,7 +114,7 @@ def _past(event: Event, history: dict) -> int:
             for s in attended
         )
         done += len(rows)
-    services.recount_places(event)
+    editing.recount_places(event)
     return done
 
 
@@ -131,7 +132,7 @@ def _register(event: Event, count: int, session_index: int | None = None) -> int
         answers.update(
             {q.pk: "Projet de démonstration" for q in event.questions.filter(kind="text")}
         )
-        choices = services.Choices(
+        choices = rules.Choices(
             session=sessions[session_index] if session_index is not None else None,
             workshops=workshops,
             answers=answers,
@@ -139,10 +140,10 @@ def _register(event: Event, count: int, session_index: int | None = None) -> int
         try:
             services.register(
                 event,
-                services.Registrant(
+                rules.Registrant(
                     email=person.email, first_name=person.first_name, last_name=person.last_name
                 ),
-                organisation=services.OrganisationInfo(organisation=organisation)
+                organisation=rules.OrganisationInfo(organisation=organisation)
                 if organisation is not None
                 else None,
                 choices=choices,
@@ -150,6 +151,6 @@ def _register(event: Event, count: int, session_index: int | None = None) -> int
                 language="fr",
             )
             done += 1
-        except services.RegistrationError:
+        except rules.RegistrationError:
             continue
     return done

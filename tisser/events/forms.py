@@ -11,10 +11,10 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tisser.directory.services import find_commune
+from tisser.directory.contacts.services import find_commune
+from tisser.events.registration import rules
 from tisser.territories.models import Commune
 
-from . import services
 from .models import Event, EventKind, Question, RegistrationMode
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -74,7 +74,7 @@ def _session_label(session) -> str:
     return text
 
 
-def parse_colleagues(text: str) -> list[services.Registrant]:
+def parse_colleagues(text: str) -> list[rules.Registrant]:
     """One colleague a line: "First name; Last name; email" (commas work too)."""
     people, errors = [], []
     for number, line in enumerate((text or "").splitlines(), start=1):
@@ -92,7 +92,7 @@ def parse_colleagues(text: str) -> list[services.Registrant]:
             )
             continue
         people.append(
-            services.Registrant(
+            rules.Registrant(
                 email=email.lower(),
                 first_name=names[0] if names else "",
                 last_name=" ".join(names[1:]),
@@ -159,7 +159,7 @@ class EventChoicesMixin:
             self.fields[name] = field
             self.question_fields.append((question, name))
 
-    def choices(self) -> services.Choices:
+    def choices(self) -> rules.Choices:
         data = self.cleaned_data
         session = None
         if "session" in data:
@@ -173,7 +173,7 @@ class EventChoicesMixin:
             if isinstance(value, list):
                 value = ", ".join(value)
             answers[question.pk] = value or ""
-        return services.Choices(session=session, workshops=workshops, answers=answers)
+        return rules.Choices(session=session, workshops=workshops, answers=answers)
 
     def add_service_errors(self, error: ValidationError) -> None:
         """Show a service's ValidationError next to the field it names, if the form has it."""
@@ -243,20 +243,20 @@ class RegistrationForm(EventChoicesMixin, forms.Form):
         return cleaned
 
     # What the service needs, from the cleaned data.
-    def registrant(self) -> services.Registrant:
+    def registrant(self) -> rules.Registrant:
         data = self.cleaned_data
-        return services.Registrant(
+        return rules.Registrant(
             email=data["email"],
             first_name=data["first_name"],
             last_name=data["last_name"],
             phone=data.get("phone", ""),
         )
 
-    def organisation_info(self) -> services.OrganisationInfo | None:
+    def organisation_info(self) -> rules.OrganisationInfo | None:
         name = (self.cleaned_data.get("organisation") or "").strip()
         if not name:
             return None
-        return services.OrganisationInfo(name=name, commune=self.cleaned_data.get("commune"))
+        return rules.OrganisationInfo(name=name, commune=self.cleaned_data.get("commune"))
 
 
 class ChangeForm(EventChoicesMixin, forms.Form):

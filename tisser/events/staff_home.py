@@ -17,7 +17,8 @@ SHOWN = 5
 
 
 def upcoming_item(request) -> staff.HomeItem:
-    from . import queries_staff
+    from tisser.events.staff import queries as queries_staff
+
     from .models import Event
 
     upcoming = (

@@ -18,7 +18,8 @@ from tisser.celery import app
     max_retries=8,
 )
 def send_registration_email(registration_id: int, kind: str) -> int:
-    from .emails import build_message
+    from tisser.events.registration.emails import build_message
+
     from .models import Registration
 
     registration = (
@@ -33,14 +34,14 @@ def send_registration_email(registration_id: int, kind: str) -> int:
 
 @app.task(name="tisser.events.send_reminders", ignore_result=True)
 def send_reminders() -> int:
-    from .services import send_reminders as run
+    from tisser.events.registration.notices import send_reminders as run
 
     return run()
 
 
 @app.task(name="tisser.events.expire_promotions", ignore_result=True)
 def expire_promotions() -> int:
-    from .services import expire_promotions as run
+    from tisser.events.registration.changes import expire_promotions as run
 
     return run()
 

@@ -4,11 +4,12 @@ the API, and the staff's list of events (the staff modules add their own)."""
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import views, views_staff_events
+from tisser.events import views
+from tisser.events.staff import views_events as views_staff_events
 
 app_name = "events"
 urlpatterns = [
-    path("", include("tisser.events.urls_staff")),
+    path("", include("tisser.events.staff.urls")),
     path("agenda/", views.agenda, name="agenda"),
     path("agenda/flux.ics", views.agenda_feed, name="feed"),
     path("agenda/flux/<slug:kind>.ics", views.agenda_feed, name="feed_kind"),

@@ -27,8 +27,9 @@ from django.views.decorators.http import require_GET
 
 from tisser.core.html import jsonld_script_body, rich_text_html, sanitize_html
 from tisser.core.middleware import build_policy
+from tisser.events import ical, queries
+from tisser.events.registration import changes, notices, rules, services, tokens, waiting_list
 
-from . import ical, queries, services, tokens
 from .forms import AgendaFilterForm, ChangeForm, RegistrationForm
 from .models import Event, EventKind, Registration
 
@@ -251,7 +252,7 @@ def event_detail(request, slug):
             "page_url": page_url,
             "jsonld": jsonld_script_body(event_jsonld(event, page_url)),
             "description_html": mark_safe(rich_text_html(event.description)),
-            "problem": services.registration_problem(event),
+            "problem": rules.registration_problem(event),
             "programme": list(event.programme.all()),
         },
     )
@@ -268,23 +269,23 @@ def register(request, slug):
         raise Http404
     if event.is_external:
         return redirect(event.external_registration_url)
-    problem = services.registration_problem(event)
+    problem = rules.registration_problem(event)
     form = RegistrationForm(request.POST or None, event=event, initial=_initial(request))
     if request.method == "POST" and not problem and form.is_valid():
         try:
             registrations = _register(request, event, form)
-        except services.Unconfirmed as error:
+        except rules.Unconfirmed as error:
             services.keep_claim(
                 event, form.registrant(), form.organisation_info(), language=get_language()
             )
             form.add_error(None, error.message)
-        except services.AlreadyRegistered as error:
+        except rules.AlreadyRegistered as error:
             message = error.message
-            if services.resend_confirmation(error.registration):
+            if notices.resend_confirmation(error.registration):
                 again = _("We have sent its confirmation email again.")
                 message = f"{message} {again}"
             form.add_error(None, message)
-        except services.RegistrationError as error:
+        except rules.RegistrationError as error:
             form.add_error(None, error.message)
         except ValidationError as error:
             form.add_service_errors(error)
@@ -369,7 +370,7 @@ def manage(request, token):
     event = registration.event
     change_form = None
     if registration.status != Registration.Status.CANCELLED and not (
-        services.registration_problem(event)
+        rules.registration_problem(event)
     ):
         change_form = ChangeForm(
             request.POST if request.POST.get("action") == "change" else None,
@@ -381,23 +382,23 @@ def manage(request, token):
         action = request.POST.get("action")
         try:
             if action == "cancel":
-                services.cancel_registration(registration)
+                changes.cancel_registration(registration)
                 messages.success(request, _("Your registration is cancelled."))
             elif action == "confirm":
-                services.confirm_promotion(registration)
+                waiting_list.confirm_promotion(registration)
                 messages.success(request, _("Your place is confirmed."))
             elif action == "change" and change_form is not None:
                 if not change_form.is_valid():
                     return _manage_page(request, registration, change_form, status=400)
                 try:
-                    services.change_registration(registration, change_form.choices())
+                    changes.change_registration(registration, change_form.choices())
                 except ValidationError as error:
                     change_form.add_service_errors(error)
                     return _manage_page(request, registration, change_form, status=400)
                 messages.success(request, _("Your registration is changed."))
             else:
                 messages.error(request, _("Unknown action."))
-        except services.RegistrationError as error:
+        except rules.RegistrationError as error:
             if action == "change" and change_form is not None:
                 change_form.add_error(None, error.message)
                 return _manage_page(request, registration, change_form, status=400)

@@ -7,7 +7,7 @@ from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tisser.directory.forms import apply_errors  # noqa: F401  (used by the views)
+from tisser.directory.contacts.forms import apply_errors  # noqa: F401  (used by the views)
 from tisser.directory.models import LegalForm, WorkforceBand
 from tisser.directory.siret import is_valid_siret, normalise_siret
 from tisser.directory.validation import find_commune

@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tisser.directory import segments
+from tisser.directory.contacts.segment_conditions import role_choices
 from tisser.directory.models import Affiliation
-from tisser.directory.segment_conditions import role_choices
 
 from .models import Membership
 

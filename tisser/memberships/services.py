@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tisser.core.network import display_name
-from tisser.directory import services as directory_services
+from tisser.directory.contacts import services as directory_services
 from tisser.directory.models import Organisation
 
 from . import queries, webhooks

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import translation
 
-from tisser.directory import services as directory_services
-from tisser.directory import services_claims
+from tisser.directory.contacts import services as directory_services
+from tisser.directory.contacts import services_claims
 from tisser.directory.models import Affiliation, Consent, Organisation, OrganisationRevision
 from tisser.directory.permissions import represented_organisations
 

@@ -25,7 +25,7 @@ from tisser.core.errors import json_error
 from tisser.core.mail import send_templated_mail
 from tisser.core.middleware import checks_own_input
 from tisser.core.network import display_name
-from tisser.directory import queries_claims
+from tisser.directory.contacts import queries_claims
 from tisser.directory.models import Person
 from tisser.directory.permissions import represented_organisations
 

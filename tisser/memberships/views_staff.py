@@ -19,8 +19,8 @@ from tisser.core.imports.models import ImportJob
 from tisser.core.imports.views import started
 from tisser.core.listing import Listing, is_filtered, keep_selected
 from tisser.core.streaming import checked
-from tisser.directory import queries_claims
-from tisser.directory.exports_staff import table_response
+from tisser.directory.contacts import queries_claims
+from tisser.directory.contacts.exports import table_response
 
 from . import queries, queries_staff, services
 from .forms import CollegeChoiceForm, FeeRuleForm, ImportForm, PaymentForm, apply_errors

@@ -19,7 +19,7 @@ from tisser.core.listing import (
     keep_selected,
     selected_ids,
 )
-from tisser.directory.exports_staff import table_response
+from tisser.directory.contacts.exports import table_response
 
 from . import queries_staff, services
 from .models import MembershipYear, Payment

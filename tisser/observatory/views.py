@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from tisser.accounts.roles import is_staff_editor
 from tisser.core import params as core_params
 from tisser.core.middleware import build_policy
-from tisser.directory.exports_staff import csv_response
+from tisser.directory.contacts.exports import csv_response
 from tisser.directory.models import Organisation
 from tisser.territories.models import Commune, Departement
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tisser.accounts.decorators import staff_editor_required
 from tisser.accounts.roles import is_staff_editor
-from tisser.directory.exports_staff import csv_response, xlsx_response
+from tisser.directory.contacts.exports import csv_response, xlsx_response
 from tisser.directory.models import Category, WorkforceBand
 
 from . import services, sourcing

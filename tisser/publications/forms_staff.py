@@ -165,7 +165,7 @@ class ServiceMessageForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from tisser.directory.queries_segments import saved_segments
+        from tisser.directory.contacts.queries_segments import saved_segments
 
         super().__init__(*args, **kwargs)
         self.fields["segment"].queryset = saved_segments()

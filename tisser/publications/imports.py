@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from tisser.accounts import roles
 from tisser.core.imports import bulk, engine, registry
 from tisser.core.imports.reading import ImportFileError
-from tisser.directory import services as directory_services
+from tisser.directory.contacts import services as directory_services
 from tisser.directory.models import Consent
 
 from .models import MailingList, Subscription, Suppression

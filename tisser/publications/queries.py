@@ -97,7 +97,7 @@ def send_overview(newsletter: Newsletter, *, segment=None, segment_tree=None) ->
     subscriptions = Subscription.objects.filter(mailing_list=mailing_list)
     outside = 0
     if segment_tree is not None:
-        from tisser.directory.queries_segments import people
+        from tisser.directory.contacts.queries_segments import people
 
         every = subscriptions.filter(status=Subscription.Status.ACTIVE).exclude(person__email="")
         subscriptions = subscriptions.filter(

@@ -21,7 +21,7 @@ KIND_HEADER = "X-Tisser-Message-Kind"
 def audience(tree: dict):
     """(person id, email) of the segment's people with an address, minus the suppression
     list: the one place a service message's recipients are decided."""
-    from tisser.directory.queries_segments import people
+    from tisser.directory.contacts.queries_segments import people
 
     return (
         people(tree)
@@ -35,7 +35,7 @@ def audience(tree: dict):
 def overview(tree: dict) -> dict:
     """What the confirmation shows: how many people, without an address, suppressed,
     and the recipients left."""
-    from tisser.directory.queries_segments import people, planned_for_segments
+    from tisser.directory.contacts.queries_segments import people, planned_for_segments
 
     everyone = people(tree).order_by()
     with_email = everyone.exclude(email="")

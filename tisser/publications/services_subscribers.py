@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tisser.core.mail import send_templated_mail
-from tisser.directory import services as directory_services
+from tisser.directory.contacts import services as directory_services
 from tisser.directory.models import Consent, Person
 
 from . import tokens, webhooks

@@ -256,7 +256,7 @@ def campaign_start(request, pk):
     when its form is posted, the campaign. The form's one-time key makes a second post of
     the same confirmation start nothing. The send may be narrowed by a saved segment
     (`segment`): the confirmation then counts the list's subscribers in it."""
-    from tisser.directory.queries_segments import saved_segments
+    from tisser.directory.contacts.queries_segments import saved_segments
 
     newsletter = get_object_or_404(Newsletter.objects.select_related("mailing_list"), pk=pk)
     data = request.POST if request.method == "POST" else request.GET
@@ -289,7 +289,7 @@ def campaign_start(request, pk):
             tree = services.segment_tree(segment)
         except ValidationError as error:
             problems += _errors(error)
-    from tisser.directory.queries_segments import planned_for_segments
+    from tisser.directory.contacts.queries_segments import planned_for_segments
 
     with planned_for_segments():
         overview = queries.send_overview(newsletter, segment=segment, segment_tree=tree)

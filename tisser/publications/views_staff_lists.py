@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from tisser.accounts.decorators import staff_editor_required
 from tisser.core.listing import Listing, Sort, is_filtered, keep_selected
-from tisser.directory.exports_staff import table_response
+from tisser.directory.contacts.exports import table_response
 
 from . import queries_lists
 from .models import MailingList, Subscription

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from tisser.directory.services_proposals import hash_client_address
-from tisser.directory.views_proposals import client_address
+from tisser.directory.proposals.services import hash_client_address
+from tisser.directory.proposals.views import client_address
 
 from . import services_subscribers as subscribers
 from . import tokens

@@ -15,7 +15,7 @@ def moment(days: int, hour: int = 10) -> dt.datetime:
 def build() -> dict:
     """`keep` (Claire Benali) and `dup` ("claire BÉNALI", another address and a phone),
     both linked to Coop Manau; the duplicate has a row of every kind."""
-    from tisser.directory import services, services_claims
+    from tisser.directory.contacts import services, services_claims
     from tisser.directory.models import Consent, Organisation, Person
     from tisser.directory.models_proposals import Proposal
     from tisser.events.models import Attendance, Event, EventKind, Registration, Session

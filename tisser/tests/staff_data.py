@@ -16,7 +16,7 @@ def future(days: int, hour: int = 9) -> dt.datetime:
 def build(people: int = 12) -> dict:
     """Returns what was made; the expected home counts are under "expected"."""
     from tisser.core.imports.models import ImportJob
-    from tisser.directory import services_claims as claims
+    from tisser.directory.contacts import services_claims as claims
     from tisser.directory.models import Organisation, Person
     from tisser.directory.models_proposals import Proposal
     from tisser.events.models import Event, EventKind, Registration, Session

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from tisser.directory import engagement, services_privacy
+from tisser.directory import engagement
+from tisser.directory.contacts import services_privacy
 from tisser.events.models import Answer, Question
 from tisser.governance.models_groups import GroupMember, WorkingGroup
 from tisser.publications.models import Subscription, Suppression
@@ -136,7 +137,7 @@ def test_erasure_covers_every_app(data):
 
 
 def test_an_edit_is_in_the_history_by_field_name_only(data, admin_client):
-    from tisser.directory import services
+    from tisser.directory.contacts import services
 
     services.update_person(data["keep"], {"phone": "07 00 00 00 09"}, by=None)
     entries = engagement.person_timeline(data["keep"], kinds={"changes"})

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from tisser.core import moderation
 from tisser.directory.models import Proposal
-from tisser.directory.services_proposals import ProposalError, already_reviewed
+from tisser.directory.proposals.services import ProposalError, already_reviewed
 
 pytestmark = pytest.mark.django_db
 

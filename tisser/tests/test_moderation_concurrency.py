@@ -18,11 +18,12 @@ from django.db import connection, connections
 from django.utils import timezone, translation
 
 from tisser.core import moderation
-from tisser.directory import services as directory_services
-from tisser.directory import services_claims, services_proposals
+from tisser.directory.contacts import services as directory_services
+from tisser.directory.contacts import services_claims
 from tisser.directory.models import Affiliation, Organisation, Person, Proposal
-from tisser.events import services_proposals as event_proposals
+from tisser.directory.proposals import services as services_proposals
 from tisser.events.models import Event, EventKind, EventProposal, Session
+from tisser.events.proposals import services as event_proposals
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -15,7 +15,7 @@ def seeds() -> list[str]:
     """Where the crawl starts: every route without parameters, the map's data URLs (its
     script builds them), and the links only an email carries."""
     from tisser.events.models import Registration
-    from tisser.events.tokens import checkin_url, manage_url
+    from tisser.events.registration.tokens import checkin_url, manage_url
     from tisser.publications.models import Subscription
     from tisser.publications.tokens import confirm_token, preferences_token
 

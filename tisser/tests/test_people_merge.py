@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from tisser.directory import merging_people, queries_people
+from tisser.directory.contacts import merging_people, queries_people
 from tisser.directory.models import Affiliation, Consent, MergedPerson, Person, PersonEvent
 from tisser.directory.models_proposals import Proposal
 from tisser.events.models import Attendance, Registration
@@ -84,7 +84,8 @@ def test_registrations_move(data):
 
 
 def test_attendance_moves_with_the_registrations(data):
-    from tisser.directory import queries_segments, segments
+    from tisser.directory import segments
+    from tisser.directory.contacts import queries_segments
 
     keep = _merge(data)
     came = segments.parse({"condition": "attended", "params": {}})
@@ -236,7 +237,7 @@ def test_unknown_ids_give_404(data, admin_client):
 
 
 def test_erasing_the_kept_person_removes_the_duplicates_name_from_the_history(data):
-    from tisser.directory import services_privacy
+    from tisser.directory.contacts import services_privacy
 
     keep = _merge(data)
     services_privacy.erase_person(keep.pk, actor=None)

@@ -9,7 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
-from tisser.directory import engagement, merging_people, services
+from tisser.directory import engagement
+from tisser.directory.contacts import merging_people, services
 from tisser.directory.models import MergedPerson, Person
 from tisser.events.models import Registration
 

@@ -11,7 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tisser.directory import queries_segments, segments, services_segments
+from tisser.directory import segments
+from tisser.directory.contacts import queries_segments, services_segments
 from tisser.directory.models import Affiliation, Category, Organisation, Person, Segment
 from tisser.territories.models import Commune, Departement, Region
 
@@ -173,7 +174,7 @@ def test_attended(network):
 
 def test_a_check_in_at_the_desk_puts_the_registrant_among_those_who_came(network):
     from tisser.events.models import Registration
-    from tisser.events.services_editing import mark_attendance
+    from tisser.events.staff.editing import mark_attendance
 
     gina = Registration.objects.get(person=network["people"]["Gina"])
     attendance = mark_attendance(gina, gina.session)

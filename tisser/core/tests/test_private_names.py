@@ -23,7 +23,7 @@ def test_a_private_name_imported_from_another_module_is_found():
 def test_a_private_function_reached_through_a_module_is_found():
     source = """
         from . import services
-        from tisser.directory import services_claims as claims
+        from tisser.directory.contacts import services_claims as claims
         import tisser.governance.services as governance
 
         def view():
@@ -32,9 +32,9 @@ def test_a_private_function_reached_through_a_module_is_found():
             governance.in_language("fr", "x")
             return governance._site("/")
     """
-    assert found(source) == [
-        "tisser.events.services._take_places",
-        "tisser.directory.services_claims._check_open",
+    assert found(source, "tisser/events/registration/changes.py") == [
+        "tisser.events.registration.services._take_places",
+        "tisser.directory.contacts.services_claims._check_open",
         "tisser.governance.services._site",
     ]
 

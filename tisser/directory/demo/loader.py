@@ -15,12 +15,12 @@ from itertools import islice
 from django.db import connection, transaction
 from django.utils import timezone
 
+from tisser.directory.map.search import install_search_index, remove_search_index
+from tisser.directory.map.totals import install_map_totals, remove_map_totals
 from tisser.territories.models import Commune
 
 from ..indexing import categories_in_order, refresh_derived_fields
-from ..map_totals import install_map_totals, remove_map_totals
 from ..models import Affiliation, Category, Consent, Organisation, Person
-from ..search import install_search_index, remove_search_index
 from .bulk import BulkInserter, DeferredIndexes, lock_tables, next_id, reset_sequences
 from .generator import ActorSpec, NetworkGenerator
 from .real_actors import REAL_ACTORS

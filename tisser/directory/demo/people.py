@@ -11,9 +11,9 @@ from __future__ import annotations
 import random
 
 from tisser.core.text import fold
+from tisser.directory.contacts.services_people import find_or_create_person
 
 from ..models import Person
-from ..services_people import find_or_create_person
 from . import vocabulary as v
 
 

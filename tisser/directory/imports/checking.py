@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from tisser.core.text import fold
+from tisser.directory.contacts import services
 
-from .. import services
 from ..indexing import match_key_for
 from ..models import Category, LegalForm, Organisation, WorkforceBand
 from ..siret import normalise_siret

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy
 
 from tisser.accounts import roles
 from tisser.core.imports import engine, registry
+from tisser.directory.contacts import services, services_claims
 
-from .. import services, services_claims
 from ..models import Affiliation, OrganisationRevision
 from .checking import batch_finder, check_row, known_categories, read_communes, row_to_data
 from .columns import COLUMNS, HEADERS, REQUIRED

@@ -20,13 +20,13 @@ def fill_map_cells(apps, schema_editor):
 
 def install_search_index(apps, schema_editor):
     """FTS5 table + triggers on SQLite, a GIN index on PostgreSQL (search.py says why)."""
-    from tisser.directory.search import install_search_index
+    from tisser.directory.map.search import install_search_index
 
     install_search_index(schema_editor.connection)
 
 
 def remove_search_index(apps, schema_editor):
-    from tisser.directory.search import remove_search_index
+    from tisser.directory.map.search import remove_search_index
 
     remove_search_index(schema_editor.connection)
 

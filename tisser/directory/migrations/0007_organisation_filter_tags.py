@@ -9,7 +9,7 @@ def fill_filter_tags(apps, schema_editor):
     """Existing organisations get their filter words (new ones get them on save), then the
     full-text index is built again with them (SQLite: a second FTS5 column)."""
     from tisser.directory.indexing import filter_tags_for
-    from tisser.directory.search import install_search_index
+    from tisser.directory.map.search import install_search_index
 
     Organisation = apps.get_model("directory", "Organisation")
     links = defaultdict(list)

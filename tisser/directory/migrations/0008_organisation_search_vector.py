@@ -5,7 +5,7 @@ def install_search_vector(apps, schema_editor):
     """PostgreSQL: the stored `search_vector` column (text words D, filter words A) and its
     GIN index, in place of the index on the text alone (search.py says why). SQLite: no
     change (its FTS5 table already holds both)."""
-    from tisser.directory.search import install_search_index
+    from tisser.directory.map.search import install_search_index
 
     install_search_index(schema_editor.connection)
     if schema_editor.connection.vendor == "postgresql":
@@ -15,7 +15,7 @@ def install_search_vector(apps, schema_editor):
 
 def remove_search_vector(apps, schema_editor):
     """Back to 0007: the GIN index on the text alone."""
-    from tisser.directory.search import remove_search_vector
+    from tisser.directory.map.search import remove_search_vector
 
     remove_search_vector(schema_editor.connection)
     if schema_editor.connection.vendor == "postgresql":

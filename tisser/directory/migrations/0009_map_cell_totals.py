@@ -4,13 +4,13 @@ from django.db import migrations
 def install_map_totals(apps, schema_editor):
     """SQLite: the per-cell totals of the whole map, kept by triggers (map_totals.py says
     why, and why not on PostgreSQL)."""
-    from tisser.directory.map_totals import install_map_totals
+    from tisser.directory.map.totals import install_map_totals
 
     install_map_totals(schema_editor.connection)
 
 
 def remove_map_totals(apps, schema_editor):
-    from tisser.directory.map_totals import remove_map_totals
+    from tisser.directory.map.totals import remove_map_totals
 
     remove_map_totals(schema_editor.connection)
 

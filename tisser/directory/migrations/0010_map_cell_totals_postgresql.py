@@ -4,13 +4,13 @@ from django.db import migrations
 def install_map_totals(apps, schema_editor):
     """PostgreSQL too: the per-cell totals, kept as deltas by statement triggers and folded
     by a periodic task (map_totals.py). 0009 installed them on SQLite only; idempotent."""
-    from tisser.directory.map_totals import install_map_totals
+    from tisser.directory.map.totals import install_map_totals
 
     install_map_totals(schema_editor.connection)
 
 
 def remove_map_totals(apps, schema_editor):
-    from tisser.directory.map_totals import remove_map_totals
+    from tisser.directory.map.totals import remove_map_totals
 
     if schema_editor.connection.vendor == "postgresql":
         remove_map_totals(schema_editor.connection)

@@ -5,10 +5,10 @@ import pytest
 from django.db import connection
 from django.http import QueryDict
 
-from tisser.directory.api_queries import tagged_ids
 from tisser.directory.indexing import refresh_derived_fields
 from tisser.directory.models import Category, Organisation, OrganisationTag
-from tisser.directory.open_data import public_queryset
+from tisser.directory.open_data.api_queries import tagged_ids
+from tisser.directory.open_data.listing import public_queryset
 
 from . import demo_fixtures, open_data_fixtures
 
@@ -94,7 +94,7 @@ def test_the_trigger_keeps_the_tags_of_published_organisations_only(directory):
 
 
 def test_a_merge_leaves_the_kept_organisation_its_own_tags(directory, make_user):
-    from tisser.directory import services
+    from tisser.directory.contacts import services
 
     keep, duplicate = directory["epicerie"], directory["ressourcerie"]
     services.merge_organisations(keep, duplicate, author=make_user("e@example.org"))

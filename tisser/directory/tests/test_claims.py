@@ -15,9 +15,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from tisser.directory import permissions, queries_claims, services, services_claims
+from tisser.directory import permissions
+from tisser.directory.contacts import queries_claims, services, services_claims
+from tisser.directory.contacts.services_claims import ACCEPT, REFUSE
 from tisser.directory.models import Affiliation, Organisation, Person
-from tisser.directory.services_claims import ACCEPT, REFUSE
 
 pytestmark = pytest.mark.django_db
 Source = Affiliation.Source

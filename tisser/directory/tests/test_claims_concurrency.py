@@ -12,9 +12,9 @@ import pytest
 from django.core import mail
 from django.db import connection
 
-from tisser.directory import services, services_claims
+from tisser.directory.contacts import services, services_claims
+from tisser.directory.contacts.services_claims import ACCEPT, REFUSE
 from tisser.directory.models import Affiliation, Organisation, Person
-from tisser.directory.services_claims import ACCEPT, REFUSE
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')

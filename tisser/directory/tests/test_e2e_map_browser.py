@@ -11,7 +11,7 @@ import re
 import pytest
 from django.core import mail
 
-from tisser.directory import services
+from tisser.directory.contacts import services
 from tisser.directory.models import Category, Organisation, OrganisationRevision, Proposal
 from tisser.territories.models import Commune, Departement, Region
 

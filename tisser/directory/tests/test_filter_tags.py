@@ -8,13 +8,13 @@ side, the demo loader's bulk path), and give the same list as the ordinary filte
 import pytest
 from django.http import QueryDict
 
-from tisser.directory import services
+from tisser.directory.contacts import services
 from tisser.directory.demo import build_demo_network
 from tisser.directory.demo import loader as demo_loader
 from tisser.directory.filters import filter_organisations
 from tisser.directory.imports import confirm_import, start_import
 from tisser.directory.indexing import filter_tags_for
-from tisser.directory.map_queries import list_page, public_organisations
+from tisser.directory.map.queries import list_page, public_organisations
 from tisser.directory.models import Category, Organisation
 
 from . import demo_fixtures

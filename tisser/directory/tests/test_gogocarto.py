@@ -11,9 +11,9 @@ from django.urls import reverse
 from tisser.core.imports import engine
 from tisser.core.imports.models import ImportJob
 from tisser.core.imports.reading import ImportFileError
+from tisser.directory.contacts.services import create_organisation
 from tisser.directory.imports import gogocarto
 from tisser.directory.models import Organisation
-from tisser.directory.services import create_organisation
 
 FIXTURES = Path(__file__).parent / "fixtures"
 JSON_EXPORT = (FIXTURES / "gogocarto-elements.json").read_bytes()

@@ -31,7 +31,7 @@ def test_merging_twice_merges_once_and_says_so(client, role_users):
 def test_the_merge_service_refuses_a_duplicate_gone_meanwhile(role_users):
     from django.core.exceptions import ValidationError
 
-    from tisser.directory import services
+    from tisser.directory.contacts import services
 
     keep = Organisation.objects.create(name="A", slug="a")
     duplicate = Organisation.objects.create(name="B", slug="b")

@@ -7,6 +7,7 @@ from openpyxl import Workbook, load_workbook
 
 from tisser.core.imports import engine
 from tisser.core.imports.models import ImportJob
+from tisser.directory.contacts.services import create_organisation
 from tisser.directory.imports import (
     ImportFileError,
     confirm_import,
@@ -21,7 +22,6 @@ from tisser.directory.models import (
     OrganisationRevision,
     Person,
 )
-from tisser.directory.services import create_organisation
 
 from .test_services import OTHER_SIRET, VALID_SIRET
 

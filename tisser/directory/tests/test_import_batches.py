@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tisser.core.imports import bulk
-from tisser.directory import services
+from tisser.directory.contacts import services
 from tisser.directory.indexing import category_tag, match_key_for, refresh_derived_fields
 from tisser.directory.models import Organisation, OrganisationRevision, Person
 

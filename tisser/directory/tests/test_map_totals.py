@@ -17,12 +17,13 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tisser.directory import map_totals, services
+from tisser.directory.contacts import services
 from tisser.directory.demo import build_demo_network
 from tisser.directory.demo import loader as demo_loader
 from tisser.directory.imports import confirm_import, start_import
 from tisser.directory.indexing import map_cells, refresh_derived_fields
-from tisser.directory.map_queries import whole_map_aggregate
+from tisser.directory.map import totals as map_totals
+from tisser.directory.map.queries import whole_map_aggregate
 from tisser.directory.models import Organisation
 
 from . import demo_fixtures

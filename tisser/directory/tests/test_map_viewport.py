@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tisser.directory.indexing import refresh_derived_fields
-from tisser.directory.map_queries import MAX_POINTS, BBox, ViewportError, viewport
+from tisser.directory.map.queries import MAX_POINTS, BBox, ViewportError, viewport
 from tisser.directory.models import Organisation
 
 from .map_helpers import fresh_map_cache, make_category, make_org  # noqa: F401
@@ -68,7 +68,7 @@ def test_cluster_position_is_the_mean_of_its_members(client, network):
 
 @pytest.mark.parametrize("zoom", [3, 6, 8, 10, 12, 13, 16])
 def test_every_zoom_band_counts_each_actor_once(client, network, zoom, monkeypatch):
-    monkeypatch.setattr("tisser.directory.map_queries.MAX_POINTS", 10)
+    monkeypatch.setattr("tisser.directory.map.queries.MAX_POINTS", 10)
     data = get(client, bbox=FRANCE, zoom=zoom)
     assert data["kind"] == "clusters"
     assert data["total"] == 40
@@ -156,7 +156,7 @@ def test_search_filters_the_viewport(client, network):
 
 
 def test_a_dense_viewport_falls_back_to_clusters(client, monkeypatch):
-    monkeypatch.setattr("tisser.directory.map_queries.MAX_POINTS", 3)
+    monkeypatch.setattr("tisser.directory.map.queries.MAX_POINTS", 3)
     for i in range(5):
         make_org(f"Dense {i}", 50.63 + i * 0.001, 3.06)
     data = get(client, bbox=LILLE, zoom=14)

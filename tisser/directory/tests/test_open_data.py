@@ -7,7 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from tisser.directory import exports_public
+from tisser.directory.open_data import exports as exports_public
 
 from . import demo_fixtures, open_data_fixtures
 from .open_data_fixtures import PRIVATE_EMAIL, PRIVATE_PHONE

@@ -3,7 +3,7 @@
 
 import pytest
 
-from tisser.directory import services
+from tisser.directory.contacts import services
 from tisser.directory.models import Person
 from tisser.directory.people_keys import name_key, person_keys, phone_key
 

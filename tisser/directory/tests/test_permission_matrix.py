@@ -15,9 +15,9 @@ from types import SimpleNamespace
 import pytest
 from django.urls import NoReverseMatch, reverse
 
+from tisser.directory.contacts.services_claims import ACCEPT, decision_token
 from tisser.directory.models import Affiliation, Organisation, Person, Proposal
-from tisser.directory.services_claims import ACCEPT, decision_token
-from tisser.directory.services_proposals import hash_client_address, submit_proposal
+from tisser.directory.proposals.services import hash_client_address, submit_proposal
 
 ROLES = ("anonymous", "public", "claimant", "representative", "member", "editor", "admin")
 LOGIN = "login"  # a redirect to the login page

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tisser.accounts.models import User
-from tisser.directory import services, services_privacy
+from tisser.directory.contacts import services, services_privacy
 from tisser.directory.models import Affiliation, Consent, Person, PersonEvent
 
 
@@ -126,7 +126,7 @@ def test_erasure_asks_first_then_anonymises_and_keeps_the_row(client, role_users
 
 
 def test_the_persons_proposals_are_exported_then_lose_their_sender(role_users, camille):
-    from tisser.directory.services_proposals import submit_proposal
+    from tisser.directory.proposals.services import submit_proposal
 
     proposal = submit_proposal(
         kind="new",

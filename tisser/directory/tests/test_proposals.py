@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from tisser.directory import services
+from tisser.directory.contacts import services
 from tisser.directory.models import Organisation, Proposal
-from tisser.directory.services_proposals import hash_client_address
+from tisser.directory.proposals.services import hash_client_address
 
 VALID_SIRET = "73282932000074"
 PROPOSE_URL = "/proposer/"
@@ -155,7 +155,7 @@ def test_rate_limit_forgets_proposals_older_than_an_hour(client, communes, categ
 
 def test_rate_limit_counts_in_the_database_across_processes(communes, categories, settings):
     """Another process's proposals (rows in the database) count: no in-memory counter."""
-    from tisser.directory import services_proposals
+    from tisser.directory.proposals import services as services_proposals
 
     settings.TISSER_PROPOSALS_PER_HOUR = 2
     ip_hash = hash_client_address("192.0.2.1")
@@ -393,7 +393,7 @@ def test_simultaneous_requests_never_exceed_the_limit(settings):
 
     from django.db import connection, connections
 
-    from tisser.directory import services_proposals
+    from tisser.directory.proposals import services as services_proposals
 
     if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(
         "file:memorydb"

@@ -8,9 +8,9 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tisser.directory import services
+from tisser.directory.contacts import services
 from tisser.directory.models import Consent, Organisation, OrganisationRevision, Person, Proposal
-from tisser.directory.services_proposals import hash_client_address, submit_proposal
+from tisser.directory.proposals.services import hash_client_address, submit_proposal
 
 from .test_proposals import (  # noqa: F401 - fixtures
     VALID_SIRET,

@@ -110,7 +110,7 @@ def test_a_refused_proposal_emails_nobody(
 def test_the_email_waits_for_the_commit(
     communes, categories, staff, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from tisser.directory import services_proposals
+    from tisser.directory.proposals import services as services_proposals
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services_proposals.submit_proposal(

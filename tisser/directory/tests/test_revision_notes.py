@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from tisser.directory import merging, services
+from tisser.directory.contacts import merging, services
 from tisser.directory.models import Organisation, OrganisationRevision
 from tisser.territories.geocoding import Location
 

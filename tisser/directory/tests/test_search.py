@@ -11,8 +11,8 @@ from django.urls import reverse
 from tisser.core.text import fold
 from tisser.directory.filters import filter_organisations
 from tisser.directory.indexing import refresh_derived_fields
+from tisser.directory.map.search import install_search_index, search
 from tisser.directory.models import Organisation
-from tisser.directory.search import install_search_index, search
 
 from .map_helpers import make_category, make_org
 

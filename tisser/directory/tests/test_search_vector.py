@@ -12,19 +12,19 @@ from django.db import connection
 from django.http import QueryDict
 
 from tisser.core.text import fold
-from tisser.directory import services
+from tisser.directory.contacts import services
 from tisser.directory.demo import build_demo_network
 from tisser.directory.demo import loader as demo_loader
 from tisser.directory.imports import confirm_import, start_import
 from tisser.directory.indexing import refresh_derived_fields
-from tisser.directory.map_queries import list_page, public_organisations
-from tisser.directory.models import Organisation
-from tisser.directory.search import (
+from tisser.directory.map.queries import list_page, public_organisations
+from tisser.directory.map.search import (
     PG_OLD_INDEXES,
     PG_VECTOR_INDEX,
     install_search_index,
     remove_search_vector,
 )
+from tisser.directory.models import Organisation
 
 from . import demo_fixtures
 from .test_import import GOOD, csv_bytes

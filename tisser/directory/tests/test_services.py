@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from tisser.directory import services
+from tisser.directory.contacts import services
 from tisser.directory.models import (
     Affiliation,
     Consent,

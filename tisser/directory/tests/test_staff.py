@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from PIL import Image
 
-from tisser.directory import services
+from tisser.directory.contacts import services
 from tisser.directory.models import Organisation, OrganisationRevision, Person
 
 from .test_services import VALID_SIRET

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from tisser.directory import services
+from tisser.directory.contacts import services
 from tisser.directory.imports.checking import check_row, known_categories
 from tisser.directory.models import Consent, Organisation, Person
 

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from tisser.directory.contacts.services import create_organisation
 from tisser.directory.models import Category
-from tisser.directory.services import create_organisation
 from tisser.events.models import Event, EventKind, ProgrammeItem, Session, Workshop
 from tisser.territories.models import Commune, Departement, Region
 

@@ -11,9 +11,9 @@ import pytest
 from django.db import connection, connections
 from django.db.models import Count
 
-from tisser.events import services
 from tisser.events.models import Event, ProgrammeItem, Registration, Session, Workshop
-from tisser.events.services import Choices, Registrant
+from tisser.events.registration import changes, rules, services
+from tisser.events.registration.rules import Choices, Registrant
 
 from .conftest import at
 
@@ -68,7 +68,7 @@ def _rush(attempts: list, event_id: int, choose) -> Counter:
                 notify=False,
             )
             return registration.status
-        except services.AlreadyRegistered:
+        except rules.AlreadyRegistered:
             return "already"
         except Exception as error:  # any other outcome is a defect the test reports
             return f"error: {type(error).__name__}: {error}"
@@ -136,7 +136,7 @@ def test_concurrent_cancellations_promote_exactly_as_many(kinds, communes):
     confirmed = list(Registration.objects.filter(status="confirmed")[:10])
 
     def cancel(registration):
-        return len(services.cancel_registration(registration, notify=False))
+        return len(changes.cancel_registration(registration, notify=False))
 
     promoted = sum(_in_threads(confirmed, cancel, threads=10))
     assert promoted == 10

@@ -10,9 +10,11 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from tisser.directory.demo import build_demo_network
-from tisser.events import queries, queries_staff, services
+from tisser.events import queries
 from tisser.events.models import Attendance, Event, Registration, Session
 from tisser.events.models_proposals import CallForProposals
+from tisser.events.registration import rules
+from tisser.events.staff import queries as queries_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +100,7 @@ def test_demo_agenda_tells_the_newsletters_story_and_is_idempotent(hauts_de_fran
     upcoming = {e.slug: e for e in queries.upcoming_public_events()}
     assert {"ramene-ta-gamelle-prochaine", "fresque-du-handicap-en-emploi"} <= set(upcoming)
     gamelle = upcoming["ramene-ta-gamelle-prochaine"]
-    assert services.registration_problem(gamelle) is None and not gamelle.is_full
+    assert rules.registration_problem(gamelle) is None and not gamelle.is_full
     matinale = upcoming["matinale-cooperer-sur-son-territoire"]
     assert matinale.is_full and matinale.registrations.filter(status="waitlisted").exists()
     next_course = upcoming["parcours-amelioration-continue-des-pratiques"]

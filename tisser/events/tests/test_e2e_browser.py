@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from tisser.events import services
 from tisser.events.models import Registration, Session, Workshop
-from tisser.events.services import Choices, Registrant
+from tisser.events.registration import services
+from tisser.events.registration.rules import Choices, Registrant
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TIMEOUT = 15_000

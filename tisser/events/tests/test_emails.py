@@ -8,9 +8,10 @@ import segno
 from django.urls import reverse
 from icalendar import Calendar
 
-from tisser.events import emails, services, tokens
 from tisser.events.models import Registration, Workshop
-from tisser.events.services import Choices, Registrant
+from tisser.events.registration import changes, emails, services, tokens
+from tisser.events.registration.rules import Choices, Registrant
+from tisser.events.staff import editing
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def test_waitlist_then_promotion_emails(fresque, smtp_server, django_capture_on_
     assert "liste d'attente" in smtp_server.messages[2]["Subject"]
     assert not _parts(smtp_server.messages[2])  # no ticket while waiting
     with django_capture_on_commit_callbacks(execute=True):
-        services.cancel_registration(first)
+        changes.cancel_registration(first)
     by_recipient = {m["To"]: m for m in smtp_server.messages[3:]}
     assert "annulée" in by_recipient["p1@example.org"]["Subject"]
     promoted = by_recipient["p3@example.org"]
@@ -83,10 +84,10 @@ def test_event_change_and_cancellation_notices(
     _register(fresque, 1, session=lens)
     with django_capture_on_commit_callbacks(execute=True):
         fresque.address = "Nouvelle salle, 3 rue du Port"
-        services.save_event(fresque, changed_fields=["address"])
+        editing.save_event(fresque, changed_fields=["address"])
     assert "Changement" in smtp_server.messages[-1]["Subject"]
     with django_capture_on_commit_callbacks(execute=True):
-        services.cancel_event(fresque)
+        editing.cancel_event(fresque)
     assert "annulé" in smtp_server.messages[-1]["Subject"]
 
 

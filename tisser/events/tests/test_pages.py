@@ -9,9 +9,9 @@ from django.core import mail, signing
 from django.urls import reverse
 from icalendar import Calendar
 
-from tisser.events import services, tokens
 from tisser.events.models import Registration, Session, Workshop
-from tisser.events.services import Choices, Registrant
+from tisser.events.registration import services, tokens
+from tisser.events.registration.rules import Choices, Registrant
 
 from .conftest import at
 

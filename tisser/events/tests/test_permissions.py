@@ -4,9 +4,9 @@ page for staff only; registrants' contact details never on a public page."""
 import pytest
 from django.urls import reverse
 
-from tisser.events import services, tokens
 from tisser.events.models import Attendance
-from tisser.events.services import Choices, Registrant
+from tisser.events.registration import services, tokens
+from tisser.events.registration.rules import Choices, Registrant
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tisser.directory.models import Category
 from tisser.events.models import Event, Question, Registration, Session
-from tisser.events.services_editing import cancel_event
+from tisser.events.staff.editing import cancel_event
 
 from .conftest import at
 

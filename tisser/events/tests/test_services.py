@@ -6,11 +6,12 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from tisser.directory.contacts.services import affiliate, find_or_create_person
 from tisser.directory.models import Affiliation, Organisation, Person
-from tisser.directory.services import affiliate, find_or_create_person
-from tisser.events import services
 from tisser.events.models import Event, Registration, Session, Workshop
-from tisser.events.services import Choices, OrganisationInfo, Registrant
+from tisser.events.registration import changes, notices, rules, services, waiting_list
+from tisser.events.registration.rules import Choices, OrganisationInfo, Registrant
+from tisser.events.staff import editing
 
 from .conftest import at
 
@@ -42,7 +43,7 @@ def test_places_then_waitlist_then_full(fresque):
     assert Session.objects.get(pk=lens.pk).taken == 2
     fresque.waitlist_enabled = False
     fresque.save()
-    with pytest.raises(services.EventFull):
+    with pytest.raises(rules.EventFull):
         services.register(fresque, person(9), choices=Choices(session=lens))
     assert not Registration.objects.filter(person__email="p9@example.org").exists()
 
@@ -59,7 +60,7 @@ def test_the_two_fresque_dates_are_registered_for_separately(fresque):
 def test_same_person_twice_gets_a_clear_message_not_a_second_place(rencontre):
     first = [workshops(rencontre)[0]]
     services.register(rencontre, person(1), choices=Choices(workshops=first))
-    with pytest.raises(services.AlreadyRegistered) as error:
+    with pytest.raises(rules.AlreadyRegistered) as error:
         services.register(
             rencontre,
             Registrant(email="P1@Example.org"),
@@ -117,7 +118,7 @@ def test_a_full_workshop_means_the_waiting_list(rencontre):
     assert (first.status, second.status, other.status) == (S.CONFIRMED, S.WAITLISTED, S.CONFIRMED)
     session = rencontre.sessions.get()
     assert session.taken == 2  # the waitlisted person holds no place
-    promoted = services.cancel_registration(first)
+    promoted = changes.cancel_registration(first)
     assert promoted == [second]
     assert Registration.objects.get(pk=second.pk).status == S.CONFIRMED
     assert Workshop.objects.get(pk=w[0].pk).taken == 1
@@ -133,7 +134,7 @@ def test_cancel_promotes_the_first_waiting_and_emails_them(
         ]
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        promoted = services.cancel_registration(regs[0])
+        promoted = changes.cancel_registration(regs[0])
     assert [r.pk for r in promoted] == [regs[2].pk]
     assert Registration.objects.get(pk=regs[2].pk).status == S.CONFIRMED
     assert Registration.objects.get(pk=regs[3].pk).status == S.WAITLISTED
@@ -142,7 +143,7 @@ def test_cancel_promotes_the_first_waiting_and_emails_them(
     assert subjects[0][0] == "p0@example.org" and "annulée" in subjects[0][1]
     assert subjects[1][0] == "p2@example.org" and "place" in subjects[1][1].lower()
     # Cancelling twice changes nothing.
-    assert services.cancel_registration(regs[0]) == []
+    assert changes.cancel_registration(regs[0]) == []
     assert Session.objects.get(pk=lens.pk).taken == 2
 
 
@@ -152,32 +153,32 @@ def test_promotion_with_a_deadline_then_the_next_one(fresque):
     lens = fresque.sessions_list[0]
     regs = [services.register(fresque, person(i), choices=Choices(session=lens)) for i in range(4)]
     now = at(0, 10)
-    services.cancel_registration(regs[0], now=now)
+    changes.cancel_registration(regs[0], now=now)
     offered = Registration.objects.get(pk=regs[2].pk)
     assert offered.status == S.PROMOTED
     assert offered.confirm_by == now + dt.timedelta(hours=48)
     assert Session.objects.get(pk=lens.pk).taken == 2  # the offered place is held
     # Not confirmed in time: it goes to the next person.
-    assert services.expire_promotions(now=now + dt.timedelta(hours=49)) == 1
+    assert changes.expire_promotions(now=now + dt.timedelta(hours=49)) == 1
     assert Registration.objects.get(pk=regs[2].pk).status == S.CANCELLED
     assert Registration.objects.get(pk=regs[3].pk).status == S.PROMOTED
-    confirmed = services.confirm_promotion(regs[3], now=now + dt.timedelta(hours=50))
+    confirmed = waiting_list.confirm_promotion(regs[3], now=now + dt.timedelta(hours=50))
     assert confirmed.status == S.CONFIRMED
-    with pytest.raises(services.RegistrationError):
-        services.confirm_promotion(regs[2])
+    with pytest.raises(rules.RegistrationError):
+        waiting_list.confirm_promotion(regs[2])
 
 
 def test_opening_and_closing_dates(rencontre):
     w = [workshops(rencontre)[0]]
     rencontre.registration_opens_at = at(1)
     rencontre.save()
-    with pytest.raises(services.RegistrationClosed) as error:
+    with pytest.raises(rules.RegistrationClosed) as error:
         services.register(rencontre, person(1), choices=Choices(workshops=w))
     assert "ouvrent" in error.value.message
     rencontre.registration_opens_at = at(-10)
     rencontre.registration_closes_at = at(-1)
     rencontre.save()
-    with pytest.raises(services.RegistrationClosed) as error:
+    with pytest.raises(rules.RegistrationClosed) as error:
         services.register(rencontre, person(1), choices=Choices(workshops=w))
     assert "closes" in error.value.message or "clôturées" in error.value.message
     assert Registration.objects.count() == 0 and not Person.objects.exists()
@@ -187,17 +188,17 @@ def test_members_only_and_categories(rencontre, organisations):
     w = [workshops(rencontre)[0]]
     rencontre.members_only = True
     rencontre.save()
-    with pytest.raises(services.NotEligible):
+    with pytest.raises(rules.NotEligible):
         services.register(
             rencontre,
             person(1),
             organisation=OrganisationInfo(organisation=organisations["other"]),
             choices=Choices(workshops=w),
         )
-    with pytest.raises(services.NotEligible):
+    with pytest.raises(rules.NotEligible):
         services.register(rencontre, person(1), choices=Choices(workshops=w))
     # Naming a member organisation is only a claim: refused until the link is confirmed.
-    with pytest.raises(services.Unconfirmed) as error:
+    with pytest.raises(rules.Unconfirmed) as error:
         services.register(
             rencontre,
             person(1),
@@ -217,7 +218,7 @@ def test_members_only_and_categories(rencontre, organisations):
     rencontre.members_only = False
     rencontre.save()
     rencontre.eligible_categories.add(organisations["alimentation"])
-    with pytest.raises(services.NotEligible) as error:
+    with pytest.raises(rules.NotEligible) as error:
         services.register(
             rencontre,
             person(2),
@@ -248,7 +249,7 @@ def test_course_is_one_registration_for_every_session(kinds, communes):
     assert all(s.taken == 1 for s in Session.objects.filter(event=course))
     services.register(course, person(2))
     assert services.register(course, person(3)).status == S.WAITLISTED
-    with pytest.raises(services.RegistrationClosed):
+    with pytest.raises(rules.RegistrationClosed):
         services.register(course, person(4), now=at(6))
 
 
@@ -295,7 +296,7 @@ def test_colleagues_all_or_none(rencontre, organisations):
     assert {r.organisation for r in regs} == {organisations["member"]}
     assert {r.registered_by.email for r in regs} == {"p1@example.org"}
     # One colleague already registered: nobody of the batch is.
-    with pytest.raises(services.AlreadyRegistered):
+    with pytest.raises(rules.AlreadyRegistered):
         services.register_colleagues(
             rencontre,
             person(4),
@@ -329,10 +330,10 @@ def test_change_keeps_the_place_if_the_new_choice_is_full(rencontre):
     Workshop.objects.filter(pk=w[1].pk).update(capacity=1)
     services.register(rencontre, person(1), choices=Choices(workshops=[w[1]]))
     reg = services.register(rencontre, person(2), choices=Choices(workshops=[w[0]]))
-    with pytest.raises(services.EventFull):
-        services.change_registration(reg, Choices(workshops=[Workshop.objects.get(pk=w[1].pk)]))
+    with pytest.raises(rules.EventFull):
+        changes.change_registration(reg, Choices(workshops=[Workshop.objects.get(pk=w[1].pk)]))
     assert list(reg.workshop_choices.values_list("workshop", flat=True)) == [w[0].pk]
-    services.change_registration(reg, Choices(workshops=[w[2]]))
+    changes.change_registration(reg, Choices(workshops=[w[2]]))
     assert [x.taken for x in workshops(rencontre)] == [0, 1, 1]
 
 
@@ -341,10 +342,10 @@ def test_reminders_once_within_the_delay(fresque):
     services.register(fresque, person(1), choices=Choices(session=lens))
     services.register(fresque, person(2), choices=Choices(session=lille))
     # Lens is in 10 days, Lille in 13; reminders go 2 days before.
-    assert services.send_reminders(now=at(7)) == 0
-    assert services.send_reminders(now=at(8, 15)) == 1
-    assert services.send_reminders(now=at(8, 16)) == 0
-    assert services.send_reminders(now=at(11, 15)) == 1
+    assert notices.send_reminders(now=at(7)) == 0
+    assert notices.send_reminders(now=at(8, 15)) == 1
+    assert notices.send_reminders(now=at(8, 16)) == 0
+    assert notices.send_reminders(now=at(11, 15)) == 1
 
 
 def test_a_course_is_reminded_before_each_of_its_days(kinds):
@@ -354,9 +355,9 @@ def test_a_course_is_reminded_before_each_of_its_days(kinds):
     for days in (10, 40):
         Session.objects.create(event=course, starts_at=at(days), ends_at=at(days, 17))
     services.register(course, person(1))
-    assert services.send_reminders(now=at(8, 10)) == 1
-    assert services.send_reminders(now=at(8, 11)) == 0
-    assert services.send_reminders(now=at(38, 10)) == 1
+    assert notices.send_reminders(now=at(8, 10)) == 1
+    assert notices.send_reminders(now=at(8, 11)) == 0
+    assert notices.send_reminders(now=at(38, 10)) == 1
 
 
 def test_cancelled_event_tells_registrants(fresque, django_capture_on_commit_callbacks):
@@ -364,9 +365,9 @@ def test_cancelled_event_tells_registrants(fresque, django_capture_on_commit_cal
     services.register(fresque, person(1), choices=Choices(session=lens))
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.cancel_event(fresque) == 1
+        assert editing.cancel_event(fresque) == 1
     assert len(mail.outbox) == 1 and "annulé" in mail.outbox[0].subject.lower()
-    with pytest.raises(services.RegistrationClosed):
+    with pytest.raises(rules.RegistrationClosed):
         services.register(fresque, person(2), choices=Choices(session=lens))
 
 
@@ -376,7 +377,7 @@ def test_already_registered_beats_full(fresque):
     lens = fresque.sessions_list[0]
     services.register(fresque, person(1), choices=Choices(session=lens))
     services.register(fresque, person(2), choices=Choices(session=lens))
-    with pytest.raises(services.AlreadyRegistered):
+    with pytest.raises(rules.AlreadyRegistered):
         services.register(fresque, person(1), choices=Choices(session=lens))
-    with pytest.raises(services.EventFull):
+    with pytest.raises(rules.EventFull):
         services.register(fresque, person(3), choices=Choices(session=lens))

@@ -4,9 +4,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from tisser.events import services
 from tisser.events.models import Event, EventKind, Registration, Session, Workshop
-from tisser.events.services import Choices, Registrant
+from tisser.events.registration import services
+from tisser.events.registration.rules import Choices, Registrant
 
 pytestmark = pytest.mark.django_db
 

@@ -89,7 +89,7 @@ def member_with_open_vote(make_user, organisation: dict, *, college=None) -> dic
     """Coop Manau (`organisation`: its fields), a member in good standing whose verified
     representative is Rita (she reads Tisser in English), two other members, and an
     assembly convened with an online vote open."""
-    from tisser.directory import services as directory_services
+    from tisser.directory.contacts import services as directory_services
     from tisser.governance import services_ballot
     from tisser.governance.models import Motion, Voter
 

@@ -9,7 +9,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from tisser.directory import services as directory_services
+from tisser.directory.contacts import services as directory_services
 from tisser.directory.models import Affiliation, Organisation, Person
 from tisser.directory.tests.conftest import communes  # noqa: F401  (a fixture used here)
 from tisser.governance import services, services_ballot

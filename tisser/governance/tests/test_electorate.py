@@ -10,7 +10,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from tisser.directory import services_claims
+from tisser.directory.contacts import services_claims
 from tisser.directory.models import Affiliation, Organisation, Person
 from tisser.governance import queries, services, services_ballot
 from tisser.governance.models import Motion

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from tisser.directory import services as directory_services
+from tisser.directory.contacts import services as directory_services
 from tisser.directory.models import Affiliation, Organisation, Person
 from tisser.directory.tests.conftest import VALID_SIRET
 from tisser.memberships import reminders, services

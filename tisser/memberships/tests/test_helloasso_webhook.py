@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from tisser.directory.contacts.services import create_organisation
 from tisser.directory.models import Organisation, Person
-from tisser.directory.services import create_organisation
 from tisser.memberships import queries
 from tisser.memberships.models import Membership, Payment
 

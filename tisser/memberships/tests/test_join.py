@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from tisser.directory.contacts.services import create_organisation
 from tisser.directory.models import Affiliation, Consent, Organisation, Person
-from tisser.directory.services import create_organisation
 from tisser.directory.tests.conftest import VALID_SIRET
 from tisser.memberships import reminders, services
 from tisser.memberships.models import Membership

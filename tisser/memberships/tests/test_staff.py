@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from tisser.directory.contacts.services import create_organisation
 from tisser.directory.models import Organisation
-from tisser.directory.services import create_organisation
 from tisser.memberships import services
 from tisser.memberships.models import FeeRule, Membership, Payment
 

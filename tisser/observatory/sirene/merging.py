@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from tisser.directory import services as directory
+from tisser.directory.contacts import services as directory
 from tisser.directory.models import LegalForm, Organisation, OrganisationRevision, WorkforceBand
 
 from .. import services

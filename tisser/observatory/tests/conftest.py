@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tisser.directory import services as directory
+from tisser.directory.contacts import services as directory
 from tisser.directory.models import Category, Organisation
 from tisser.observatory import services
 from tisser.observatory.models import Level, Theme

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 
 from tisser.core.imports import engine
 from tisser.core.imports.models import ImportJob
-from tisser.directory import services as directory
+from tisser.directory.contacts import services as directory
 from tisser.directory.models import Organisation, OrganisationRevision
 from tisser.observatory.models import SupplierProfile
 from tisser.observatory.sirene.reading import (

@@ -151,7 +151,7 @@ def test_supplier_profile_rules(suppliers):
 
 
 def test_local_authorities_are_not_suppliers(suppliers):
-    from tisser.directory import services as directory
+    from tisser.directory.contacts import services as directory
 
     directory.create_organisation(
         {

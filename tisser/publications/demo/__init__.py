@@ -112,8 +112,8 @@ def ensure_segments() -> int:
     tell them of a change of room), and last year's participants who have not renewed."""
     from django.utils import timezone
 
+    from tisser.directory.contacts.services_segments import save_segment
     from tisser.directory.models import Segment
-    from tisser.directory.services_segments import save_segment
     from tisser.events.models import Event
 
     year = timezone.localdate().year

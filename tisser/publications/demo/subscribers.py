@@ -22,9 +22,9 @@ import random
 from django.db.models import Q
 from django.utils import timezone
 
+from tisser.directory.contacts.services_people import record_consent
 from tisser.directory.demo.people import invented_people
 from tisser.directory.models import Consent
-from tisser.directory.services_people import record_consent
 
 from .. import services
 from ..models import (

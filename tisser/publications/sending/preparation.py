@@ -47,7 +47,7 @@ def audience(
         .exclude(person__email__in=Suppression.objects.values("email"))
     )
     if segment is not None:
-        from tisser.directory.queries_segments import people
+        from tisser.directory.contacts.queries_segments import people
 
         rows = rows.filter(person_id__in=people(segment).order_by().values("pk"))
     if newsletter_id is not None:

@@ -115,7 +115,7 @@ def test_staff_compose_the_infolettre_of_28_may_2026_as_the_seed(
     assert "Je m&#x27;inscris à la matinale" in html or "Je m'inscris à la matinale" in html
 
     # Sent to a subscriber: the footer with the address, unsubscribe and web version.
-    from tisser.directory.services import find_or_create_person
+    from tisser.directory.contacts.services import find_or_create_person
 
     person, _ = find_or_create_person(email="lecteur@exemple.fr", first_name="Léa")
     services_subscribe(person, newsletter.mailing_list)

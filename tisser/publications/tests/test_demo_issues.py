@@ -56,7 +56,7 @@ def test_both_newsletters_as_sent_carry_every_entry_of_their_sommaire(
     settings.TISSER_NEWSLETTER_MESSAGES_PER_SECOND = 0
     load_the_demo()
     client.force_login(role_users["editor"])
-    from tisser.directory.services import find_or_create_person
+    from tisser.directory.contacts.services import find_or_create_person
     from tisser.publications.services_subscribers import subscribe_by_staff
 
     for issue in (june_2025, may_2026):

@@ -90,7 +90,7 @@ def send(client, newsletter, key, capture):
 
 
 def subscribe(email, infolettre):
-    from tisser.directory.services import find_or_create_person
+    from tisser.directory.contacts.services import find_or_create_person
 
     person, _created = find_or_create_person(email=email, first_name="Léa")
     services_subscribers.subscribe_by_staff(

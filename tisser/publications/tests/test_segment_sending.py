@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tisser.directory import services_segments
+from tisser.directory.contacts import services_segments
 from tisser.directory.models import Person
 from tisser.events.models import Event, EventKind, Registration, Session
 from tisser.publications.models import (

@@ -7,11 +7,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from tisser.directory.contacts.services import create_organisation
 from tisser.directory.models import LegalForm
-from tisser.directory.services import create_organisation
-from tisser.events import services
 from tisser.events.models import Event, Question, RegistrationMode, Session
-from tisser.events.services import Choices, OrganisationInfo, Registrant
+from tisser.events.registration import services
+from tisser.events.registration.rules import Choices, OrganisationInfo, Registrant
 
 
 def at(days, hour=9, minute=0):

@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from tisser.events import tokens
 from tisser.events.models import Attendance
+from tisser.events.registration import tokens
 
 pytestmark = pytest.mark.django_db
 

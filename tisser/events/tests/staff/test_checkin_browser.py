@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from tisser.events import services
 from tisser.events.models import Attendance
-from tisser.events.services import Choices, OrganisationInfo, Registrant
+from tisser.events.registration import services
+from tisser.events.registration.rules import Choices, OrganisationInfo, Registrant
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TIMEOUT = 15_000
@@ -87,7 +87,7 @@ def test_in_page_scanner_opens_the_ticket_it_sees(
 ):
     import json
 
-    from tisser.events import tokens
+    from tisser.events.registration import tokens
 
     settings.SITE_URL = live_server.url
     make_user("accueil@example.org", staff_role="editor")

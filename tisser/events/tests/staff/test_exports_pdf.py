@@ -11,8 +11,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tisser.events import pdf
 from tisser.events.models import Registration
+from tisser.events.staff import pdf
 
 pytestmark = pytest.mark.django_db
 

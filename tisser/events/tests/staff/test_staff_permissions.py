@@ -5,10 +5,10 @@ their own organisation; anyone answers a call for proposals."""
 import pytest
 from django.urls import reverse
 
-from tisser.events import tokens
 from tisser.events.models import Event, EventProposal
 from tisser.events.models_proposals import CallForProposals
-from tisser.events.services_proposals import propose_event
+from tisser.events.proposals.services import propose_event
+from tisser.events.registration import tokens
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tisser.events import queries_staff, services_staff
 from tisser.events.models import Event, RegistrationMode, Session
+from tisser.events.staff import queries as queries_staff
+from tisser.events.staff import services as services_staff
 
 pytestmark = pytest.mark.django_db
 

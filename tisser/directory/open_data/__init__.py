@@ -1,0 +1,1 @@
+"""Open data: the JSON API, the GeoJSON/CSV downloads and GoGoCarto's shape."""

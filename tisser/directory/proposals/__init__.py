@@ -1,0 +1,1 @@
+"""The cooperative proposals: anyone proposes an actor or a change, staff moderate."""

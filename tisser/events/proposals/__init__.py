@@ -1,0 +1,1 @@
+"""The shared agenda: events proposed by member organisations, moderated by staff."""

@@ -1,0 +1,195 @@
+"""Registering: one person, or several colleagues at once, and a claim kept on refusal."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from tisser.core.upsert import insert_returning
+from tisser.directory.contacts import services as directory
+from tisser.events import webhooks
+from tisser.events.models import Answer, Event, Registration, WorkshopChoice
+from tisser.events.registration.notices import notify_registration
+from tisser.events.registration.places import counted_sessions, take_places
+from tisser.events.registration.rules import (
+    AlreadyRegistered,
+    Choices,
+    EventFull,
+    NotEligible,
+    OrganisationInfo,
+    Registrant,
+    RegistrationClosed,
+    Status,
+    Unconfirmed,
+    already_registered_message,
+    claim_link,
+    door_problem,
+    eligibility_problem,
+    existing_registration,
+    organisation_for,
+    price_of,
+    registration_problem,
+    unconfirmed_message,
+    validate_choices,
+)
+
+
+def register(
+    event: Event,
+    registrant: Registrant,
+    *,
+    organisation: OrganisationInfo | None = None,
+    choices: Choices | None = None,
+    registered_by=None,
+    language: str | None = None,
+    now=None,
+    notify: bool = True,
+    at_door: bool = False,
+) -> Registration:
+    """Register one person: a place if there is one, else the waiting list (if the event
+    has one), else EventFull. Raises RegistrationError subclasses and ValidationError with
+    messages for the person; in that case nothing is saved.
+
+    `at_door`: staff let in someone who walks in; the registration dates, the required
+    choices and the waiting list do not apply (a full event refuses)."""
+    now = now or timezone.now()
+    choices = choices or Choices()
+    with transaction.atomic():
+        problem = door_problem(event) if at_door else registration_problem(event, now)
+        if problem:
+            raise RegistrationClosed(problem)
+        session = validate_choices(event, choices, now, at_door=at_door)
+        person, _created = directory.find_or_create_person(
+            email=registrant.email,
+            first_name=registrant.first_name,
+            last_name=registrant.last_name,
+            phone=registrant.phone,
+        )
+        if not person.email:
+            raise ValidationError({"email": _("An email address is required.")})
+        org = organisation_for(organisation, event)
+        problem = eligibility_problem(event, org)
+        if problem:
+            raise NotEligible(problem)
+        # No look-up for an earlier registration here: the partial unique constraints
+        # refuse a second one (caught below), which also holds under concurrency.
+        # Naming an organisation only claims a link to it; member prices and members-only
+        # events follow a confirmed link (never a name typed in a form).
+        confirmed = org is not None and claim_link(person, org, event, language).is_verified
+        if event.members_only and not confirmed:
+            raise Unconfirmed(unconfirmed_message(org))
+        tier, price, payment = price_of(event, org if confirmed else None)
+        # Last, so that the counters' row locks are held for as short a time as possible.
+        if take_places(event, counted_sessions(event, session), choices.workshops):
+            status = Status.CONFIRMED
+        elif event.waitlist_enabled and not at_door:
+            status = Status.WAITLISTED
+        else:
+            existing = existing_registration(event, session, person)
+            if existing:
+                raise AlreadyRegistered(already_registered_message(existing), registration=existing)
+            raise EventFull(_("This event is full."))
+        registration = Registration(
+            event=event,
+            session=session,
+            person=person,
+            organisation=org,
+            registered_by=registered_by,
+            status=status,
+            tier=tier,
+            price=price,
+            payment_status=payment,
+            language=language or translation.get_language() or "",
+        )
+        # The partial unique constraints refuse a second live registration: the insert
+        # then writes nothing (no savepoint, no IntegrityError), and raising below rolls
+        # back the place just taken.
+        if insert_returning(registration) is None:
+            existing = existing_registration(event, session, person)
+            raise AlreadyRegistered(
+                already_registered_message(existing)
+                if existing
+                else _("You are already registered for this event."),
+                registration=existing,
+            ) from None
+        save_choices(registration, choices)
+        webhooks.registration_event("registration.created", registration)
+        if notify:
+            notify_registration(
+                registration, "confirmed" if status == Status.CONFIRMED else "waitlisted"
+            )
+    return registration
+
+
+def keep_claim(
+    event: Event, registrant: Registrant, organisation: OrganisationInfo, language=None
+) -> None:
+    """After an `Unconfirmed` refusal (which saved nothing), still record the claim, so
+    that the representative or staff can confirm it and the person register then."""
+    with transaction.atomic():
+        org = organisation_for(organisation, event)
+        if org is None or not (registrant.email or "").strip():
+            return
+        person, _created = directory.find_or_create_person(
+            email=registrant.email,
+            first_name=registrant.first_name,
+            last_name=registrant.last_name,
+            phone=registrant.phone,
+        )
+        claim_link(person, org, event, language)
+
+
+def save_choices(registration: Registration, choices: Choices) -> None:
+    if choices.workshops:
+        WorkshopChoice.objects.bulk_create(
+            [WorkshopChoice(registration=registration, workshop=w) for w in choices.workshops]
+        )
+    answers = [
+        Answer(registration=registration, question_id=pk, value=(value or "").strip()[:5000])
+        for pk, value in choices.answers.items()
+        if (value or "").strip()
+    ]
+    if answers:
+        Answer.objects.bulk_create(answers)
+
+
+def register_colleagues(
+    event: Event,
+    registrar: Registrant,
+    colleagues: list[Registrant],
+    *,
+    organisation: OrganisationInfo,
+    choices: Choices | None = None,
+    language: str | None = None,
+    now=None,
+) -> list[Registration]:
+    """One person registers several colleagues of one organisation, all or none.
+
+    The colleague who is the registrar too is registered like the others; each colleague
+    gets their own email; `registered_by` records who did it.
+    """
+    if not colleagues:
+        raise ValidationError(_("Give at least one person to register."))
+    emails = [c.email.strip().lower() for c in colleagues]
+    if len(set(emails)) != len(emails):
+        raise ValidationError(_("The same email address is given twice."))
+    with transaction.atomic():
+        by, _created = directory.find_or_create_person(
+            email=registrar.email, first_name=registrar.first_name, last_name=registrar.last_name
+        )
+        org = organisation_for(organisation, event)
+        info = OrganisationInfo(organisation=org)
+        return [
+            register(
+                event,
+                colleague,
+                organisation=info,
+                choices=choices,
+                registered_by=by,
+                language=language,
+                now=now,
+            )
+            for colleague in colleagues
+        ]
