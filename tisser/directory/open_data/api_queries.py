@@ -5,9 +5,8 @@ from django.db import connection
 from django.db.models import OuterRef, QuerySet
 
 from tisser.directory.map.queries import public_params, search_tags
+from tisser.directory.models import Organisation, OrganisationTag
 from tisser.directory.open_data.schemas import SUMMARY_VALUES
-
-from .models import Organisation, OrganisationTag
 
 
 def tagged_ids(params) -> QuerySet | None:
