@@ -68,7 +68,8 @@ def test_import_preview_confirm_and_progress(
         page.goto(live_server.url + "/gestion/imports/")
         page.set_input_files("input[type=file]", str(good))
         page.click("main form button[type=submit]")
-        assert "150 à créer" in page.inner_text("main")
+        counts = page.locator("ul.import-counts li").all_inner_texts()
+        assert [" ".join(c.split()) for c in counts] == ["À créer : 150"]
         page.click("form[action$='confirmer/'] button")
         # The fragment polls every second; when the job is done, htmx reloads the page.
         page.wait_for_selector("#import-progress strong:text-is('Terminé')", timeout=90_000)

@@ -183,6 +183,7 @@ def test_staff_import_page_shows_bad_lines_and_offers_no_import(client, role_use
     body = response.content.decode()
     assert "Ligne 3" in body and "-5" in body
     assert "confirmer" not in body
+    assert "1 erreurs" not in body and "<li>Erreurs\u00a0: 1</li>" in body
     job = ImportJob.objects.get()
     assert job.error_count == 1
     # confirming anyway (a forged post) queues and records nothing
