@@ -99,7 +99,7 @@ def map_colour_for(filter_tags: str, categories: list[tuple[int, str, str]]) -> 
 def map_point_for(org: Organisation) -> str:
     """`Organisation.map_point`: `latitude,longitude,"name",member` as JSON, the middle of
     the map's point `[id, latitude, longitude, name, member, colour, slug]` (see
-    `map_queries.points`): written once here rather than by the database on every view."""
+    `map.queries.points`): written once here rather than by the database on every view."""
     if org.latitude is None or org.longitude is None:
         return ""
     name = json.dumps(org.name, ensure_ascii=False)

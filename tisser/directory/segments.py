@@ -275,7 +275,8 @@ def describe(node: dict) -> str:
     if "not" in node:
         return _("not %(what)s") % {"what": describe(node["not"])}
     operator = "and" if "and" in node else "or"
-    word = f" {_('and')} " if operator == "and" else f" {_('or')} "
+    # Translated outside f-strings, which xgettext does not read.
+    word = " %s " % (_("and") if operator == "and" else _("or"))
     parts = [describe(item) for item in node[operator]]
     text = word.join(parts)
     return f"({text})" if len(parts) > 1 else text

@@ -214,7 +214,9 @@ class SubscriberImporter(registry.Importer):
                 ]
             )
         except ValidationError as error:
-            raise registry.RowError(todo[0][0].line, error.messages) from error
+            # find_or_create_people says which of the rows it was given failed.
+            failing = todo[getattr(error, "index", 0)][0]
+            raise registry.RowError(failing.line, error.messages) from error
         consents, subscriptions = [], []
         for row, _result in todo:
             source = "mailchimp" if MAILCHIMP_KEYS & set(row.values) else "brevo"

@@ -394,10 +394,11 @@ def _add(counts: dict, more: dict) -> dict:
 def _failed_message(error: registry.RowError, job: ImportJob) -> str:
     text = _("Line %(line)s: %(messages)s.") % {
         "line": error.line,
-        "messages": "; ".join(str(m) for m in error.messages),
+        "messages": "; ".join(str(m).rstrip(".") for m in error.messages),
     }
     if not job.done:
-        return f"{text} {_('Nothing was imported.')}"
+        nothing = _("Nothing was imported.")  # outside the f-string: xgettext must see it
+        return f"{text} {nothing}"
     return f"{text} " + ngettext(
         "The %(count)d row before line %(line)s was imported; nothing after.",
         "The %(count)d rows before line %(line)s were imported; nothing after.",

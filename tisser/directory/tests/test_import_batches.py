@@ -19,6 +19,7 @@ def test_update_organisations_writes_fields_derived_fields_categories_and_revisi
     second = services.create_organisation(
         {"name": "Garage", "commune": lille.code, "categories": ["mobilite"]}
     )
+    Organisation.objects.filter(pk=first.pk).update(latitude=50.63, longitude=3.06)
     changed = services.update_organisations(
         [
             (first.pk, {"name": "Épicerie du coin", "categories": [categories["alimentation"]]}),
