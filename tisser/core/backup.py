@@ -64,7 +64,16 @@ class BackupReport:
 def _models():
     """Every concrete, managed model, in a stable order (auto-created M2M tables are
     serialised with their owner)."""
-    found = [model for model in apps.get_models() if model._meta.managed and not model._meta.proxy]
+    found = [
+        model
+        for model in apps.get_models()
+        if model._meta.managed
+        and not model._meta.proxy
+        # Rows a database trigger derives from other tables (`derived_rows = True` on the
+        # model): loading those tables writes them again, so they are neither saved nor
+        # loaded (loading them too would collide with the trigger's rows).
+        and not getattr(model, "derived_rows", False)
+    ]
     return sorted(found, key=lambda model: model._meta.label_lower)
 
 

@@ -199,6 +199,8 @@ class OrganisationTag(models.Model):
     id, so the API's filtered pages are a merge of two index-only lists, read up to the
     page and no further, instead of a scan of every match (see docs/decisions.md)."""
 
+    derived_rows = True  # rebuilt by the trigger: backups leave it out (core.backup)
+
     pk = models.CompositePrimaryKey("tag", "organisation")
     tag = models.CharField(max_length=40)
     organisation = models.ForeignKey(
