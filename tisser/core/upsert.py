@@ -88,10 +88,12 @@ def insert_rows(instances: Sequence[Model]) -> None:
     sql = _SQL.get(key)
     if sql is None:
         row = f"({', '.join(['%s'] * len(fields))})"
-        sql = _SQL[key] = (
+        sql = (
             f"{_insert_head(connection, model._meta.db_table, fields)} "
             f"VALUES {', '.join([row] * len(instances))}"
         )
+        if len(instances) <= 20:  # kept for the few small shapes of a hot path only
+            _SQL[key] = sql
     values = [
         f.get_db_prep_save(f.pre_save(instance, add=True), connection)
         for instance in instances

@@ -34,3 +34,8 @@ def test_insert_returning_binds_each_rows_values_and_its_conflict_clause():
     assert upsert.insert_returning(second) == (second.pk,)
     assert upsert.insert_returning(Group(name="Un"), conflict="(name) DO NOTHING") is None
     assert sorted(Group.objects.values_list("name", flat=True)) == ["Deux", "Un"]
+
+
+def test_insert_rows_writes_a_long_list_too():
+    upsert.insert_rows([Group(name=f"Groupe {n}") for n in range(25)])
+    assert Group.objects.filter(name__startswith="Groupe ").count() == 25
