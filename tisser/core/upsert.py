@@ -15,6 +15,22 @@ from collections.abc import Sequence
 from django.db import connections, router
 from django.db.models import Model
 
+#: The SQL of `insert_returning` and `insert_rows`, by model, database and shape.
+_SQL: dict[tuple, str] = {}
+
+
+def _insert_fields(instance: Model) -> list:
+    """The columns an insert writes: all but an unset primary key (the database's)."""
+    fields = instance._meta.local_concrete_fields
+    if instance._meta.pk in fields and getattr(instance, instance._meta.pk.attname) is None:
+        return [f for f in fields if not f.primary_key]
+    return list(fields)
+
+
+def _insert_head(connection, table: str, fields) -> str:
+    quote = connection.ops.quote_name
+    return f"INSERT INTO {quote(table)} ({', '.join(quote(f.column) for f in fields)})"
+
 
 def insert_returning(
     instance: Model,
@@ -34,18 +50,17 @@ def insert_returning(
     opts = model._meta
     alias = router.db_for_write(model, instance=instance)
     connection = connections[alias]
-    quote = connection.ops.quote_name
-    fields = [
-        f
-        for f in opts.local_concrete_fields
-        if not (f.primary_key and getattr(instance, f.attname) is None)
-    ]
+    fields = _insert_fields(instance)
     values = [f.get_db_prep_save(f.pre_save(instance, add=True), connection) for f in fields]
-    sql = (
-        f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT {conflict} "
-        f"RETURNING {', '.join(quote(column) for column in returning)}"
-    )
+    key = (model, alias, len(fields), conflict, tuple(returning))
+    sql = _SQL.get(key)
+    if sql is None:  # written once per process: quoting and joining cost more than binding
+        quote = connection.ops.quote_name
+        sql = _SQL[key] = (
+            f"{_insert_head(connection, opts.db_table, fields)} "
+            f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT {conflict} "
+            f"RETURNING {', '.join(quote(column) for column in returning)}"
+        )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*values, *params])
         row = cursor.fetchone()
@@ -54,6 +69,38 @@ def insert_returning(
         instance._state.adding = False
         instance._state.db = alias
     return row
+
+
+def insert_rows(instances: Sequence[Model]) -> None:
+    """Insert rows of one model in one statement, prepared as `save()` would, without
+    reading anything back (their primary keys stay unset): for the small child rows of
+    a hot path (a registration's answers), where `bulk_create` builds and compiles a
+    query each time for more CPU than the database spends writing them."""
+    if not instances:
+        return
+    model = type(instances[0])
+    alias = router.db_for_write(model, instance=instances[0])
+    connection = connections[alias]
+    fields = _insert_fields(instances[0])
+    if any(len(_insert_fields(instance)) != len(fields) for instance in instances):
+        raise ValueError("set every primary key or none")
+    key = (model, alias, len(fields), len(instances))
+    sql = _SQL.get(key)
+    if sql is None:
+        row = f"({', '.join(['%s'] * len(fields))})"
+        sql = (
+            f"{_insert_head(connection, model._meta.db_table, fields)} "
+            f"VALUES {', '.join([row] * len(instances))}"
+        )
+        if len(instances) <= 20:  # kept for the few small shapes of a hot path only
+            _SQL[key] = sql
+    values = [
+        f.get_db_prep_save(f.pre_save(instance, add=True), connection)
+        for instance in instances
+        for f in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
 
 
 def written_by(instance: Model, field_name: str, returned) -> bool:

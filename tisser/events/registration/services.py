@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tisser.core.upsert import insert_returning
+from tisser.core.upsert import insert_returning, insert_rows
 from tisser.directory.contacts import services as directory
 from tisser.events import webhooks
 from tisser.events.models import Answer, Event, Registration, WorkshopChoice
@@ -142,17 +142,15 @@ def keep_claim(
 
 
 def save_choices(registration: Registration, choices: Choices) -> None:
-    if choices.workshops:
-        WorkshopChoice.objects.bulk_create(
-            [WorkshopChoice(registration=registration, workshop=w) for w in choices.workshops]
-        )
+    """The workshops chosen and the answers given, each kind in one INSERT (none when
+    there are none)."""
+    insert_rows([WorkshopChoice(registration=registration, workshop=w) for w in choices.workshops])
     answers = [
         Answer(registration=registration, question_id=pk, value=(value or "").strip()[:5000])
         for pk, value in choices.answers.items()
         if (value or "").strip()
     ]
-    if answers:
-        Answer.objects.bulk_create(answers)
+    insert_rows(answers)
 
 
 def register_colleagues(
