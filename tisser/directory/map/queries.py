@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Avg, CharField, Count, F, Func, QuerySet, Value
+from django.db.models import Avg, Count, F, QuerySet
 from django.db.models.functions import Floor
 from django.http import QueryDict
 from django.urls import reverse
@@ -98,7 +98,9 @@ def public_params(params) -> QueryDict:
     return clean
 
 
-def public_organisations(params, *, filters_in_index: bool = False) -> QuerySet:
+def public_organisations(
+    params, *, filters_in_index: bool = False, matches_first: bool = False
+) -> QuerySet:
     """Published organisations matching the public filters, ready to aggregate or slice.
 
     Each organisation appears once: the category filter is an `id IN (…)` subquery on the
@@ -106,6 +108,7 @@ def public_organisations(params, *, filters_in_index: bool = False) -> QuerySet:
     search, the filters that are words of `filter_tags` are matched inside the full-text
     index instead (the same meaning, far fewer rows visited). `filters_in_index` does so
     without a search too (the API's paginated lists: their count then reads the index).
+    `matches_first`: see `search.search` (a capped read of the matches, on SQLite).
     """
     clean = public_params(params)
     text = " ".join(clean.pop("q", []))
@@ -113,7 +116,7 @@ def public_organisations(params, *, filters_in_index: bool = False) -> QuerySet:
     categories = clean.pop("category", [])
     qs = filter_organisations(clean)
     if text:
-        qs = search(qs, text, tags=tags)
+        qs = search(qs, text, tags=tags, matches_first=matches_first)
     elif tags:
         qs = match_tags(qs, tags)
     if categories:
@@ -377,34 +380,23 @@ def list_page(params, page: int = 1, size: int = LIST_PAGE_SIZE) -> dict:
 
     Counting stops at LIST_COUNT_CAP ("more than 1,000" says enough beside a map). The
     order is `match_key` (the folded name first): the same accent-blind order everywhere.
+    A search past the cap lists, by name, the first LIST_COUNT_CAP + 1 matches the index
+    finds (by id on SQLite), not the first names of all: sorting every match of a common
+    word costs tens of milliseconds, and "more than 1,000" asks for a narrower search.
     """
     bbox = BBox.parse(params["bbox"]) if params.get("bbox") else None
-    qs = public_organisations(params)
+    searched = bool(public_params(params).get("q"))
+    qs = public_organisations(params, matches_first=searched)
     if bbox:
         qs = bbox.filter(qs)
-    # Up to LIST_COUNT_CAP matches, one narrow query gives the count and the order; past
-    # it a second query finds the page (every key read from the table costs: never more).
+    # Up to LIST_COUNT_CAP matches, one narrow query gives the count and the order.
     keys = list(qs.values_list("match_key", "id")[: LIST_COUNT_CAP + 1])
     capped = len(keys) > LIST_COUNT_CAP
     total = min(len(keys), LIST_COUNT_CAP)
     pages = max(1, -(-total // size))
     page = min(max(page, 1), pages)
     start, stop = (page - 1) * size, page * size
-    if capped and public_params(params).get("q"):
-        # A search: walking the name index is slow where the matches of a word bunch
-        # together ("Jardin…"), and sorting every match slow for a common word. The keys
-        # already read bound the page: the `stop` smallest of those 1,001 are matches, so
-        # the first `stop` of all are at most the last of them; only those are sorted.
-        if stop <= len(keys):
-            qs = qs.filter(match_key__lte=sorted(keys)[stop - 1][0])
-        # `match_key || ''` sorts the same but is no index: PostgreSQL would otherwise
-        # walk the name index and test the words on every row it passes.
-        unindexed = Func(
-            F("match_key"), Value(""), function="", arg_joiner=" || ", output_field=CharField()
-        )
-        ids = qs.order_by(unindexed, "id").values_list("id", flat=True)[start:stop]
-        organisations = listed_actors(list(ids))
-    elif capped:
+    if capped and not searched:
         organisations = ordered_slice(qs, start, stop)
     else:
         organisations = listed_actors([pk for _key, pk in sorted(keys)[start:stop]])
