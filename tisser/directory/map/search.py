@@ -147,12 +147,16 @@ def search_words(text: str) -> list[str]:
     return fold(text).split()[:MAX_WORDS]
 
 
-def search(qs: QuerySet, text: str, *, tags=()) -> QuerySet:
+def search(qs: QuerySet, text: str, *, tags=(), matches_first: bool = False) -> QuerySet:
     """Organisations of `qs` whose text holds every word of `text` as a word prefix.
 
     `tags` narrows the matches inside the index: groups of `filter_tags` words, every
     group must have one of its words ([["c3", "c5"], ["d59"]]: category 3 or 5, and the
     Nord). Nothing at all is found when `text` has no word (the caller filters then).
+
+    `matches_first` (SQLite): the FTS5 table is joined, so it is the outer loop and is read
+    lazily in id order; a LIMIT then stops it early. As `id IN (…)` (the default) SQLite
+    first lists every match: 15,000 for "velo" in a category, 6 ms before the first row.
     """
     words = search_words(text)
     if not words:
@@ -169,6 +173,12 @@ def search(qs: QuerySet, text: str, *, tags=()) -> QuerySet:
             [f"{{search_text}} : ({text_match})"]
             + ["{filter_tags} : (" + " OR ".join(f'"{t}"' for t in group) + ")" for group in tags]
         )
+        if matches_first:
+            return qs.extra(
+                tables=[FTS_TABLE],
+                where=[f"{FTS_TABLE}.rowid = {TABLE}.id", f"{FTS_TABLE} MATCH %s"],
+                params=[match],
+            )
         sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
         return qs.filter(pk__in=RawSQL(sql, [match]))
     if default_connection.vendor == "postgresql":

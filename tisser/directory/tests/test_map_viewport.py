@@ -164,6 +164,14 @@ def test_a_dense_viewport_falls_back_to_clusters(client, monkeypatch):
     assert MAX_POINTS > 3  # the real limit is untouched
 
 
+def test_exactly_max_points_are_still_points(client, monkeypatch):
+    monkeypatch.setattr("tisser.directory.map.queries.MAX_POINTS", 3)
+    for i in range(3):
+        make_org(f"Dense {i}", 50.63 + i * 0.001, 3.06)
+    data = get(client, bbox=LILLE, zoom=14)
+    assert data["kind"] == "points" and data["total"] == len(data["points"]) == 3
+
+
 @pytest.mark.parametrize(
     "params",
     [

@@ -151,3 +151,12 @@ def test_a_single_letter_is_a_whole_word_not_a_prefix(db):
     make_org("Atelier vélo", 50.0, 3.0)
     assert names({"q": "a"}) == ["Café à vélo"]
     assert names({"q": "at"}) == ["Atelier vélo"]
+
+
+@pytest.mark.parametrize("text, tags", [("econ", []), ("solidaire", [["member1"]]), ("zz", [])])
+def test_matches_first_finds_the_same_actors(actors, text, tags):
+    """The joined form (SQLite's lazy read of the index) means the same as `id IN (…)`."""
+    qs = Organisation.objects.order_by("pk")
+    joined = search(qs, text, tags=tags, matches_first=True)
+    assert list(joined) == list(search(qs, text, tags=tags))
+    assert list(joined[:1]) == list(search(qs, text, tags=tags)[:1])
