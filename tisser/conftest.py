@@ -124,6 +124,24 @@ def smtp_server(smtp_sink):
 
 
 @pytest.fixture
+def migrator(transactional_db):
+    """`migrator(targets)` migrates to those migrations and gives their apps (for data
+    migration tests); afterwards back to the latest state, whatever came since."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate(targets):
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(targets)
+        return executor.loader.project_state(targets).apps
+
+    yield migrate
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.fixture
 def hauts_de_france(db):
     """Real territories: every région and département (with outlines), and the 3,800
     communes of départements 02, 59, 60, 62, 80 with their EPCI and centroids, from the

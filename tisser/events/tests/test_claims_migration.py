@@ -4,9 +4,6 @@ code wrote, then forwards again; each link ends as their docstrings say."""
 
 import datetime
 
-import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 BEFORE = [
@@ -19,21 +16,6 @@ AFTER = [
     ("memberships", "0004_representatives_claimed"),
     ("events", "0005_registration_links_claimed"),
 ]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture
-def migrator(transactional_db):
-    """Migrate as the test says, then back to the latest state, whatever came since."""
-    yield migrate
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_existing_links_become_verified_facts_or_claims(migrator):

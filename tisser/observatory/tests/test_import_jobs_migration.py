@@ -2,10 +2,6 @@
 engine's table (memberships 0007, observatory 0003 and 0004): run backwards, given jobs as the old
 code wrote them, then forwards; each job keeps its file, its state and its old number."""
 
-import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-
 BEFORE = [
     ("core", "0004_merge_0002_webhooks_0003_import_attempts"),
     ("memberships", "0006_membership_validated_index"),
@@ -15,20 +11,6 @@ AFTER = [
     ("memberships", "0007_payment_imports_on_the_engine"),
     ("observatory", "0004_sirene_imports_on_the_engine"),
 ]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture
-def migrator(transactional_db):
-    yield migrate
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_old_jobs_move_to_the_engine_with_their_file_and_number(migrator):
