@@ -36,52 +36,40 @@ issue asks for PostgreSQL, and SQLite serialises writers (tested for correctness
 
 from __future__ import annotations
 
-import http.client
 import os
-import re
-import resource
-import shutil
-import socket
-import statistics
-import subprocess
 import sys
-import tempfile
-import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (  # noqa: E402
     ROOT,
-    BenchDatabase,
     load_average,
-    percentile,
     postgres_reachable,
     write_result,
 )
+from registrations_rush import (  # noqa: E402
+    AGENDA_CLIENTS,
+    AGENDA_REQUESTS,
+    AGENDA_SECONDS,
+    ATTEMPTS,
+    CLIENTS,
+    agenda,
+    rush,
+)
+from registrations_serve import (  # noqa: E402
+    SLUG,
+    WORKERS,
+    EventsBenchDatabase,
+    cpu_of,
+    database_pids,
+    free_port,
+    request,
+    start_server,
+    worker_pids,
+)
 
-ATTEMPTS = int(os.environ.get("TISSER_BENCH_ATTEMPTS", "1500"))
-CLIENTS = int(os.environ.get("TISSER_BENCH_CLIENTS", "16"))
-WORKERS = int(os.environ.get("TISSER_BENCH_WORKERS", "4"))
-AGENDA_CLIENTS = 50
-AGENDA_REQUESTS = int(os.environ.get("TISSER_BENCH_AGENDA_REQUESTS", "1000"))  # threads
-AGENDA_SECONDS = int(os.environ.get("TISSER_BENCH_AGENDA_SECONDS", "10"))  # wrk
 PLACES = 150
-ORGANISATIONS = 60  # registrants come from this many organisations (found after the first)
-SLUG = "rush"
-
-
-class EventsBenchDatabase(BenchDatabase):
-    PG_NAME = "bench_events"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def at(days: int, hour: int):
@@ -125,167 +113,6 @@ def prepare() -> dict:
     return {"event_id": event.pk, "question_id": question.pk}
 
 
-def start_server(port: int, env: dict) -> subprocess.Popen:
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "tisser.wsgi",
-        "--workers",
-        str(WORKERS),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--backlog",
-        "2048",
-        "--log-level",
-        "warning",
-    ]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            status, _body, _headers = request(port, "GET", "/agenda/")
-            if status == 200:
-                return process
-        except OSError:
-            pass
-        time.sleep(0.3)
-    process.terminate()
-    raise RuntimeError("gunicorn did not start")
-
-
-def request(port, method, path, body=None, headers=None):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        response = conn.getresponse()
-        data = response.read()
-        return response.status, data, response.getheaders()
-    finally:
-        conn.close()
-
-
-def send_raw(port: int, data: bytes) -> int:
-    """One pre-built HTTP/1.1 request on its own connection; the status code.
-
-    The leanest client Python has (no header building or parsing): gunicorn's sync workers
-    close every connection after the response anyway, so keep-alive would not hold."""
-    with socket.create_connection(("127.0.0.1", port), timeout=60) as sock:
-        sock.sendall(data)
-        chunks = []
-        while chunk := sock.recv(65536):
-            chunks.append(chunk)
-    head = b"".join(chunks[:1])
-    return int(head[9:12]) if head.startswith(b"HTTP/1.") else 0
-
-
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def _cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
-
-
-def worker_pids(master: int) -> list[int]:
-    try:
-        return [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
-    except OSError:
-        return []
-
-
-def database_pids() -> list[int]:
-    import psycopg
-
-    with psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres") as conn:
-        rows = conn.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s", [EventsBenchDatabase.PG_NAME]
-        ).fetchall()
-    return [row[0] for row in rows]
-
-
-def cpu_of(pids: list[int]) -> dict[int, float]:
-    return {pid: _cpu_seconds(pid) for pid in pids}
-
-
-def csrf_session(port) -> tuple[str, str]:
-    """Fetch the form like a browser: its CSRF cookie and the token in the page."""
-    status, body, headers = request(port, "GET", f"/agenda/{SLUG}/inscription/")
-    assert status == 200, status
-    cookie = next(v for k, v in headers if k.lower() == "set-cookie" and "csrftoken" in v)
-    cookie = cookie.split(";", 1)[0]
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
-    return cookie, token
-
-
-def rush(port, question_id, path=f"/agenda/{SLUG}/inscription/", sessions=None) -> dict:
-    """ATTEMPTS different people post the form at once from CLIENTS threads (to `path`:
-    the real form, or the minimal view with the very same requests)."""
-    sessions = sessions or [csrf_session(port) for _ in range(CLIENTS)]
-    local = threading.local()
-    barrier = threading.Barrier(CLIENTS)
-
-    referer = f"http://127.0.0.1:{port}{path}"
-    # Every request is built before the clock starts: the client only sends and reads.
-    prepared = [
-        (
-            urlencode(
-                {
-                    "csrfmiddlewaretoken": token,
-                    "first_name": f"Prénom{n}",
-                    "last_name": "Rush",
-                    "email": f"rush{n}@example.org",
-                    "organisation": f"Structure {n % ORGANISATIONS}",
-                    f"question_{question_id}": "Végétarien" if n % 3 else "Aucun",
-                }
-            ).encode(),
-            cookie,
-        )
-        for n, (cookie, token) in ((n, sessions[n % CLIENTS]) for n in range(ATTEMPTS))
-    ]
-    prepared = [
-        (
-            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-            "Content-Type: application/x-www-form-urlencoded\r\n"
-            f"Content-Length: {len(body)}\r\nCookie: {cookie}\r\nReferer: {referer}\r\n"
-            "Connection: close\r\n\r\n"
-        ).encode()
-        + body
-        for body, cookie in prepared
-    ]
-
-    def attempt(n: int):
-        if not hasattr(local, "ready"):
-            local.ready = True
-            barrier.wait()
-        started = time.perf_counter()
-        status = send_raw(port, prepared[n])
-        return status, (time.perf_counter() - started) * 1000
-
-    cpu_before = time.process_time()
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
-        results = list(pool.map(attempt, range(ATTEMPTS)))
-    elapsed = time.perf_counter() - started
-    client_cpu = time.process_time() - cpu_before
-    latencies = [ms for _status, ms in results]
-    statuses = {}
-    for status, _ms in results:
-        statuses[status] = statuses.get(status, 0) + 1
-    return {
-        "elapsed_s": elapsed,
-        "per_s": ATTEMPTS / elapsed,
-        "p50": statistics.median(latencies),
-        "p99": percentile(latencies, 0.99),
-        "statuses": statuses,
-        "client_cpu_ms": 1000 * client_cpu / ATTEMPTS,
-        "sessions": sessions,
-    }
-
-
 def statements_per_registration(question_id: int) -> dict:
     """Two more registrations to the rush event, through Django's test client in this
     process (the same view and service), their SQL captured: statements (BEGIN and COMMIT
@@ -323,91 +150,6 @@ def statements_per_registration(question_id: int) -> dict:
     cold = count("count-after-change@example.org")
     warm = count("count@example.org")
     return {**warm, "after_change": cold["statements"]}
-
-
-WRK_SCRIPT = """
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("TISSER %d %d %d %f %f\\n", summary.requests,
-    e.connect + e.read + e.write + e.timeout, e.status, latency:percentile(50) / 1000,
-    latency:percentile(95) / 1000))
-end
-"""
-
-
-def agenda(port) -> dict:
-    """50 concurrent clients on /agenda/: wrk (C, event loop) when installed, else threads."""
-    for _ in range(10):
-        request(port, "GET", "/agenda/")
-    if shutil.which("wrk"):
-        return agenda_wrk(port)
-    print(
-        "wrk is not installed (apt-get install wrk): the agenda is loaded by Python threads, "
-        "whose own CPU competes with the server; agenda_client is 'python-threads'."
-    )
-    return agenda_threads(port)
-
-
-def agenda_wrk(port) -> dict:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
-        script.write(WRK_SCRIPT)
-        script.flush()
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        output = subprocess.run(
-            [
-                "wrk",
-                "--threads",
-                "2",
-                "--connections",
-                str(AGENDA_CLIENTS),
-                "--duration",
-                f"{AGENDA_SECONDS}s",
-                "--timeout",
-                "10s",
-                "--script",
-                script.name,
-                f"http://127.0.0.1:{port}/agenda/",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    line = next(line for line in output.splitlines() if line.startswith("TISSER "))
-    requests, errors, bad_status, p50, p95 = line.split()[1:]
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    return {
-        "client": "wrk",
-        "requests": int(requests),
-        "p50": float(p50),
-        "p95": float(p95),
-        "per_s": int(requests) / AGENDA_SECONDS,
-        "errors": int(errors) + int(bad_status),
-        "client_cpu_ms": 1000 * cpu / max(1, int(requests)),
-    }
-
-
-def agenda_threads(port) -> dict:
-    def load(_):
-        started = time.perf_counter()
-        status, _body, _headers = request(port, "GET", "/agenda/")
-        return status, (time.perf_counter() - started) * 1000
-
-    cpu_before = time.process_time()
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=AGENDA_CLIENTS) as pool:
-        results = list(pool.map(load, range(AGENDA_REQUESTS)))
-    elapsed = time.perf_counter() - started
-    latencies = [ms for _s, ms in results]
-    return {
-        "client": "python-threads",
-        "requests": AGENDA_REQUESTS,
-        "p50": statistics.median(latencies),
-        "p95": percentile(latencies, 0.95),
-        "per_s": AGENDA_REQUESTS / elapsed,
-        "errors": sum(1 for s, _ms in results if s != 200),
-        "client_cpu_ms": 1000 * (time.process_time() - cpu_before) / AGENDA_REQUESTS,
-    }
 
 
 def check(event_id) -> dict:
