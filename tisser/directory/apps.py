@@ -73,7 +73,7 @@ class DirectoryConfig(AppConfig):
             (post_save, Organisation),
             (post_delete, Organisation),
             (m2m_changed, Organisation.categories.through),
-            (post_save, Category),  # names and colours: map_queries.category_styles
+            (post_save, Category),  # names and colours: map_queries_list.category_styles
             (post_delete, Category),
         ):
             signal.connect(map_data_changed, sender=sender, dispatch_uid="directory_map_cache")

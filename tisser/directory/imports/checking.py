@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from tisser.core.text import fold
-from tisser.directory.contacts import services
+from tisser.directory.contacts import services, services_batch
 
 from ..indexing import match_key_for
 from ..models import Category, LegalForm, Organisation, WorkforceBand
@@ -229,7 +229,7 @@ def known_categories() -> dict:
 def batch_finder(parsed: list[tuple]):
     """`find_duplicate` for a batch of rows (`parsed`: their `row_to_data`), answered from
     two queries (SIRETs, then normalised name + commune) instead of two per row; with the
-    batch's `services.BatchLookups` (the found organisations' categories read at once)."""
+    batch's `services_batch.BatchLookups` (the found organisations' categories read at once)."""
     from tisser.core.imports import bulk
 
     sirets, keys = set(), set()
@@ -239,7 +239,7 @@ def batch_finder(parsed: list[tuple]):
         if data.get("name"):
             commune = data.get("commune")
             keys.add(match_key_for(data["name"], commune.code if commune else None))
-    known = services.BatchLookups(sirets=sirets)
+    known = services_batch.BatchLookups(sirets=sirets)
     by_siret, by_key = known.siret_holders, {}
     if keys:
         for org in Organisation.objects.filter(bulk.among("match_key", keys)).order_by("-pk"):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from tisser.accounts import roles
 from tisser.core.imports import engine, registry
-from tisser.directory.contacts import services, services_claims
+from tisser.directory.contacts import services, services_batch, services_claims
 
 from ..models import Affiliation, OrganisationRevision
 from .checking import batch_finder, check_row, known_categories, read_communes, row_to_data
@@ -78,7 +78,7 @@ class OrganisationImporter(registry.Importer):
         updates = [r for r in results if r.action == "update"]
         made = self._write(
             creates,
-            lambda: services.create_organisations(
+            lambda: services_batch.create_organisations(
                 [r.payload["data"] for r in creates],
                 author=author,
                 source=source,
@@ -88,7 +88,7 @@ class OrganisationImporter(registry.Importer):
         )
         self._write(
             updates,
-            lambda: services.update_organisations(
+            lambda: services_batch.update_organisations(
                 [(r.detail["target"], r.payload["data"]) for r in updates],
                 author=author,
                 source=source,

@@ -19,6 +19,7 @@ from tisser.core import params as core_params
 from tisser.core.errors import json_errors
 from tisser.core.middleware import build_policy
 from tisser.directory.map import queries as map_queries
+from tisser.directory.map import queries_list as map_queries_list
 from tisser.directory.models import Category, LegalForm
 from tisser.territories.queries import territory_label
 
@@ -44,7 +45,7 @@ def _map_context(request, embed: bool) -> dict:
     selected_categories = set(map_queries.public_params(params).getlist("category"))
     territory = (params.get("territory") or "").strip()
     categories = list(Category.objects.all())
-    listing = map_queries.list_page(params, page=core_params.page(params))
+    listing = map_queries_list.list_page(params, page=core_params.page(params))
     filters = _filter_query(params)
     embed_src = request.build_absolute_uri(reverse("directory:embed"))
     config = {
@@ -121,7 +122,7 @@ def map_data(request):
 @require_GET
 def map_list(request):
     """The list beside the map: an HTML fragment, or JSON with `format=json`."""
-    listing = map_queries.list_page(request.GET, page=core_params.page(request.GET))
+    listing = map_queries_list.list_page(request.GET, page=core_params.page(request.GET))
     if request.GET.get("format") == "json":
         return JsonResponse(
             {

@@ -14,7 +14,8 @@ from tisser.directory.demo import loader as demo_loader
 from tisser.directory.filters import filter_organisations
 from tisser.directory.imports import confirm_import, start_import
 from tisser.directory.indexing import filter_tags_for
-from tisser.directory.map.queries import list_page, public_organisations
+from tisser.directory.map.queries import public_organisations
+from tisser.directory.map.queries_list import list_page
 from tisser.directory.models import Category, Organisation
 
 from . import demo_fixtures

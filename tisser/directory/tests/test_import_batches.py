@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tisser.core.imports import bulk
-from tisser.directory.contacts import services
+from tisser.directory.contacts import services, services_batch
 from tisser.directory.indexing import category_tag, match_key_for, refresh_derived_fields
 from tisser.directory.models import Organisation, OrganisationRevision, Person
 
@@ -20,7 +20,7 @@ def test_update_organisations_writes_fields_derived_fields_categories_and_revisi
         {"name": "Garage", "commune": lille.code, "categories": ["mobilite"]}
     )
     Organisation.objects.filter(pk=first.pk).update(latitude=50.63, longitude=3.06)
-    changed = services.update_organisations(
+    changed = services_batch.update_organisations(
         [
             (first.pk, {"name": "Épicerie du coin", "categories": [categories["alimentation"]]}),
             (second.pk, {"commune": arras, "website": "https://garage.example.org"}),
@@ -52,7 +52,7 @@ def test_update_organisations_refuses_a_siret_another_holds(communes):
     holder = services.create_organisation({"name": "A", "siret": "73282932000074"})
     other = services.create_organisation({"name": "B"})
     with pytest.raises(ValidationError) as error:
-        services.update_organisations(
+        services_batch.update_organisations(
             [(other.pk, {"name": "B bis"}), (other.pk, {"siret": "732 829 320 00074"})]
         )
     assert error.value.index == 1

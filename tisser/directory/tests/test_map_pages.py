@@ -188,7 +188,7 @@ def test_nav_links_to_the_map(client):
 @pytest.mark.parametrize("cap", [30, 40])  # the last page beyond / within the keys read
 @pytest.mark.parametrize("q", ["", "acteur"])  # name index walked / matches read sorted
 def test_a_long_list_says_more_than_the_cap(client, monkeypatch, q, cap):
-    monkeypatch.setattr("tisser.directory.map.queries.LIST_COUNT_CAP", cap)
+    monkeypatch.setattr("tisser.directory.map.queries_list.LIST_COUNT_CAP", cap)
     for i in range(45):
         make_org(f"Acteur {i:02d}", 50.0, 3.0)
     make_org("Zèbre 99", 50.0, 3.0)  # not a match of the search

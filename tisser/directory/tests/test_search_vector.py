@@ -17,7 +17,8 @@ from tisser.directory.demo import build_demo_network
 from tisser.directory.demo import loader as demo_loader
 from tisser.directory.imports import confirm_import, start_import
 from tisser.directory.indexing import refresh_derived_fields
-from tisser.directory.map.queries import list_page, public_organisations
+from tisser.directory.map.queries import public_organisations
+from tisser.directory.map.queries_list import list_page
 from tisser.directory.map.search import (
     PG_OLD_INDEXES,
     PG_VECTOR_INDEX,
