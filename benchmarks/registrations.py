@@ -55,6 +55,7 @@ from registrations_rush import (  # noqa: E402
     ATTEMPTS,
     CLIENTS,
     agenda,
+    csrf_session,
     rush,
 )
 from registrations_serve import (  # noqa: E402
@@ -206,9 +207,11 @@ def main() -> int:
             # Every worker opens its persistent database connection before the rush.
             for _ in range(WORKERS * 4):
                 request(port, "GET", f"/agenda/{SLUG}/inscription/")
+            # The clients' CSRF cookies (one form page each) are fetched before the clock.
+            sessions = [csrf_session(port) for _ in range(CLIENTS)]
             web_before = cpu_of(worker_pids(server.pid))
             db_before = cpu_of(database_pids())
-            rushed = rush(port, ids["question_id"])
+            rushed = rush(port, ids["question_id"], sessions=sessions)
             web_after = cpu_of(list(web_before))
             db_after = cpu_of(list(db_before) + database_pids())
             # The floor, served the same way, with the very same requests and cookies.

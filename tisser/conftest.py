@@ -124,6 +124,16 @@ def smtp_server(smtp_sink):
 
 
 @pytest.fixture
+def smtp_for_worker(smtp_server, monkeypatch):
+    """The SMTP server, named in the environment a worker process inherits (request it
+    before `celery_worker_process`)."""
+    monkeypatch.setenv("TISSER_EMAIL_HOST", smtp_server.host)
+    monkeypatch.setenv("TISSER_EMAIL_PORT", str(smtp_server.port))
+    monkeypatch.setenv("TISSER_EMAIL_USE_TLS", "0")
+    return smtp_server
+
+
+@pytest.fixture
 def migrator(transactional_db):
     """`migrator(targets)` migrates to those migrations and gives their apps (for data
     migration tests); afterwards back to the latest state, whatever came since."""

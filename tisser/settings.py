@@ -124,6 +124,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# The hot path's few statements (a registration's look-ups, upserts and counters) are
+# prepared once per PostgreSQL connection; set 0 behind a pooler in transaction mode that
+# does not keep prepared statements (PgBouncer before 1.21).
+TISSER_DB_PREPARED_STATEMENTS = env_bool("TISSER_DB_PREPARED_STATEMENTS", True)
+if TISSER_DB_PREPARED_STATEMENTS and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Django turns psycopg's preparation off (None); a threshold no statement reaches
+    # turns it on for the statements that ask for it (`core.compiled.hot_cursor`) only.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

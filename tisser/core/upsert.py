@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from django.db import connections, router
 from django.db.models import Model
 
+from tisser.core.compiled import hot_cursor
+
 #: The SQL of `insert_returning` and `insert_rows`, by model, database and shape.
 _SQL: dict[tuple, str] = {}
 
@@ -61,7 +63,7 @@ def insert_returning(
             f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT {conflict} "
             f"RETURNING {', '.join(quote(column) for column in returning)}"
         )
-    with connection.cursor() as cursor:
+    with hot_cursor(alias) as cursor:
         cursor.execute(sql, [*values, *params])
         row = cursor.fetchone()
     if row is not None and opts.pk.column in returning:
@@ -86,6 +88,7 @@ def insert_rows(instances: Sequence[Model]) -> None:
         raise ValueError("set every primary key or none")
     key = (model, alias, len(fields), len(instances))
     sql = _SQL.get(key)
+    hot = sql is not None
     if sql is None:
         row = f"({', '.join(['%s'] * len(fields))})"
         sql = (
@@ -99,7 +102,7 @@ def insert_rows(instances: Sequence[Model]) -> None:
         for instance in instances
         for f in fields
     ]
-    with connection.cursor() as cursor:
+    with hot_cursor(alias) if hot else connection.cursor() as cursor:
         cursor.execute(sql, values)
 
 

@@ -77,6 +77,12 @@ class Registration(models.Model):
     confirm_by = models.DateTimeField(_("to confirm before"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    # The email about the registration itself ("confirmed" or "waitlisted") until the
+    # worker has sent it: written by the registration's own INSERT, so the email cannot be
+    # lost between the commit and the queuing, and the web process does no queuing.
+    notice_pending = models.CharField(
+        _("email to send"), max_length=12, blank=True, default="", editable=False
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -102,6 +108,9 @@ class Registration(models.Model):
             # newest N are read from the index, however long the history.
             models.Index(fields=["person", "-created_at"], name="registration_person_recent"),
             models.Index(fields=["organisation", "-created_at"], name="registration_org_recent"),
+            models.Index(
+                fields=["id"], condition=~Q(notice_pending=""), name="registration_notice_due"
+            ),
         ]
 
     def __str__(self):

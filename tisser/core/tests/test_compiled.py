@@ -51,3 +51,54 @@ def test_select_related_is_refused():
     )
     with pytest.raises(ValueError):
         query.first("x")
+
+
+def _prepared_statements() -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_hot_statement_is_prepared_once_per_connection(
+    settings, django_assert_num_queries
+):
+    from django.db import connection
+
+    from tisser.core.compiled import hot_cursor
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's (set DATABASE_URL=postgres://…)")
+    Group.objects.create(name="Un")
+    query = CompiledQuery(Group, lambda name: Group.objects.filter(name=name))
+    with django_assert_num_queries(3) as captured:
+        assert query.first("Un").name == "Un"
+        assert query.first("Deux") is None
+        with hot_cursor("default") as cursor:
+            cursor.execute("SELECT %s::int + 1", [41])
+            assert cursor.fetchone() == (42,)
+    # Logged as written (tests' captured queries, DEBUG), one prepared statement each.
+    assert '"auth_group"."name" = %s' in captured.captured_queries[0]["sql"]
+    prepared = _prepared_statements()
+    assert sum('"auth_group"."name" = $1' in sql for sql in prepared) == 1
+    assert sum("SELECT $1::int + 1" in sql for sql in prepared) == 1
+    # The ORM's own queries are not prepared (a pooler in transaction mode would lose them).
+    assert list(Group.objects.filter(name="Un").values_list("name", flat=True)) == ["Un"]
+    assert not [sql for sql in _prepared_statements() if 'SELECT "auth_group"."name"' in sql]
+
+
+@pytest.mark.postgres
+def test_prepared_statements_can_be_turned_off_for_a_pooler(settings):
+    from django.db import connection
+
+    from tisser.core.compiled import hot_cursor
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's (set DATABASE_URL=postgres://…)")
+    settings.TISSER_DB_PREPARED_STATEMENTS = False
+    with hot_cursor("default") as cursor:
+        cursor.execute("SELECT %s::int * 2", [21])
+        assert cursor.fetchone() == (42,)
+    assert not [sql for sql in _prepared_statements() if "* 2" in sql]

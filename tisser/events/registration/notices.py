@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import smtplib
+import time
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -38,6 +40,72 @@ def notify_registration(registration: Registration, kind: str) -> None:
 
     pk = registration.pk
     transaction.on_commit(lambda: send_registration_email.delay(pk, kind))
+
+
+#: A web process wakes the worker about pending registration emails at most this often;
+#: each wake-up sends what is pending, then looks once more `FOLLOW_UP_SECONDS` later.
+WAKE_SECONDS = 1.0
+FOLLOW_UP_SECONDS = 1.5
+#: Registration emails sent per transaction by the worker (their rows locked meanwhile).
+NOTICE_BATCH = 50
+_last_wake = [float("-inf")]
+
+
+def notice_after_commit(registration: Registration, kind: str) -> None:
+    """Mark the registration's own email ("confirmed", "waitlisted") as due, before its
+    INSERT: the row is the outbox. Once the transaction commits, the worker is woken (at
+    most once per `WAKE_SECONDS` per process, the rush's registrations in between are
+    picked up by the follow-up look; the periodic sweep catches anything else)."""
+    registration.notice_pending = kind
+    transaction.on_commit(wake_notices)
+
+
+def wake_notices() -> None:
+    from tisser.events.tasks import send_pending_registration_emails
+
+    if send_pending_registration_emails.app.conf.task_always_eager:  # tests: run at once
+        send_pending_registration_emails.delay()
+        return
+    now = time.monotonic()
+    if now - _last_wake[0] < WAKE_SECONDS:
+        return
+    _last_wake[0] = now
+    send_pending_registration_emails.delay(follow_up=True)
+
+
+def send_pending_notices() -> int:
+    """Send every registration email still due, `NOTICE_BATCH` rows at a time, each batch
+    locked (two workers never take the same row; on PostgreSQL they share the work) and
+    marked sent in the same transaction: a worker dying mid-batch leaves its rows due (at
+    least once). The mail server refusing an address gives up on that email; the mail
+    server being away stops here, what is left waits for the next sweep."""
+    from tisser.events.registration.emails import build_message
+
+    sent = 0
+    while True:
+        with transaction.atomic():
+            due = list(
+                Registration.objects.select_for_update(skip_locked=True, of=("self",))
+                .exclude(notice_pending="")
+                .select_related("event", "session", "person")
+                .order_by("pk")[:NOTICE_BATCH]
+            )
+            if not due:
+                return sent
+            done = []
+            try:
+                for registration in due:
+                    if registration.person.email:
+                        try:
+                            build_message(registration, registration.notice_pending).send()
+                            sent += 1
+                        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused):
+                            pass  # refused for good: retrying would not help
+                    done.append(registration.pk)
+            except OSError:
+                Registration.objects.filter(pk__in=done).update(notice_pending="")
+                return sent
+            Registration.objects.filter(pk__in=done).update(notice_pending="")
 
 
 def send_reminders(*, now=None) -> int:

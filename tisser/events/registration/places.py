@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import connections, router, transaction
 from django.db.models import F
 
+from tisser.core.compiled import hot_cursor
 from tisser.events.models import Event, Registration, Session, Workshop
 
 
@@ -23,7 +24,7 @@ def _take_one(model, pk: int, limit: str) -> bool:
     opts = model._meta
     table, pk_column = quote(opts.db_table), quote(opts.pk.column)
     taken, limit = quote(opts.get_field("taken").column), quote(opts.get_field(limit).column)
-    with connection.cursor() as cursor:
+    with hot_cursor(connection.alias) as cursor:
         cursor.execute(
             f"UPDATE {table} SET {taken} = {taken} + 1 WHERE {pk_column} = %s "
             f"AND ({limit} IS NULL OR {taken} < {limit})",

@@ -11,7 +11,7 @@ from tisser.core.upsert import insert_returning, insert_rows
 from tisser.directory.contacts import services as directory
 from tisser.events import webhooks
 from tisser.events.models import Answer, Event, Registration, WorkshopChoice
-from tisser.events.registration.notices import notify_registration
+from tisser.events.registration.notices import notice_after_commit
 from tisser.events.registration.places import counted_sessions, take_places
 from tisser.events.registration.rules import (
     AlreadyRegistered,
@@ -103,6 +103,10 @@ def register(
             payment_status=payment,
             language=language or translation.get_language() or "",
         )
+        if notify:
+            notice_after_commit(
+                registration, "confirmed" if status == Status.CONFIRMED else "waitlisted"
+            )
         # The partial unique constraints refuse a second live registration: the insert
         # then writes nothing (no savepoint, no IntegrityError), and raising below rolls
         # back the place just taken.
@@ -116,10 +120,6 @@ def register(
             ) from None
         save_choices(registration, choices)
         webhooks.registration_event("registration.created", registration)
-        if notify:
-            notify_registration(
-                registration, "confirmed" if status == Status.CONFIRMED else "waitlisted"
-            )
     return registration
 
 

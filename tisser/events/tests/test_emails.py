@@ -104,14 +104,6 @@ def test_english_registrant_gets_english(
     assert smtp_server.messages[0]["Subject"].startswith("Your registration is confirmed")
 
 
-@pytest.fixture
-def smtp_for_worker(smtp_server, monkeypatch):
-    """Point the worker process (which reads the environment) at the SMTP fixture."""
-    monkeypatch.setenv("TISSER_EMAIL_HOST", smtp_server.host)
-    monkeypatch.setenv("TISSER_EMAIL_PORT", str(smtp_server.port))
-    return smtp_server
-
-
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_confirmation_through_the_real_worker(smtp_for_worker, celery_worker_process, client):

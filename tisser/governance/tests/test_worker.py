@@ -15,15 +15,6 @@ from .conftest import bulk_members
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def smtp_for_worker(smtp_server, monkeypatch):
-    """The SMTP server, named in the environment the worker process inherits."""
-    monkeypatch.setenv("TISSER_EMAIL_HOST", smtp_server.host)
-    monkeypatch.setenv("TISSER_EMAIL_PORT", str(smtp_server.port))
-    monkeypatch.setenv("TISSER_EMAIL_USE_TLS", "0")
-    return smtp_server
-
-
 def wait_for(predicate, seconds=60):
     deadline = time.monotonic() + seconds
     while not predicate():
