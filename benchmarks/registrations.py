@@ -10,9 +10,11 @@ network and the seeds' agenda, then an event of 150 places. The app runs under g
   organisation found or created in the contacts base, answer saved, email queued after
   commit. Throughput (attempts/s), latency p50/p99, and `overbooked` (confirmed beyond
   the 150 places, or a counter that disagrees with the rows: must be 0).
-- the floor: the same pre-built requests, right after, to a minimal Django view doing only
-  the conditional UPDATE of a counter and one INSERT (`benchmarks/minimal/`, served by
-  the same gunicorn with the same settings and middleware): `ratio_to_minimal_view` is
+- the floor: the same pre-built requests to a minimal Django view doing only the
+  conditional UPDATE of a counter and one INSERT (`benchmarks/minimal/`, served by the same
+  gunicorn with the same settings and middleware), taking turns with the rush in
+  `TISSER_BENCH_ROUNDS` (3) rounds of new people, so that the machine's other work weighs
+  on both alike: `ratio_to_minimal_view` is
   the rush's registrations/s over its requests/s, `cpu_ratio_to_minimal_view` the same
   with the CPU each costs (web workers + PostgreSQL).
 - statements: two more registrations of the same kind through the same view in this
@@ -37,6 +39,7 @@ issue asks for PostgreSQL, and SQLite serialises writers (tested for correctness
 from __future__ import annotations
 
 import os
+import statistics
 import sys
 from pathlib import Path
 
@@ -45,6 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (  # noqa: E402
     ROOT,
     load_average,
+    percentile,
     postgres_reachable,
     write_result,
 )
@@ -71,6 +75,8 @@ from registrations_serve import (  # noqa: E402
 )
 
 PLACES = 150
+WARM_SLUG = "rush-warmup"
+WARM_POSTS = 16 * WORKERS  # per view, from CLIENTS threads: every worker gets several
 
 
 def at(days: int, hour: int):
@@ -101,6 +107,12 @@ def prepare() -> dict:
     question = Question.objects.create(
         event=event, text="Régime alimentaire", kind="choice", choices="Aucun\nVégétarien"
     )
+    # The same kind of event, for the posts that warm every web worker up before the clock.
+    warm = Event.objects.create(title="Rencontre (échauffement)", slug=WARM_SLUG, kind=kind)
+    Session.objects.create(event=warm, starts_at=at(31, 9), ends_at=at(31, 17), capacity=10_000)
+    warm_question = Question.objects.create(
+        event=warm, text="Régime alimentaire", kind="choice", choices="Aucun\nVégétarien"
+    )
     from minimal.views import TABLES
 
     with connection.cursor() as cursor:
@@ -111,7 +123,11 @@ def prepare() -> dict:
             "INSERT INTO bench_minimal_counter (id, capacity, taken) VALUES (1, %s, 0)", [PLACES]
         )
         cursor.execute("ANALYZE")
-    return {"event_id": event.pk, "question_id": question.pk}
+    return {
+        "event_id": event.pk,
+        "question_id": question.pk,
+        "warm_question_id": warm_question.pk,
+    }
 
 
 def statements_per_registration(question_id: int) -> dict:
@@ -175,6 +191,41 @@ def check(event_id) -> dict:
     }
 
 
+ROUNDS = int(os.environ.get("TISSER_BENCH_ROUNDS", "3"))
+
+
+def rounds() -> list[range]:
+    """ATTEMPTS people in ROUNDS slices."""
+    size = -(-ATTEMPTS // ROUNDS)
+    return [range(start, min(start + size, ATTEMPTS)) for start in range(0, ATTEMPTS, size)]
+
+
+def add_run(total: dict, run: dict) -> None:
+    total["elapsed_s"] += run["elapsed_s"]
+    total["latencies"] += run["latencies"]
+    total["client_cpu_s"] += run["client_cpu_s"]
+    for status, count in run["statuses"].items():
+        total["statuses"][status] = total["statuses"].get(status, 0) + count
+
+
+def summarise(total: dict) -> None:
+    """Throughput, latencies and client CPU over the rounds of one kind."""
+    latencies = total["latencies"]
+    total["per_s"] = len(latencies) / total["elapsed_s"]
+    total["p50"] = statistics.median(latencies)
+    total["p99"] = percentile(latencies, 0.99)
+    total["client_cpu_ms"] = 1000 * total["client_cpu_s"] / len(latencies)
+
+
+def reset_minimal() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM bench_minimal_registration")
+        cursor.execute("UPDATE bench_minimal_counter SET taken = 0")
+    connection.close()
+
+
 def minimal_outcome() -> dict:
     from django.db import connection
 
@@ -200,7 +251,7 @@ def main() -> int:
         port = free_port()
         env = dict(os.environ, TISSER_DEBUG="0", TISSER_LOG_LEVEL="WARNING")
         env["TISSER_SITE_URL"] = f"http://127.0.0.1:{port}"
-        env["TISSER_TASKS_EAGER"] = "0"  # emails are queued on the broker, as in production
+        env["TISSER_TASKS_EAGER"] = "0"  # the worker is woken on the broker, as in production
         env["DJANGO_SETTINGS_MODULE"] = "benchmarks.minimal.settings"  # Tisser + minimal view
         server = start_server(port, env)
         try:
@@ -209,20 +260,44 @@ def main() -> int:
                 request(port, "GET", f"/agenda/{SLUG}/inscription/")
             # The clients' CSRF cookies (one form page each) are fetched before the clock.
             sessions = [csrf_session(port) for _ in range(CLIENTS)]
-            web_before = cpu_of(worker_pids(server.pid))
-            db_before = cpu_of(database_pids())
-            rushed = rush(port, ids["question_id"], sessions=sessions)
-            web_after = cpu_of(list(web_before))
-            db_after = cpu_of(list(db_before) + database_pids())
-            # The floor, served the same way, with the very same requests and cookies.
-            minimal_before = cpu_of(list(web_before))
-            minimal_db_before = cpu_of(database_pids())
-            floor = rush(port, ids["question_id"], "/bench/minimal/", rushed["sessions"])
-            minimal_after = cpu_of(list(web_before))
-            minimal_db_after = cpu_of(list(minimal_db_before) + database_pids())
-            agenda_before = cpu_of(list(web_before))
+            workers = worker_pids(server.pid)
+            # A long-running worker has imported, compiled and prepared what a registration
+            # needs; a fresh one pays it once on its first posts. Both views are warmed up
+            # (the minimal view's rows are then removed), so that the clock sees the steady
+            # state.
+            warm_people = range(900_000, 900_000 + WARM_POSTS)
+            rush(
+                port,
+                ids["warm_question_id"],
+                f"/agenda/{WARM_SLUG}/inscription/",
+                sessions,
+                warm_people,
+            )
+            rush(port, ids["question_id"], "/bench/minimal/", sessions, warm_people)
+            reset_minimal()
+            # The rush and the floor take turns, ROUNDS times (each round new people):
+            # whatever else the machine does weighs on both alike.
+            rushed = {"elapsed_s": 0.0, "latencies": [], "statuses": {}, "client_cpu_s": 0.0}
+            floor = {"elapsed_s": 0.0, "latencies": [], "statuses": {}, "client_cpu_s": 0.0}
+            cpu = {"web": 0.0, "db": 0.0, "minimal_web": 0.0, "minimal_db": 0.0}
+            for people in rounds():
+                for name, path, total in (
+                    ("", f"/agenda/{SLUG}/inscription/", rushed),
+                    ("minimal_", "/bench/minimal/", floor),
+                ):
+                    web_before = cpu_of(workers)
+                    db_before = cpu_of(database_pids())
+                    run = rush(port, ids["question_id"], path, sessions, people)
+                    web_after = cpu_of(workers)
+                    db_after = cpu_of(list(db_before) + database_pids())
+                    cpu[name + "web"] += sum(web_after[p] - web_before[p] for p in web_after)
+                    cpu[name + "db"] += sum(
+                        max(0.0, db_after[p] - db_before.get(p, 0)) for p in db_after
+                    )
+                    add_run(total, run)
+            agenda_before = cpu_of(workers)
             listed = agenda(port)
-            agenda_after = cpu_of(list(web_before))
+            agenda_after = cpu_of(workers)
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -230,16 +305,11 @@ def main() -> int:
         counted = statements_per_registration(ids["question_id"])
         minimal_rows = minimal_outcome()
         connections.close_all()
-    web_ms = 1000 * sum(web_after[p] - web_before.get(p, 0) for p in web_after) / ATTEMPTS
-    db_ms = 1000 * sum(max(0.0, db_after[p] - db_before.get(p, 0)) for p in db_after) / ATTEMPTS
-    minimal_web_ms = (
-        1000 * sum(minimal_after[p] - minimal_before.get(p, 0) for p in minimal_after) / ATTEMPTS
-    )
-    minimal_db_ms = (
-        1000
-        * sum(max(0.0, minimal_db_after[p] - minimal_db_before.get(p, 0)) for p in minimal_db_after)
-        / ATTEMPTS
-    )
+    web_ms, db_ms = 1000 * cpu["web"] / ATTEMPTS, 1000 * cpu["db"] / ATTEMPTS
+    minimal_web_ms = 1000 * cpu["minimal_web"] / ATTEMPTS
+    minimal_db_ms = 1000 * cpu["minimal_db"] / ATTEMPTS
+    summarise(rushed)
+    summarise(floor)
     agenda_web_ms = (
         1000
         * sum(agenda_after[p] - agenda_before.get(p, 0) for p in agenda_after)
@@ -279,6 +349,7 @@ def main() -> int:
         if listed["client"] == "wrk"
         else f"{AGENDA_REQUESTS} requests",
         "gunicorn_workers": WORKERS,
+        "rounds": ROUNDS,
     }
     notes = {
         "load_average_before": load_before,
@@ -288,7 +359,7 @@ def main() -> int:
         "minimal_view_confirmed": minimal_rows["confirmed"],
         "minimal_view": "benchmarks/minimal/views.py: one conditional UPDATE of a counter and "
         "one INSERT in a transaction, behind the same gunicorn, settings and middleware, sent "
-        "the same pre-built requests right after the rush; ratio_to_minimal_view = rush "
+        "the same pre-built requests, in turns with the rush (rounds); ratio_to_minimal_view = rush "
         "registrations/s ÷ minimal view requests/s; cpu_ratio_to_minimal_view = minimal "
         "(web + db) CPU ÷ rush (web + db) CPU per request",
         "statements": "rush_sql_statements_per_registration: one more registration of the "

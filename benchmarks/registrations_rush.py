@@ -40,9 +40,13 @@ def csrf_session(port) -> tuple[str, str]:
     return cookie, token
 
 
-def rush(port, question_id, path=f"/agenda/{SLUG}/inscription/", sessions=None) -> dict:
-    """ATTEMPTS different people post the form at once from CLIENTS threads (to `path`:
-    the real form, or the minimal view with the very same requests)."""
+def rush(
+    port, question_id, path=f"/agenda/{SLUG}/inscription/", sessions=None, people=None
+) -> dict:
+    """Different people (`people`: their numbers, all ATTEMPTS by default) post the form at
+    once from CLIENTS threads (to `path`: the real form, or the minimal view with the very
+    same requests)."""
+    people = list(people if people is not None else range(ATTEMPTS))
     sessions = sessions or [csrf_session(port) for _ in range(CLIENTS)]
     local = threading.local()
     barrier = threading.Barrier(CLIENTS)
@@ -63,7 +67,7 @@ def rush(port, question_id, path=f"/agenda/{SLUG}/inscription/", sessions=None) 
             ).encode(),
             cookie,
         )
-        for n, (cookie, token) in ((n, sessions[n % CLIENTS]) for n in range(ATTEMPTS))
+        for n, (cookie, token) in ((n, sessions[n % CLIENTS]) for n in people)
     ]
     prepared = [
         (
@@ -87,7 +91,7 @@ def rush(port, question_id, path=f"/agenda/{SLUG}/inscription/", sessions=None) 
     cpu_before = time.process_time()
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
-        results = list(pool.map(attempt, range(ATTEMPTS)))
+        results = list(pool.map(attempt, range(len(people))))
     elapsed = time.perf_counter() - started
     client_cpu = time.process_time() - cpu_before
     latencies = [ms for _status, ms in results]
@@ -96,11 +100,14 @@ def rush(port, question_id, path=f"/agenda/{SLUG}/inscription/", sessions=None) 
         statuses[status] = statuses.get(status, 0) + 1
     return {
         "elapsed_s": elapsed,
-        "per_s": ATTEMPTS / elapsed,
+        "per_s": len(people) / elapsed,
+        "attempts": len(people),
+        "latencies": latencies,
+        "client_cpu_s": client_cpu,
         "p50": statistics.median(latencies),
         "p99": percentile(latencies, 0.99),
         "statuses": statuses,
-        "client_cpu_ms": 1000 * client_cpu / ATTEMPTS,
+        "client_cpu_ms": 1000 * client_cpu / len(people),
         "sessions": sessions,
     }
 
