@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import connection, models, transaction
+from django.db import OperationalError, connection, models, transaction
 from django.utils import timezone
 
 
@@ -70,15 +70,25 @@ def _keep_statistics(cursor, table: str) -> None:
     it reads the whole table for every referencing row, however large the table grows
     (20,000 organisations imported into an empty directory: 220 million rows read at
     commit). `ANALYZE` updates the size and makes the session plan those checks again;
-    done each time the table doubles, it costs a few calls per import."""
+    done each time the table doubles, it costs a few calls per import. Its lock (held
+    until commit) only excludes vacuums and other `ANALYZE`s: when one holds the table,
+    this one gives up at once rather than wait."""
+    quoted = connection.ops.quote_name(table)
     cursor.execute(
-        "SELECT c.relpages, pg_relation_size(c.oid) / current_setting('block_size')::int "
-        "FROM pg_class AS c WHERE c.oid = %s::regclass",
-        [connection.ops.quote_name(table)],
+        "SELECT c.relpages, pg_relation_size(c.oid) / current_setting('block_size')::int, "
+        "current_setting('lock_timeout') FROM pg_class AS c WHERE c.oid = %s::regclass",
+        [quoted],
     )
-    recorded, pages = cursor.fetchone()
-    if pages > 2 * max(recorded, 0) + 8:
-        cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+    recorded, pages, lock_timeout = cursor.fetchone()
+    if pages <= 2 * max(recorded, 0) + 8:
+        return
+    try:
+        with transaction.atomic():
+            cursor.execute("SELECT set_config('lock_timeout', '20ms', true)")
+            cursor.execute(f"ANALYZE {quoted}")
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [lock_timeout])
+    except OperationalError:
+        pass  # another session analyses or vacuums it: the next batch will try again
 
 
 def insert_new(model: type[models.Model], objects: list[models.Model]) -> list[models.Model]:

@@ -133,3 +133,22 @@ def test_bulk_insert_refreshes_the_statistics_of_a_table_it_grows():
     before = recorded_pages()
     bulk.insert(Person, [Person(email=f"p{n}@example.org") for n in range(3000)])
     assert recorded_pages() > 2 * before + 8
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's locks")
+@pytest.mark.django_db(transaction=True)
+def test_bulk_insert_does_not_wait_for_a_vacuum_to_refresh_statistics():
+    """Another session holding the table's `ANALYZE` lock (autovacuum, say) costs the
+    import its refresh, never a wait, and the rows are written."""
+    import psycopg
+
+    params = connection.get_connection_params()
+    with psycopg.connect(**params, autocommit=False) as other:
+        other.execute("LOCK TABLE directory_person IN SHARE UPDATE EXCLUSIVE MODE")
+        bulk.insert(Person, [Person(email=f"v{n}@example.org") for n in range(3000)])
+        other.rollback()
+    assert Person.objects.filter(email__startswith="v").count() == 3000
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW lock_timeout")
+        assert cursor.fetchone()[0] == "0"
