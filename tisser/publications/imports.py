@@ -211,8 +211,7 @@ class SubscriberImporter(registry.Importer):
                         "last_name": row.values.get("last_name", "")[:100],
                     }
                     for row, _r in todo
-                ],
-                checked=True,  # the check validated every address of this file
+                ]
             )
         except ValidationError as error:
             # find_or_create_people says which of the rows it was given failed.

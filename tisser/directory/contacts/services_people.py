@@ -20,14 +20,14 @@ from tisser.directory.people_keys import person_keys
 PERSON_FIELDS = ("first_name", "last_name", "email", "phone")
 
 
-def _clean_person(data: dict, *, checked: bool = False) -> dict:
+def _clean_person(data: dict) -> dict:
     unknown = set(data) - set(PERSON_FIELDS)
     if unknown:
         raise ValueError(f"Not editable through services: {sorted(unknown)}")
     cleaned = {k: (v or "").strip() for k, v in data.items()}
     if "email" in cleaned:
         cleaned["email"] = cleaned["email"].lower()
-        if cleaned["email"] and not checked:
+        if cleaned["email"]:
             try:
                 EmailValidator()(cleaned["email"])
             except ValidationError:
@@ -288,18 +288,17 @@ def _keys_of(person: Person) -> dict:
     return person_keys(first_name=person.first_name, last_name=person.last_name, phone=person.phone)
 
 
-def find_or_create_people(people: list[dict], *, checked: bool = False) -> dict[str, Person]:
+def find_or_create_people(people: list[dict]) -> dict[str, Person]:
     """`find_or_create_person` for a batch of an import: the contacts by email, existing
     ones found in one query (only their empty fields filled), new ones created in one
     INSERT. Each dict holds `email` and optionally names and phone; raises ValidationError
     (with `.index`, the failing item's rank) on an invalid address.
 
-    Bulk writes skip `Person.save()`: a field it derives must be filled here too.
-    `checked`: an import's check validated these addresses already (not again here)."""
+    Bulk writes skip `Person.save()`: a field it derives must be filled here too."""
     wanted: dict[str, dict] = {}
     for index, data in enumerate(people):
         try:
-            cleaned = _clean_person(data, checked=checked)
+            cleaned = _clean_person(data)
         except ValidationError as error:
             error.index = index  # the failing item's rank, for an import's line number
             raise
