@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from tisser.core.imports import bulk
 from tisser.directory.contacts import services, services_batch
@@ -91,3 +92,63 @@ def test_find_communes_answers_as_find_commune(communes):
     assert found == {pair: services.find_commune(*pair) for pair in typed}
     assert found[("Lille", "59000")] == communes["lille"]
     assert found[("Nulle-part", "")] is None
+
+
+def test_bulk_insert_writes_values_of_subclasses_through_their_field():
+    from django.utils import timezone
+    from django.utils.translation import gettext_lazy
+
+    from tisser.directory.models import Consent
+
+    name = gettext_lazy("email")
+    person = bulk.insert(Person, [Person(email="c@example.org", first_name=name)])
+    bulk.insert(
+        Consent,
+        [
+            Consent(
+                person_id=person[0].pk,
+                purpose=Consent.Purpose.NEWSLETTER,
+                method=Consent.Method.IMPORT,
+                at=timezone.now(),
+            )
+        ],
+    )
+    assert Person.objects.get(email="c@example.org").first_name == str(name)
+    assert Consent.objects.get().purpose == "newsletter"
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statistics")
+def test_bulk_insert_refreshes_the_statistics_of_a_table_it_grows():
+    """Plans cached by the session (foreign-key checks) were made for the table's recorded
+    size: an import into a nearly empty table makes PostgreSQL record the new one."""
+
+    def recorded_pages():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT relpages FROM pg_class WHERE relname = 'directory_person'")
+            return cursor.fetchone()[0]
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE directory_person")
+    before = recorded_pages()
+    bulk.insert(Person, [Person(email=f"p{n}@example.org") for n in range(3000)])
+    assert recorded_pages() > 2 * before + 8
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's locks")
+@pytest.mark.django_db(transaction=True)
+def test_bulk_insert_does_not_wait_for_a_vacuum_to_refresh_statistics():
+    """Another session holding the table's `ANALYZE` lock (autovacuum, say) costs the
+    import its refresh, never a wait, and the rows are written."""
+    import psycopg
+
+    params = connection.get_connection_params()
+    with psycopg.connect(**params, autocommit=False) as other:
+        other.execute("LOCK TABLE directory_person IN SHARE UPDATE EXCLUSIVE MODE")
+        bulk.insert(Person, [Person(email=f"v{n}@example.org") for n in range(3000)])
+        other.rollback()
+    assert Person.objects.filter(email__startswith="v").count() == 3000
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW lock_timeout")
+        assert cursor.fetchone()[0] == "0"
