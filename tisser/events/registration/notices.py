@@ -78,7 +78,8 @@ def send_pending_notices() -> int:
     locked (two workers never take the same row; on PostgreSQL they share the work) and
     marked sent in the same transaction: a worker dying mid-batch leaves its rows due (at
     least once). The mail server refusing an address gives up on that email; the mail
-    server being away stops here, what is left waits for the next sweep."""
+    server being away stops here, what is left waits for the next sweep. A registration
+    cancelled before its email went gets none (its cancellation's email follows)."""
     from tisser.events.registration.emails import build_message
 
     sent = 0
@@ -95,7 +96,9 @@ def send_pending_notices() -> int:
             done = []
             try:
                 for registration in due:
-                    if registration.person.email:
+                    # Cancelled meanwhile: its cancellation email says all there is to say.
+                    live = registration.status != Registration.Status.CANCELLED
+                    if live and registration.person.email:
                         try:
                             build_message(registration, registration.notice_pending).send()
                             sent += 1

@@ -65,6 +65,17 @@ def test_a_refused_registration_leaves_no_email(matinale, smtp_server):
     assert smtp_server.messages == []
 
 
+def test_a_registration_cancelled_before_its_email_went_gets_none(
+    matinale, smtp_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        registration = _register(matinale, 1)
+    Registration.objects.filter(pk=registration.pk).update(status="cancelled")
+    assert notices.send_pending_notices() == 0
+    assert smtp_server.messages == []
+    assert _due() == {"p1@example.org": ""}
+
+
 def test_the_mail_server_away_keeps_the_email_due(
     matinale, smtp_server, monkeypatch, django_capture_on_commit_callbacks
 ):
