@@ -7,11 +7,23 @@ needs no request, no user and no translation state: it receives finished text.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import transaction
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import translation
+
+#: Line breaks and runs of ordinary spaces; not the non-breaking spaces of French
+#: typography (« : » needs its U+00A0, which `str.split()` would also take as a break).
+_BREAKS = re.compile(r"[ \t\r\n\f\v]+")
+
+
+def one_line(text: str) -> str:
+    """A subject on one line (a header cannot hold a line break), its non-breaking
+    spaces kept."""
+    return _BREAKS.sub(" ", text).strip(" ")
 
 
 def render_plain(name: str, context: dict) -> str:
@@ -37,7 +49,7 @@ def render_templated_mail(
         **(context or {}),
     }
     with translation.override(language):
-        context["subject"] = contract(" ".join(str(subject).split()))
+        context["subject"] = contract(one_line(str(subject)))
         text = contract(render_plain(f"{template}.txt", context))
         try:
             html_template = get_template(f"{template}.html")

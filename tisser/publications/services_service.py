@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tisser.core.mail import one_line
+
 from .models import Suppression
 from .models_service import ServiceDelivery, ServiceMessage
 
@@ -59,7 +61,7 @@ def check_text(subject: str, body: str) -> tuple[str, str]:
         raise ValidationError(_("The subject is too long (200 characters at most)."))
     if len(body) > 20_000:
         raise ValidationError(_("The message is too long (20,000 characters at most)."))
-    return " ".join(subject.split()), body
+    return one_line(subject), body
 
 
 def send_service_message(

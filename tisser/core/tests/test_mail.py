@@ -123,3 +123,14 @@ def test_a_busy_server_is_retried(refusing_server):
     with pytest.raises(Retry):
         send_email.apply(kwargs={"to": ["later@example.org"], "subject": "s", "body": "b"})
     assert server.attempts == 1
+
+
+def test_a_subject_keeps_its_non_breaking_spaces_on_one_line():
+    """French typography in subjects (« : » wants U+00A0) survives the flattening of line
+    breaks, which a header cannot hold."""
+    from tisser.core.mail import one_line
+
+    assert one_line("Votre inscription\n  est confirmée\u00a0: Rencontre ") == (
+        "Votre inscription est confirmée\u00a0: Rencontre"
+    )
+    assert one_line("«\u202fRencontre\u202f»\r\n") == "«\u202fRencontre\u202f»"

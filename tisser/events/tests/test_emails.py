@@ -38,7 +38,7 @@ def test_confirmation_with_calendar_and_qr_code(
     assert len(smtp_server.messages) == 1
     message = smtp_server.messages[0]
     assert message["To"] == "p1@example.org"
-    assert "confirmée" in message["Subject"]
+    assert "confirmée\u00a0: " in message["Subject"]  # French typography kept
     text = message.get_body(("plain",)).get_content()
     assert "Bonjour Prénom1" in text and "Financer" in text
     assert tokens.manage_url(registration) in text

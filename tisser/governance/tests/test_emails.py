@@ -38,7 +38,7 @@ def test_convocation_then_voting_links_by_smtp(
         sent = services.convene(assembly)
     assert sent == 4 and len(smtp_server.messages) == 4
     french = next(m for m in smtp_server.messages if m["To"] == "rep000.structure-000@example.org")
-    assert french["Subject"] == "Convocation : AG 2026"
+    assert french["Subject"] == "Convocation\u00a0: AG 2026"  # French typography kept
     assert "Bazaar St So, Lille" in body(french) and "2. Élection du Collectif" in body(french)
     assert "au plus 2 pouvoirs" in body(french)
     english_mail = next(m for m in smtp_server.messages if m["To"] == "rep.en@example.org")

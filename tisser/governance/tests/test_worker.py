@@ -35,11 +35,11 @@ def test_a_worker_sends_the_convocation_and_the_links(smtp_for_worker, celery_wo
     def subjects(subject):
         return [m for m in smtp_for_worker.messages if m["Subject"] == subject]
 
-    assert wait_for(lambda: len(subjects("Convocation : AG 2026")) == 3), (
+    assert wait_for(lambda: len(subjects("Convocation\u00a0: AG 2026")) == 3), (
         celery_worker_process.log_path.read_text(errors="replace")
     )
     motion = services_ballot.add_motion(assembly, kind=Motion.Kind.RESOLUTION, title="Comptes")
     services_ballot.open_motion(motion)
-    assert wait_for(lambda: len(subjects("Vote ouvert : Comptes")) == 3)
-    links = subjects("Vote ouvert : Comptes")
+    assert wait_for(lambda: len(subjects("Vote ouvert\u00a0: Comptes")) == 3)
+    links = subjects("Vote ouvert\u00a0: Comptes")
     assert "/vote/" in links[0].get_body(preferencelist=("plain",)).get_content()
