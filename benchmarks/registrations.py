@@ -200,6 +200,10 @@ def rounds() -> list[range]:
     return [range(start, min(start + size, ATTEMPTS)) for start in range(0, ATTEMPTS, size)]
 
 
+def new_total() -> dict:
+    return {"elapsed_s": 0.0, "latencies": [], "statuses": {}, "client_cpu_s": 0.0}
+
+
 def add_run(total: dict, run: dict) -> None:
     total["elapsed_s"] += run["elapsed_s"]
     total["latencies"] += run["latencies"]
@@ -277,8 +281,7 @@ def main() -> int:
             reset_minimal()
             # The rush and the floor take turns, ROUNDS times (each round new people):
             # whatever else the machine does weighs on both alike.
-            rushed = {"elapsed_s": 0.0, "latencies": [], "statuses": {}, "client_cpu_s": 0.0}
-            floor = {"elapsed_s": 0.0, "latencies": [], "statuses": {}, "client_cpu_s": 0.0}
+            rushed, floor = new_total(), new_total()
             cpu = {"web": 0.0, "db": 0.0, "minimal_web": 0.0, "minimal_db": 0.0}
             for people in rounds():
                 for name, path, total in (

@@ -87,15 +87,15 @@ def insert_rows(instances: Sequence[Model]) -> None:
     if any(len(_insert_fields(instance)) != len(fields) for instance in instances):
         raise ValueError("set every primary key or none")
     key = (model, alias, len(fields), len(instances))
+    hot = len(instances) <= 20  # the few small shapes of a hot path: kept and prepared
     sql = _SQL.get(key)
-    hot = sql is not None
     if sql is None:
         row = f"({', '.join(['%s'] * len(fields))})"
         sql = (
             f"{_insert_head(connection, model._meta.db_table, fields)} "
             f"VALUES {', '.join([row] * len(instances))}"
         )
-        if len(instances) <= 20:  # kept for the few small shapes of a hot path only
+        if hot:
             _SQL[key] = sql
     values = [
         f.get_db_prep_save(f.pre_save(instance, add=True), connection)

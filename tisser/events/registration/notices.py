@@ -77,11 +77,8 @@ def send_pending_notices() -> int:
     """Send every registration email still due, `NOTICE_BATCH` rows at a time, each batch
     locked (two workers never take the same row; on PostgreSQL they share the work) and
     marked sent in the same transaction: a worker dying mid-batch leaves its rows due (at
-    least once). The mail server refusing an address gives up on that email; the mail
-    server being away stops here, what is left waits for the next sweep. A registration
-    cancelled before its email went gets none (its cancellation's email follows)."""
-    from tisser.events.registration.emails import build_message
-
+    least once). The mail server being away stops here, what is left waits for the next
+    sweep."""
     sent = 0
     while True:
         with transaction.atomic():
@@ -93,22 +90,32 @@ def send_pending_notices() -> int:
             )
             if not due:
                 return sent
-            done = []
-            try:
-                for registration in due:
-                    # Cancelled meanwhile: its cancellation email says all there is to say.
-                    live = registration.status != Registration.Status.CANCELLED
-                    if live and registration.person.email:
-                        try:
-                            build_message(registration, registration.notice_pending).send()
-                            sent += 1
-                        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused):
-                            pass  # refused for good: retrying would not help
-                    done.append(registration.pk)
-            except OSError:
-                Registration.objects.filter(pk__in=done).update(notice_pending="")
-                return sent
+            done, away = [], False
+            for registration in due:
+                try:
+                    sent += _send_notice(registration)
+                except OSError:
+                    away = True
+                    break
+                done.append(registration.pk)
             Registration.objects.filter(pk__in=done).update(notice_pending="")
+        if away:
+            return sent
+
+
+def _send_notice(registration: Registration) -> bool:
+    """Send one registration's due email; False when there is none to send: cancelled
+    meanwhile (its cancellation's email says all there is to say), no address, or an
+    address the mail server refuses for good (retrying would not help)."""
+    from tisser.events.registration.emails import build_message
+
+    if registration.status == Registration.Status.CANCELLED or not registration.person.email:
+        return False
+    try:
+        build_message(registration, registration.notice_pending).send()
+    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused):
+        return False
+    return True
 
 
 def send_reminders(*, now=None) -> int:
