@@ -72,6 +72,7 @@ class CompiledQuery:
         self.model = model
         self.build = build
         self.compiled: dict[tuple[str, int], tuple] = {}
+        self.reading: dict[str, tuple] = {}  # by database: how to read a row
 
     def _compile(self, alias: str, arity: int) -> tuple:
         """The SQL, its parameters, where each value goes, and how to read a row: the
@@ -99,20 +100,33 @@ class CompiledQuery:
         return sql, list(params), slots, fields, annotations, converters
 
     def first(self, *values) -> Model | None:
+        sql, params = self.bind(*values)
+        with hot_cursor(router.db_for_read(self.model)) as cursor:
+            cursor.execute(sql, params)
+            return self.read(cursor.fetchone())
+
+    def bind(self, *values) -> tuple[str, list]:
+        """The SQL of `first(*values)` and its parameters, to run on its own or inside
+        another statement (`upsert.insert_returning(joined=…)`); `read` reads its row."""
         alias = router.db_for_read(self.model)
         key = (alias, len(values))
         if key not in self.compiled:
             self.compiled[key] = self._compile(alias, len(values))
-        sql, params, slots, fields, annotations, converters = self.compiled[key]
+            self.reading[alias] = self.compiled[key][3:]
+        sql, params, slots, *_reading = self.compiled[key]
         params = list(params)
         for position, n in slots:
             params[position] = values[n]
-        connection = connections[alias]
-        with hot_cursor(alias) as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
-        if row is None:
+        return sql, params
+
+    def read(self, row) -> Model | None:
+        """The instance a row of `bind`'s SQL holds; None for no row, or for the NULLs of
+        a look-up that found nothing inside a `LEFT JOIN`."""
+        alias = router.db_for_read(self.model)
+        fields, annotations, converters = self.reading[alias]
+        if row is None or row[fields.index(self.model._meta.pk.attname)] is None:
             return None
+        connection = connections[alias]
         row = list(row)
         for position, (functions, expression) in converters:  # as the ORM reads the row
             for convert in functions:

@@ -35,6 +35,7 @@ from tisser.directory.contacts.services_people import (  # noqa: F401  (public h
     remove_affiliation,
     update_affiliation,
     update_person,
+    upsert_person,
 )
 from tisser.directory.indexing import (
     match_key_for,
@@ -46,6 +47,7 @@ from tisser.directory.models import (
     GeoPrecision,
     Organisation,
     OrganisationRevision,
+    Person,
 )
 from tisser.directory.siret import normalise_siret
 from tisser.directory.validation import (  # noqa: F401  (public here)
@@ -353,6 +355,34 @@ def find_duplicate(
     key = match_key_for(name, commune_code or None)
     by_key = BY_KEY_WITH_REPRESENTATIVES if with_representatives else BY_KEY
     return by_key.first(key)
+
+
+def find_person_and_organisation(
+    *,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    phone: str = "",
+    organisation_name: str,
+    commune_code: str | None,
+) -> tuple[Person, bool, Organisation | None]:
+    """What a registration form names: the contact (`find_or_create_person`) and the
+    organisation found by its name and commune (`find_duplicate(...,
+    with_representatives=True)`; never created here), in one statement."""
+    read = None
+    if (organisation_name or "").strip():
+        read = BY_KEY_WITH_REPRESENTATIVES.bind(match_key_for(organisation_name, commune_code))
+    person, created, joined = upsert_person(
+        email=email, first_name=first_name, last_name=last_name, phone=phone, joined=read
+    )
+    if read is None:
+        return person, created, None
+    if not joined:  # created apart (no email): looked up apart
+        found = find_duplicate(
+            name=organisation_name, commune_code=commune_code, with_representatives=True
+        )
+        return person, created, found
+    return person, created, BY_KEY_WITH_REPRESENTATIVES.read(joined)
 
 
 def _with_representatives():

@@ -120,11 +120,23 @@ def find_or_create_person(
     One statement, no savepoint: an upsert on the unique email (`INSERT … ON CONFLICT
     DO UPDATE`), so two simultaneous forms with one address make one contact. It bypasses
     `Person.save()`: a field `save()` derives must be written here too."""
+    person, created, _joined = upsert_person(
+        email=email, first_name=first_name, last_name=last_name, phone=phone
+    )
+    return person, created
+
+
+def upsert_person(
+    *, email: str, first_name: str = "", last_name: str = "", phone: str = "", joined=None
+) -> tuple[Person, bool, tuple]:
+    """`find_or_create_person`, with `joined`, a read run in the same statement
+    (`upsert.insert_returning`): its columns come third (empty without it, or without
+    an email, when the contact is created apart)."""
     cleaned = _clean_person(
         {"email": email, "first_name": first_name, "last_name": last_name, "phone": phone}
     )
     if not cleaned["email"]:
-        return create_person(cleaned), True
+        return create_person(cleaned), True, ()
     person = Person(**cleaned, **_keys_of(Person(**cleaned)))
     fill = ("first_name", "last_name", "phone")
     table = Person._meta.db_table
@@ -152,6 +164,7 @@ def find_or_create_person(
             f'ELSE {table}."updated_at" END'
         ),
         returning=columns,
+        joined=joined,
     )
     created = written_by(person, "created_at", row[5])
     found = from_row(
@@ -164,7 +177,7 @@ def find_or_create_person(
     elif (keys := _keys_of(found)) != {"name_key": row[6], "phone_key": row[7]}:
         # Blanks just filled change the matching keys: rare, so one more statement then.
         Person.objects.filter(pk=found.pk).update(**keys)
-    return found, created
+    return found, created, tuple(row[len(columns) :])
 
 
 def _verify(affiliation: Affiliation, by) -> None:

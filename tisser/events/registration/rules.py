@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from tisser.directory.contacts import services as directory
 from tisser.directory.contacts import services_claims as claims
-from tisser.directory.models import Affiliation, Organisation, OrganisationRevision
+from tisser.directory.models import Affiliation, Organisation, OrganisationRevision, Person
 from tisser.events.models import Event, Question, Registration, RegistrationMode, Session, Workshop
 
 Status = Registration.Status
@@ -195,19 +195,51 @@ def price_of(event: Event, organisation: Organisation | None):
     return tier, price, payment
 
 
-def organisation_for(info: OrganisationInfo | None, event: Event) -> Organisation | None:
+def person_and_organisation(
+    registrant: Registrant, info: OrganisationInfo | None, event: Event
+) -> tuple[Person, Organisation | None]:
+    """The registrant's contact (found or created) and the organisation they name (found,
+    or created as proposed). An organisation named by name and commune alone (the public
+    form's usual case) is looked up in the contact's own statement."""
+    person_fields = {
+        "email": registrant.email,
+        "first_name": registrant.first_name,
+        "last_name": registrant.last_name,
+        "phone": registrant.phone,
+    }
+    named = info is not None and info.organisation is None and (info.name or "").strip()
+    if not named or info.siret:
+        person, _created = directory.find_or_create_person(**person_fields)
+        return person, organisation_for(info, event)
+    person, _created, found = directory.find_person_and_organisation(
+        **person_fields, organisation_name=info.name, commune_code=_commune_code(info)
+    )
+    return person, found or organisation_for(info, event, looked_up=True)
+
+
+def _commune_code(info: OrganisationInfo) -> str | None:
+    return getattr(info.commune, "code", info.commune) or None
+
+
+def organisation_for(
+    info: OrganisationInfo | None, event: Event, *, looked_up: bool = False
+) -> Organisation | None:
+    """The organisation `info` names, created as proposed if the directory has none
+    (`looked_up`: known not to be found by name and commune)."""
     if info is None:
         return None
     if info.organisation is not None:
         return info.organisation
     if not (info.name or "").strip():
         return None
-    existing = directory.find_duplicate(
-        name=info.name,
-        commune_code=getattr(info.commune, "code", info.commune) or None,
-        siret=info.siret,
-        with_representatives=True,
-    )
+    existing = None
+    if not looked_up:
+        existing = directory.find_duplicate(
+            name=info.name,
+            commune_code=_commune_code(info),
+            siret=info.siret,
+            with_representatives=True,
+        )
     if existing:
         return existing
     data = {"name": info.name.strip(), "status": Organisation.Status.PROPOSED}

@@ -7,12 +7,16 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tisser.core.upsert import insert_returning, insert_rows
+from tisser.core.upsert import insert_rows
 from tisser.directory.contacts import services as directory
 from tisser.events import webhooks
 from tisser.events.models import Answer, Event, Registration, WorkshopChoice
 from tisser.events.registration.notices import notice_after_commit
-from tisser.events.registration.places import counted_sessions, take_places
+from tisser.events.registration.places import (
+    counted_sessions,
+    place_counters,
+    take_place_and_insert,
+)
 from tisser.events.registration.rules import (
     AlreadyRegistered,
     Choices,
@@ -29,6 +33,7 @@ from tisser.events.registration.rules import (
     eligibility_problem,
     existing_registration,
     organisation_for,
+    person_and_organisation,
     price_of,
     registration_problem,
     unconfirmed_message,
@@ -61,15 +66,9 @@ def register(
         if problem:
             raise RegistrationClosed(problem)
         session = validate_choices(event, choices, now, at_door=at_door)
-        person, _created = directory.find_or_create_person(
-            email=registrant.email,
-            first_name=registrant.first_name,
-            last_name=registrant.last_name,
-            phone=registrant.phone,
-        )
+        person, org = person_and_organisation(registrant, organisation, event)
         if not person.email:
             raise ValidationError({"email": _("An email address is required.")})
-        org = organisation_for(organisation, event)
         problem = eligibility_problem(event, org)
         if problem:
             raise NotEligible(problem)
@@ -81,44 +80,40 @@ def register(
         if event.members_only and not confirmed:
             raise Unconfirmed(unconfirmed_message(org))
         tier, price, payment = price_of(event, org if confirmed else None)
-        # Last, so that the counters' row locks are held for as short a time as possible.
-        if take_places(event, counted_sessions(event, session), choices.workshops):
-            status = Status.CONFIRMED
-        elif event.waitlist_enabled and not at_door:
-            status = Status.WAITLISTED
-        else:
-            existing = existing_registration(event, session, person)
-            if existing:
-                raise AlreadyRegistered(already_registered_message(existing), registration=existing)
-            raise EventFull(_("This event is full."))
         registration = Registration(
             event=event,
             session=session,
             person=person,
             organisation=org,
             registered_by=registered_by,
-            status=status,
+            status=Status.CONFIRMED,
             tier=tier,
             price=price,
             payment_status=payment,
             language=language or translation.get_language() or "",
         )
         if notify:
-            notice_after_commit(
-                registration, "confirmed" if status == Status.CONFIRMED else "waitlisted"
-            )
+            notice_after_commit(registration, "confirmed")  # "waitlisted" if it comes to that
+        # Last, so that the counters' row locks are held for as short a time as possible.
         # The partial unique constraints refuse a second live registration: the insert
         # then writes nothing (no savepoint, no IntegrityError), and raising below rolls
         # back the place just taken.
-        if insert_returning(registration) is None:
+        took, inserted = take_place_and_insert(
+            registration,
+            place_counters(event, counted_sessions(event, session), choices.workshops),
+            choices.workshops,
+            answers_of(choices),
+            if_full=Status.WAITLISTED if event.waitlist_enabled and not at_door else None,
+        )
+        if not inserted:
             existing = existing_registration(event, session, person)
+            if existing:
+                raise AlreadyRegistered(already_registered_message(existing), registration=existing)
+            if not took:
+                raise EventFull(_("This event is full."))
             raise AlreadyRegistered(
-                already_registered_message(existing)
-                if existing
-                else _("You are already registered for this event."),
-                registration=existing,
-            ) from None
-        save_choices(registration, choices)
+                _("You are already registered for this event."), registration=None
+            )
         webhooks.registration_event("registration.created", registration)
     return registration
 
@@ -145,12 +140,19 @@ def save_choices(registration: Registration, choices: Choices) -> None:
     """The workshops chosen and the answers given, each kind in one INSERT (none when
     there are none)."""
     insert_rows([WorkshopChoice(registration=registration, workshop=w) for w in choices.workshops])
-    answers = [
-        Answer(registration=registration, question_id=pk, value=(value or "").strip()[:5000])
+    answers = answers_of(choices)
+    for answer in answers:
+        answer.registration = registration
+    insert_rows(answers)
+
+
+def answers_of(choices: Choices) -> list[Answer]:
+    """The answers given, as rows still to be tied to their registration."""
+    return [
+        Answer(question_id=pk, value=(value or "").strip()[:5000])
         for pk, value in choices.answers.items()
         if (value or "").strip()
     ]
-    insert_rows(answers)
 
 
 def register_colleagues(

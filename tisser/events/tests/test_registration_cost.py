@@ -2,6 +2,7 @@
 number of registrations the event already holds (counts are not timings)."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -100,3 +101,48 @@ def test_a_second_registration_by_the_same_person_is_refused_and_takes_no_place(
     assert "rush1@example.org" in again.content.decode()
     assert Registration.objects.count() == 1
     assert Session.objects.get(event=event).taken == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_three_statements_write_all_of_it(client, plain, monkeypatch, settings):
+    """PostgreSQL: the contact with the organisation's look-up, the claim, then the place,
+    the registration and its answer in one statement (a data-modifying WITH); the event
+    read from the shared cache, as served."""
+    if connection.vendor != "postgresql":
+        pytest.skip("one-statement writes are PostgreSQL's (set DATABASE_URL=postgres://…)")
+    settings.TISSER_REGISTRATION_CACHE_SECONDS = 60
+    cache.clear()
+    event, question = plain
+    monkeypatch.setattr(send_pending_registration_emails, "delay", lambda **kwargs: None)
+    assert post(client, question, 0).status_code == 302  # the organisation is created once
+    for n in (1, 2):  # the last place, then the waiting list
+        with CaptureQueriesContext(connection) as ctx:
+            assert post(client, question, n).status_code == 302
+        sent = statements(ctx.captured_queries)
+        assert len(sent) == 3, sent
+        assert "directory_organisation" in sent[0]  # looked up with the contact
+        assert "events_answer" in sent[2] and "events_session" in sent[2]
+    rows = Registration.objects.order_by("created_at", "pk")
+    assert [(r.status, r.notice_pending) for r in rows] == [
+        ("confirmed", "confirmed"),
+        ("confirmed", "confirmed"),
+        ("waitlisted", "waitlisted"),
+    ]
+    assert all(r.organisation and r.organisation.name == "Structure 1" for r in rows)
+    assert [list(r.answers.values_list("value", flat=True)) for r in rows] == [["Végétarien"]] * 3
+    assert Session.objects.get(event=event).taken == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_full_event_without_waiting_list_writes_nothing(client, plain):
+    event, question = plain
+    Event.objects.filter(pk=event.pk).update(waitlist_enabled=False)
+    for n in (1, 2):
+        assert post(client, question, n).status_code == 302
+    refused = post(client, question, 3)
+    assert refused.status_code == 400
+    assert Registration.objects.count() == 2
+    assert not Registration.objects.filter(person__email="rush3@example.org").exists()
+    assert Session.objects.get(event=event).taken == 2
+    again = post(client, question, 1)  # already registered, full or not
+    assert again.status_code == 400 and "rush1@example.org" in again.content.decode()
