@@ -61,39 +61,62 @@ def insert_returning(
     follow the returned ones (NULLs when it finds nothing; nothing at all when the
     conflict left nothing written).
     On a returned row, the instance gets its primary key and counts as saved."""
-    model = type(instance)
-    opts = model._meta
-    alias = router.db_for_write(model, instance=instance)
+    alias = router.db_for_write(type(instance), instance=instance)
     connection = connections[alias]
-    fields, values = prepared_insert(instance, connection)
     read, read_params = joined or ("", ())
     apart = read and connection.vendor != "postgresql"  # SQLite: no INSERT inside WITH
-    key = (model, alias, len(fields), conflict, tuple(returning), read)
-    sql = _SQL.get(key)
-    if sql is None:  # written once per process: quoting and joining cost more than binding
-        quote = connection.ops.quote_name
-        sql = (
-            f"{insert_head(connection, opts.db_table, fields)} "
-            f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT {conflict} "
-            f"RETURNING {', '.join(quote(column) for column in returning)}"
-        )
-        if read and not apart:
-            sql = (
+    sql, values = upsert_sql(instance, conflict=conflict, returning=returning, params=params)
+    if read and not apart:
+        key = (sql, read)
+        if key not in _SQL:
+            _SQL[key] = (
                 f"WITH written AS ({sql}) SELECT written.*, joined.* FROM written "
                 f"LEFT JOIN ({read}) AS joined ON true"
             )
-        _SQL[key] = sql
+        sql, values = _SQL[key], [*values, *read_params]
     with hot_cursor(alias) as cursor:
-        cursor.execute(sql, [*values, *params, *([] if apart else read_params)])
+        cursor.execute(sql, values)
         row = cursor.fetchone()
         if apart and row is not None:
             cursor.execute(read, read_params)
             row = (*row, *(cursor.fetchone() or [None] * len(cursor.description)))
+    mark_saved(instance, row, returning)
+    return row
+
+
+def upsert_sql(
+    instance: Model,
+    *,
+    conflict: str = "DO NOTHING",
+    returning: Sequence[str] = ("id",),
+    params: Sequence = (),
+) -> tuple[str, list]:
+    """The SQL and parameters `insert_returning` sends without `joined`: for a statement
+    that runs this upsert inside its own (a `WITH`), then `mark_saved` with its row."""
+    model = type(instance)
+    alias = router.db_for_write(model, instance=instance)
+    connection = connections[alias]
+    fields, values = prepared_insert(instance, connection)
+    key = (model, alias, len(fields), conflict, tuple(returning))
+    sql = _SQL.get(key)
+    if sql is None:  # written once per process: quoting and joining cost more than binding
+        quote = connection.ops.quote_name
+        sql = _SQL[key] = (
+            f"{insert_head(connection, model._meta.db_table, fields)} "
+            f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT {conflict} "
+            f"RETURNING {', '.join(quote(column) for column in returning)}"
+        )
+    return sql, [*values, *params]
+
+
+def mark_saved(instance: Model, row: tuple | None, returning: Sequence[str]) -> None:
+    """On a row written by `upsert_sql` (not None), the instance gets its primary key
+    and counts as saved."""
+    opts = instance._meta
     if row is not None and opts.pk.column in returning:
         instance.pk = row[list(returning).index(opts.pk.column)]
         instance._state.adding = False
-        instance._state.db = alias
-    return row
+        instance._state.db = router.db_for_write(type(instance), instance=instance)
 
 
 def insert_rows(instances: Sequence[Model]) -> None:

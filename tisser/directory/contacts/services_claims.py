@@ -31,7 +31,7 @@ from django.utils.translation import gettext_noop
 
 from tisser.core import moderation
 from tisser.core.mail import send_templated_mail
-from tisser.core.upsert import from_row, insert_returning
+from tisser.core.upsert import from_row, insert_returning, mark_saved
 from tisser.directory.models import Affiliation, Organisation, Person
 
 LINK_SALT = "tisser.directory.claim-decision"
@@ -107,54 +107,99 @@ def claim(
     An organisation read with `has_representatives` (`find_duplicate(...,
     with_representatives=True)`) that has none skips looking for someone to email.
     """
+    if not representative:
+        statement = MembershipClaim(
+            person,
+            org,
+            source=source,
+            role=role,
+            detail=detail,
+            email=email,
+            language=language,
+            notify=notify,
+        )
+        return statement.settle(insert_returning(statement.affiliation, **statement.upsert))
     _check_open(org)
-    role = (role or "").strip()[:100]
-    evidence = {
-        "claims_representation": bool(representative),
+    with transaction.atomic():
+        affiliation, created = _claim_representation(
+            person,
+            org,
+            source,
+            (role or "").strip()[:100],
+            _evidence(person, True, detail, email, language),
+        )
+    if created and notify and getattr(org, "has_representatives", True):
+        _ask_representatives(affiliation)
+    return affiliation
+
+
+def _evidence(person, representative: bool, detail: str, email: str, language: str) -> dict:
+    return {
+        "claims_representation": representative,
         "claimed_at": timezone.now(),
         "claim_email": (email or person.email or "")[:254],
         "claim_detail": (detail or "")[:200],
         "claim_language": (language or translation.get_language() or "")[:8],
         "claim_nonce": secrets.token_hex(8),
     }
-    if not representative:
-        affiliation, created = _claim_membership(person, org, source, role, evidence)
-    else:
-        with transaction.atomic():
-            affiliation, created = _claim_representation(person, org, source, role, evidence)
-    if created and notify and getattr(org, "has_representatives", True):
-        _ask_representatives(affiliation)
-    return affiliation
 
 
-def _claim_membership(person, org, source, role, evidence) -> tuple[Affiliation, bool]:
+class MembershipClaim:
     """A claim to belong (the hot path of a registration rush): one upsert, no savepoint.
     A new claim is created pending; an existing link stays as it is, except that a
-    pending claim without a role takes the one given now."""
-    affiliation = Affiliation(
-        person=person, organisation=org, status=Status.CLAIMED, source=source, role=role, **evidence
-    )
-    table = Affiliation._meta.db_table
-    columns = ("id", "status", "role", "is_representative", "claims_representation", "claim_nonce")
-    row = insert_returning(
-        affiliation,
-        conflict=(
-            f'("person_id", "organisation_id") DO UPDATE SET "role" = CASE WHEN '
-            f'{table}."status" = %s AND {table}."role" = \'\' THEN excluded."role" '
-            f'ELSE {table}."role" END'
-        ),
-        params=[Status.CLAIMED],
-        returning=columns,
-    )
-    if row[5] == evidence["claim_nonce"]:
-        return affiliation, True
-    found = from_row(
-        Affiliation,
-        affiliation._state.db,
-        {"person_id": person.pk, "organisation_id": org.pk, **dict(zip(columns, row, strict=True))},
-    )
-    found.person, found.organisation = person, org
-    return found, False
+    pending claim without a role takes the one given now.
+
+    Written by `claim`, or inside another statement (a registration's, on PostgreSQL):
+    `core.upsert.upsert_sql(self.affiliation, **self.upsert)` gives its SQL; `settle`
+    reads the row it returned and asks the representatives about a new claim. Raises
+    `ClaimError` for an archived organisation."""
+
+    COLUMNS = ("id", "status", "role", "is_representative", "claims_representation", "claim_nonce")
+
+    def __init__(
+        self, person, org, *, source, role="", detail="", email="", language="", notify=True
+    ):
+        _check_open(org)
+        self.person, self.org, self.notify = person, org, notify
+        self.evidence = _evidence(person, False, detail, email, language)
+        self.affiliation = Affiliation(
+            person=person,
+            organisation=org,
+            status=Status.CLAIMED,
+            source=source,
+            role=(role or "").strip()[:100],
+            **self.evidence,
+        )
+        table = Affiliation._meta.db_table
+        self.upsert = {
+            "conflict": (
+                f'("person_id", "organisation_id") DO UPDATE SET "role" = CASE WHEN '
+                f'{table}."status" = %s AND {table}."role" = \'\' THEN excluded."role" '
+                f'ELSE {table}."role" END'
+            ),
+            "params": [Status.CLAIMED],
+            "returning": self.COLUMNS,
+        }
+
+    def settle(self, row: tuple) -> Affiliation:
+        """The affiliation the upsert left (`row`: its returned columns)."""
+        person, org = self.person, self.org
+        if row[5] == self.evidence["claim_nonce"]:
+            mark_saved(self.affiliation, row, self.COLUMNS)
+            if self.notify and getattr(org, "has_representatives", True):
+                _ask_representatives(self.affiliation)
+            return self.affiliation
+        found = from_row(
+            Affiliation,
+            self.affiliation._state.db,
+            {
+                "person_id": person.pk,
+                "organisation_id": org.pk,
+                **dict(zip(self.COLUMNS, row, strict=True)),
+            },
+        )
+        found.person, found.organisation = person, org
+        return found
 
 
 def _claim_representation(person, org, source, role, evidence) -> tuple[Affiliation, bool]:

@@ -6,7 +6,14 @@ from django.db import connections, router, transaction
 from django.db.models import F
 
 from tisser.core.compiled import hot_cursor
-from tisser.core.upsert import insert_head, insert_returning, insert_rows, prepared_insert
+from tisser.core.upsert import (
+    insert_head,
+    insert_returning,
+    insert_rows,
+    mark_saved,
+    prepared_insert,
+    upsert_sql,
+)
 from tisser.events.models import Answer, Event, Registration, Session, Workshop, WorkshopChoice
 
 
@@ -79,22 +86,30 @@ def take_place_and_insert(
     answers: list[Answer],
     *,
     if_full: str | None,
-) -> tuple[bool, bool]:
+    along: tuple | None = None,
+) -> tuple[bool, bool, tuple | None]:
     """Take a place on every counter and insert `registration` confirmed, with its
     workshops and answers; the place full, insert it with the status `if_full` instead
     (None: insert nothing). A registration its unique constraints refuse (already
     registered) is not inserted either: the caller rolls the place back by raising.
 
-    Returns (the place was taken, the registration was inserted). `registration` then has
-    its status (and its pending email, if one was marked) and its primary key.
+    `along`: another upsert written with it, `(instance, upsert_sql's keywords)` (the
+    claim of a link to the organisation named), whatever becomes of the registration.
+
+    Returns (the place was taken, the registration was inserted, the row `along`'s
+    upsert returned). `registration` then has its status (and its pending email, if one
+    was marked) and its primary key.
 
     On PostgreSQL, a single counter and no workshop (a plain event) take one statement
-    for all of it: a data-modifying `WITH` (two round trips less per registration)."""
+    for all of it: a data-modifying `WITH` (two or three round trips less)."""
     confirmed = registration.status
     connection = connections[router.db_for_write(Registration)]
     if connection.vendor == "postgresql" and len(counters) == 1 and not workshops:
-        took, pk = _one_statement(connection, registration, counters[0], answers, if_full)
+        took, pk, along_row = _one_statement(
+            connection, registration, counters[0], answers, if_full, along
+        )
     else:
+        along_row = insert_returning(along[0], **along[1]) if along else None
         took, pk = _statements(registration, counters, workshops, answers, if_full)
     status = confirmed if took else if_full
     if registration.notice_pending:
@@ -104,7 +119,9 @@ def take_place_and_insert(
         registration.pk = pk
         registration._state.adding = False
         registration._state.db = connection.alias
-    return took, pk is not None
+    if along:
+        mark_saved(along[0], along_row, along[1].get("returning", ("id",)))
+    return took, pk is not None, along_row
 
 
 def _statements(registration, counters, workshops, answers, if_full) -> tuple[bool, int | None]:
@@ -130,18 +147,23 @@ def _statements(registration, counters, workshops, answers, if_full) -> tuple[bo
     return took, registration.pk
 
 
-def _one_statement(connection, registration, counter, answers, if_full) -> tuple[bool, int | None]:
-    """The counter's UPDATE, the registration's INSERT … ON CONFLICT DO NOTHING and the
-    answers' INSERT in one `WITH`: the row's status (and pending email) follow whether
-    the UPDATE took the place. Every value is cast to its column's type (server-side
-    parameters in a SELECT list have none)."""
+def _one_statement(
+    connection, registration, counter, answers, if_full, along
+) -> tuple[bool, int | None, tuple | None]:
+    """The counter's UPDATE, the registration's INSERT … ON CONFLICT DO NOTHING, the
+    answers' INSERT (and `along`'s upsert) in one `WITH`: the row's status (and pending
+    email) follow whether the UPDATE took the place. Every value is cast to its column's
+    type (server-side parameters in a SELECT list have none)."""
     model, pk, limit = counter
     fields, values = prepared_insert(registration, connection)
     answer_fields = [f for f in Answer._meta.local_concrete_fields if not f.primary_key]
-    key = ("one", connection.alias, model, limit, len(fields), len(answers))
+    along_sql, along_params = upsert_sql(along[0], **along[1]) if along else ("", [])
+    key = ("one", connection.alias, model, limit, len(fields), len(answers), along_sql)
     sql = _SQL.get(key)
     if sql is None:
-        sql = _SQL[key] = _one_statement_sql(connection, counter, fields, answer_fields, answers)
+        sql = _SQL[key] = _one_statement_sql(
+            connection, counter, fields, answer_fields, answers, along_sql
+        )
     otherwise = {
         "status": if_full or "",
         "notice_pending": (if_full or "") if registration.notice_pending else "",
@@ -159,13 +181,15 @@ def _one_statement(connection, registration, counter, answers, if_full) -> tuple
             for field, value in zip(_fields, answer_values, strict=True)
             if field.attname != "registration_id"
         ]
+    params += along_params
+    stamped = [f for f in fields if _stamped(f)]
     with hot_cursor(connection.alias) as cursor:
         cursor.execute(sql, params)
-        took, inserted, *stamps = cursor.fetchone()
+        took, inserted, *rest = cursor.fetchone()
     if inserted is not None:
-        for field, stamp in zip([f for f in fields if _stamped(f)], stamps, strict=True):
+        for field, stamp in zip(stamped, rest, strict=False):
             setattr(registration, field.attname, stamp)
-    return took, inserted
+    return took, inserted, tuple(rest[len(stamped) :]) if along else None
 
 
 def _stamped(field) -> bool:
@@ -175,7 +199,7 @@ def _stamped(field) -> bool:
     return getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
 
 
-def _one_statement_sql(connection, counter, fields, answer_fields, answers) -> str:
+def _one_statement_sql(connection, counter, fields, answer_fields, answers, along_sql) -> str:
     model, _pk, limit = counter
     quote = connection.ops.quote_name
     took = "EXISTS (SELECT FROM took)"
@@ -209,7 +233,14 @@ def _one_statement_sql(connection, counter, fields, answer_fields, answers) -> s
             f"SELECT {selected} FROM inserted, (VALUES {', '.join([row] * len(answers))}) "
             f"AS v({names}))"
         )
-    return sql + f" SELECT {took}, " + ", ".join(f"(SELECT {c} FROM inserted)" for c in read)
+    if not along_sql:
+        return sql + f" SELECT {took}, " + ", ".join(f"(SELECT {c} FROM inserted)" for c in read)
+    return (
+        sql
+        + f", along AS ({along_sql}) SELECT {took}, "
+        + ", ".join(f"(SELECT {c} FROM inserted)" for c in read)
+        + ", along.* FROM along"
+    )
 
 
 def release_places(registration: Registration) -> None:

@@ -281,6 +281,18 @@ def already_registered_message(registration: Registration) -> str:
     }
 
 
+def membership_claim(person, org: Organisation, event: Event, language: str | None):
+    """`claim_link` as a statement, to write with the registration."""
+    return claims.MembershipClaim(
+        person,
+        org,
+        source=Affiliation.Source.REGISTRATION,
+        detail=event.title,
+        email=person.email,
+        language=language or translation.get_language() or "",
+    )
+
+
 def claim_link(person, org: Organisation, event: Event, language: str | None):
     return claims.claim(
         person,

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tisser.core.upsert import insert_rows
+from tisser.core.upsert import insert_returning, insert_rows
 from tisser.directory.contacts import services as directory
 from tisser.events import webhooks
 from tisser.events.models import Answer, Event, Registration, WorkshopChoice
@@ -32,6 +32,7 @@ from tisser.events.registration.rules import (
     door_problem,
     eligibility_problem,
     existing_registration,
+    membership_claim,
     organisation_for,
     person_and_organisation,
     price_of,
@@ -76,7 +77,17 @@ def register(
         # refuse a second one (caught below), which also holds under concurrency.
         # Naming an organisation only claims a link to it; member prices and members-only
         # events follow a confirmed link (never a name typed in a form).
-        confirmed = org is not None and claim_link(person, org, event, language).is_verified
+        # When the link's confirmation changes nothing (an open event at one price), the
+        # claim is written with the registration (one statement on PostgreSQL).
+        claim = membership_claim(person, org, event, language) if org is not None else None
+        confirmed = False
+        if claim is not None and (
+            event.members_only or price_of(event, org) != price_of(event, None)
+        ):
+            confirmed = claim.settle(
+                insert_returning(claim.affiliation, **claim.upsert)
+            ).is_verified
+            claim = None
         if event.members_only and not confirmed:
             raise Unconfirmed(unconfirmed_message(org))
         tier, price, payment = price_of(event, org if confirmed else None)
@@ -98,12 +109,13 @@ def register(
         # The partial unique constraints refuse a second live registration: the insert
         # then writes nothing (no savepoint, no IntegrityError), and raising below rolls
         # back the place just taken.
-        took, inserted = take_place_and_insert(
+        took, inserted, claimed = take_place_and_insert(
             registration,
             place_counters(event, counted_sessions(event, session), choices.workshops),
             choices.workshops,
             answers_of(choices),
             if_full=Status.WAITLISTED if event.waitlist_enabled and not at_door else None,
+            along=(claim.affiliation, claim.upsert) if claim else None,
         )
         if not inserted:
             existing = existing_registration(event, session, person)
@@ -114,6 +126,8 @@ def register(
             raise AlreadyRegistered(
                 _("You are already registered for this event."), registration=None
             )
+        if claim is not None:
+            claim.settle(claimed)
         webhooks.registration_event("registration.created", registration)
     return registration
 

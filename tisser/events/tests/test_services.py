@@ -381,3 +381,42 @@ def test_already_registered_beats_full(fresque):
         services.register(fresque, person(1), choices=Choices(session=lens))
     with pytest.raises(rules.EventFull):
         services.register(fresque, person(3), choices=Choices(session=lens))
+
+
+def test_a_claim_written_with_the_registration_asks_the_representative_once(
+    kinds, organisations, django_capture_on_commit_callbacks
+):
+    """An open event at one price: the claim of a link goes with the registration (one
+    statement on PostgreSQL). The representative is asked once; a refused registration
+    leaves no claim and asks nobody."""
+    event = Event.objects.create(
+        title="Rencontre d'un jour", slug="un-jour", kind=kinds["rencontre"], waitlist_enabled=False
+    )
+    Session.objects.create(event=event, starts_at=at(12, 9), ends_at=at(12, 17), capacity=1)
+    lambda_org = organisations["other"]
+    rep, _created = find_or_create_person(email="rep@example.org")
+    affiliate(rep, lambda_org, is_representative=True)
+    named = OrganisationInfo(name="Entreprise Lambda", commune="62041")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.register(event, person(1), organisation=named)
+    assert first.status == "confirmed" and first.organisation == lambda_org
+    claim = Affiliation.objects.get(person__email="p1@example.org")
+    assert (claim.status, claim.source, claim.claim_detail) == (
+        "claimed",
+        "registration",
+        event.title,
+    )
+    asked = [m for m in mail.outbox if m.to == ["rep@example.org"]]
+    assert len(asked) == 1 and "Prénom1" in asked[0].subject
+    mail.outbox.clear()
+    # Full, no waiting list: refused; the stranger's claim is not kept, nobody is asked.
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(rules.EventFull):
+        services.register(event, person(2), organisation=named)
+    assert not Affiliation.objects.filter(person__email="p2@example.org").exists()
+    assert not Person.objects.filter(email="p2@example.org").exists()
+    # The same person again: refused as registered; the claim as it was, no second email.
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(rules.AlreadyRegistered):
+        services.register(event, person(1), organisation=named)
+    assert Affiliation.objects.get(person__email="p1@example.org").claim_nonce == claim.claim_nonce
+    assert mail.outbox == []
