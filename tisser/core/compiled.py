@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import psycopg
+import psycopg.types.net
 from django.conf import settings
 from django.db import connections, router
 from django.db.backends.utils import CursorDebugWrapper
@@ -34,6 +35,8 @@ def hot_cursor(alias: str) -> Iterator:
             yield cursor
         return
     connection.ensure_connection()
+    if not getattr(connection.connection, "tisser_binary_as_text", False):
+        _read_binary_as_django_does(connection.connection)
     raw = PreparedCursor(connection.connection)
     cursor = (
         LoggedPreparedCursor(raw, connection)
@@ -55,10 +58,45 @@ class LoggedPreparedCursor(CursorDebugWrapper):
 
 class PreparedCursor(psycopg.Cursor):
     """psycopg's server-binding cursor, every statement prepared (Django's connection
-    turns automatic preparation off, for the sake of connection poolers)."""
+    turns automatic preparation off, for the sake of connection poolers), its results
+    read in binary (a tenth of a registration's instructions less than parsing text:
+    timestamps above all)."""
 
     def execute(self, query, params=None, *, prepare=None, binary=None):
-        return super().execute(query, params, prepare=True, binary=binary)
+        return super().execute(query, params, prepare=True, binary=True)
+
+
+class _JsonbAsText(psycopg.adapt.Loader):
+    """jsonb as its text, as Django reads it (its fields decode it themselves)."""
+
+    format = psycopg.pq.Format.BINARY
+
+    def load(self, data):
+        return bytes(data[1:]).decode()
+
+
+class _AddressAsText(psycopg.types.net.InetBinaryLoader):
+    """inet and cidr as PostgreSQL writes them in text, as Django reads them."""
+
+    def load(self, data):
+        value = super().load(data)
+        if hasattr(value, "ip") and value.network.prefixlen == value.max_prefixlen:
+            return str(value.ip)
+        return str(value)
+
+
+class _NetworkAsText(psycopg.types.net.CidrBinaryLoader):
+    def load(self, data):
+        return str(super().load(data))
+
+
+def _read_binary_as_django_does(raw) -> None:
+    """Django registers text loaders that keep jsonb, inet and cidr as text; binary
+    results need the same, or a field would get a decoded value it does not expect."""
+    raw.adapters.register_loader("jsonb", _JsonbAsText)
+    raw.adapters.register_loader("inet", _AddressAsText)
+    raw.adapters.register_loader("cidr", _NetworkAsText)
+    raw.tisser_binary_as_text = True
 
 
 class CompiledQuery:

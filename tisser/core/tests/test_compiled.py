@@ -102,3 +102,30 @@ def test_prepared_statements_can_be_turned_off_for_a_pooler(settings):
         cursor.execute("SELECT %s::int * 2", [21])
         assert cursor.fetchone() == (42,)
     assert not [sql for sql in _prepared_statements() if "* 2" in sql]
+
+
+@pytest.mark.postgres
+def test_hot_statements_read_values_as_djangos_cursor_does():
+    """The hot cursor reads results in binary: every type comes back as Django's own
+    cursor gives it (jsonb, inet and cidr as text, which Django's fields decode)."""
+    from django.db import connection
+
+    from tisser.core.compiled import hot_cursor
+
+    if connection.vendor != "postgresql":
+        pytest.skip("binary results are PostgreSQL's (set DATABASE_URL=postgres://…)")
+    sql = (
+        "SELECT %s::jsonb, '10.0.0.1'::inet, '10.0.0.0/8'::inet, '10.0.0.0/8'::cidr, "
+        "'::1'::inet, '2026-12-06 10:00:00+01'::timestamptz, 1.50::numeric(8, 2), "
+        "'É'::varchar, true, NULL::bigint, '2026-12-06'::date, 12::bigint"
+    )
+    params = ['{"a": [1, "é"]}']
+    with hot_cursor("default") as cursor:
+        cursor.execute(sql, params)
+        hot = cursor.fetchone()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        usual = cursor.fetchone()
+    assert hot == usual
+    assert [type(value) for value in hot] == [type(value) for value in usual]
+    assert hot[0] == '{"a": [1, "é"]}' and hot[1] == "10.0.0.1"

@@ -118,7 +118,7 @@ def claim(
             language=language,
             notify=notify,
         )
-        return statement.settle(insert_returning(statement.affiliation, **statement.upsert))
+        return statement.write()
     _check_open(org)
     with transaction.atomic():
         affiliation, created = _claim_representation(
@@ -180,6 +180,10 @@ class MembershipClaim:
             "params": [Status.CLAIMED],
             "returning": self.COLUMNS,
         }
+
+    def write(self) -> Affiliation:
+        """The claim in a statement of its own."""
+        return self.settle(insert_returning(self.affiliation, **self.upsert))
 
     def settle(self, row: tuple) -> Affiliation:
         """The affiliation the upsert left (`row`: its returned columns)."""

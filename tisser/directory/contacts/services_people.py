@@ -137,7 +137,10 @@ def upsert_person(
     )
     if not cleaned["email"]:
         return create_person(cleaned), True, ()
-    person = Person(**cleaned, **_keys_of(Person(**cleaned)))
+    matching = person_keys(
+        first_name=cleaned["first_name"], last_name=cleaned["last_name"], phone=cleaned["phone"]
+    )
+    person = Person(**cleaned, **matching)
     fill = ("first_name", "last_name", "phone")
     table = Person._meta.db_table
     kept = [

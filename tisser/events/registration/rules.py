@@ -294,14 +294,8 @@ def membership_claim(person, org: Organisation, event: Event, language: str | No
 
 
 def claim_link(person, org: Organisation, event: Event, language: str | None):
-    return claims.claim(
-        person,
-        org,
-        source=Affiliation.Source.REGISTRATION,
-        detail=event.title,
-        email=person.email,
-        language=language or translation.get_language() or "",
-    )
+    """The claim of a link that a registration naming `org` makes, written now."""
+    return membership_claim(person, org, event, language).write()
 
 
 def unconfirmed_message(org: Organisation) -> str:

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tisser.core.upsert import insert_returning, insert_rows
+from tisser.core.upsert import insert_rows
 from tisser.directory.contacts import services as directory
 from tisser.events import webhooks
 from tisser.events.models import Answer, Event, Registration, WorkshopChoice
@@ -84,9 +84,7 @@ def register(
         if claim is not None and (
             event.members_only or price_of(event, org) != price_of(event, None)
         ):
-            confirmed = claim.settle(
-                insert_returning(claim.affiliation, **claim.upsert)
-            ).is_verified
+            confirmed = claim.write().is_verified
             claim = None
         if event.members_only and not confirmed:
             raise Unconfirmed(unconfirmed_message(org))
