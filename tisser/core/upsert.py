@@ -129,8 +129,9 @@ def insert_rows(instances: Sequence[Model]) -> None:
     model = type(instances[0])
     alias = router.db_for_write(model, instance=instances[0])
     connection = connections[alias]
-    fields = _insert_fields(instances[0])
-    if any(len(_insert_fields(instance)) != len(fields) for instance in instances):
+    prepared = [prepared_insert(instance, connection) for instance in instances]
+    fields = prepared[0][0]
+    if any(len(other) != len(fields) for other, _values in prepared):
         raise ValueError("set every primary key or none")
     key = (model, alias, len(fields), len(instances))
     hot = len(instances) <= 20  # the few small shapes of a hot path: kept and prepared
@@ -143,11 +144,7 @@ def insert_rows(instances: Sequence[Model]) -> None:
         )
         if hot:
             _SQL[key] = sql
-    values = [
-        f.get_db_prep_save(f.pre_save(instance, add=True), connection)
-        for instance in instances
-        for f in fields
-    ]
+    values = [value for _fields, row in prepared for value in row]
     with hot_cursor(alias) if hot else connection.cursor() as cursor:
         cursor.execute(sql, values)
 

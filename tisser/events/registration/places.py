@@ -10,7 +10,6 @@ from tisser.core.upsert import (
     insert_head,
     insert_returning,
     insert_rows,
-    mark_saved,
     prepared_insert,
     upsert_sql,
 )
@@ -64,19 +63,19 @@ def place_counters(event: Event, sessions: list[Session], workshops: list[Worksh
 
 
 def take_places(event: Event, sessions: list[Session], workshops: list[Workshop]) -> bool:
-    """Take one place on every counter, or none; False when one is full.
+    """Take one place on every counter, or none; False when one is full."""
+    return _take_counters(place_counters(event, sessions, workshops))
 
-    Several counters are taken in a savepoint, rolled back if one of them is full; a single
-    counter needs none (its one conditional UPDATE either happens or not)."""
-    counters = place_counters(event, sessions, workshops)
+
+def _take_counters(counters: list) -> bool:
+    """Several counters are taken in a savepoint, rolled back if one of them is full; a
+    single counter needs none (its one conditional UPDATE either happens or not)."""
     if len(counters) == 1:
         return _take_one(*counters[0])
     with transaction.atomic():
-        for counter in counters:
-            if not _take_one(*counter):
-                transaction.set_rollback(True)
-                return False
-    return True
+        took = all(_take_one(*counter) for counter in counters)
+        transaction.set_rollback(not took)
+    return took
 
 
 def take_place_and_insert(
@@ -102,60 +101,47 @@ def take_place_and_insert(
 
     On PostgreSQL, a single counter and no workshop (a plain event) take one statement
     for all of it: a data-modifying `WITH` (two or three round trips less)."""
-    confirmed = registration.status
     connection = connections[router.db_for_write(Registration)]
     if connection.vendor == "postgresql" and len(counters) == 1 and not workshops:
-        took, pk, along_row = _one_statement(
-            connection, registration, counters[0], answers, if_full, along
-        )
-    else:
-        along_row = insert_returning(along[0], **along[1]) if along else None
-        took, pk = _statements(registration, counters, workshops, answers, if_full)
-    status = confirmed if took else if_full
-    if registration.notice_pending:
-        registration.notice_pending = status or ""
-    registration.status = status or registration.status
-    if pk is not None:
-        registration.pk = pk
-        registration._state.adding = False
-        registration._state.db = connection.alias
-    if along:
-        mark_saved(along[0], along_row, along[1].get("returning", ("id",)))
-    return took, pk is not None, along_row
-
-
-def _statements(registration, counters, workshops, answers, if_full) -> tuple[bool, int | None]:
-    """`take_place_and_insert` in a few statements (SQLite, several counters)."""
-    if len(counters) == 1:
-        took = _take_one(*counters[0])
-    else:
-        with transaction.atomic():
-            took = all(_take_one(*counter) for counter in counters)
-            transaction.set_rollback(not took)
+        return _one_statement(connection, registration, counters[0], answers, if_full, along)
+    along_row = insert_returning(along[0], **along[1]) if along else None
+    took = _take_counters(counters)
     if not took:
         if if_full is None:
-            return False, None
-        registration.status = if_full
-        if registration.notice_pending:
-            registration.notice_pending = if_full
+            return False, False, along_row
+        _set_status(registration, if_full)
     if insert_returning(registration) is None:
-        return took, None
+        return took, False, along_row
+    insert_choices(registration, workshops, answers)
+    return took, True, along_row
+
+
+def insert_choices(registration: Registration, workshops: list[Workshop], answers: list[Answer]):
+    """The registration's workshops and its answers (rows not yet tied to it), each kind
+    in one INSERT (none when there are none)."""
     insert_rows([WorkshopChoice(registration=registration, workshop=w) for w in workshops])
     for answer in answers:
         answer.registration = registration
     insert_rows(answers)
-    return took, registration.pk
+
+
+def _set_status(registration: Registration, status: str) -> None:
+    """The status decided, and the pending email with it (if one was marked)."""
+    registration.status = status
+    if registration.notice_pending:
+        registration.notice_pending = status
 
 
 def _one_statement(
     connection, registration, counter, answers, if_full, along
-) -> tuple[bool, int | None, tuple | None]:
+) -> tuple[bool, bool, tuple | None]:
     """The counter's UPDATE, the registration's INSERT … ON CONFLICT DO NOTHING, the
     answers' INSERT (and `along`'s upsert) in one `WITH`: the row's status (and pending
     email) follow whether the UPDATE took the place. Every value is cast to its column's
     type (server-side parameters in a SELECT list have none)."""
     model, pk, limit = counter
     fields, values = prepared_insert(registration, connection)
+    stamped = [f for f in fields if _stamped(f)]
     answer_fields = [f for f in Answer._meta.local_concrete_fields if not f.primary_key]
     along_sql, along_params = upsert_sql(along[0], **along[1]) if along else ("", [])
     key = ("one", connection.alias, model, limit, len(fields), len(answers), along_sql)
@@ -170,9 +156,8 @@ def _one_statement(
     }
     params = [pk]
     for field, value in zip(fields, values, strict=True):
-        if _stamped(field):
-            continue
-        params += [value, otherwise[field.attname]] if field.attname in otherwise else [value]
+        if field not in stamped:
+            params += [value, otherwise[field.attname]] if field.attname in otherwise else [value]
     params.append(if_full is not None)
     for answer in answers:
         _fields, answer_values = prepared_insert(answer, connection)
@@ -182,14 +167,18 @@ def _one_statement(
             if field.attname != "registration_id"
         ]
     params += along_params
-    stamped = [f for f in fields if _stamped(f)]
     with hot_cursor(connection.alias) as cursor:
         cursor.execute(sql, params)
         took, inserted, *rest = cursor.fetchone()
+    if not took and if_full is not None:
+        _set_status(registration, if_full)
     if inserted is not None:
+        registration.pk = inserted
+        registration._state.adding = False
+        registration._state.db = connection.alias
         for field, stamp in zip(stamped, rest, strict=False):
             setattr(registration, field.attname, stamp)
-    return took, inserted, tuple(rest[len(stamped) :]) if along else None
+    return took, inserted is not None, tuple(rest[len(stamped) :]) if along else None
 
 
 def _stamped(field) -> bool:
@@ -233,14 +222,10 @@ def _one_statement_sql(connection, counter, fields, answer_fields, answers, alon
             f"SELECT {selected} FROM inserted, (VALUES {', '.join([row] * len(answers))}) "
             f"AS v({names}))"
         )
-    if not along_sql:
-        return sql + f" SELECT {took}, " + ", ".join(f"(SELECT {c} FROM inserted)" for c in read)
-    return (
-        sql
-        + f", along AS ({along_sql}) SELECT {took}, "
-        + ", ".join(f"(SELECT {c} FROM inserted)" for c in read)
-        + ", along.* FROM along"
-    )
+    select = f" SELECT {took}, " + ", ".join(f"(SELECT {c} FROM inserted)" for c in read)
+    if along_sql:
+        return f"{sql}, along AS ({along_sql}){select}, along.* FROM along"
+    return sql + select
 
 
 def release_places(registration: Registration) -> None:
@@ -259,11 +244,6 @@ def chosen_workshops(registration: Registration) -> list[Workshop]:
 
 
 def take_places_partial(sessions: list[Session], workshops: list[Workshop]) -> bool:
-    with transaction.atomic():
-        counters = [(Session, s.pk, "capacity") for s in sorted(sessions, key=lambda s: s.pk)]
-        counters += [(Workshop, w.pk, "capacity") for w in sorted(workshops, key=lambda w: w.pk)]
-        for counter in counters:
-            if not _take_one(*counter):
-                transaction.set_rollback(True)
-                return False
-    return True
+    counters = [(Session, s.pk, "capacity") for s in sorted(sessions, key=lambda s: s.pk)]
+    counters += [(Workshop, w.pk, "capacity") for w in sorted(workshops, key=lambda w: w.pk)]
+    return _take_counters(counters)

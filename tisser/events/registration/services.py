@@ -7,13 +7,13 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tisser.core.upsert import insert_rows
 from tisser.directory.contacts import services as directory
 from tisser.events import webhooks
-from tisser.events.models import Answer, Event, Registration, WorkshopChoice
+from tisser.events.models import Answer, Event, Registration
 from tisser.events.registration.notices import notice_after_commit
 from tisser.events.registration.places import (
     counted_sessions,
+    insert_choices,
     place_counters,
     take_place_and_insert,
 )
@@ -151,11 +151,7 @@ def keep_claim(
 def save_choices(registration: Registration, choices: Choices) -> None:
     """The workshops chosen and the answers given, each kind in one INSERT (none when
     there are none)."""
-    insert_rows([WorkshopChoice(registration=registration, workshop=w) for w in choices.workshops])
-    answers = answers_of(choices)
-    for answer in answers:
-        answer.registration = registration
-    insert_rows(answers)
+    insert_choices(registration, choices.workshops, answers_of(choices))
 
 
 def answers_of(choices: Choices) -> list[Answer]:
