@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "tisser.core.middleware.ContentSecurityPolicyMiddleware",
     "tisser.core.network.ContractionsMiddleware",
 ]
+# Django's messages, their cookie compressed only when it is long (tisser/core/messages.py).
+MESSAGE_STORAGE = "tisser.core.messages.MessageStorage"
 
 ROOT_URLCONF = "tisser.urls"
 WSGI_APPLICATION = "tisser.wsgi.application"

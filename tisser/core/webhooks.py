@@ -28,7 +28,6 @@ from urllib.parse import urlsplit
 
 import httpx
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -37,6 +36,7 @@ from django.dispatch import Signal, receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import copies
 from .models import WebhookDelivery, WebhookEndpoint
 
 #: event name -> label shown to staff; filled by the apps (`register_event`).
@@ -141,32 +141,30 @@ def set_active(endpoint: WebhookEndpoint, active: bool) -> None:
     endpoint.save(update_fields=["is_active", "failures", "disabled_at"])
 
 
-#: The events some active endpoint listens to, in the shared cache: a registration (the
-#: hot path) asks the cache, not the database, whether anyone listens.
-LISTENED_KEY = "webhooks:listened"
+#: How long a copy of the events listened to is kept (`core.copies`); an endpoint's
+#: change drops it at once.
 LISTENED_SECONDS = 300
 
 
 def listened_events() -> frozenset[str]:
-    listened = cache.get(LISTENED_KEY)
-    if listened is None:
-        listened = frozenset(
-            name
-            for events in WebhookEndpoint.objects.filter(is_active=True).values_list(
-                "events", flat=True
-            )
-            for name in events
+    """The events some active endpoint listens to, from this process's copy: a
+    registration (the hot path) asks the database only after a change."""
+    return copies.read_copy("webhooks:listened", _listened_now, LISTENED_SECONDS)
+
+
+def _listened_now() -> frozenset[str]:
+    return frozenset(
+        name
+        for events in WebhookEndpoint.objects.filter(is_active=True).values_list(
+            "events", flat=True
         )
-        cache.set(LISTENED_KEY, listened, LISTENED_SECONDS)
-    return listened
+        for name in events
+    )
 
 
 @receiver([post_save, post_delete], sender=WebhookEndpoint, dispatch_uid="webhooks.listened")
 def _endpoints_changed(**kwargs) -> None:
-    """Forget the listened events now and again once the change commits (a reader in
-    between could have cached what it saw before the commit)."""
-    cache.delete(LISTENED_KEY)
-    transaction.on_commit(lambda: cache.delete(LISTENED_KEY))
+    copies.changed()
 
 
 def emit(event: str, data) -> list[int]:

@@ -3,11 +3,15 @@ sessions, workshops and questions shape."""
 
 from __future__ import annotations
 
+import copy
 import re
+import weakref
+from typing import NamedTuple
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -103,61 +107,83 @@ def parse_colleagues(text: str) -> list[rules.Registrant]:
     return people
 
 
-class EventChoicesMixin:
-    """The fields an event's sessions, workshops and questions add to a form."""
+class EventFields(NamedTuple):
+    """The fields an event's sessions, workshops and questions add to a form, and what
+    reads their answers back."""
 
-    def add_event_fields(self, event: Event, registration=None) -> None:
+    fields: dict[str, forms.Field]
+    #: (programme item, its workshops by primary key, field name)
+    workshop_items: list[tuple]
+    #: (question, field name)
+    question_fields: list[tuple]
+
+
+def event_fields(event: Event) -> EventFields:
+    """New fields for `event`'s choices, labelled in the active language."""
+    fields = {}
+    sessions = event.sessions_list
+    if event.registration_mode == RegistrationMode.PER_SESSION and len(sessions) > 1:
+        fields["session"] = forms.TypedChoiceField(
+            label=_("Date"),
+            choices=[(s.pk, _session_label(s)) for s in sessions],
+            coerce=int,
+            widget=forms.RadioSelect,
+        )
+    workshop_items = []
+    for item in event.related_rows("programme"):
+        workshops = list(item.workshops.all())
+        if not (item.choose_workshop and workshops):
+            continue
+        name = f"workshop_{item.pk}"
+        fields[name] = forms.TypedChoiceField(
+            label=_("Workshop: %(title)s") % {"title": item.title},
+            choices=[(w.pk, _workshop_label(w)) for w in workshops],
+            coerce=int,
+            widget=forms.RadioSelect,
+        )
+        workshop_items.append((item, {w.pk: w for w in workshops}, name))
+    question_fields = []
+    for question in event.related_rows("questions"):
+        name = f"question_{question.pk}"
+        required = question.required
+        if question.kind == Question.Kind.CHOICE:
+            field = forms.ChoiceField(
+                choices=[("", "—")] + [(c, c) for c in question.choice_list],
+                required=required,
+            )
+        elif question.kind == Question.Kind.MULTIPLE:
+            field = forms.MultipleChoiceField(
+                choices=[(c, c) for c in question.choice_list],
+                required=required,
+                widget=forms.CheckboxSelectMultiple,
+            )
+        elif question.kind == Question.Kind.YES_NO:
+            field = forms.ChoiceField(
+                choices=[("", "—"), (_("Yes"), _("Yes")), (_("No"), _("No"))],
+                required=required,
+            )
+        else:
+            field = forms.CharField(
+                max_length=2000,
+                required=required,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        field.label = question.text
+        fields[name] = field
+        question_fields.append((question, name))
+    return EventFields(fields, workshop_items, question_fields)
+
+
+class EventChoicesMixin:
+    """A form with an event's choices: `choices()` reads them back for the service."""
+
+    def add_event_fields(self, event: Event) -> None:
+        self.use_event_fields(event, event_fields(event))
+
+    def use_event_fields(self, event: Event, built: EventFields) -> None:
         self.event = event
-        sessions = event.sessions_list
-        if event.registration_mode == RegistrationMode.PER_SESSION and len(sessions) > 1:
-            self.fields["session"] = forms.TypedChoiceField(
-                label=_("Date"),
-                choices=[(s.pk, _session_label(s)) for s in sessions],
-                coerce=int,
-                widget=forms.RadioSelect,
-            )
-        self.workshop_items = []
-        for item in event.programme.all():
-            workshops = list(item.workshops.all())
-            if not (item.choose_workshop and workshops):
-                continue
-            name = f"workshop_{item.pk}"
-            self.fields[name] = forms.TypedChoiceField(
-                label=_("Workshop: %(title)s") % {"title": item.title},
-                choices=[(w.pk, _workshop_label(w)) for w in workshops],
-                coerce=int,
-                widget=forms.RadioSelect,
-            )
-            self.workshop_items.append((item, {w.pk: w for w in workshops}, name))
-        self.question_fields = []
-        for question in event.questions.all():
-            name = f"question_{question.pk}"
-            required = question.required
-            if question.kind == Question.Kind.CHOICE:
-                field = forms.ChoiceField(
-                    choices=[("", "—")] + [(c, c) for c in question.choice_list],
-                    required=required,
-                )
-            elif question.kind == Question.Kind.MULTIPLE:
-                field = forms.MultipleChoiceField(
-                    choices=[(c, c) for c in question.choice_list],
-                    required=required,
-                    widget=forms.CheckboxSelectMultiple,
-                )
-            elif question.kind == Question.Kind.YES_NO:
-                field = forms.ChoiceField(
-                    choices=[("", "—"), (_("Yes"), _("Yes")), (_("No"), _("No"))],
-                    required=required,
-                )
-            else:
-                field = forms.CharField(
-                    max_length=2000,
-                    required=required,
-                    widget=forms.Textarea(attrs={"rows": 2}),
-                )
-            field.label = question.text
-            self.fields[name] = field
-            self.question_fields.append((question, name))
+        self.fields.update(built.fields)
+        self.workshop_items, self.question_fields = built.workshop_items, built.question_fields
 
     def choices(self) -> rules.Choices:
         data = self.cleaned_data
@@ -189,7 +215,9 @@ class EventChoicesMixin:
                 self.add_error(None, message)
 
 
-class RegistrationForm(EventChoicesMixin, forms.Form):
+class RegistrantFields(forms.Form):
+    """Who registers: the registration form's own fields (before the event's)."""
+
     first_name = forms.CharField(label=gettext_lazy("First name"), max_length=100)
     last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=100)
     email = forms.EmailField(label=gettext_lazy("Email"))
@@ -213,11 +241,38 @@ class RegistrationForm(EventChoicesMixin, forms.Form):
         ),
     )
 
+
+#: The registration form's fields by (id of the event instance, language), shared by
+#: every form of that instance: dropped when the instance is (`weakref.finalize`).
+_SHARED_FIELDS: dict[tuple[int, str], EventFields] = {}
+
+
+def registration_fields(event: Event) -> EventFields:
+    """The registration form's fields for `event` in the active language, built once per
+    event instance: the rush's posts share the process's copy of the event, and building
+    and deep-copying a form's fields at every post was a fifth of a registration's CPU.
+    Shared, so never changed by a form (nothing in a form's validation or rendering
+    changes its fields)."""
+    key = (id(event), translation.get_language())
+    shared = _SHARED_FIELDS.get(key)
+    if shared is None:
+        fields = copy.deepcopy(RegistrantFields.base_fields)
+        built = event_fields(event)
+        fields.update(built.fields)
+        if event.members_only or event.related_rows("eligible_categories"):
+            fields["organisation"].required = True
+        shared = _SHARED_FIELDS[key] = built._replace(fields=fields)
+        weakref.finalize(event, _SHARED_FIELDS.pop, key, None)
+    return shared
+
+
+class RegistrationForm(EventChoicesMixin, forms.Form):
+    """Registering for an event: `RegistrantFields` and the event's choices, whose field
+    objects are shared (`registration_fields`)."""
+
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
-        self.add_event_fields(event)
-        if event.members_only or event.eligible_categories.all():
-            self.fields["organisation"].required = True
+        self.use_event_fields(event, registration_fields(event))
 
     def clean_commune(self):
         text = (self.cleaned_data.get("commune") or "").strip()

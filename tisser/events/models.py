@@ -202,6 +202,16 @@ class Event(models.Model):
             return str(_("Online"))
         return self.venue_name or ""
 
+    def related_rows(self, name: str) -> list:
+        """The rows of the relation `name` (questions, programme, eligible_categories),
+        from what the queries prefetched when they did: a registration reads them several
+        times, and each `event.questions.all()` built a manager and a queryset first.
+        The list may be the prefetched one: read it, never change it."""
+        found = getattr(self, "_prefetched_objects_cache", {}).get(name)
+        if found is not None and found._result_cache is not None:
+            return found._result_cache
+        return list(getattr(self, name).all())
+
     @property
     def sessions_list(self) -> list[Session]:
         """The sessions in date order (prefetched by the queries when they can)."""

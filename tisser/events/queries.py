@@ -7,11 +7,8 @@ use: keep its name and signature.
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import (
     Exists,
     F,
@@ -24,6 +21,8 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.utils import timezone
+
+from tisser.core import copies
 
 from .models import Event, EventKind, Registration, Session
 
@@ -160,63 +159,36 @@ def event_for_registration(slug: str) -> Event | None:
         if getattr(event, flag):
             lookups.append(lookup)
         else:
-            empty[lookup.split("__")[0]] = model.objects.none()
+            none = empty[lookup.split("__")[0]] = model.objects.none()
+            none._result_cache, none._prefetch_done = [], True
     if lookups:
         prefetch_related_objects([event], *lookups)
     event._prefetched_objects_cache.update(empty)  # read as empty, without a query
     return event
 
 
-REGISTRATION_VERSION_KEY = "events:registration:version"
-
-
 def cached_event_for_registration(slug: str) -> Event | None:
-    """`event_for_registration` kept in Django's shared cache, for the registration rush:
-    the event, its sessions, programme, questions and eligible categories change rarely
-    and every change drops the copy of every web process (`registration_data_changed`).
-    Its counters (`taken`) may lag: the service takes places by conditional UPDATEs of
-    the rows, never from these. `TISSER_REGISTRATION_CACHE_SECONDS` (0 turns it off)
-    bounds how long a change no signal reports (a bulk update) can go unseen.
+    """`event_for_registration`, for the registration rush, from this process's copy
+    (`core.copies`): the event, its sessions, programme, questions and eligible
+    categories change rarely, and every change drops the copies of every web process
+    (`registration_data_changed`). Its counters (`taken`) may lag: the service takes
+    places by conditional UPDATEs of the rows, never from these.
+    `TISSER_REGISTRATION_CACHE_SECONDS` (0 turns it off) bounds how long a change no
+    signal reports (a bulk update) can go unseen.
 
-    A post reads one small key from the shared cache, the version: the copy of that
-    version the process already unpickled is kept in memory (unpickling it and reading
-    its file were a tenth of a registration's CPU). That copy is shared by the requests
-    of the process: read it, never change it."""
+    The copy is shared by the requests of the process: read it, never change it."""
     seconds = getattr(settings, "TISSER_REGISTRATION_CACHE_SECONDS", 60)
     if seconds <= 0:
         return event_for_registration(slug)
-    version = cache.get(REGISTRATION_VERSION_KEY)
-    if version is None:  # a cleared cache: a new version, never one seen before
-        cache.add(REGISTRATION_VERSION_KEY, time.time_ns(), None)
-        version = cache.get(REGISTRATION_VERSION_KEY)
-    key = f"events:registration:{version}:{slug}"
-    kept = _READ_COPIES.get(key)
-    if kept is not None and kept[0] > time.time():
-        return kept[1]
-    kept = cache.get(key)  # (when it expires, the event): the process keeps it as long
-    if kept is None:
-        event = event_for_registration(slug)
-        if event is None:
-            return None
-        kept = (time.time() + seconds, event)
-        cache.set(key, kept, seconds)
-    if len(_READ_COPIES) >= 64:
-        _READ_COPIES.clear()
-    _READ_COPIES[key] = kept
-    return kept[1]
-
-
-#: This process's unpickled copies of the shared cache's events, by cache key (which
-#: holds the version): (when it expires, as `time.time()`, the event).
-_READ_COPIES: dict[str, tuple[float, Event]] = {}
+    return copies.read_copy(
+        f"events:registration:{slug}", lambda: event_for_registration(slug), seconds
+    )
 
 
 def registration_data_changed(**kwargs) -> None:
     """Signal receiver (also called after bulk updates): an event's settings changed, so
-    the cached copies are out of date. Again once the change commits: a reader in between
-    may have cached what it saw before the commit."""
-    cache.set(REGISTRATION_VERSION_KEY, time.time_ns(), None)
-    transaction.on_commit(lambda: cache.set(REGISTRATION_VERSION_KEY, time.time_ns(), None))
+    the copies kept for registrations are out of date."""
+    copies.changed()
 
 
 def agenda_departements():

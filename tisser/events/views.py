@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -270,7 +270,9 @@ def register(request, slug):
     if event.is_external:
         return redirect(event.external_registration_url)
     problem = rules.registration_problem(event)
-    form = RegistrationForm(request.POST or None, event=event, initial=_initial(request))
+    # A posted form shows what was posted: the account's details are for the blank form.
+    initial = None if request.method == "POST" else _initial(request)
+    form = RegistrationForm(request.POST or None, event=event, initial=initial)
     if request.method == "POST" and not problem and form.is_valid():
         try:
             registrations = _register(request, event, form)
@@ -306,7 +308,7 @@ def register(request, slug):
                     _("%(count)s people registered; each gets their own email.")
                     % {"count": len(registrations)},
                 )
-            return redirect("events:manage", token=tokens.manage_token(first))
+            return HttpResponseRedirect(tokens.manage_path(first))
     status = 400 if request.method == "POST" else 200
     return render(
         request,

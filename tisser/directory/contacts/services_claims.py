@@ -31,7 +31,7 @@ from django.utils.translation import gettext_noop
 
 from tisser.core import moderation
 from tisser.core.mail import send_templated_mail
-from tisser.core.upsert import from_row, insert_returning, mark_saved
+from tisser.core.upsert import from_row, insert_returning, mark_saved, new_instance
 from tisser.directory.models import Affiliation, Organisation, Person
 
 LINK_SALT = "tisser.directory.claim-decision"
@@ -155,6 +155,12 @@ class MembershipClaim:
     `ClaimError` for an archived organisation."""
 
     COLUMNS = ("id", "status", "role", "is_representative", "claims_representation", "claim_nonce")
+    _table = Affiliation._meta.db_table
+    CONFLICT = (
+        f'("person_id", "organisation_id") DO UPDATE SET "role" = CASE WHEN '
+        f'{_table}."status" = %s AND {_table}."role" = \'\' THEN excluded."role" '
+        f'ELSE {_table}."role" END'
+    )
 
     def __init__(
         self, person, org, *, source, role="", detail="", email="", language="", notify=True
@@ -162,7 +168,8 @@ class MembershipClaim:
         _check_open(org)
         self.person, self.org, self.notify = person, org, notify
         self.evidence = _evidence(person, False, detail, email, language)
-        self.affiliation = Affiliation(
+        self.affiliation = new_instance(
+            Affiliation,
             person=person,
             organisation=org,
             status=Status.CLAIMED,
@@ -170,13 +177,8 @@ class MembershipClaim:
             role=(role or "").strip()[:100],
             **self.evidence,
         )
-        table = Affiliation._meta.db_table
         self.upsert = {
-            "conflict": (
-                f'("person_id", "organisation_id") DO UPDATE SET "role" = CASE WHEN '
-                f'{table}."status" = %s AND {table}."role" = \'\' THEN excluded."role" '
-                f'ELSE {table}."role" END'
-            ),
+            "conflict": self.CONFLICT,
             "params": [Status.CLAIMED],
             "returning": self.COLUMNS,
         }

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tisser.core.imports import bulk
-from tisser.core.upsert import from_row, insert_returning, written_by
+from tisser.core.upsert import from_row, insert_returning, new_instance, written_by
 from tisser.directory.models import Affiliation, Consent, Organisation, Person, PersonEvent
 from tisser.directory.people_keys import person_keys
 
@@ -126,6 +126,37 @@ def find_or_create_person(
     return person, created
 
 
+def _upsert_conflict() -> str:
+    """A contact met again keeps what it has and gets only the blanks filled (its
+    `updated_at` moves only then)."""
+    fill = ("first_name", "last_name", "phone")
+    table = Person._meta.db_table
+    kept = [
+        f'"{f}" = CASE WHEN {table}."{f}" = \'\' THEN excluded."{f}" ELSE {table}."{f}" END'
+        for f in fill
+    ]
+    filled = " OR ".join(f"({table}.\"{f}\" = '' AND excluded.\"{f}\" <> '')" for f in fill)
+    return (
+        '("email") WHERE NOT ("email" = \'\') DO UPDATE SET '
+        + ", ".join(kept)
+        + f', "updated_at" = CASE WHEN {filled} THEN excluded."updated_at" '
+        f'ELSE {table}."updated_at" END'
+    )
+
+
+_UPSERT_CONFLICT = _upsert_conflict()
+_UPSERT_RETURNING = (
+    "id",
+    "first_name",
+    "last_name",
+    "phone",
+    "user_id",
+    "created_at",
+    "name_key",
+    "phone_key",
+)
+
+
 def upsert_person(
     *, email: str, first_name: str = "", last_name: str = "", phone: str = "", joined=None
 ) -> tuple[Person, bool, tuple]:
@@ -140,35 +171,9 @@ def upsert_person(
     matching = person_keys(
         first_name=cleaned["first_name"], last_name=cleaned["last_name"], phone=cleaned["phone"]
     )
-    person = Person(**cleaned, **matching)
-    fill = ("first_name", "last_name", "phone")
-    table = Person._meta.db_table
-    kept = [
-        f'"{f}" = CASE WHEN {table}."{f}" = \'\' THEN excluded."{f}" ELSE {table}."{f}" END'
-        for f in fill
-    ]
-    filled = " OR ".join(f"({table}.\"{f}\" = '' AND excluded.\"{f}\" <> '')" for f in fill)
-    columns = (
-        "id",
-        "first_name",
-        "last_name",
-        "phone",
-        "user_id",
-        "created_at",
-        "name_key",
-        "phone_key",
-    )
-    row = insert_returning(
-        person,
-        conflict=(
-            '("email") WHERE NOT ("email" = \'\') DO UPDATE SET '
-            + ", ".join(kept)
-            + f', "updated_at" = CASE WHEN {filled} THEN excluded."updated_at" '
-            f'ELSE {table}."updated_at" END'
-        ),
-        returning=columns,
-        joined=joined,
-    )
+    person = new_instance(Person, **cleaned, **matching)
+    columns = _UPSERT_RETURNING
+    row = insert_returning(person, conflict=_UPSERT_CONFLICT, returning=columns, joined=joined)
     created = written_by(person, "created_at", row[5])
     found = from_row(
         Person,

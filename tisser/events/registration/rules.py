@@ -120,7 +120,7 @@ def eligibility_problem(event: Event, organisation: Organisation | None) -> str 
     """Why this organisation may not register (translated), or None."""
     if event.members_only and not (organisation and organisation.is_member):
         return _("This event is reserved for member organisations of the network.")
-    categories = list(event.eligible_categories.all())
+    categories = event.related_rows("eligible_categories")
     if categories:
         if organisation is None or not organisation.pk:
             return _("This event is reserved for organisations in: %(names)s.") % {
@@ -158,7 +158,7 @@ def validate_choices(event: Event, choices: Choices, now, *, at_door=False) -> S
         items[item.pk] = workshop
     required = [
         item
-        for item in event.programme.all()
+        for item in event.related_rows("programme")
         if item.choose_workshop
         and (session is None or item.session_id in (None, session.pk))
         and item.workshops.all()
@@ -169,7 +169,7 @@ def validate_choices(event: Event, choices: Choices, now, *, at_door=False) -> S
             {"workshops": _("Choose a workshop for: %(items)s.") % {"items": ", ".join(missing)}}
         )
     errors = {}
-    questions = {q.pk: q for q in event.questions.all()}
+    questions = {q.pk: q for q in event.related_rows("questions")}
     for pk in choices.answers:
         if pk not in questions:
             raise ValidationError(_("Unknown question."))

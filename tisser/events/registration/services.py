@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from tisser.core.upsert import new_instance
 from tisser.directory.contacts import services as directory
 from tisser.events import webhooks
 from tisser.events.models import Answer, Event, Registration
@@ -89,7 +90,8 @@ def register(
         if event.members_only and not confirmed:
             raise Unconfirmed(unconfirmed_message(org))
         tier, price, payment = price_of(event, org if confirmed else None)
-        registration = Registration(
+        registration = new_instance(
+            Registration,
             event=event,
             session=session,
             person=person,
@@ -157,7 +159,7 @@ def save_choices(registration: Registration, choices: Choices) -> None:
 def answers_of(choices: Choices) -> list[Answer]:
     """The answers given, as rows still to be tied to their registration."""
     return [
-        Answer(question_id=pk, value=(value or "").strip()[:5000])
+        new_instance(Answer, question_id=pk, value=(value or "").strip()[:5000])
         for pk, value in choices.answers.items()
         if (value or "").strip()
     ]
