@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import re
-import weakref
 from typing import NamedTuple
 
 from django import forms
@@ -242,28 +241,24 @@ class RegistrantFields(forms.Form):
     )
 
 
-#: The registration form's fields by (id of the event instance, language), shared by
-#: every form of that instance: dropped when the instance is (`weakref.finalize`).
-_SHARED_FIELDS: dict[tuple[int, str], EventFields] = {}
-
-
 def registration_fields(event: Event) -> EventFields:
     """The registration form's fields for `event` in the active language, built once per
-    event instance: the rush's posts share the process's copy of the event, and building
-    and deep-copying a form's fields at every post was a fifth of a registration's CPU.
-    Shared, so never changed by a form (nothing in a form's validation or rendering
-    changes its fields)."""
-    key = (id(event), translation.get_language())
-    shared = _SHARED_FIELDS.get(key)
-    if shared is None:
-        fields = copy.deepcopy(RegistrantFields.base_fields)
-        built = event_fields(event)
-        fields.update(built.fields)
-        if event.members_only or event.related_rows("eligible_categories"):
-            fields["organisation"].required = True
-        shared = _SHARED_FIELDS[key] = built._replace(fields=fields)
-        weakref.finalize(event, _SHARED_FIELDS.pop, key, None)
-    return shared
+    event instance (`Event.memo`): the rush's posts share the process's copy of the
+    event, and building and deep-copying a form's fields at every post was a fifth of a
+    registration's CPU. Shared, so never changed by a form (nothing in a form's
+    validation or rendering changes its fields)."""
+    return event.memo(
+        ("registration_fields", translation.get_language()), lambda: _registration_fields(event)
+    )
+
+
+def _registration_fields(event: Event) -> EventFields:
+    fields = copy.deepcopy(RegistrantFields.base_fields)
+    built = event_fields(event)
+    fields.update(built.fields)
+    if event.members_only or event.related_rows("eligible_categories"):
+        fields["organisation"].required = True
+    return built._replace(fields=fields)
 
 
 class RegistrationForm(EventChoicesMixin, forms.Form):

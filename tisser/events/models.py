@@ -165,6 +165,11 @@ class Event(models.Model):
     def __str__(self):
         return self.title
 
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_memos", None)
+        return state
+
     def get_absolute_url(self):
         return reverse("events:event", args=[self.slug])
 
@@ -201,6 +206,15 @@ class Event(models.Model):
         if self.online_url:
             return str(_("Online"))
         return self.venue_name or ""
+
+    def memo(self, key, build):
+        """`build()`, kept with this instance under `key` (and never pickled with it):
+        what a registration derives from the event copy it shares (its form's fields)
+        is built once per copy, and goes when the copy goes."""
+        memos = self.__dict__.setdefault("_memos", {})
+        if key not in memos:
+            memos[key] = build()
+        return memos[key]
 
     def related_rows(self, name: str) -> list:
         """The rows of the relation `name` (questions, programme, eligible_categories),

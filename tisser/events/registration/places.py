@@ -22,8 +22,9 @@ def counted_sessions(event: Event, session: Session | None) -> list[Session]:
     return sorted(event.sessions_list, key=lambda s: s.pk)
 
 
-#: The SQL of the counters' UPDATEs and of the one-statement registrations, by shape.
-_SQL: dict[tuple, str] = {}
+#: The SQL of the counters' UPDATEs, and of the one-statement registrations with how
+#: their parameters are laid out, by shape.
+_SQL: dict[tuple, object] = {}
 
 
 def _counter_update(connection, model, limit: str) -> str:
@@ -141,23 +142,32 @@ def _one_statement(
     type (server-side parameters in a SELECT list have none)."""
     model, pk, limit = counter
     fields, values = prepared_insert(registration, connection)
-    stamped = [f for f in fields if _stamped(f)]
-    answer_fields = [f for f in Answer._meta.local_concrete_fields if not f.primary_key]
     along_sql, along_params = upsert_sql(along[0], **along[1]) if along else ("", [])
     key = ("one", connection.alias, model, limit, len(fields), len(answers), along_sql)
-    sql = _SQL.get(key)
-    if sql is None:
-        sql = _SQL[key] = _one_statement_sql(
-            connection, counter, fields, answer_fields, answers, along_sql
+    plan = _SQL.get(key)
+    if plan is None:
+        answer_fields = [f for f in Answer._meta.local_concrete_fields if not f.primary_key]
+        plan = _SQL[key] = (
+            _one_statement_sql(connection, counter, fields, answer_fields, answers, along_sql),
+            # Per field: "" (stamped by the statement), "value", or the attname whose
+            # value depends on whether the place was taken (its value, then otherwise).
+            [
+                "" if _stamped(f) else f.attname if f.attname in _DECIDED else "value"
+                for f in fields
+            ],
+            [f for f in fields if _stamped(f)],
         )
+    sql, kinds, stamped = plan
     otherwise = {
         "status": if_full or "",
         "notice_pending": (if_full or "") if registration.notice_pending else "",
     }
     params = [pk]
-    for field, value in zip(fields, values, strict=True):
-        if field not in stamped:
-            params += [value, otherwise[field.attname]] if field.attname in otherwise else [value]
+    for kind, value in zip(kinds, values, strict=True):
+        if kind == "value":
+            params.append(value)
+        elif kind:
+            params += [value, otherwise[kind]]
     params.append(if_full is not None)
     for answer in answers:
         _fields, answer_values = prepared_insert(answer, connection)
@@ -181,6 +191,10 @@ def _one_statement(
     return took, inserted is not None, tuple(rest[len(stamped) :]) if along else None
 
 
+#: The registration's columns written one way if the place is taken, another if not.
+_DECIDED = ("status", "notice_pending")
+
+
 def _stamped(field) -> bool:
     """A date the statement writes itself (`auto_now`, `auto_now_add`): the moment the
     row is written, after the place's lock, so that the registrations' order (the waiting
@@ -197,7 +211,7 @@ def _one_statement_sql(connection, counter, fields, answer_fields, answers, alon
         cast = field.db_type(connection)
         if _stamped(field):
             columns.append("clock_timestamp()")
-        elif field.attname in ("status", "notice_pending"):
+        elif field.attname in _DECIDED:
             columns.append(f"CASE WHEN {took} THEN %s::{cast} ELSE %s::{cast} END")
         else:
             columns.append(f"%s::{cast}")
