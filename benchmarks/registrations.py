@@ -22,6 +22,9 @@ network and the seeds' agenda, then an event of 150 places. The app runs under g
   the event read from the shared cache (`rush_sql_statements_per_registration`,
   `rush_savepoints_per_registration`), and the first post after a change to the event
   (`rush_sql_statements_after_event_change`).
+- instructions: each view posted in-process under callgrind
+  (`registrations_instructions.py`, skipped without valgrind): millions of instructions
+  per request, and their ratio, which the host's load does not change.
 - agenda: 50 concurrent clients load `/agenda/` for `TISSER_BENCH_AGENDA_SECONDS` (10) with
   wrk (`apt-get install wrk`); without wrk, `TISSER_BENCH_AGENDA_REQUESTS` (1000) from
   Python threads, said on the output and in `params.agenda_client`. p95 latency.
@@ -52,6 +55,8 @@ from common import (  # noqa: E402
     postgres_reachable,
     write_result,
 )
+from registrations_instructions import INSTRUCTION_POSTS  # noqa: E402
+from registrations_instructions import count as count_instructions  # noqa: E402
 from registrations_rush import (  # noqa: E402
     AGENDA_CLIENTS,
     AGENDA_REQUESTS,
@@ -306,6 +311,7 @@ def main() -> int:
             server.wait(timeout=30)
         outcome = check(ids["event_id"])
         counted = statements_per_registration(ids["question_id"])
+        instructions = count_instructions(ids["question_id"], 700_000)
         minimal_rows = minimal_outcome()
         connections.close_all()
     web_ms, db_ms = 1000 * cpu["web"] / ATTEMPTS, 1000 * cpu["db"] / ATTEMPTS
@@ -341,6 +347,16 @@ def main() -> int:
         else None,
         # The web CPU in minimal views: how fast the machine runs that day weighs on both.
         "web_cpu_in_minimal_views": round(web_ms / minimal_web_ms, 2) if minimal_web_ms else None,
+        # Instructions (callgrind, in-process): what the host's load does not change.
+        "web_instructions_per_registration_millions": round(instructions["reg"], 2)
+        if instructions
+        else None,
+        "minimal_view_web_instructions_millions": round(instructions["min"], 2)
+        if instructions
+        else None,
+        "web_instructions_in_minimal_views": round(instructions["reg"] / instructions["min"], 2)
+        if instructions
+        else None,
         "rush_client_cpu_ms_per_registration": round(rushed["client_cpu_ms"], 2),
         "agenda_client_cpu_ms_per_request": round(listed["client_cpu_ms"], 3),
     }
@@ -386,6 +402,12 @@ def main() -> int:
         "CPU time itself varies with what the host runs (the minimal view took 0.98 to 2.05 "
         "ms on the same code): web_cpu_in_minimal_views = registration web CPU / minimal view "
         "web CPU, measured in the same rounds, does not.",
+        "instructions": f"counted by callgrind: {INSTRUCTION_POSTS} posts of each view "
+        "in-process through Tisser's WSGI application after 10 of warm-up (no gunicorn, no "
+        "socket; the worker's once-a-second wake-up left out); the same whatever else the "
+        "machine runs"
+        if instructions
+        else "not counted: valgrind is not installed",
     }
     path = write_result("registrations", "postgresql", params, metrics, notes)
     for key, value in metrics.items():
