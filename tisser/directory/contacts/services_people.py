@@ -174,18 +174,18 @@ def upsert_person(
     person = new_instance(Person, **cleaned, **matching)
     columns = _UPSERT_RETURNING
     row = insert_returning(person, conflict=_UPSERT_CONFLICT, returning=columns, joined=joined)
-    created = written_by(person, "created_at", row[5])
+    if written_by(person, "created_at", row[5]):
+        # The row is the one sent: the instance is it (the upsert gave it its key).
+        return person, True, tuple(row[len(columns) :])
     found = from_row(
         Person,
         person._state.db,
         {**dict(zip(columns[:5], row[:5], strict=True)), "email": cleaned["email"]},
     )
-    if created:
-        found.created_at, found.updated_at = person.created_at, person.updated_at
-    elif (keys := _keys_of(found)) != {"name_key": row[6], "phone_key": row[7]}:
+    if (keys := _keys_of(found)) != {"name_key": row[6], "phone_key": row[7]}:
         # Blanks just filled change the matching keys: rare, so one more statement then.
         Person.objects.filter(pk=found.pk).update(**keys)
-    return found, created, tuple(row[len(columns) :])
+    return found, False, tuple(row[len(columns) :])
 
 
 def _verify(affiliation: Affiliation, by) -> None:
