@@ -1,9 +1,6 @@
 """Messages shown after a redirect: a short one is only signed, a long one compressed;
 both are read back, and a forged cookie is dropped."""
 
-import subprocess
-import sys
-
 from django.contrib.messages import constants
 from django.http import HttpResponse
 from django.test import RequestFactory
@@ -50,16 +47,3 @@ def test_long_messages_are_compressed_and_read_back():
 def test_a_forged_cookie_shows_nothing():
     cookie = stored("Vrai message")
     assert read(cookie[:-3] + "abc") == []
-
-
-def test_the_web_process_sets_aside_what_it_loaded_from_the_collector():
-    """`tisser.wsgi` loads the URLs and freezes what is alive: full collections no longer
-    walk the code and settings of the process."""
-    code = (
-        "import gc, sys; import tisser.wsgi; "
-        "print(gc.get_freeze_count(), 'tisser.events.views' in sys.modules)"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
-    ).stdout.split()
-    assert int(out[0]) > 10_000 and out[1] == "True"

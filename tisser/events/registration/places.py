@@ -22,9 +22,11 @@ def counted_sessions(event: Event, session: Session | None) -> list[Session]:
     return sorted(event.sessions_list, key=lambda s: s.pk)
 
 
-#: The SQL of the counters' UPDATEs, and of the one-statement registrations with how
-#: their parameters are laid out, by shape.
-_SQL: dict[tuple, object] = {}
+#: The SQL of the counters' UPDATEs, by shape.
+_SQL: dict[tuple, str] = {}
+#: The one-statement registrations, by shape: their SQL, how their parameters are laid
+#: out, and the fields the statement stamps.
+_PLANS: dict[tuple, tuple[str, list[str], list]] = {}
 
 
 def _counter_update(connection, model, limit: str) -> str:
@@ -143,11 +145,11 @@ def _one_statement(
     model, pk, limit = counter
     fields, values = prepared_insert(registration, connection)
     along_sql, along_params = upsert_sql(along[0], **along[1]) if along else ("", [])
-    key = ("one", connection.alias, model, limit, len(fields), len(answers), along_sql)
-    plan = _SQL.get(key)
+    key = (connection.alias, model, limit, len(fields), len(answers), along_sql)
+    plan = _PLANS.get(key)
     if plan is None:
         answer_fields = [f for f in Answer._meta.local_concrete_fields if not f.primary_key]
-        plan = _SQL[key] = (
+        plan = _PLANS[key] = (
             _one_statement_sql(connection, counter, fields, answer_fields, answers, along_sql),
             # Per field: "" (stamped by the statement), "value", or the attname whose
             # value depends on whether the place was taken (its value, then otherwise).

@@ -53,16 +53,23 @@ _AROUND_TOKEN: dict[tuple, tuple[str, str]] = {}
 _MARK = "TOKEN"
 
 
-def _path(name: str, token: str) -> str:
-    """`reverse(name, args=[token])`, the route's text around the token found once per
-    URL prefix: reversing took more CPU than signing. A token only holds characters a
-    path keeps as they are (base64url and the signature's ':')."""
+def around_token(name: str) -> tuple[str, str]:
+    """The path of the URL `name` (a route taking one token) before and after its token,
+    found once per URL prefix and language: reversing at every link took more CPU than
+    signing."""
     key = (name, get_script_prefix(), get_urlconf(), get_language())
     around = _AROUND_TOKEN.get(key)
     if around is None:
         before, after = reverse(name, args=[_MARK]).split(_MARK)
         around = _AROUND_TOKEN[key] = (before, after)
-    return f"{around[0]}{token}{around[1]}"
+    return around
+
+
+def _path(name: str, token: str) -> str:
+    """`reverse(name, args=[token])`: a token only holds characters a path keeps as they
+    are (base64url and the signature's ':')."""
+    before, after = around_token(name)
+    return f"{before}{token}{after}"
 
 
 class BadToken(Exception):

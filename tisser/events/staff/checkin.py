@@ -19,7 +19,7 @@ from tisser.accounts.decorators import staff_editor_required as staff_required
 from tisser.core.middleware import PERMISSIONS_POLICY, checks_own_input
 from tisser.directory.contacts.forms import apply_errors
 from tisser.events.models import Registration
-from tisser.events.registration import rules
+from tisser.events.registration import rules, tokens
 from tisser.events.staff import queries as queries_staff
 from tisser.events.staff import services as services_staff
 from tisser.events.staff.forms import WalkInForm
@@ -45,7 +45,7 @@ def _session(request, event):
 def _checkin_prefixes() -> str:
     """Where a ticket's link starts: this site's address as the emails write it, and the
     same path on whatever address the phone uses (the scanner accepts either)."""
-    path = reverse("events:checkin", args=["x"]).rsplit("x/", 1)[0]
+    path, _after = tokens.around_token("events:checkin")
     return f"{path} {settings.SITE_URL}{path}"
 
 
